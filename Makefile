@@ -1,0 +1,46 @@
+# Two commands: `make run` sets everything up and serves the shop; `make test` runs the tests.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= config.settings.base
+
+.PHONY: install setup run test lint format bench messages clean
+
+$(VENV)/.installed: requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	touch $@
+
+install: $(VENV)/.installed
+
+setup: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+
+run: setup
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --port $(PORT)
+
+test: install
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install
+	$(BIN)/python -m tests.bench
+
+# Refresh the German catalogue after adding strings (needs GNU gettext); the .mo files are committed
+# so that a fresh machine needs no gettext.
+messages: install
+	$(BIN)/python manage.py makemessages --locale de --ignore ".venv/*" --ignore "tests/*"
+	$(BIN)/python manage.py compilemessages --locale de --ignore ".venv/*"
+
+clean:
+	rm -rf $(VENV) .data db.sqlite3 media staticfiles

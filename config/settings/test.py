@@ -1,0 +1,9 @@
+"""Tests: the same settings, with a fast password hasher and mail kept in memory."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, env
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = BASE_DIR / ".data" / "test-media"
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://")

@@ -1,0 +1,148 @@
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class StoreQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def pickup(self):
+        return self.active().filter(pickup_enabled=True)
+
+    def for_staff(self, user):
+        """Stores whose orders, returns and stock this user may see and change."""
+        if user.is_superuser:
+            return self
+        return self.filter(memberships__user=user)
+
+
+class Store(models.Model):
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    street = models.CharField(_("street"), max_length=200)
+    postcode = models.CharField(_("postcode"), max_length=10, db_index=True)
+    city = models.CharField(_("city"), max_length=100, db_index=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    pickup_enabled = models.BooleanField(_("pickup enabled"), default=True)
+    pickup_hold_days = models.PositiveSmallIntegerField(
+        _("pickup hold (days)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_("How long a ready order waits at the counter before it expires."),
+    )
+    pickup_target_minutes = models.PositiveIntegerField(
+        _("picking target (minutes)"),
+        default=120,
+        help_text=_("A placed order not picked within this time counts as overdue."),
+    )
+
+    objects = StoreQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("store")
+        verbose_name_plural = _("stores")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90)
+                & Q(longitude__gte=-180, longitude__lte=180),
+                name="store_coordinates_valid",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def address(self) -> str:
+        return f"{self.street}, {self.postcode} {self.city}"
+
+    def hours_on(self, day: dt.date) -> list["OpeningHours"]:
+        weekday = day.weekday()
+        return [h for h in self.opening_hours.all() if h.weekday == weekday]
+
+    def is_open_at(self, moment: dt.datetime) -> bool:
+        now = moment.time()
+        return any(h.opens <= now < h.closes for h in self.hours_on(moment.date()))
+
+
+class OpeningHours(models.Model):
+    store = models.ForeignKey(
+        Store, on_delete=models.CASCADE, related_name="opening_hours", verbose_name=_("store")
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    class Meta:
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        ordering = ["weekday", "opens"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "weekday", "opens"], name="hours_unique_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(opens__lt=models.F("closes")), name="hours_open_before_close"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
+class StaffRole(models.TextChoices):
+    ASSOCIATE = "associate", _("Associate")
+    MANAGER = "manager", _("Manager")
+
+
+class StaffMembership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="store_memberships",
+        verbose_name=_("user"),
+    )
+    store = models.ForeignKey(
+        Store, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("store")
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=StaffRole.choices, default=StaffRole.ASSOCIATE
+    )
+
+    class Meta:
+        verbose_name = _("staff membership")
+        verbose_name_plural = _("staff memberships")
+        constraints = [models.UniqueConstraint(fields=["user", "store"], name="membership_unique")]
+
+    def __str__(self):
+        return f"{self.user} @ {self.store} ({self.get_role_display()})"

@@ -1,0 +1,67 @@
+from django.db.models import Prefetch, QuerySet
+from django.utils.functional import SimpleLazyObject
+
+from .geo import Point, distance_km_expression
+from .models import OpeningHours, Store
+
+SESSION_KEY = "my_store_id"
+
+
+def stores_near(origin: Point | None, queryset: QuerySet[Store] | None = None) -> QuerySet[Store]:
+    """Active stores with their opening hours, nearest first when an origin is known."""
+    qs = (queryset if queryset is not None else Store.objects.active()).prefetch_related(
+        Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens"))
+    )
+    if origin is None:
+        return qs.order_by("name")
+    return qs.annotate(distance_km=distance_km_expression(origin)).order_by("distance_km", "name")
+
+
+def locate(query: str) -> Point | None:
+    """Where a postcode or a city is, judged from the stores we have there (no geocoder needed).
+
+    A city matches by name; a German postcode by its longest shared prefix, since nearby
+    areas share leading digits.
+    """
+    query = (query or "").strip()
+    if not query:
+        return None
+    if query.isdigit():
+        for length in range(min(len(query), 5), 0, -1):
+            matches = list(
+                Store.objects.active()
+                .filter(postcode__startswith=query[:length])
+                .values_list("latitude", "longitude")
+            )
+            if matches:
+                return _centre(matches)
+        return None
+    matches = list(
+        Store.objects.active().filter(city__iexact=query).values_list("latitude", "longitude")
+    )
+    if not matches:
+        matches = list(
+            Store.objects.active()
+            .filter(city__icontains=query)
+            .values_list("latitude", "longitude")
+        )
+    return _centre(matches) if matches else None
+
+
+def _centre(coordinates) -> Point:
+    lats, lngs = zip(*coordinates, strict=True)
+    return Point(float(sum(lats)) / len(lats), float(sum(lngs)) / len(lngs))
+
+
+def store_for_request(request) -> Store | None:
+    """The shopper's chosen store: from the session, else from the account."""
+    store_id = request.session.get(SESSION_KEY)
+    if store_id is None and request.user.is_authenticated:
+        store_id = request.user.preferred_store_id
+    if store_id is None:
+        return None
+    return Store.objects.active().filter(pk=store_id).first()
+
+
+def lazy_store_for_request(request):
+    return SimpleLazyObject(lambda: store_for_request(request))
