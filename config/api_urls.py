@@ -5,4 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("shop.api.urls")),
     path("", include("stores.api.urls")),
+    path("", include("shop.api.order_urls")),
+    path("", include("inventory.api.urls")),
+    path("", include("loyalty.api.urls")),
 ]

@@ -1,6 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
 
-from .models import OpeningHours, StaffMembership, Store
+from .models import OpeningHours, StaffMembership, Store, StoreApiToken
+from .tokens import store_token_create
 
 
 class OpeningHoursInline(admin.TabularInline):
@@ -48,3 +50,22 @@ class StaffMembershipAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request):
         return request.user.is_superuser
+
+
+@admin.register(StoreApiToken)
+class StoreApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "store", "prefix", "is_active", "created_at", "last_used_at"]
+    list_filter = ["is_active", "store"]
+    search_fields = ["name", "prefix", "store__code"]
+    fields = ["store", "name", "is_active", "prefix", "created_at", "last_used_at"]
+    readonly_fields = ["prefix", "created_at", "last_used_at"]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        token, key = store_token_create(store=obj.store, name=obj.name)
+        obj.pk, obj.prefix, obj.digest = token.pk, token.prefix, token.digest
+        messages.warning(request, _("The token's key, shown only now: %(key)s") % {"key": key})

@@ -146,3 +146,36 @@ class StaffMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.store} ({self.get_role_display()})"
+
+
+class StoreApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class StoreApiToken(models.Model):
+    """A secret for one till or ERP feed, good for one store only.
+
+    Only a SHA-256 digest is stored; the plain key is shown once, when it is created.
+    """
+
+    store = models.ForeignKey(
+        Store, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("store")
+    )
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("For example: till 2, ERP nightly feed.")
+    )
+    prefix = models.CharField(_("prefix"), max_length=8, unique=True, editable=False)
+    digest = models.CharField(max_length=64, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+
+    objects = StoreApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("store API token")
+        verbose_name_plural = _("store API tokens")
+
+    def __str__(self):
+        return f"{self.store.code}: {self.name} ({self.prefix}…)"

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "shop",
     "loyalty",
     "returns",
+    "notifications",
 ]
 
 MIDDLEWARE = [

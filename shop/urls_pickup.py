@@ -1,0 +1,3 @@
+app_name = "pickup"
+
+urlpatterns: list = []
