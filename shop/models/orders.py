@@ -1,0 +1,240 @@
+"""Pickup orders (click & collect): the order, its lines, its timeline and handover attempts.
+
+Every change goes through `shop.services.orders`; these models only hold the data and the
+database constraints that keep it sane even for a statement that bypasses the services.
+"""
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class OrderStatus(models.TextChoices):
+    PLACED = "placed", _("Placed")
+    PICKING = "picking", _("Picking")
+    READY = "ready", _("Ready for pickup")
+    COLLECTED = "collected", _("Collected")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Expired")
+
+
+OPEN_STATUSES = (OrderStatus.PLACED, OrderStatus.PICKING, OrderStatus.READY)
+
+
+class OrderQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def for_staff(self, user):
+        """Orders of the stores this user works in; every order for a superuser."""
+        if user.is_superuser:
+            return self
+        return self.filter(store__memberships__user=user)
+
+
+class Order(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    number = models.CharField(_("order number"), max_length=16, unique=True, editable=False)
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="pickup_orders",
+        verbose_name=_("customer"),
+    )
+    store = models.ForeignKey(
+        "stores.Store",
+        on_delete=models.PROTECT,
+        related_name="pickup_orders",
+        verbose_name=_("pickup store"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=OrderStatus.choices,
+        default=OrderStatus.PLACED,
+        db_index=True,
+    )
+    phone = models.CharField(_("phone"), max_length=32)
+    email = models.EmailField(_("e-mail"))
+    language = models.CharField(_("language"), max_length=8)
+    pickup_code = models.CharField(_("pickup code"), max_length=8, db_index=True)
+    total = models.DecimalField(_("total"), max_digits=10, decimal_places=2, default=Decimal("0"))
+    amount_due = models.DecimalField(
+        _("amount due"), max_digits=10, decimal_places=2, default=Decimal("0")
+    )
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("placed"), auto_now_add=True)
+    picking_started_at = models.DateTimeField(_("picking started"), null=True, blank=True)
+    ready_at = models.DateTimeField(_("ready"), null=True, blank=True)
+    collected_at = models.DateTimeField(_("collected"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    expired_at = models.DateTimeField(_("expired"), null=True, blank=True)
+    hold_until = models.DateTimeField(_("held until"), null=True, blank=True)
+
+    objects = OrderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pickup order")
+        verbose_name_plural = _("pickup orders")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=OrderStatus.values), name="order_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount_due__gte=0), name="order_amount_due_not_negative"
+            ),
+            models.UniqueConstraint(
+                fields=["customer", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="order_unique_customer_idempotency_key",
+            ),
+        ]
+        indexes = [
+            # The staff queue: one store, one status, oldest or newest first.
+            models.Index(
+                fields=["store", "status", "created_at"], name="order_store_status_created"
+            ),
+            models.Index(fields=["store", "-created_at", "-id"], name="order_store_created"),
+            models.Index(fields=["-created_at", "-id"], name="order_created"),
+            # The expiry job: ready orders past their hold.
+            models.Index(fields=["status", "hold_until"], name="order_status_hold"),
+            models.Index(fields=["customer", "-created_at"], name="order_customer_created"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("pickup:order_detail", kwargs={"public_id": self.public_id})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def can_be_cancelled(self) -> bool:
+        return self.status in (OrderStatus.PLACED, OrderStatus.PICKING)
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order")
+    )
+    variant = models.ForeignKey(
+        "shop.Variant", on_delete=models.PROTECT, related_name="+", verbose_name=_("variant")
+    )
+    sku = models.CharField(_("SKU"), max_length=40)
+    product_name = models.CharField(_("product"), max_length=200)
+    variant_label = models.CharField(_("variant"), max_length=100, blank=True)
+    unit_price = models.DecimalField(_("unit price"), max_digits=10, decimal_places=2)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    quantity_short = models.PositiveIntegerField(_("units short"), default=0)
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "variant"], name="orderline_unique_variant"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1), name="orderline_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity_short__lte=F("quantity")),
+                name="orderline_short_within_quantity",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_price__gte=0), name="orderline_price_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.sku}"
+
+    @property
+    def quantity_to_collect(self) -> int:
+        return self.quantity - self.quantity_short
+
+    @property
+    def line_total(self) -> Decimal:
+        return self.unit_price * self.quantity_to_collect
+
+
+class OrderEvent(models.Model):
+    """One step of an order's timeline: who moved it from which status to which, and why."""
+
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="events", verbose_name=_("order")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+        help_text=_("Empty when the system acted (for example the expiry job)."),
+    )
+    from_status = models.CharField(
+        _("from"), max_length=16, choices=OrderStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=16, choices=OrderStatus.choices)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["order", "created_at"], name="orderevent_order_created")]
+
+    def __str__(self):
+        return f"{self.order_id}: {self.from_status or '—'} → {self.to_status}"
+
+
+class HandoverAttempt(models.Model):
+    """A pickup code entered at the counter; wrong ones are counted for the rate limit."""
+
+    store = models.ForeignKey(
+        "stores.Store", on_delete=models.CASCADE, related_name="+", verbose_name=_("store")
+    )
+    order = models.ForeignKey(
+        Order,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="handover_attempts",
+        verbose_name=_("order"),
+        help_text=_("Empty when a scanned code matched no order."),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    success = models.BooleanField(_("success"))
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("handover attempt")
+        verbose_name_plural = _("handover attempts")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["order", "success", "created_at"], name="handover_order"),
+            models.Index(
+                fields=["store", "actor", "success", "created_at"], name="handover_store_actor"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.order_id or '?'} {'✓' if self.success else '✗'} {self.created_at:%H:%M}"
