@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("shop.urls")),
     path("", include("shop.urls_pickup")),
     path("loyalty/", include("loyalty.urls")),
+    path("returns/", include("returns.urls")),
     path("stores/", include("stores.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,21 +1,17 @@
-"""Return codes: 8 characters a person can read out and type, and their QR image."""
+"""Return codes: 8 characters from the pickup-code alphabet (no look-alikes), and their QR."""
 
 import secrets
 
 import segno
 
-# No 0/O, 1/I/L, 5/S, 2/Z, 8/B: nothing that looks like something else on a phone screen.
-ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
-LENGTH = 8
+from shop.pickup_codes import ALPHABET, CODE_LENGTH, pickup_code_format, pickup_code_normalize
+
+return_code_normalize = pickup_code_normalize
+return_code_format = pickup_code_format
 
 
 def return_code_generate() -> str:
-    return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
-
-
-def return_code_normalize(raw: str) -> str:
-    """What an associate typed or a scanner sent: case, spaces and dashes do not matter."""
-    return "".join(ch for ch in (raw or "").upper() if ch.isalnum())[:32]
+    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
 
 
 def return_code_qr_svg(code: str) -> str:

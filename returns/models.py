@@ -220,7 +220,9 @@ class Refund(models.Model):
         max_digits=10,
         decimal_places=2,
         default=Decimal("0"),
-        help_text=_("Value of earned points that had already been spent and could not be taken back."),
+        help_text=_(
+            "Value of earned points that had already been spent and could not be taken back."
+        ),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -14,13 +14,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from inventory.services import stock_receive, stock_receive_damaged
 from inventory.models import MovementKind
+from inventory.services import stock_receive, stock_receive_damaged
 from shop.models import Order, OrderLine, OrderStatus
 from stores.models import StaffMembership, StaffRole, Store
 
@@ -75,7 +75,7 @@ class LineInspection:
 
 
 def return_window_days() -> int:
-    return getattr(settings, "RETURN_WINDOW_DAYS", 30)
+    return settings.RETURN_WINDOW_DAYS
 
 
 def return_window_ends(order: Order) -> dt.date | None:
@@ -156,7 +156,9 @@ def _clean_lines(
     for line, quantity in lines:
         line_id = line.pk if isinstance(line, OrderLine) else line
         if line_id not in by_id:
-            raise ReturnError(_("This item is not part of order %(number)s.") % {"number": order.number})
+            raise ReturnError(
+                _("This item is not part of order %(number)s.") % {"number": order.number}
+            )
         if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0:
             raise ReturnError(_("Quantities must be whole numbers, zero or more."))
         wanted[line_id] = wanted.get(line_id, 0) + quantity
@@ -171,7 +173,9 @@ def _clean_reason(reason: str, comment: str) -> str:
         raise ReturnError(_("Please choose a reason for the return."))
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT:
-        raise ReturnError(_("The comment is too long (at most %(max)d characters).") % {"max": MAX_COMMENT})
+        raise ReturnError(
+            _("The comment is too long (at most %(max)d characters).") % {"max": MAX_COMMENT}
+        )
     if reason == ReturnReason.OTHER and not comment:
         raise ReturnError(_("Please tell us in a comment why you return the item."))
     return comment
@@ -278,9 +282,12 @@ def _create_with_code(**fields) -> ReturnRequest:
             with transaction.atomic():
                 return ReturnRequest.objects.create(code=return_code_generate(), **fields)
         except IntegrityError:
-            if fields["idempotency_key"] and ReturnRequest.objects.filter(
-                customer_id=fields["customer_id"], idempotency_key=fields["idempotency_key"]
-            ).exists():
+            if (
+                fields["idempotency_key"]
+                and ReturnRequest.objects.filter(
+                    customer_id=fields["customer_id"], idempotency_key=fields["idempotency_key"]
+                ).exists()
+            ):
                 raise ReturnError(_("This return is already being started.")) from None
     raise ReturnError(_("Could not create a return code; please try again."))
 
@@ -293,7 +300,9 @@ def return_cancel(*, ret: ReturnRequest, actor) -> ReturnRequest:
         if actor is None or actor.pk != ret.customer_id:
             raise ReturnNotFound(_("No such return."))
         if ret.status != ReturnStatus.REQUESTED:
-            raise ReturnError(_("Only a return that has not been brought to a store can be cancelled."))
+            raise ReturnError(
+                _("Only a return that has not been brought to a store can be cancelled.")
+            )
         _move(ret, ReturnStatus.CLOSED, actor=actor, note=_("Cancelled by the customer"))
         ret.save(update_fields=["status"])
     return ret
@@ -351,7 +360,10 @@ def return_receive(
                 ol = line.order_line
                 line.refund_amount = from_cents(
                     units_value_cents(
-                        net[ol.pk], line.quantity, accepted_before.get(ol.pk, 0), ol.quantity_to_collect
+                        net[ol.pk],
+                        line.quantity,
+                        accepted_before.get(ol.pk, 0),
+                        ol.quantity_to_collect,
                     )
                 )
                 _restock(line, store=store, actor=actor, reference=ret.code)
@@ -390,9 +402,7 @@ def _check_inspections(lines: list[ReturnLine], inspections: Mapping[int, LineIn
 
 def _accepted_units(order: Order, *, exclude: ReturnRequest) -> dict[int, int]:
     rows = (
-        ReturnLine.objects.filter(
-            return_request__order=order, condition__in=ACCEPTED_CONDITIONS
-        )
+        ReturnLine.objects.filter(return_request__order=order, condition__in=ACCEPTED_CONDITIONS)
         .exclude(return_request=exclude)
         .values("order_line_id")
         .annotate(units=Sum("quantity"))
@@ -455,7 +465,9 @@ def return_refund(*, ret: ReturnRequest, store: Store, method: str, actor) -> Re
             )
         order = ret.order
         accepted = [
-            line for line in ret.lines.select_related("order_line") if line.condition in ACCEPTED_CONDITIONS
+            line
+            for line in ret.lines.select_related("order_line")
+            if line.condition in ACCEPTED_CONDITIONS
         ]
         gross = sum((line.refund_amount for line in accepted), Decimal("0"))
         if gross <= 0:
@@ -490,7 +502,9 @@ def return_refund(*, ret: ReturnRequest, store: Store, method: str, actor) -> Re
     return refund
 
 
-def _take_back_points(order: Order, ret: ReturnRequest, accepted: list[ReturnLine]) -> tuple[int, int]:
+def _take_back_points(
+    order: Order, ret: ReturnRequest, accepted: list[ReturnLine]
+) -> tuple[int, int]:
     """(points taken back, points that could not be) for the accepted lines of `ret`."""
     earned = points.earned_on_order(order)
     if earned <= 0:

@@ -146,6 +146,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Returns: how many days after collection a return can be started.
+RETURN_WINDOW_DAYS = env.int("RETURN_WINDOW_DAYS", default=30)
+
 # Uploaded product images: bytes and pixels a product photo may have.
 PRODUCT_IMAGE_MAX_BYTES = 8 * 1024 * 1024
 PRODUCT_IMAGE_MAX_PIXELS = 40_000_000
