@@ -16,9 +16,9 @@ def earned_on_order(order) -> int:
     return total or 0
 
 
-def take_back(*, user, points: int, source: str) -> int:
-    """Take `points` back; returns the points that could not be (already spent)."""
-    return points_take_back(user=user, points=points, source=source)
+def take_back(*, user, points: int, source: str, amount: Decimal, store) -> int:
+    """Take `points` back for goods worth `amount`; returns the points that could not be."""
+    return points_take_back(user=user, points=points, source=source, amount=amount, store=store)
 
 
 def value(points: int) -> Decimal:

@@ -472,7 +472,7 @@ def return_refund(*, ret: ReturnRequest, store: Store, method: str, actor) -> Re
         gross = sum((line.refund_amount for line in accepted), Decimal("0"))
         if gross <= 0:
             raise ReturnError(_("Nothing to refund on return %(code)s.") % {"code": ret.code})
-        taken, missing = _take_back_points(order, ret, accepted)
+        taken, missing = _take_back_points(order, ret, accepted, store)
         deducted = min(points.value(missing), gross)
         refund = Refund.objects.create(
             return_request=ret,
@@ -503,7 +503,7 @@ def return_refund(*, ret: ReturnRequest, store: Store, method: str, actor) -> Re
 
 
 def _take_back_points(
-    order: Order, ret: ReturnRequest, accepted: list[ReturnLine]
+    order: Order, ret: ReturnRequest, accepted: list[ReturnLine], store: Store
 ) -> tuple[int, int]:
     """(points taken back, points that could not be) for the accepted lines of `ret`."""
     earned = points.earned_on_order(order)
@@ -524,7 +524,11 @@ def _take_back_points(
         if share <= 0:
             continue
         not_taken = points.take_back(
-            user=ret.customer, points=share, source=f"return:{ret.code}:{line.pk}"
+            user=ret.customer,
+            points=share,
+            source=f"return:{ret.code}:{line.pk}",
+            amount=line.refund_amount,
+            store=store,
         )
         taken += share - not_taken
         missing += not_taken
@@ -551,7 +555,7 @@ def return_close(*, ret: ReturnRequest, store: Store, actor, note: str) -> Retur
 
 def store_credit_balance(user) -> Decimal:
     total = StoreCreditEntry.objects.filter(user=user).aggregate(total=Sum("amount"))["total"]
-    return total or Decimal("0.00")
+    return (total or Decimal("0")).quantize(Decimal("0.01"))
 
 
 def store_credit_spend(*, user, amount: Decimal, source: str) -> StoreCreditEntry:
