@@ -180,6 +180,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ReturnStatusEnum": "returns.models.ReturnStatus",
+    },
 }
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
