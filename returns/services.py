@@ -382,7 +382,7 @@ def return_receive(
             note=_("Received at %(store)s") % {"store": store.name},
         )
         ret.save(update_fields=["status", "received_at", "received_store", "received_by"])
-        transaction.on_commit(lambda: notify_return(ret.pk, "return_received"))
+        notify_return(ret, "return_received")
     return ret
 
 
@@ -498,7 +498,7 @@ def return_refund(*, ret: ReturnRequest, store: Store, method: str, actor) -> Re
             % {"amount": refund.amount, "method": refund.get_method_display()},
         )
         ret.save(update_fields=["status"])
-        transaction.on_commit(lambda: notify_return(ret.pk, "refund_issued"))
+        notify_return(ret, "refund_issued")
     return refund
 
 

@@ -347,3 +347,22 @@ def test_store_credit_is_spent_once_and_never_below_zero(shopper):
     with pytest.raises(StoreCreditError, match=r"5\.00 €"):
         store_credit_spend(user=shopper, amount=Decimal("5.01"), source="order:B")
     assert store_credit_balance(shopper) == Decimal("5.00")
+
+
+def test_shopper_is_notified_when_received_and_refunded(
+    order, jacket, associate, other_store, mailoutbox
+):
+    from notifications.models import Channel, Notification
+    from notifications.services import notification_deliver
+
+    ret = _received(order, [(line_of(order, jacket), 1)], associate, other_store)
+    return_refund(ret=ret, store=other_store, method=RefundMethod.STORE_CREDIT, actor=associate)
+    return_refund(ret=ret, store=other_store, method=RefundMethod.STORE_CREDIT, actor=associate)
+    rows = Notification.objects.filter(
+        channel=Channel.EMAIL, kind__in=["return_received", "refund_issued"]
+    ).order_by("id")
+    assert [n.kind for n in rows] == ["return_received", "refund_issued"]
+    for row in rows:
+        notification_deliver(row.pk)
+    assert ret.code in mailoutbox[0].subject
+    assert "49,90 €" in mailoutbox[1].body or "49.90 €" in mailoutbox[1].body
