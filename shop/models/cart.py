@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 MAX_LINE_QUANTITY = 99
+# Where the session keeps the token of an anonymous cart.
+CART_SESSION_KEY = "cart_token"
 
 
 class Cart(models.Model):

@@ -8,9 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shop.models import Cart, CartLine, Variant
+from shop.models.cart import CART_SESSION_KEY as SESSION_KEY
 from shop.models.cart import MAX_LINE_QUANTITY
-
-SESSION_KEY = "cart_token"
 
 
 class CartError(Exception):
