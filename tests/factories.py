@@ -106,3 +106,28 @@ def stock(store: Store, variant: Variant, on_hand: int, safety_buffer: int = 0):
         level.save(update_fields=["safety_buffer"])
     level.refresh_from_db()
     return level
+
+
+def pickup_order(store: Store, items, customer: User | None = None, status: str = "placed", **kw):
+    """A pickup order placed through the service, then moved to `status` by an associate.
+
+    `items` is a list of (variant, quantity); stock must already be on the shelf.
+    """
+    from shop.models import OrderStatus
+    from shop.services import orders as services
+
+    customer = customer or UserFactory()
+    order = services.order_place(
+        customer=customer, store=store, lines=items, phone=kw.pop("phone", "+49 30 1234567"), **kw
+    )
+    if status == OrderStatus.PLACED:
+        return order
+    if status == OrderStatus.CANCELLED:
+        return services.order_cancel(order=order, actor=customer)
+    associate = UserFactory(is_superuser=True, is_staff=True)
+    order = services.order_start_picking(order=order, actor=associate)
+    if status in (OrderStatus.READY, OrderStatus.COLLECTED):
+        order = services.order_mark_ready(order=order, actor=associate)
+    if status == OrderStatus.COLLECTED:
+        order = services.order_collect(order=order, code=order.pickup_code, actor=associate)
+    return order

@@ -1,0 +1,554 @@
+"""The life of a pickup order: place, pick, mark short, ready, hand over, cancel, expire.
+
+Every function is one transaction: it locks the order row, checks the transition table of
+DESIGN.md, moves stock through `inventory.services`, and writes an `OrderEvent`. Admin actions,
+the desk page, the API and the expiry task all call these functions; there is no other path.
+"""
+
+import datetime as dt
+import hmac
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.formats import time_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from inventory.selectors import stores_with_availability
+from inventory.services import (
+    InsufficientStock,
+    StockError,
+    stock_collect,
+    stock_mark_short,
+    stock_release,
+    stock_reserve,
+)
+from shop.models import HandoverAttempt, Order, OrderEvent, OrderLine, OrderStatus, Variant
+from shop.payments import payment_method_for
+from shop.pickup_codes import (
+    order_number_generate,
+    pickup_code_generate,
+    pickup_code_normalize,
+)
+from stores.geo import Point
+from stores.models import StaffMembership, Store
+
+logger = logging.getLogger(__name__)
+
+MAX_LINE_QUANTITY = 99
+MAX_LINES = 50
+ELSEWHERE_LIMIT = 5
+# Wrong pickup codes: at most this many per order, and per associate and store, in the window.
+WRONG_CODES_PER_ORDER = 5
+WRONG_CODES_PER_STAFF = 10
+WRONG_CODE_WINDOW = dt.timedelta(minutes=15)
+
+_PHONE = re.compile(r"^\+?[0-9 ()/.\-]{5,31}$")
+
+
+class OrderError(Exception):
+    """An order change that cannot be made; the message is meant for a person."""
+
+
+class OrderNotFound(OrderError):
+    """No order the actor may act on (another store's order looks exactly like a missing one)."""
+
+
+class WrongPickupCode(OrderError):
+    pass
+
+
+class HandoverRateLimited(OrderError):
+    def __init__(self, message: str, retry_at: dt.datetime):
+        super().__init__(message)
+        self.retry_at = retry_at
+
+
+@dataclass(frozen=True)
+class LineShortage:
+    variant: Variant
+    requested: int
+    available: int
+    elsewhere: list[tuple[Store, int]] = field(default_factory=list)
+
+
+class OrderShortage(OrderError):
+    """Not every line can be reserved at the chosen store; nothing was reserved."""
+
+    def __init__(self, shortages: list[LineShortage]):
+        self.shortages = shortages
+        super().__init__(
+            _("Not enough stock at this store for: %(skus)s.")
+            % {"skus": ", ".join(s.variant.sku for s in shortages)}
+        )
+
+
+# from → allowed targets (DESIGN.md); everything else is refused.
+TRANSITIONS: dict[str, set[str]] = {
+    OrderStatus.PLACED: {OrderStatus.PICKING, OrderStatus.CANCELLED},
+    OrderStatus.PICKING: {OrderStatus.READY, OrderStatus.CANCELLED},
+    OrderStatus.READY: {OrderStatus.COLLECTED, OrderStatus.EXPIRED},
+}
+
+_REFUSALS = {
+    OrderStatus.PICKING: gettext_lazy("only placed orders can be picked"),
+    OrderStatus.READY: gettext_lazy("only orders being picked can be marked ready"),
+    OrderStatus.COLLECTED: gettext_lazy("only ready orders can be handed over"),
+    OrderStatus.CANCELLED: gettext_lazy("only placed or picking orders can be cancelled"),
+    OrderStatus.EXPIRED: gettext_lazy("only ready orders can expire"),
+}
+
+
+def _check_transition(order: Order, to_status: str) -> None:
+    if to_status in TRANSITIONS.get(order.status, ()):
+        return
+    raise OrderError(
+        _("Order %(number)s is %(status)s; %(rule)s.")
+        % {
+            "number": order.number,
+            "status": order.get_status_display().lower(),
+            "rule": _REFUSALS[to_status],
+        }
+    )
+
+
+def is_store_staff(user, store_id: int) -> bool:
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    return StaffMembership.objects.filter(user=user, store_id=store_id).exists()
+
+
+def _lock(order: Order) -> Order:
+    """The order row, locked for this transaction and read fresh."""
+    return Order.objects.select_for_update(of=("self",)).select_related("store").get(pk=order.pk)
+
+
+def _require_staff(order: Order, actor) -> None:
+    if not is_store_staff(actor, order.store_id):
+        raise OrderNotFound(_("No such order in your stores."))
+
+
+def _move(order: Order, to_status: str, *, actor, note: str = "", now=None) -> None:
+    """Set the new status and its timestamp, save, and write the timeline event."""
+    now = now or timezone.now()
+    from_status = order.status
+    order.status = to_status
+    stamp = {
+        OrderStatus.PICKING: "picking_started_at",
+        OrderStatus.READY: "ready_at",
+        OrderStatus.COLLECTED: "collected_at",
+        OrderStatus.CANCELLED: "cancelled_at",
+        OrderStatus.EXPIRED: "expired_at",
+    }[to_status]
+    setattr(order, stamp, now)
+    fields = ["status", stamp]
+    if to_status == OrderStatus.READY:
+        order.hold_until = now + dt.timedelta(days=order.store.pickup_hold_days)
+        fields.append("hold_until")
+    order.save(update_fields=fields)
+    OrderEvent.objects.create(
+        order=order, actor=actor, from_status=from_status, to_status=to_status, note=note[:255]
+    )
+
+
+# --- placing -----------------------------------------------------------------------------------
+
+
+def _clean_phone(phone: str) -> str:
+    phone = " ".join((phone or "").split())
+    digits = sum(ch.isdigit() for ch in phone)
+    if not _PHONE.match(phone) or not 5 <= digits <= 20:
+        raise OrderError(_("Please give a phone number we can call, for example +49 30 1234567."))
+    return phone
+
+
+def _merge_lines(lines: Sequence[tuple[Variant, int]]) -> dict[int, int]:
+    """{variant_id: units}, two lines of the same variant counted together."""
+    if not lines:
+        raise OrderError(_("The order has no items."))
+    if len(lines) > MAX_LINES:
+        raise OrderError(_("An order can have at most %(max)d lines.") % {"max": MAX_LINES})
+    merged: dict[int, int] = {}
+    for variant, quantity in lines:
+        if isinstance(quantity, bool) or not isinstance(quantity, int):
+            raise OrderError(_("Quantities must be whole numbers."))
+        if not 1 <= quantity <= MAX_LINE_QUANTITY:
+            raise OrderError(
+                _("Each quantity must be between 1 and %(max)d.") % {"max": MAX_LINE_QUANTITY}
+            )
+        merged[variant.pk] = merged.get(variant.pk, 0) + quantity
+    for variant_id, quantity in merged.items():
+        if quantity > MAX_LINE_QUANTITY:
+            sku = next(v.sku for v, _q in lines if v.pk == variant_id)
+            raise OrderError(
+                _("At most %(max)d units of %(sku)s per order.")
+                % {"max": MAX_LINE_QUANTITY, "sku": sku}
+            )
+    return merged
+
+
+def _sellable_variants(variant_ids) -> dict[int, Variant]:
+    variants = {
+        v.pk: v
+        for v in Variant.objects.select_related("product").filter(
+            pk__in=variant_ids, is_active=True, product__is_active=True
+        )
+    }
+    missing = [pk for pk in variant_ids if pk not in variants]
+    if missing:
+        skus = Variant.objects.filter(pk__in=missing).values_list("sku", flat=True)
+        raise OrderError(
+            _("These items are no longer sold: %(skus)s.")
+            % {"skus": ", ".join(sorted(skus)) or "?"}
+        )
+    return variants
+
+
+def _line_shortages(store: Store, shortages, variants: dict[int, Variant]) -> list[LineShortage]:
+    origin = Point(float(store.latitude), float(store.longitude))
+    result = []
+    for shortage in shortages:
+        elsewhere = [
+            (other, other.available)
+            for other in stores_with_availability([shortage.variant_id], origin)
+            .filter(pickup_enabled=True, available__gt=0)
+            .exclude(pk=store.pk)[:ELSEWHERE_LIMIT]
+        ]
+        result.append(
+            LineShortage(
+                variant=variants[shortage.variant_id],
+                requested=shortage.requested,
+                available=shortage.available,
+                elsewhere=elsewhere,
+            )
+        )
+    return result
+
+
+def _existing_for_key(customer, idempotency_key: str) -> Order | None:
+    if not idempotency_key:
+        return None
+    return Order.objects.filter(customer=customer, idempotency_key=idempotency_key).first()
+
+
+def order_place(
+    *,
+    customer,
+    store: Store,
+    lines: Sequence[tuple[Variant, int]],
+    phone: str,
+    idempotency_key: str = "",
+) -> Order:
+    """Reserve every line at `store` for `customer`, all or nothing, and return the new order.
+
+    Two lines of the same variant count together. The same (customer, idempotency_key) returns
+    the order placed the first time instead of placing a second one. Raises OrderShortage
+    (every short line and the nearest stores that have it) or OrderError for bad input.
+    """
+    idempotency_key = (idempotency_key or "").strip()
+    if len(idempotency_key) > 100:
+        raise OrderError(_("The idempotency key may have at most 100 characters."))
+    existing = _existing_for_key(customer, idempotency_key)
+    if existing is not None:
+        return existing
+    if not (store.is_active and store.pickup_enabled):
+        raise OrderError(_("%(store)s does not offer pickup.") % {"store": store.name})
+    if not customer.email:
+        raise OrderError(_("The account needs an e-mail address."))
+    phone = _clean_phone(phone)
+    quantities = _merge_lines(lines)
+    variants = _sellable_variants(list(quantities))
+
+    order_lines = [
+        OrderLine(
+            variant=variants[pk],
+            sku=variants[pk].sku,
+            product_name=variants[pk].product.name,
+            variant_label=variants[pk].label[:100],
+            unit_price=variants[pk].price,
+            quantity=quantity,
+        )
+        for pk, quantity in quantities.items()
+    ]
+    total = sum((line.line_total for line in order_lines), Decimal("0.00"))
+    try:
+        with transaction.atomic():
+            order = _create_order(
+                customer=customer,
+                store=store,
+                phone=phone,
+                total=total,
+                idempotency_key=idempotency_key,
+            )
+            if order.pk is None:  # the same key won a race: that order is the answer
+                return _existing_for_key(customer, idempotency_key)
+            for line in order_lines:
+                line.order = order
+            OrderLine.objects.bulk_create(order_lines)
+            OrderEvent.objects.create(order=order, actor=customer, to_status=OrderStatus.PLACED)
+            # Last, so the stock rows stay locked for as short a time as possible.
+            stock_reserve(
+                store_id=store.pk, reference=order.number, quantities=quantities, user=customer
+            )
+    except InsufficientStock as exc:
+        raise OrderShortage(_line_shortages(store, exc.shortages, variants)) from None
+    except StockError as exc:
+        raise OrderError(str(exc)) from None
+    return order
+
+
+def _create_order(*, customer, store, phone, total, idempotency_key) -> Order:
+    order = Order(
+        customer=customer,
+        store=store,
+        phone=phone,
+        email=customer.email,
+        language=translation.get_language() or customer.language,
+        total=total,
+        idempotency_key=idempotency_key,
+    )
+    order.amount_due = payment_method_for(order).amount_due(order)
+    for _attempt in range(5):
+        order.number = order_number_generate()
+        order.pickup_code = pickup_code_generate()
+        try:
+            with transaction.atomic():
+                order.save(force_insert=True)
+            return order
+        except IntegrityError:
+            order.pk = None
+            if _existing_for_key(customer, idempotency_key) is not None:
+                return order
+    raise OrderError(_("Could not number the order; please try again."))
+
+
+# --- staff steps -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def order_start_picking(*, order: Order, actor) -> Order:
+    order = _lock(order)
+    _require_staff(order, actor)
+    _check_transition(order, OrderStatus.PICKING)
+    _move(order, OrderStatus.PICKING, actor=actor)
+    return order
+
+
+@transaction.atomic
+def order_mark_line_short(*, line: OrderLine, units: int, actor) -> Order:
+    """`units` more units of `line` were not found on the shelf.
+
+    The reservation shrinks and on-hand is corrected (count adjustment); the total is
+    recomputed. When nothing of the order is left to hand over, the order is cancelled.
+    """
+    order = _lock(line.order)
+    _require_staff(order, actor)
+    line = OrderLine.objects.select_for_update().get(pk=line.pk, order=order)
+    if order.status != OrderStatus.PICKING:
+        raise OrderError(
+            _("Order %(number)s is %(status)s; lines can be marked short only while picking.")
+            % {"number": order.number, "status": order.get_status_display().lower()}
+        )
+    if isinstance(units, bool) or not isinstance(units, int) or units < 1:
+        raise OrderError(_("The number of missing units must be a whole number of at least 1."))
+    if units > line.quantity_to_collect:
+        raise OrderError(
+            _("Only %(left)d unit(s) of %(sku)s are left to pick; %(units)d cannot be short.")
+            % {"left": line.quantity_to_collect, "sku": line.sku, "units": units}
+        )
+    stock_mark_short(reference=order.number, variant_id=line.variant_id, units=units, user=actor)
+    line.quantity_short += units
+    line.save(update_fields=["quantity_short"])
+    lines = list(order.lines.all())
+    order.total = sum((ln.line_total for ln in lines), Decimal("0.00"))
+    order.amount_due = payment_method_for(order).amount_due(order)
+    order.save(update_fields=["total", "amount_due"])
+    note = _("%(units)d × %(sku)s not found") % {"units": units, "sku": line.sku}
+    if all(ln.quantity_to_collect == 0 for ln in lines):
+        stock_release(reference=order.number, user=actor)
+        _move(
+            order,
+            OrderStatus.CANCELLED,
+            actor=actor,
+            note=note + "; " + _("cancelled because none of the items were found."),
+        )
+    else:
+        OrderEvent.objects.create(
+            order=order,
+            actor=actor,
+            from_status=order.status,
+            to_status=order.status,
+            note=note,
+        )
+    return order
+
+
+@transaction.atomic
+def order_mark_ready(*, order: Order, actor) -> Order:
+    order = _lock(order)
+    _require_staff(order, actor)
+    _check_transition(order, OrderStatus.READY)
+    _move(order, OrderStatus.READY, actor=actor)
+    return order
+
+
+@transaction.atomic
+def order_cancel(*, order: Order, actor, reason: str = "") -> Order:
+    """The shopper (their own order) or an associate of the store cancels; stock is released."""
+    order = _lock(order)
+    if not (actor and actor.pk == order.customer_id) and not is_store_staff(actor, order.store_id):
+        raise OrderNotFound(_("No such order."))
+    _check_transition(order, OrderStatus.CANCELLED)
+    stock_release(reference=order.number, user=actor, note=reason[:255])
+    _move(order, OrderStatus.CANCELLED, actor=actor, note=reason)
+    return order
+
+
+@transaction.atomic
+def order_expire(*, order: Order) -> Order:
+    """A ready order not collected within the store's hold period; its stock goes back on sale."""
+    order = _lock(order)
+    _check_transition(order, OrderStatus.EXPIRED)
+    now = timezone.now()
+    if order.hold_until and order.hold_until > now:
+        raise OrderError(
+            _("Order %(number)s is held until %(when)s.")
+            % {"number": order.number, "when": timezone.localtime(order.hold_until)}
+        )
+    stock_release(reference=order.number, note=_("Not collected"))
+    _move(
+        order,
+        OrderStatus.EXPIRED,
+        actor=None,
+        now=now,
+        note=_("Not collected within %(days)d days.") % {"days": order.store.pickup_hold_days},
+    )
+    return order
+
+
+# --- handover ----------------------------------------------------------------------------------
+
+
+def _rate_limited(attempts, limit: int, now) -> dt.datetime | None:
+    """When the oldest of `limit` recent wrong attempts leaves the window, else None."""
+    recent = list(
+        attempts.filter(success=False, created_at__gt=now - WRONG_CODE_WINDOW)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:limit]
+    )
+    if len(recent) < limit:
+        return None
+    return recent[-1] + WRONG_CODE_WINDOW
+
+
+def _rate_limit_error(retry_at: dt.datetime) -> HandoverRateLimited:
+    return HandoverRateLimited(
+        _("Too many wrong pickup codes. Please try again after %(time)s.")
+        % {"time": time_format(timezone.localtime(retry_at), "H:i")},
+        retry_at,
+    )
+
+
+def order_collect(*, order: Order, code: str, actor, ip: str | None = None) -> Order:
+    """Hand a ready order over once its pickup code matches (case, spaces and dashes ignored).
+
+    Only staff of the order's store (or a superuser) may do it. Wrong codes are recorded and
+    logged; after WRONG_CODES_PER_ORDER of them within WRONG_CODE_WINDOW the order refuses
+    every code until the window has passed.
+    """
+    with transaction.atomic():
+        order = _lock(order)
+        _require_staff(order, actor)
+        now = timezone.now()
+        retry_at = _rate_limited(
+            HandoverAttempt.objects.filter(order=order), WRONG_CODES_PER_ORDER, now
+        )
+        if retry_at is not None:
+            error: OrderError = _rate_limit_error(retry_at)
+        else:
+            _check_transition(order, OrderStatus.COLLECTED)
+            matches = hmac.compare_digest(
+                pickup_code_normalize(code).encode(), order.pickup_code.encode()
+            )
+            HandoverAttempt.objects.create(
+                store_id=order.store_id, order=order, actor=actor, success=matches, ip=ip
+            )
+            if matches:
+                _collect(order, actor)
+                return order
+            error = WrongPickupCode(
+                _("Wrong pickup code for order %(number)s (%(count)d of %(max)d attempts).")
+                % {
+                    "number": order.number,
+                    "count": HandoverAttempt.objects.filter(
+                        order=order, success=False, created_at__gt=now - WRONG_CODE_WINDOW
+                    ).count(),
+                    "max": WRONG_CODES_PER_ORDER,
+                }
+            )
+    # Outside the atomic block: the wrong attempt is committed before we refuse.
+    logger.warning(
+        "Pickup handover refused for order %s by user %s (ip %s): %s",
+        order.number,
+        getattr(actor, "pk", None),
+        ip,
+        error,
+    )
+    raise error
+
+
+def _collect(order: Order, actor) -> None:
+    stock_collect(reference=order.number, user=actor)
+    paid = payment_method_for(order).capture_at_handover(order)
+    _move(
+        order,
+        OrderStatus.COLLECTED,
+        actor=actor,
+        note=_("Paid at the counter: %(amount)s €") % {"amount": paid} if paid else "",
+    )
+
+
+def order_collect_by_code(*, store: Store, code: str, actor, ip: str | None = None) -> Order:
+    """The desk scanner: hand over the ready order at `store` whose pickup code this is.
+
+    Wrong codes count against the associate at this store (WRONG_CODES_PER_STAFF per window),
+    so nobody can try codes until one fits.
+    """
+    if not is_store_staff(actor, store.pk):
+        raise OrderNotFound(_("You do not work in this store."))
+    normalized = pickup_code_normalize(code)
+    now = timezone.now()
+    staff_attempts = HandoverAttempt.objects.filter(store=store, actor=actor)
+    retry_at = _rate_limited(staff_attempts, WRONG_CODES_PER_STAFF, now)
+    if retry_at is not None:
+        error: OrderError = _rate_limit_error(retry_at)
+    elif not normalized:
+        raise OrderError(_("Please scan or type a pickup code."))
+    else:
+        candidates = list(
+            Order.objects.filter(store=store, pickup_code=normalized).order_by("-created_at")[:5]
+        )
+        ready = [o for o in candidates if o.status == OrderStatus.READY]
+        if ready:
+            return order_collect(order=ready[0], code=normalized, actor=actor, ip=ip)
+        if candidates:  # a real code, but the order is not (or no longer) ready
+            _check_transition(candidates[0], OrderStatus.COLLECTED)
+        HandoverAttempt.objects.create(store=store, actor=actor, success=False, ip=ip)
+        error = WrongPickupCode(
+            _("No ready order with this code at %(store)s.") % {"store": store.name}
+        )
+    logger.warning(
+        "Pickup code refused at store %s for user %s (ip %s): %s",
+        store.code,
+        getattr(actor, "pk", None),
+        ip,
+        error,
+    )
+    raise error
