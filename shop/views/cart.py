@@ -29,10 +29,16 @@ class LineForm(forms.Form):
     """A variant and a quantity as posted by a form; the range is the service's to check."""
 
     variant = forms.IntegerField(
-        error_messages={"required": gettext_lazy("Please choose a product.")}
+        error_messages={
+            "required": gettext_lazy("Please choose a product."),
+            "invalid": gettext_lazy("Unknown product."),
+        }
     )
     quantity = forms.IntegerField(
-        error_messages={"invalid": gettext_lazy("The quantity must be a whole number.")}
+        error_messages={
+            "required": gettext_lazy("The quantity must be a whole number."),
+            "invalid": gettext_lazy("The quantity must be a whole number."),
+        }
     )
 
 
