@@ -13,7 +13,6 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
-    QuerySet,
     Subquery,
     Sum,
     Value,
@@ -24,9 +23,8 @@ from inventory.models import StockLevel
 from inventory.selectors import availability_at_store
 from shop.models import Cart, CartLine, ProductImage
 from shop.models.cart import CART_SESSION_KEY
-from stores.geo import Point
+from stores.geo import Point, distance_km_expression
 from stores.models import Store
-from stores.selectors import stores_near
 
 # A line whose store has at most this many units left beyond it is shown as "only N".
 LOW_STOCK = 3
@@ -125,7 +123,13 @@ def cart_item_count(*, user, session: SessionBase) -> int:
 def pickup_stores_for(quantities: Mapping[int, int], origin: Point | None) -> list[Store]:
     """Pickup-enabled stores, nearest first, each annotated with `supplies_all`: whether it has
     every variant of `quantities` ({variant_id: units}) available in the wanted number. One query."""
-    stores = stores_near(origin, Store.objects.pickup())
+    stores = Store.objects.pickup()
+    if origin is None:
+        stores = stores.order_by("name")
+    else:
+        stores = stores.annotate(distance_km=distance_km_expression(origin)).order_by(
+            "distance_km", "name"
+        )
     if not quantities:
         return [_with_supplies(store, False) for store in stores]
     enough = Q()
@@ -163,9 +167,3 @@ def cart_view(cart: Cart | None, store: Store | None) -> CartView:
 
 def cart_quantities(lines: list[CartLine]) -> dict[int, int]:
     return {line.variant_id: line.quantity for line in lines}
-
-
-def supplying_stores(quantities: Mapping[int, int], origin: Point | None) -> QuerySet[Store]:
-    """Pickup stores able to supply all of `quantities`, nearest first (for forms to validate)."""
-    ids = [store.pk for store in pickup_stores_for(quantities, origin) if store.supplies_all]
-    return stores_near(origin, Store.objects.pickup().filter(pk__in=ids))

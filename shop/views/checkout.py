@@ -28,9 +28,7 @@ class CheckoutForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={
             "required": gettext_lazy("Please choose the store where you will pick up."),
-            "invalid_choice": gettext_lazy(
-                "That store cannot supply your whole cart. Please choose one of the listed stores."
-            ),
+            "invalid_choice": gettext_lazy("Please choose one of the listed stores."),
         },
     )
     phone = forms.CharField(
@@ -43,7 +41,9 @@ class CheckoutForm(forms.Form):
 
     def __init__(self, *args, view: CartView, **kwargs):
         super().__init__(*args, **kwargs)
-        self.stores = {store.pk: store for store in view.supplying_stores}
+        # Any pickup store is accepted: if stock moved since the page was shown, order_place
+        # answers with the short lines and where else they are, which says more than "invalid".
+        self.stores = {store.pk: store for store in view.stores}
         self.fields["store"].choices = [(pk, store.name) for pk, store in self.stores.items()]
 
 
