@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shop.views import cart, checkout, orders
+from shop.views import cart, checkout, desk, orders
 
 app_name = "pickup"
 
@@ -16,4 +16,9 @@ urlpatterns: list = [
     path("orders/", orders.order_list, name="order_list"),
     path("orders/<uuid:public_id>/", orders.order_detail, name="order_detail"),
     path("orders/<uuid:public_id>/cancel/", orders.order_cancel_view, name="order_cancel"),
+    # orders: the associate's desk page
+    path("desk/", desk.desk, name="desk"),
+    path("desk/queue/", desk.desk_queue_partial, name="desk_queue"),
+    path("desk/collect/", desk.desk_collect, name="desk_collect"),
+    path("desk/orders/<uuid:public_id>/<slug:step>/", desk.desk_step, name="desk_step"),
 ]

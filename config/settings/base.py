@@ -200,6 +200,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE["expire-overdue-pickup-orders"] = {
+    "task": "shop.tasks.expire_overdue_orders",
+    "schedule": 15 * 60,
+}
 
 LOGGING = {
     "version": 1,
