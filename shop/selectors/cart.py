@@ -23,11 +23,9 @@ from inventory.models import StockLevel
 from inventory.selectors import availability_at_store
 from shop.models import Cart, CartLine, ProductImage
 from shop.models.cart import CART_SESSION_KEY
+from shop.selectors.catalogue import LOW_STOCK_MAX
 from stores.geo import Point, distance_km_expression
 from stores.models import Store
-
-# A line whose store has at most this many units left beyond it is shown as "only N".
-LOW_STOCK = 3
 
 
 @dataclass(frozen=True)
@@ -59,7 +57,7 @@ class CartRow:
             return "none"
         if self.available < self.line.quantity:
             return "short"
-        if self.available <= LOW_STOCK:
+        if self.available <= LOW_STOCK_MAX:
             return "low"
         return "ok"
 

@@ -145,7 +145,7 @@ def test_add_to_cart_with_htmx_returns_a_confirmation_and_triggers_the_counter(c
     assert "<html" not in body
     counter = client.get(reverse("pickup:cart_count"), **htmx())
     assert 'id="cart-count"' in counter.content.decode()
-    assert ">2</span>" in counter.content.decode()
+    assert ">2 items</strong>" in counter.content.decode()
 
 
 @pytest.mark.django_db
