@@ -91,6 +91,10 @@ def desk_start(request, order_number):
     order = selectors.collected_order_by_number(order_number)
     if order is None:
         raise Http404
+    if request.method == "POST":
+        done = selectors.return_for_token(order.customer, request.POST.get("token", ""))
+        if done is not None:
+            return redirect("returns:desk_return", public_id=done.public_id)
     returnable = [item for item in selectors.returnable_lines(order) if item.returnable]
     manager = is_store_manager(request.user, store)
     form = ReturnStartForm(request.POST or None, returnable=returnable, allow_override=manager)

@@ -27,6 +27,13 @@ def returns_for_order(order: Order) -> QuerySet[ReturnRequest]:
     return with_details(ReturnRequest.objects.filter(order=order))
 
 
+def return_for_token(customer, token: str) -> ReturnRequest | None:
+    """The return a start form with this one-time token already created (a double submit)."""
+    if not token:
+        return None
+    return ReturnRequest.objects.filter(customer=customer, idempotency_key=token[:64]).first()
+
+
 def returns_for_staff(user) -> QuerySet[ReturnRequest]:
     """The desk list and the admin: returns received at the user's stores."""
     return with_details(ReturnRequest.objects.for_staff(user))

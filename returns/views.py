@@ -35,6 +35,10 @@ def return_start(request, order_public_id):
     order = get_object_or_404(Order, public_id=order_public_id, customer=request.user)
     if order.status != OrderStatus.COLLECTED:
         raise Http404
+    if request.method == "POST":
+        done = selectors.return_for_token(request.user, request.POST.get("token", ""))
+        if done is not None:
+            return redirect(done)
     returnable = [item for item in selectors.returnable_lines(order) if item.returnable]
     form = ReturnStartForm(request.POST or None, returnable=returnable)
     if request.method == "POST" and form.is_valid():

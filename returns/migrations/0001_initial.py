@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('shop', '0003_order_loyalty_discount'),
+        ('shop', '0004_order_loyalty_discount'),
         ('stores', '0002_store_api_tokens'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('shop', '0002_pickup_orders'),
+        ('shop', '0003_carts'),
     ]
 
     operations = [
