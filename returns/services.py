@@ -379,7 +379,6 @@ def return_receive(
             ReturnStatus.REJECTED if all_rejected else ReturnStatus.RECEIVED,
             actor=actor,
             store=store,
-            note=_("Received at %(store)s") % {"store": store.name},
         )
         ret.save(update_fields=["status", "received_at", "received_store", "received_by"])
         notify_return(ret, "return_received")
