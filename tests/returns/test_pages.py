@@ -126,3 +126,12 @@ def test_desk_list_queries(client, associate, django_assert_max_num_queries):
     client.force_login(associate)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("returns:desk")).status_code == 200
+
+
+def test_desk_finds_returns_by_the_shoppers_loyalty_card(client, ret, order, associate):
+    from loyalty.models import LoyaltyAccount
+
+    card = LoyaltyAccount.objects.get(user=order.customer).card_number
+    client.force_login(associate)
+    found = client.get(reverse("returns:desk"), {"q": card})
+    assert found.url == reverse("returns:desk_return", args=[ret.public_id])
