@@ -117,7 +117,9 @@ def svg(code: str, *, label: str = "") -> SafeString:
     text_x += [QUIET_LEFT + 3 + 7 * i + 3.5 for i in range(6)]
     text_x += [QUIET_LEFT + 50 + 7 * i + 3.5 for i in range(6)]
     texts = format_html_join(
-        "", '<text x="{}" y="{}">{}</text>', ((x, TEXT_Y, d) for x, d in zip(text_x, code, strict=True))
+        "",
+        '<text x="{}" y="{}">{}</text>',
+        ((x, TEXT_Y, d) for x, d in zip(text_x, code, strict=True)),
     )
     return format_html(
         '<svg class="ean13" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" role="img"'

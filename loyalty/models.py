@@ -43,7 +43,9 @@ class Tier(models.Model):
             models.CheckConstraint(
                 condition=Q(min_spend_12m__gte=0), name="tier_min_spend_not_negative"
             ),
-            models.CheckConstraint(condition=Q(multiplier__gte=1), name="tier_multiplier_at_least_1"),
+            models.CheckConstraint(
+                condition=Q(multiplier__gte=1), name="tier_multiplier_at_least_1"
+            ),
         ]
 
     def __str__(self):
@@ -154,7 +156,9 @@ class PointsEntry(models.Model):
         verbose_name_plural = _("points entries")
         ordering = ["-occurred_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["source", "kind"], name="pointsentry_unique_source_kind"),
+            models.UniqueConstraint(
+                fields=["source", "kind"], name="pointsentry_unique_source_kind"
+            ),
             # The sign follows from the kind; earn and take-back may be 0 (a purchase under 1 €,
             # a return whose points were already spent) so that the event is still recorded once.
             models.CheckConstraint(
@@ -218,7 +222,10 @@ class CardLookup(models.Model):
     """Staff looking up a card number at the desk: the audit log and the rate limit's counter."""
 
     staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("staff")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("staff"),
     )
     store = models.ForeignKey(
         "stores.Store", on_delete=models.CASCADE, related_name="+", verbose_name=_("store")

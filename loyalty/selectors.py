@@ -19,9 +19,9 @@ ZERO = Decimal("0.00")
 
 def account_balance(account: LoyaltyAccount) -> int:
     """The points balance: the sum of the ledger, in one aggregate query."""
-    return PointsEntry.objects.filter(account=account).aggregate(
-        total=Coalesce(Sum("points"), 0)
-    )["total"]
+    return PointsEntry.objects.filter(account=account).aggregate(total=Coalesce(Sum("points"), 0))[
+        "total"
+    ]
 
 
 def spend_window_start(now: dt.datetime | None = None) -> dt.datetime:
@@ -34,7 +34,9 @@ def account_spend_12m(account: LoyaltyAccount, now: dt.datetime | None = None) -
     totals = PointsEntry.objects.filter(
         account=account, occurred_at__gt=spend_window_start(now), amount__isnull=False
     ).aggregate(
-        earned=Coalesce(Sum("amount", filter=Q(kind=EntryKind.EARN)), Value(ZERO), output_field=money),
+        earned=Coalesce(
+            Sum("amount", filter=Q(kind=EntryKind.EARN)), Value(ZERO), output_field=money
+        ),
         returned=Coalesce(
             Sum("amount", filter=Q(kind=EntryKind.RETURN_TAKEBACK)), Value(ZERO), output_field=money
         ),

@@ -398,9 +398,7 @@ def points_redeem_reverse(*, source: str) -> PointsEntry | None:
         if redeemed is None:
             return None
         _lock(redeemed.account_id)
-        existing = PointsEntry.objects.filter(
-            source=source, kind=EntryKind.REDEEM_REVERSAL
-        ).first()
+        existing = PointsEntry.objects.filter(source=source, kind=EntryKind.REDEEM_REVERSAL).first()
         if existing is not None:
             return existing
         return _create_entry(
@@ -442,9 +440,7 @@ def points_take_back(
     channel = channel or (Channel.STORE if store else Channel.SYSTEM)
     with transaction.atomic():
         account = _lock(loyalty_account_open(user).pk)
-        existing = PointsEntry.objects.filter(
-            source=source, kind=EntryKind.RETURN_TAKEBACK
-        ).first()
+        existing = PointsEntry.objects.filter(source=source, kind=EntryKind.RETURN_TAKEBACK).first()
         if existing is not None:
             if existing.account_id != account.pk:
                 raise SourceConflict(_("“%(source)s” was already booked.") % {"source": source})
@@ -486,9 +482,7 @@ def points_adjust(*, account: LoyaltyAccount, points: int, reason: str, actor) -
     if not reason:
         raise LoyaltyError(_("Give a reason for the adjustment."))
     if abs(points) > MAX_ADJUSTMENT:
-        raise LoyaltyError(
-            _("An adjustment is at most %(max)d points.") % {"max": MAX_ADJUSTMENT}
-        )
+        raise LoyaltyError(_("An adjustment is at most %(max)d points.") % {"max": MAX_ADJUSTMENT})
     if not may_adjust_points(actor):
         raise NotAllowed(_("Only managers may adjust points."))
     with transaction.atomic():

@@ -8,6 +8,7 @@ CACHE_URL, EMAIL_URL, SECRET_KEY and ALLOWED_HOSTS (see README).
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -199,7 +200,12 @@ CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "loyalty-recompute-tiers": {
+        "task": "loyalty.tasks.recompute_tiers",
+        "schedule": crontab(hour=3, minute=30),
+    },
+}
 
 LOGGING = {
     "version": 1,
@@ -209,3 +215,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Apple Wallet pass of the loyalty card. Paths to PEM files: the pass type certificate, its private
+# key (optionally encrypted) and Apple's WWDR intermediate. Without all of them no pass is offered.
+WALLET_PASS_CERT = env("WALLET_PASS_CERT", default="")
+WALLET_PASS_KEY = env("WALLET_PASS_KEY", default="")
+WALLET_PASS_KEY_PASSWORD = env("WALLET_PASS_KEY_PASSWORD", default="")
+WALLET_WWDR_CERT = env("WALLET_WWDR_CERT", default="")
+WALLET_PASS_TYPE_ID = env("WALLET_PASS_TYPE_ID", default="")
+WALLET_TEAM_ID = env("WALLET_TEAM_ID", default="")
+WALLET_ORGANIZATION_NAME = env("WALLET_ORGANIZATION_NAME", default="Omnishop")
