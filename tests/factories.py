@@ -106,3 +106,10 @@ def stock(store: Store, variant: Variant, on_hand: int, safety_buffer: int = 0):
         level.save(update_fields=["safety_buffer"])
     level.refresh_from_db()
     return level
+
+
+def loyalty_account(user: User | None = None):
+    """A loyalty account (with its card number) for `user`, or for a new shopper."""
+    from loyalty.services import loyalty_account_open
+
+    return loyalty_account_open(user or UserFactory())
