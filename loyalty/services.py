@@ -102,7 +102,11 @@ def _source(source: str) -> str:
 
 
 def _lock(account_id: int) -> LoyaltyAccount:
-    return LoyaltyAccount.objects.select_for_update().select_related("tier").get(pk=account_id)
+    return (
+        LoyaltyAccount.objects.select_for_update(of=("self",))
+        .select_related("tier")
+        .get(pk=account_id)
+    )
 
 
 def _create_entry(**fields) -> PointsEntry:
