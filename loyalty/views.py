@@ -45,7 +45,10 @@ def card(request):
             "progress": tier_progress(account),
             # segno's own SVG markup of our 13 digits: nothing user-supplied to escape.
             "qr_svg": mark_safe(qr.svg_inline(omitsize=True, border=2, dark="#111")),  # noqa: S308
-            "barcode_svg": barcode.svg(account.card_number, label=_("Barcode of your card")),
+            "barcode_svg": barcode.svg(
+                account.card_number,
+                label=_("Card number %(number)s") % {"number": account.card_number_grouped},
+            ),
             "page": page,
             "wallet_enabled": wallet.wallet_enabled(),
         },

@@ -80,3 +80,23 @@ def test_many_concurrent_writes_never_go_below_zero():
     redeemed = 300 * sum(1 for o in outcomes[:4] if o == Decimal("3.00"))
     not_taken = sum(o for o in outcomes[4:] if isinstance(o, int))
     assert account_balance(account) == 1000 - redeemed - (400 - not_taken)
+
+
+def test_the_account_row_is_locked_before_the_balance_is_read_and_written():
+    require_postgres()
+    from django.db import transaction
+    from django.test.utils import CaptureQueriesContext
+
+    account = factories.loyalty_account()
+    points_earn(
+        user=account.user, amount=Decimal("10"), source="order:seed", channel=Channel.ONLINE
+    )
+    with CaptureQueriesContext(connection) as captured, transaction.atomic():
+        points_redeem(user=account.user, points=5, source="order:R", order_total=Decimal("10"))
+    sql = [q["sql"] for q in captured.captured_queries]
+    lock = next(i for i, s in enumerate(sql) if "FOR UPDATE" in s and "loyalty_loyaltyaccount" in s)
+    balance = next(i for i, s in enumerate(sql) if "SUM(" in s and "loyalty_pointsentry" in s)
+    insert = next(
+        i for i, s in enumerate(sql) if s.startswith("INSERT") and "loyalty_pointsentry" in s
+    )
+    assert lock < balance < insert

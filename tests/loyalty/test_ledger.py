@@ -288,3 +288,15 @@ def test_balance_equals_the_ledger_after_a_mixed_history(account, store):
     points_take_back(user=account.user, points=20, source="return:1")
     points_adjust(account=account, points=7, reason="goodwill", actor=manager)
     assert account_balance(account) == ledger_sum(account) == 120 + 80 - 50 - 20 + 7
+
+
+def test_a_user_without_points_can_be_deleted_one_with_a_ledger_cannot(account):
+    from django.db.models import ProtectedError
+
+    spare = factories.loyalty_account()
+    spare.user.delete()
+    assert not LoyaltyAccount.objects.filter(pk=spare.pk).exists()
+    earn(account, "10.00", "order:CC-1")
+    with pytest.raises(ProtectedError):
+        account.user.delete()
+    assert account_balance(account) == 10
