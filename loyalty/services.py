@@ -231,7 +231,11 @@ def _earn(
     """Book a purchase on a locked account; (entry, created)."""
     existing = PointsEntry.objects.filter(source=source, kind=EntryKind.EARN).first()
     if existing is not None:
-        if existing.account_id != account.pk or existing.amount != amount:
+        if existing.account_id != account.pk:
+            raise SourceConflict(
+                _("“%(source)s” was already booked on another card.") % {"source": source}
+            )
+        if existing.amount != amount:
             raise SourceConflict(
                 _("“%(source)s” was booked before with %(amount)s €; it cannot change.")
                 % {"source": source, "amount": existing.amount}

@@ -144,7 +144,7 @@ def test_shopper_card_and_entries(account, store, django_assert_max_num_queries)
     assert card["tier"]["name"] == "Basic" and card["next_tier"]["name"] == "Silver"
     assert card["wallet_pass_url"] is None
 
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(3):
         page = client.get(reverse("loyalty-entries")).json()
     assert page["count"] == 25 and len(page["results"]) == 20
     first = page["results"][0]
@@ -173,3 +173,12 @@ def test_schema_lists_the_loyalty_endpoints(client):
         assert path in schema["paths"]
     responses = schema["paths"]["/api/v1/loyalty/transactions/"]["post"]["responses"]
     assert {"200", "201", "400", "403", "404", "409"} <= set(responses)
+
+
+def test_same_receipt_on_another_card_is_a_conflict(till, account):
+    book(till, account)
+    other = factories.loyalty_account()
+    response = book(till, other)
+    assert response.status_code == 409
+    assert "another card" in response.json()["detail"]
+    assert account_balance(other) == 0
