@@ -14,7 +14,7 @@ from loyalty.errors import (
     SourceConflict,
 )
 from loyalty.models import Channel, EntryKind, LoyaltyAccount, PointsEntry
-from loyalty.selectors import account_balance
+from loyalty.selectors import account_balance, points_redeemable
 from loyalty.services import (
     loyalty_account_open,
     points_adjust,
@@ -150,6 +150,14 @@ def test_points_value():
     assert points_value(100) == Decimal("1.00")
     assert points_value(1) == Decimal("0.01")
     assert points_value(1234) == Decimal("12.34")
+
+
+def test_points_redeemable_is_the_smaller_of_balance_and_half_the_order(account):
+    assert points_redeemable(account, Decimal("100.00")) == 0
+    earn(account, "800.00", "order:CC-1")
+    assert points_redeemable(account, Decimal("10.01")) == 500
+    assert points_redeemable(account, Decimal("5000.00")) == 800
+    assert points_redeemable(account, Decimal("0.01")) == 0
 
 
 def test_redeem_and_reverse(account):

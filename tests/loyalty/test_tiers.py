@@ -114,3 +114,14 @@ def test_recompute_query_count_does_not_grow_with_accounts(django_assert_max_num
 def test_beat_schedule_runs_the_task_nightly():
     entry = settings.CELERY_BEAT_SCHEDULE["loyalty-recompute-tiers"]
     assert entry["task"] == recompute_tiers.name
+
+
+def test_without_a_tier_below_the_lowest_threshold_accounts_have_none(account, tiers):
+    Tier.objects.filter(name="Basic").update(min_spend_12m=Decimal("10.00"))
+    assert tiers_recompute() == 1
+    account.refresh_from_db()
+    assert account.tier is None
+    assert earn(account, "3.00", "receipt:1").points == 3  # no tier: ×1
+    earn(account, "7.00", "receipt:2")
+    account.refresh_from_db()
+    assert account.tier.name == "Basic"
