@@ -59,9 +59,10 @@ class LoyaltyAccountQuerySet(models.QuerySet):
 
 
 class LoyaltyAccount(models.Model):
+    # A user can be deleted while the card has no entries; the ledger (PROTECT) keeps the rest.
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         related_name="loyalty_account",
         verbose_name=_("customer"),
     )
@@ -223,7 +224,8 @@ class CardLookup(models.Model):
 
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
+        null=True,
         related_name="+",
         verbose_name=_("staff"),
     )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from . import ean
 from .errors import CardNumberError, UnknownCard
 from .models import EntryKind, LoyaltyAccount, PointsEntry, Tier
+from .rules import redeemable_max_points
 
 SPEND_WINDOW = dt.timedelta(days=365)
 ZERO = Decimal("0.00")
@@ -22,6 +23,11 @@ def account_balance(account: LoyaltyAccount) -> int:
     return PointsEntry.objects.filter(account=account).aggregate(total=Coalesce(Sum("points"), 0))[
         "total"
     ]
+
+
+def points_redeemable(account: LoyaltyAccount, order_total: Decimal) -> int:
+    """How many points the customer may use on an order of `order_total` (for the checkout form)."""
+    return max(min(account_balance(account), redeemable_max_points(order_total)), 0)
 
 
 def spend_window_start(now: dt.datetime | None = None) -> dt.datetime:

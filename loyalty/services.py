@@ -7,7 +7,8 @@ function again for the same event returns what the first call did and changes no
 
 Entry points for other apps (shop calls them on checkout, collect, cancel, expiry; returns on a
 return): `loyalty_account_open`, `points_earn`, `points_redeem`, `points_redeem_reverse`,
-`points_take_back`, `points_value`. Desk and till: `card_lookup`, `store_purchase_record`.
+`points_take_back`, `points_value` (from `loyalty.rules`, re-exported here), and the read
+`loyalty.selectors.points_redeemable`. Desk and till: `card_lookup`, `store_purchase_record`.
 """
 
 import datetime as dt
@@ -42,6 +43,7 @@ from .models import (
     Tier,
     TierChange,
 )
+from .rules import CENT, points_value, redeemable_max_points, redeemable_max_value
 from .selectors import (
     account_balance,
     account_by_card_number,
@@ -50,9 +52,6 @@ from .selectors import (
     tier_for_spend,
 )
 
-CENT = Decimal("0.01")
-POINTS_PER_EURO_REDEEMED = 100
-REDEEMABLE_SHARE = Decimal("0.5")  # points pay at most half of an order
 MAX_PURCHASE = Decimal("100000.00")  # anything above is a typo, not a purchase
 MAX_ADJUSTMENT = 1_000_000
 LOOKUP_LIMIT = 30
@@ -61,11 +60,6 @@ RECEIPT_MAX_LENGTH = 40
 
 
 # -- helpers -------------------------------------------------------------------------------------
-
-
-def points_value(points: int) -> Decimal:
-    """What points are worth in €: 100 points = 1 €."""
-    return (Decimal(points) / POINTS_PER_EURO_REDEEMED).quantize(CENT)
 
 
 def _money(value, *, allow_zero: bool) -> Decimal:
@@ -102,7 +96,11 @@ def _source(source: str) -> str:
 
 
 def _lock(account_id: int) -> LoyaltyAccount:
-    return LoyaltyAccount.objects.select_for_update().select_related("tier").get(pk=account_id)
+    return (
+        LoyaltyAccount.objects.select_for_update(of=("self",))
+        .select_related("tier")
+        .get(pk=account_id)
+    )
 
 
 def _create_entry(**fields) -> PointsEntry:
@@ -188,20 +186,21 @@ def tiers_recompute(now: dt.datetime | None = None) -> int:
         spend=total(EntryKind.EARN) - total(EntryKind.RETURN_TAKEBACK)
     )
     tiers = list(Tier.objects.order_by("min_spend_12m"))
+    # (tier, lowest spend, spend it stays below); below the lowest threshold an account has none.
+    bands = [(None, None, tiers[0].min_spend_12m if tiers else None)]
+    bands += [
+        (tier, tier.min_spend_12m, higher.min_spend_12m if higher else None)
+        for tier, higher in zip(tiers, [*tiers[1:], None], strict=True)
+    ]
     misplaced: set[int] = set()
-    if tiers:
-        misplaced.update(
-            accounts.filter(spend__lt=tiers[0].min_spend_12m)
-            .exclude(tier__isnull=True)
-            .values_list("pk", flat=True)
-        )
-    for tier, higher in zip(tiers, [*tiers[1:], None], strict=True):
-        band = accounts.filter(spend__gte=tier.min_spend_12m)
-        if higher is not None:
-            band = band.filter(spend__lt=higher.min_spend_12m)
-        misplaced.update(band.exclude(tier=tier).values_list("pk", flat=True))
-    if not tiers:
-        misplaced.update(accounts.exclude(tier__isnull=True).values_list("pk", flat=True))
+    for tier, low, high in bands:
+        band = accounts
+        if low is not None:
+            band = band.filter(spend__gte=low)
+        if high is not None:
+            band = band.filter(spend__lt=high)
+        band = band.exclude(tier__isnull=True) if tier is None else band.exclude(tier=tier)
+        misplaced.update(band.values_list("pk", flat=True))
     changed = 0
     for account_id in sorted(misplaced):
         with transaction.atomic():
@@ -227,7 +226,11 @@ def _earn(
     """Book a purchase on a locked account; (entry, created)."""
     existing = PointsEntry.objects.filter(source=source, kind=EntryKind.EARN).first()
     if existing is not None:
-        if existing.account_id != account.pk or existing.amount != amount:
+        if existing.account_id != account.pk:
+            raise SourceConflict(
+                _("“%(source)s” was already booked on another card.") % {"source": source}
+            )
+        if existing.amount != amount:
             raise SourceConflict(
                 _("“%(source)s” was booked before with %(amount)s €; it cannot change.")
                 % {"source": source, "amount": existing.amount}
@@ -352,11 +355,13 @@ def points_redeem(
     source = _source(source)
     order_total = _money(order_total, allow_zero=False)
     discount = points_value(points)
-    most = (order_total * REDEEMABLE_SHARE).quantize(CENT, rounding=ROUND_FLOOR)
-    if discount > most:
+    if points > redeemable_max_points(order_total):
         raise RedemptionTooLarge(
             _("Points can pay at most half of the order: up to %(most)s € (%(points)d points).")
-            % {"most": most, "points": int(most * POINTS_PER_EURO_REDEEMED)}
+            % {
+                "most": redeemable_max_value(order_total),
+                "points": redeemable_max_points(order_total),
+            }
         )
     with transaction.atomic():
         account = _lock(loyalty_account_open(user).pk)

@@ -149,3 +149,10 @@ def collected_order(store: Store, items, customer: User | None = None, *, earn_p
             channel=Channel.ONLINE,
         )
     return order
+
+
+def loyalty_account(user: User | None = None):
+    """A loyalty account (with its card number) for `user`, or for a new shopper."""
+    from loyalty.services import loyalty_account_open
+
+    return loyalty_account_open(user or UserFactory())
