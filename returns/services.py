@@ -3,8 +3,8 @@
 Every function is one transaction. Anything that changes how much of an order has been
 returned locks the order row first (then the return), so two associates working on the same
 order at the same time are served one after the other and can never return more than was
-collected. Stock moves through `inventory.services`, points through `loyalty.services`;
-notifications are queued after the commit.
+collected. Stock moves through `inventory.services`, points through `loyalty.services`; the
+shopper's notifications go into the outbox in the same transaction and are sent after commit.
 """
 
 import datetime as dt
@@ -335,7 +335,8 @@ def return_receive(
                 _("Return %(code)s was already processed (%(status)s).")
                 % {"code": ret.code, "status": ret.get_status_display()}
             )
-        lines = list(ret.lines.select_related("order_line"))
+        # Stock rows are changed in one fixed order (by variant) so receipts cannot deadlock.
+        lines = list(ret.lines.select_related("order_line").order_by("order_line__variant_id"))
         _check_inspections(lines, inspections)
         order_lines = list(order.lines.all())
         net = line_net_cents(order, order_lines)
@@ -355,7 +356,11 @@ def return_receive(
         for line in lines:
             inspection = inspections[line.pk]
             line.condition = inspection.condition
-            line.reject_reason = inspection.reject_reason.strip()[:255]
+            line.reject_reason = (
+                inspection.reject_reason.strip()[:255]
+                if line.condition == LineCondition.REJECTED
+                else ""
+            )
             if line.condition in ACCEPTED_CONDITIONS:
                 ol = line.order_line
                 line.refund_amount = from_cents(
