@@ -104,6 +104,7 @@ def test_return_one_of_two_items_in_another_store(browser, live_server):
     desk.goto(f"{live_server.url}/returns/desk/")
     expect(desk.get_by_test_id("desk-store")).to_have_text("Potsdam Zentrum")
     desk.get_by_label("Return code, order number or loyalty card").fill(ret.code.lower())
+    shot(desk, "desk-find")
     desk.get_by_role("button", name="Find").click()
     expect(desk.get_by_test_id("desk-line")).to_have_count(1)
     expect(desk.get_by_test_id("desk-line")).to_contain_text("Regenjacke")
