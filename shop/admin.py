@@ -103,8 +103,11 @@ class ProductAdmin(admin.ModelAdmin):
         if formset.model is not ProductImage:
             return super().save_formset(request, form, formset, change)
         # Images go through the catalogue service, which stores the file and makes the thumbnail.
+        # The formset's *_objects lists feed the admin's change message.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for image_form in formset.deleted_forms:
             if image_form.instance.pk:
+                formset.deleted_objects.append(image_form.instance)
                 product_image_delete(image=image_form.instance)
         for image_form in formset.forms:
             if image_form in formset.deleted_forms or not image_form.has_changed():
@@ -112,13 +115,15 @@ class ProductAdmin(admin.ModelAdmin):
             data = image_form.cleaned_data
             if image_form.instance.pk:
                 image_form.save()
+                formset.changed_objects.append((image_form.instance, image_form.changed_data))
             else:
-                product_image_add(
+                image = product_image_add(
                     product=form.instance,
                     file=data["image"],
                     alt_text=data.get("alt_text", ""),
                     position=data.get("position"),
                 )
+                formset.new_objects.append(image)
 
 
 @admin.register(Variant)
