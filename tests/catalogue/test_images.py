@@ -129,3 +129,28 @@ def test_admin_shows_a_form_error_for_a_bad_upload(
     )
     assert reason in errors
     assert not ProductImage.objects.exists()
+
+
+@pytest.mark.parametrize("term", ["Nordkap", "Bergwerk", "NK-0042", "4006381333931"])
+def test_admin_finds_products_by_name_brand_sku_and_ean(admin_client_, term):
+    from tests.factories import VariantFactory
+
+    wanted = ProductFactory(name="Regenjacke Nordkap", brand="Bergwerk")
+    VariantFactory(product=wanted, sku="NK-0042", ean="4006381333931")
+    VariantFactory(product=wanted, sku="NK-0043")
+    VariantFactory(product=ProductFactory(name="Pfanne", brand="Kochhaus"), sku="PF-1")
+    response = admin_client_.get(reverse("admin:shop_product_changelist"), {"q": term})
+    assert list(response.context["cl"].result_list) == [wanted]
+
+
+def test_admin_pages_for_the_catalogue_render(admin_client_):
+    product = ProductFactory()
+    product_image_add(product=product, file=png())
+    for url in [
+        reverse("admin:shop_product_changelist"),
+        reverse("admin:shop_product_change", args=[product.pk]),
+        reverse("admin:shop_product_add"),
+        reverse("admin:shop_category_changelist"),
+        reverse("admin:shop_variant_changelist"),
+    ]:
+        assert admin_client_.get(url).status_code == 200, url

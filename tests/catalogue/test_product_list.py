@@ -160,3 +160,14 @@ def test_htmx_filter_request_gets_only_the_results(client):
     assert html.lstrip().startswith('<div id="product-results"')
     assert "<header" not in html
     assert slugs(response) == [product.slug]
+
+
+def test_sort_by_price_and_newest(client):
+    cheap = product_with_stock(name="B")
+    cheap.variants.update(price="5.00")
+    dear = product_with_stock(name="A")
+    dear.variants.update(price="500.00")
+    assert slugs(client.get(LIST, {"sort": "price_asc"})) == [cheap.slug, dear.slug]
+    assert slugs(client.get(LIST, {"sort": "price_desc"})) == [dear.slug, cheap.slug]
+    assert slugs(client.get(LIST, {"sort": "newest"})) == [dear.slug, cheap.slug]
+    assert slugs(client.get(LIST, {"sort": "bogus"})) == [dear.slug, cheap.slug]  # by name
