@@ -171,3 +171,18 @@ def test_sort_by_price_and_newest(client):
     assert slugs(client.get(LIST, {"sort": "price_desc"})) == [dear.slug, cheap.slug]
     assert slugs(client.get(LIST, {"sort": "newest"})) == [dear.slug, cheap.slug]
     assert slugs(client.get(LIST, {"sort": "bogus"})) == [dear.slug, cheap.slug]  # by name
+
+
+def test_list_page_for_a_logged_in_shopper_stays_within_the_query_budget(
+    client, shopper, berlin, hamburg, django_assert_max_num_queries
+):
+    from tests.factories import PASSWORD
+
+    for i in range(50):
+        product_with_stock([{berlin: 9}, {hamburg: 1}][i % 2])
+    shopper.preferred_store = berlin
+    shopper.save()
+    client.login(email=shopper.email, password=PASSWORD)
+    with django_assert_max_num_queries(10):
+        response = client.get(LIST)
+    assert set(badges(response).values()) == {"in-stock", "out-of-stock"}
