@@ -40,7 +40,9 @@ class DeskPurchaseForm(DeskForm):
         max_digits=10,
         decimal_places=2,
         localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={"inputmode": "decimal", "autocomplete": "off", "autofocus": True}
+        ),
     )
     receipt_number = forms.CharField(
         label=_("Receipt number"),

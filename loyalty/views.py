@@ -170,7 +170,7 @@ def desk_purchase(request):
         messages.info(request, _("This receipt was already booked; nothing changed."))
     if not request.htmx:
         return redirect("loyalty:desk")
-    return _render_desk(
+    response = _render_desk(
         request,
         form=DeskForm(staff=request.user, initial={"store": data["store"]}),
         purchase_form=DeskPurchaseForm(
@@ -180,3 +180,7 @@ def desk_purchase(request):
         ),
         account=account,
     )
+    response["HX-Trigger-After-Settle"] = (
+        "loyalty:booked"  # the page clears the card field for the next one
+    )
+    return response

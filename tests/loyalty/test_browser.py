@@ -103,6 +103,9 @@ def test_shopper_card_and_in_store_purchase(live_server, tiers):
             expect(desk.locator('[data-testid="desk-balance"]')).to_have_text("143")
             expect(desk.locator("#desk-result")).to_contain_text("23 points booked")
             expect(desk.locator(".ld-purchases")).to_contain_text("Berlin Mitte")
+            card_field = desk.locator('[data-testid="lookup-form"] [name="card_number"]')
+            expect(card_field).to_have_value("")
+            expect(card_field).to_be_focused()
             desk.screenshot(path=str(ARTIFACTS / "loyalty-desk.png"), full_page=True)
 
             phone.reload()

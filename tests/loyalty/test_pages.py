@@ -1,12 +1,14 @@
+import datetime as dt
 import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from loyalty.models import CardLookup, Channel, EntryKind, LoyaltyAccount, PointsEntry
 from loyalty.selectors import account_balance
-from loyalty.services import LOOKUP_LIMIT, points_earn, points_redeem
+from loyalty.services import LOOKUP_LIMIT, LOOKUP_WINDOW, points_earn, points_redeem
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -157,15 +159,24 @@ def test_lookup_in_another_store_is_refused(client, associate, account):
 
 def test_lookups_are_rate_limited_per_staff_member(client, associate, store, account):
     client.force_login(associate)
-    for _ in range(LOOKUP_LIMIT):
-        assert lookup(client, store, account.card_number).status_code == 200
+    earlier = [
+        CardLookup(staff=associate, store=store, card_number="1", purpose="lookup")
+        for _ in range(LOOKUP_LIMIT - 1)
+    ]
+    CardLookup.objects.bulk_create(earlier)
+    assert lookup(client, store, account.card_number).status_code == 200  # the 30th
     response = lookup(client, store, account.card_number, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert "Too many card lookups" in response.content.decode()
     assert "Erika" not in response.content.decode()
     assert CardLookup.objects.count() == LOOKUP_LIMIT
-    colleague = factories.staff(store)
-    client.force_login(colleague)
+    # a colleague has their own limit; lookups older than the window no longer count
+    client.force_login(factories.staff(store))
+    assert lookup(client, store, account.card_number).status_code == 200
+    CardLookup.objects.filter(staff=associate).update(
+        created_at=timezone.now() - LOOKUP_WINDOW - dt.timedelta(seconds=1)
+    )
+    client.force_login(associate)
     assert lookup(client, store, account.card_number).status_code == 200
 
 
