@@ -13,7 +13,17 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import MovementKind, Reservation, StockLevel, StockMovement, StockShortfall
+from .models import (
+    FindingKind,
+    MovementKind,
+    ReconciliationFinding,
+    ReconciliationRun,
+    Reservation,
+    RunStatus,
+    StockLevel,
+    StockMovement,
+    StockShortfall,
+)
 
 
 @dataclass(frozen=True)
@@ -376,3 +386,55 @@ def stock_deltas_apply(*, store_id: int, deltas: Sequence[Delta], user=None) -> 
         shortfalls = reservations_cut(cuts)
         StockMovement.objects.bulk_create(movements)
     return DeltasApplied(movements=movements, shortfalls=shortfalls)
+
+
+# --- Reconciliation ------------------------------------------------------------------------
+
+
+def stock_reconcile(*, user=None, store_ids: Iterable[int] | None = None) -> ReconciliationRun:
+    """Check every stock row (of `store_ids`, default all) against its ledger and reservations.
+
+    Stores the run and its findings; repairs reserved drift, reports on-hand drift. See
+    `inventory.reconciliation` for how checkouts in flight are kept from looking like drift.
+    """
+    from . import notify, reconciliation
+
+    store_ids = None if store_ids is None else sorted(set(store_ids))
+    run = ReconciliationRun.objects.create(triggered_by=user)
+    if store_ids is not None:
+        run.stores.set(store_ids)
+    try:
+        checked, candidates = reconciliation.drift_candidates(store_ids)
+        with transaction.atomic():
+            confirmed = reconciliation.drift_confirm([c.level_id for c in candidates])
+            repaired = reconciliation.reserved_repair(confirmed, run_id=run.pk)
+            repaired_keys = {(m.store_id, m.variant_id) for m in repaired}
+            findings = [
+                ReconciliationFinding(
+                    run=run,
+                    store_id=drift.store_id,
+                    variant_id=drift.variant_id,
+                    kind=kind,
+                    expected=drift.movements if kind == FindingKind.ON_HAND else drift.reservations,
+                    actual=drift.on_hand if kind == FindingKind.ON_HAND else drift.reserved,
+                    repaired=kind == FindingKind.RESERVED
+                    and (drift.store_id, drift.variant_id) in repaired_keys,
+                )
+                for drift in confirmed
+                for kind in drift.kinds
+            ]
+            ReconciliationFinding.objects.bulk_create(findings, batch_size=1000)
+            run.levels_checked = checked
+            run.findings_count = len(findings)
+            run.repaired_count = len(repaired)
+            run.status = RunStatus.DRIFT if findings else RunStatus.CLEAN
+            run.finished_at = timezone.now()
+            run.save()
+            if findings:
+                transaction.on_commit(lambda: notify.reconciliation_findings_recorded(run.pk))
+    except Exception as error:
+        ReconciliationRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED, error=repr(error)[:2000], finished_at=timezone.now()
+        )
+        raise
+    return run

@@ -8,6 +8,7 @@ CACHE_URL, EMAIL_URL, SECRET_KEY and ALLOWED_HOSTS (see README).
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -146,6 +147,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Stock counts: a line whose variance exceeds `units` units or `percent` % of the system's
+# on_hand waits for a store manager's approval.
+STOCK_COUNT_APPROVAL_THRESHOLD = {
+    "units": env.int("STOCK_COUNT_APPROVAL_UNITS", default=10),
+    "percent": env.int("STOCK_COUNT_APPROVAL_PERCENT", default=20),
+}
+
 # Uploaded product images: bytes and pixels a product photo may have.
 PRODUCT_IMAGE_MAX_BYTES = 8 * 1024 * 1024
 PRODUCT_IMAGE_MAX_PIXELS = 40_000_000
@@ -199,7 +207,12 @@ CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "reconcile-stock": {
+        "task": "inventory.tasks.reconcile_stock",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}
 
 LOGGING = {
     "version": 1,
