@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("shop.urls_pickup")),
     path("loyalty/", include("loyalty.urls")),
     path("stores/", include("stores.urls")),
+    path("stock/", include("inventory.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -438,3 +438,11 @@ def stock_reconcile(*, user=None, store_ids: Iterable[int] | None = None) -> Rec
         )
         raise
     return run
+
+
+@transaction.atomic
+def stock_shortfalls_resolve(*, shortfall_ids: Iterable[int], user) -> int:
+    """Mark shortfalls as dealt with (the customer was told, the order adjusted). Returns count."""
+    return StockShortfall.objects.filter(pk__in=list(shortfall_ids), resolved=False).update(
+        resolved=True, resolved_by=user, resolved_at=timezone.now()
+    )
