@@ -43,7 +43,7 @@ class StockMovementFeedView(APIView):
         named = {batch.validated_data.get("store")} | {
             item.get("store") for item in raw_items if isinstance(item, dict)
         }
-        foreign = sorted(code for code in named - {None, store.code} if isinstance(code, str))
+        foreign = sorted({str(code) for code in named if code is not None} - {store.code})
         if foreign:
             return Response(
                 {
