@@ -133,3 +133,29 @@ def test_admin_superuser_can_queue_a_run(client):
     assert response.status_code == 302
     assert client.get(reverse("admin:inventory_reconciliationrun_changelist")).status_code == 200
     assert client.get(reverse("admin:inventory_reconciliationrun_run")).status_code == 403
+
+
+def test_admin_pages_render_and_shortfalls_can_be_resolved(client, store, variant):
+    from inventory.models import StockShortfall
+    from inventory.services import Delta, stock_deltas_apply
+    from tests.factories import reserve
+
+    level = stock(store, variant, on_hand=2)
+    StockLevel.objects.filter(pk=level.pk).update(reorder_point=3)
+    reserve(store, variant, 2, "CC-9")
+    stock_deltas_apply(
+        store_id=store.pk, deltas=[Delta(variant_id=variant.pk, quantity=-1, kind="sale")]
+    )
+    login(client, UserFactory(is_staff=True, is_superuser=True))
+    changelist = client.get(reverse("admin:inventory_stocklevel_changelist") + "?reorder=below")
+    assert list(changelist.context["cl"].queryset) == [level]
+    assert client.get(reverse("admin:inventory_stocklevel_import")).status_code == 200
+    for name in ("stockcount", "reconciliationfinding", "stockmovement", "reservation"):
+        assert client.get(reverse(f"admin:inventory_{name}_changelist")).status_code == 200
+    shortfall = StockShortfall.objects.get(reference="CC-9")
+    client.post(
+        reverse("admin:inventory_stockshortfall_changelist"),
+        {"action": "mark_resolved", "_selected_action": [shortfall.pk]},
+    )
+    shortfall.refresh_from_db()
+    assert shortfall.resolved and shortfall.resolved_by is not None
