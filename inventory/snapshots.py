@@ -166,7 +166,7 @@ def _tables() -> dict[str, str]:
 
 def _sql(template: str, **placeholders: str) -> str:
     """A statement whose {names} are our own table names (and %s placeholders), never input."""
-    return template.format(**_tables(), **placeholders)
+    return template.replace("{resolved}", RESOLVED).format(**_tables(), **placeholders)
 
 
 def _load(cursor, rows: Iterable[RawRow]) -> None:
@@ -293,9 +293,10 @@ def _create_missing_levels(cursor, now) -> None:
     cursor.execute(
         _sql(
             "INSERT INTO {level} (store_id, variant_id, on_hand, reserved, safety_buffer,"
-            " reorder_point, updated_at) SELECT s.id, v.id, 0, 0, 0, 0, %s"
-            + RESOLVED
-            + " WHERE true ON CONFLICT (store_id, variant_id) DO NOTHING"
+            " reorder_point, updated_at) SELECT s.id, v.id, 0, 0, 0, 0, %s {resolved}"
+            " WHERE NOT EXISTS (SELECT 1 FROM {level} l"
+            " WHERE l.store_id = s.id AND l.variant_id = v.id)"
+            " ON CONFLICT (store_id, variant_id) DO NOTHING"
         ),
         [now],
     )
@@ -307,9 +308,8 @@ def _stage_differences(cursor, *, lock: bool) -> None:
         _sql(
             "CREATE TEMPORARY TABLE {diff} AS SELECT l.id AS level_id, l.store_id,"
             " l.variant_id, s.code AS store_code, v.sku, l.on_hand AS system, l.reserved,"
-            " r.quantity AS counted"
-            + RESOLVED
-            + " JOIN {level} l ON l.store_id = s.id AND l.variant_id = v.id"
+            " r.quantity AS counted {resolved}"
+            " JOIN {level} l ON l.store_id = s.id AND l.variant_id = v.id"
             " WHERE l.on_hand <> r.quantity"
         )
     )

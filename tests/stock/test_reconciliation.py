@@ -146,3 +146,16 @@ def test_checkouts_in_flight_are_not_drift():
     levels = StockLevel.objects.filter(store=store)
     assert {level.reserved for level in levels} == {0}
     assert not ReconciliationFinding.objects.exists()
+
+
+@pytest.mark.django_db
+def test_nightly_task_is_scheduled_and_runs(settings, store, variant):
+    from inventory.models import ReconciliationRun
+    from inventory.tasks import reconcile_stock
+
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "inventory.tasks.reconcile_stock" in tasks
+    stock(store, variant, on_hand=2)
+    run_id = reconcile_stock.apply(kwargs={"store_ids": [store.pk]}).get()
+    run = ReconciliationRun.objects.get(pk=run_id)
+    assert (run.status, run.levels_checked) == (RunStatus.CLEAN, 1)
