@@ -8,7 +8,7 @@ import logging
 
 from stores.models import StaffMembership, StaffRole
 
-from .models import ReconciliationFinding
+from .models import ReconciliationFinding, StockShortfall
 
 logger = logging.getLogger(__name__)
 
@@ -38,4 +38,21 @@ def reconciliation_findings_recorded(run_id: int) -> None:
             run_id,
             store_id,
             ", ".join(emails) or "none",
+        )
+
+
+def shortfalls_recorded(shortfall_ids: list[int]) -> None:
+    """Hook, called after commit when pickup orders lost reserved units to the shelf.
+
+    Wire the notifications service here (tell the store's staff, and through the orders app the
+    customer, that order `reference` is short of `units_missing` units of the variant).
+    """
+    for shortfall in StockShortfall.objects.filter(pk__in=shortfall_ids).select_related("store"):
+        logger.warning(
+            "Pickup order %s at store %s lost %s reserved unit(s) of variant %s (%s)",
+            shortfall.reference,
+            shortfall.store.code,
+            shortfall.units_missing,
+            shortfall.variant_id,
+            shortfall.cause,
         )

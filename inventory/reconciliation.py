@@ -62,6 +62,11 @@ def _sql(template: str, **placeholders: str) -> str:
     )
 
 
+# Restricts the sums to the (store, variant) pairs of some stock rows.
+PAIRS = (
+    "WHERE (store_id, variant_id) IN (SELECT store_id, variant_id FROM {level} WHERE id IN ({ids}))"
+)
+
 DRIFT_QUERY = """
 SELECT l.id, l.store_id, l.variant_id, l.on_hand, COALESCE(m.units, 0), l.reserved,
        COALESCE(r.units, 0)
@@ -77,39 +82,40 @@ ORDER BY l.id
 """
 
 
-def _filters(column: str, ids: list[int] | None, keyword: str) -> str:
-    if ids is None:
-        return ""
-    return f"{keyword} {column} IN ({', '.join(['%s'] * len(ids))})"
+def _placeholders(ids: list[int]) -> str:
+    return ", ".join(["%s"] * len(ids))
 
 
 def _drift(cursor, *, store_ids: list[int] | None = None, level_ids: list[int] | None = None):
-    """Rows that disagree, among the given stores or stock rows (all when both are None)."""
-    params: list[int] = []
+    """Rows that disagree among the given stores, or the given stock rows (all when both None).
+
+    For stock rows the sums are restricted to their (store, variant) pairs, which the ledger's
+    and the reservations' (store, variant) indexes serve directly. (The filters hold {names}
+    themselves, hence the second `_sql` pass.)
+    """
     if level_ids is not None:
-        # The few candidates of a re-check: restrict the sums to their stores and variants.
-        cursor.execute(
-            _sql(
-                "SELECT DISTINCT store_id FROM {level} WHERE id IN ({ids})",
-                ids=", ".join(["%s"] * len(level_ids)),
-            ),
-            level_ids,
+        query = _sql(
+            DRIFT_QUERY,
+            movement_filter=PAIRS,
+            reservation_filter=PAIRS,
+            level_filter="AND l.id IN ({ids})",
         )
-        store_ids = [row[0] for row in cursor.fetchall()]
-    query = _sql(
-        DRIFT_QUERY,
-        movement_filter=_filters("store_id", store_ids, "WHERE"),
-        reservation_filter=_filters("store_id", store_ids, "WHERE"),
-        level_filter=(
-            _filters("l.id", level_ids, "AND")
-            if level_ids is not None
-            else _filters("l.store_id", store_ids, "AND")
-        ),
-    )
-    if store_ids is not None:
-        params += store_ids * 2
-    params += level_ids if level_ids is not None else (store_ids or [])
-    cursor.execute(query, params)
+        cursor.execute(_sql(query, ids=_placeholders(level_ids)), level_ids * 3)
+    elif store_ids is not None:
+        if not store_ids:
+            return []
+        stores = "store_id IN ({ids})"
+        query = _sql(
+            DRIFT_QUERY,
+            movement_filter="WHERE " + stores,
+            reservation_filter="WHERE " + stores,
+            level_filter="AND l." + stores,
+        )
+        cursor.execute(_sql(query, ids=_placeholders(store_ids)), store_ids * 3)
+    else:
+        cursor.execute(
+            _sql(DRIFT_QUERY, movement_filter="", reservation_filter="", level_filter="")
+        )
     return [Drift(*row) for row in cursor.fetchall()]
 
 

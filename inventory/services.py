@@ -311,7 +311,13 @@ def reservations_cut(cuts: Iterable[Cut]) -> list[StockShortfall]:
         )
     Reservation.objects.filter(pk__in=deleted).delete()
     Reservation.objects.bulk_update(shrunk, ["quantity"])
-    return StockShortfall.objects.bulk_create(shortfalls)
+    shortfalls = StockShortfall.objects.bulk_create(shortfalls)
+    if shortfalls:
+        from .notify import shortfalls_recorded
+
+        ids = [s.pk for s in shortfalls]
+        transaction.on_commit(lambda: shortfalls_recorded(ids))
+    return shortfalls
 
 
 @dataclass

@@ -159,3 +159,9 @@ def test_nightly_task_is_scheduled_and_runs(settings, store, variant):
     run_id = reconcile_stock.apply(kwargs={"store_ids": [store.pk]}).get()
     run = ReconciliationRun.objects.get(pk=run_id)
     assert (run.status, run.levels_checked) == (RunStatus.CLEAN, 1)
+
+
+@pytest.mark.django_db
+def test_manager_without_stores_reconciles_nothing():
+    run = stock_reconcile(store_ids=[])
+    assert (run.status, run.levels_checked, run.findings_count) == (RunStatus.CLEAN, 0, 0)
