@@ -166,7 +166,7 @@ def reserved_repair(drifts: Iterable[Drift], *, run_id: int) -> list[StockMoveme
             continue
         if drift.reservations > drift.on_hand:
             continue  # cannot hold under the CHECK constraint: left to a manager, not repaired
-        levels.append(StockLevel(pk=drift.level_id, reserved=drift.reservations))
+        levels.append((drift.level_id, drift.reservations))
         movements.append(
             StockMovement(
                 store_id=drift.store_id,
@@ -180,5 +180,15 @@ def reserved_repair(drifts: Iterable[Drift], *, run_id: int) -> list[StockMoveme
                 % {"was": drift.reserved, "now": drift.reservations},
             )
         )
-    StockLevel.objects.bulk_update(levels, ["reserved"], batch_size=BATCH)
+    with connection.cursor() as cursor:
+        for start in range(0, len(levels), BATCH):
+            chunk = levels[start : start + BATCH]
+            cursor.execute(
+                _sql(
+                    "UPDATE {level} SET reserved = v.column2 FROM (VALUES {rows}) AS v"
+                    " WHERE {level}.id = v.column1",
+                    rows=", ".join(["(%s, %s)"] * len(chunk)),
+                ),
+                [value for pair in chunk for value in pair],
+            )
     return StockMovement.objects.bulk_create(movements, batch_size=BATCH)
