@@ -76,6 +76,11 @@ class FeedResult:
 
 def feed_problems(items: Sequence[FeedItem]) -> list[FeedProblem]:
     """Every problem of a batch, item by item (one query for the SKUs)."""
+    return _checked(items)[0]
+
+
+def _checked(items: Sequence[FeedItem]) -> tuple[list[FeedProblem], dict[str, int]]:
+    """The batch's problems and its SKUs' variant ids."""
     problems = []
     if len(items) > MAX_BATCH:
         problems.append(
@@ -110,7 +115,7 @@ def feed_problems(items: Sequence[FeedItem]) -> list[FeedProblem]:
                     index, "external_id", _("This external id occurs more than once in the batch.")
                 )
             )
-    return problems
+    return problems, known
 
 
 def _variant_ids_by_sku(skus) -> dict[str, int]:
@@ -127,10 +132,9 @@ def stock_feed_book(*, store: Store, items: Sequence[FeedItem]) -> FeedResult:
     """
     if not items:
         raise FeedRejected([FeedProblem(-1, "movements", _("The batch is empty."))])
-    problems = feed_problems(items)
+    problems, variant_ids = _checked(items)
     if problems:
         raise FeedRejected(problems)
-    variant_ids = _variant_ids_by_sku({item.sku for item in items})
     with transaction.atomic():
         Store.objects.select_for_update().filter(pk=store.pk).values_list("pk").get()
         booked = set(
