@@ -165,3 +165,17 @@ def test_nightly_task_is_scheduled_and_runs(settings, store, variant):
 def test_manager_without_stores_reconciles_nothing():
     run = stock_reconcile(store_ids=[])
     assert (run.status, run.levels_checked, run.findings_count) == (RunStatus.CLEAN, 0, 0)
+
+
+@pytest.mark.django_db
+def test_reservations_beyond_the_shelf_are_reported_not_forced(store, variant):
+    level = stock(store, variant, on_hand=2)
+    reserve(store, variant, 2, "CC-1")
+    sql("UPDATE inventory_stocklevel SET on_hand = 1, reserved = 1 WHERE id = %s", [level.pk])
+    run = stock_reconcile()
+    assert sorted(run.findings.values_list("kind", "expected", "actual", "repaired")) == [
+        ("on_hand", 2, 1, False),
+        ("reserved", 2, 1, False),
+    ]
+    level.refresh_from_db()
+    assert (level.on_hand, level.reserved) == (1, 1)
