@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import notify, reconciliation
 from .models import (
     FindingKind,
     MovementKind,
@@ -279,15 +280,19 @@ def reservations_cut(cuts: Iterable[Cut]) -> list[StockShortfall]:
     the Reservation rows equal to it and records a StockShortfall for every pickup order that
     lost units, so that the store can call the customer. The oldest orders keep their goods.
     """
-    cuts = [c for c in cuts if c.units > 0]
-    if not cuts:
+    left: dict[tuple[int, int], int] = {}
+    causes: dict[tuple[int, int], str] = {}
+    for cut in cuts:
+        if cut.units > 0:
+            key = (cut.store_id, cut.variant_id)
+            left[key] = left.get(key, 0) + cut.units
+            causes.setdefault(key, cut.cause)
+    if not left:
         return []
-    wanted = {(c.store_id, c.variant_id): c for c in cuts}
     keys = Q()
-    for store_id, variant_id in wanted:
+    for store_id, variant_id in left:
         keys |= Q(store_id=store_id, variant_id=variant_id)
     reservations = Reservation.objects.select_for_update().filter(keys).order_by("-pk")
-    left = {key: cut.units for key, cut in wanted.items()}
     shortfalls, deleted, shrunk = [], [], []
     for reservation in reservations:
         key = (reservation.store_id, reservation.variant_id)
@@ -306,17 +311,15 @@ def reservations_cut(cuts: Iterable[Cut]) -> list[StockShortfall]:
                 variant_id=reservation.variant_id,
                 reference=reservation.reference,
                 units_missing=units,
-                cause=wanted[key].cause,
+                cause=causes[key],
             )
         )
     Reservation.objects.filter(pk__in=deleted).delete()
     Reservation.objects.bulk_update(shrunk, ["quantity"])
     shortfalls = StockShortfall.objects.bulk_create(shortfalls)
     if shortfalls:
-        from .notify import shortfalls_recorded
-
         ids = [s.pk for s in shortfalls]
-        transaction.on_commit(lambda: shortfalls_recorded(ids))
+        transaction.on_commit(lambda: notify.shortfalls_recorded(ids))
     return shortfalls
 
 
@@ -403,8 +406,6 @@ def stock_reconcile(*, user=None, store_ids: Iterable[int] | None = None) -> Rec
     Stores the run and its findings; repairs reserved drift, reports on-hand drift. See
     `inventory.reconciliation` for how checkouts in flight are kept from looking like drift.
     """
-    from . import notify, reconciliation
-
     store_ids = None if store_ids is None else sorted(set(store_ids))
     run = ReconciliationRun.objects.create(triggered_by=user)
     if store_ids is not None:

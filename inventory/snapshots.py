@@ -100,17 +100,19 @@ def _read_json(text: str) -> Iterator[RawRow]:
         raise SnapshotRejected([RowProblem(0, _("Not valid JSON: %(e)s") % {"e": error})]) from None
     if not isinstance(rows, list):
         raise SnapshotRejected([RowProblem(0, _("Expected a JSON list of rows."))])
-    for number, row in enumerate(rows, start=1):
-        row = row if isinstance(row, dict) else {}
-        yield RawRow(
+    return (
+        RawRow(
             number,
             str(row.get("store", row.get("store_code", ""))).strip(),
             str(row.get("sku", "")).strip(),
             str(row.get("quantity", "")).strip(),
         )
+        for number, row in enumerate((r if isinstance(r, dict) else {} for r in rows), start=1)
+    )
 
 
 def _read_csv(text: str) -> Iterator[RawRow]:
+    """Checks the header at once (before any statement runs); the rows follow lazily."""
     sample = text[:2048]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
@@ -123,6 +125,10 @@ def _read_csv(text: str) -> Iterator[RawRow]:
                 [RowProblem(1, _("The header needs the columns store, sku and quantity."))]
             )
         columns[name] = found[0]
+    return _csv_rows(reader, columns)
+
+
+def _csv_rows(reader, columns: dict[str, int]) -> Iterator[RawRow]:
     width = max(columns.values()) + 1
     for row in reader:
         if not any(cell.strip() for cell in row):
@@ -260,25 +266,24 @@ def stock_snapshot_import(
     Raises SnapshotRejected listing every bad row by line; then nothing is applied. Rows that
     differ are locked in primary-key order before they are compared again and written.
     """
+    # On an error the transaction's rollback takes the temporary tables with it.
     with transaction.atomic(), connection.cursor() as cursor:
-        try:
-            _load(cursor, rows)
-            problems = _problems(cursor, allowed_store_ids)
-            if problems:
-                raise SnapshotRejected(problems)
-            cursor.execute(_sql("SELECT COUNT(*) FROM {rows}"))
-            (count,) = cursor.fetchone()
-            if not count:
-                raise SnapshotRejected([RowProblem(0, _("The snapshot holds no rows."))])
-            now = timezone.now()
-            if not dry_run:
-                _create_missing_levels(cursor, now)
-            _stage_differences(cursor, lock=not dry_run)
-            differences = _differences(cursor)
-            shortfalls = [] if dry_run else _apply(cursor, now, user, note)
-        finally:
-            cursor.execute(_sql("DROP TABLE IF EXISTS {rows}"))
-            cursor.execute(_sql("DROP TABLE IF EXISTS {diff}"))
+        _load(cursor, rows)
+        problems = _problems(cursor, allowed_store_ids)
+        if problems:
+            raise SnapshotRejected(problems)
+        cursor.execute(_sql("SELECT COUNT(*) FROM {rows}"))
+        (count,) = cursor.fetchone()
+        if not count:
+            raise SnapshotRejected([RowProblem(0, _("The snapshot holds no rows."))])
+        now = timezone.now()
+        if not dry_run:
+            _create_missing_levels(cursor, now)
+        _stage_differences(cursor, lock=not dry_run)
+        differences = _differences(cursor)
+        shortfalls = [] if dry_run else _apply(cursor, now, user, note)
+        cursor.execute(_sql("DROP TABLE {rows}"))
+        cursor.execute(_sql("DROP TABLE {diff}"))
     return SnapshotReport(
         rows=count, differences=differences, dry_run=dry_run, shortfalls=shortfalls
     )

@@ -197,3 +197,20 @@ def test_feed_is_set_based(store):
         assert response.json()["applied"] == size
         queries.append(len(captured))
     assert queries[0] == queries[1] <= 13, queries
+
+
+def test_several_sales_of_one_batch_cut_reservations_together(store, variant):
+    level = stock(store, variant, on_hand=6)
+    reserve(store, variant, 3, "CC-A")
+    reserve(store, variant, 3, "CC-B")
+    body = {"movements": [item("T1", variant.sku, quantity=2), item("T2", variant.sku, quantity=2)]}
+    response = till(store).post(URL, body, format="json")
+    assert response.status_code == 200
+    level.refresh_from_db()
+    assert (level.on_hand, level.reserved) == (2, 2)
+    assert list(Reservation.objects.values_list("reference", "quantity")) == [("CC-A", 2)]
+    assert sorted(StockShortfall.objects.values_list("reference", "units_missing")) == [
+        ("CC-A", 1),
+        ("CC-B", 3),
+    ]
+    assert ledger_matches(level)

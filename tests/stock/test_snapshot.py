@@ -122,3 +122,23 @@ def test_command_prints_differences_and_fails_on_bad_rows(tmp_path, store, varia
         call_command("import_stock_snapshot", str(bad))
     assert "line 2" in capsys.readouterr().err
     assert StockLevel.objects.get().on_hand == 8
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("sku,quantity\nX,1\n", "s.csv"),
+        ("{not json", "s.json"),
+        ('{"a": 1}', "s.json"),
+        ("store,sku,quantity\n", "s.csv"),
+    ],
+)
+def test_unreadable_files_are_rejected_with_a_reason(store, variant, text, name):
+    stock(store, variant, on_hand=3)
+    with pytest.raises(SnapshotRejected) as excinfo:
+        run(text, name=name)
+    assert excinfo.value.problems[0].reason
+    assert StockLevel.objects.get().on_hand == 3
+    # the connection is still usable: a good snapshot goes through afterwards
+    run(f"store,sku,quantity\n{store.code},{variant.sku},2\n")
+    assert StockLevel.objects.get().on_hand == 2
