@@ -40,9 +40,9 @@ class StockMovementFeedView(APIView):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         raw_items = batch.validated_data["movements"]
-        named = {batch.validated_data.get("store")} | {
+        named = [batch.validated_data.get("store")] + [
             item.get("store") for item in raw_items if isinstance(item, dict)
-        }
+        ]
         foreign = sorted({str(code) for code in named if code is not None} - {store.code})
         if foreign:
             return Response(

@@ -126,10 +126,17 @@ def test_a_till_cannot_book_for_another_store(store, variant):
     for body in (
         {"store": other.code, "movements": [item("T1", variant.sku)]},
         {"movements": [item("T1", variant.sku, store=other.code)]},
+        {"movements": [item("T1", variant.sku, store=[other.code])]},
     ):
         response = client.post(URL, body, format="json")
         assert response.status_code == 403
         assert other.code in response.json()["detail"]
+    ok = client.post(
+        URL,
+        {"store": store.code, "movements": [item("T2", variant.sku, store=store.code)]},
+        format="json",
+    )
+    assert ok.status_code == 200
     assert not StockMovement.objects.filter(external_id="T1").exists()
     assert StockLevel.objects.get(store=other).on_hand == 5
 
