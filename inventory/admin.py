@@ -55,6 +55,21 @@ class ReadOnlyAdmin(StoreScopedAdmin):
         return False
 
 
+class StaffStoreFilter(admin.SimpleListFilter):
+    """The stores this person works for (all for a superuser), without scanning the rows."""
+
+    title = gettext_lazy("store")
+    parameter_name = "store"
+
+    def lookups(self, request, model_admin):
+        return list(Store.objects.for_staff(request.user).values_list("pk", "name"))
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(store_id=self.value())
+        return queryset
+
+
 class BelowReorderPointFilter(admin.SimpleListFilter):
     title = gettext_lazy("reorder point")
     parameter_name = "reorder"
@@ -93,7 +108,7 @@ class StockLevelAdmin(StoreScopedAdmin):
         "reorder_point",
         "updated_at",
     ]
-    list_filter = [BelowReorderPointFilter, "store"]
+    list_filter = [BelowReorderPointFilter, StaffStoreFilter]
     search_fields = ["variant__sku", "variant__product__name"]
     list_select_related = ["variant__product", "store"]
     readonly_fields = ["store", "variant", "on_hand", "reserved", "updated_at"]
@@ -176,7 +191,7 @@ class StockMovementAdmin(ReadOnlyAdmin):
         "external_id",
         "occurred_at",
     ]
-    list_filter = ["kind", "store"]
+    list_filter = ["kind", StaffStoreFilter]
     search_fields = ["variant__sku", "reference", "external_id"]
     list_select_related = ["variant__product", "store"]
     date_hierarchy = "created_at"
@@ -186,7 +201,7 @@ class StockMovementAdmin(ReadOnlyAdmin):
 @admin.register(Reservation)
 class ReservationAdmin(ReadOnlyAdmin):
     list_display = ["reference", "store", "variant", "quantity", "created_at"]
-    list_filter = ["store"]
+    list_filter = [StaffStoreFilter]
     search_fields = ["reference", "variant__sku"]
     list_select_related = ["variant__product", "store"]
 
@@ -204,7 +219,7 @@ class StockShortfallAdmin(StoreScopedAdmin):
         "cause",
         "resolved",
     ]
-    list_filter = ["resolved", "cause", "store"]
+    list_filter = ["resolved", "cause", StaffStoreFilter]
     search_fields = ["reference", "variant__sku"]
     list_select_related = ["variant__product", "store"]
     actions = ["mark_resolved"]
@@ -240,7 +255,7 @@ class StockCountLineInline(admin.TabularInline):
 @admin.register(StockCount)
 class StockCountAdmin(StoreScopedAdmin):
     list_display = ["__str__", "store", "status", "created_by", "created_at", "decided_by"]
-    list_filter = ["status", "store"]
+    list_filter = ["status", StaffStoreFilter]
     list_select_related = ["store", "created_by", "decided_by"]
     inlines = [StockCountLineInline]
     readonly_fields = [
@@ -359,6 +374,6 @@ class ReconciliationRunAdmin(admin.ModelAdmin):
 @admin.register(ReconciliationFinding)
 class ReconciliationFindingAdmin(ReadOnlyAdmin):
     list_display = ["run", "store", "variant", "kind", "expected", "actual", "repaired"]
-    list_filter = ["kind", "repaired", "store"]
+    list_filter = ["kind", "repaired", StaffStoreFilter]
     search_fields = ["variant__sku"]
     list_select_related = ["run", "store", "variant__product"]

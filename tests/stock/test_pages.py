@@ -159,3 +159,19 @@ def test_admin_pages_render_and_shortfalls_can_be_resolved(client, store, varian
     )
     shortfall.refresh_from_db()
     assert shortfall.resolved and shortfall.resolved_by is not None
+
+
+def test_admin_store_filter_offers_only_my_stores(client, store, variant):
+    other = StoreFactory()
+    stock(store, variant, on_hand=1)
+    stock(other, variant, on_hand=1)
+    user = staff(store, role=StaffRole.MANAGER)
+    from django.contrib.auth.models import Permission
+
+    user.user_permissions.add(*Permission.objects.filter(codename="view_stocklevel"))
+    login(client, user)
+    response = client.get(reverse("admin:inventory_stocklevel_changelist"))
+    page = response.content.decode()
+    assert store.name in page and other.name not in page
+    response = client.get(reverse("admin:inventory_stocklevel_changelist") + f"?store={other.pk}")
+    assert list(response.context["cl"].queryset) == []
