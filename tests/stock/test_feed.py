@@ -221,3 +221,11 @@ def test_several_sales_of_one_batch_cut_reservations_together(store, variant):
         ("CC-B", 3),
     ]
     assert ledger_matches(level)
+
+
+def test_oversized_batch_is_refused(store, variant):
+    body = {"movements": [item(f"T{i}", variant.sku) for i in range(1001)]}
+    response = till(store).post(URL, body, format="json")
+    assert response.status_code == 400
+    assert "movements" in response.json()["errors"]
+    assert not StockMovement.objects.filter(external_id__startswith="T").exists()
