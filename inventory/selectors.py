@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce, Greatest, RowNumber
 from stores.geo import Point, distance_km_expression
 from stores.models import Store
 
-from .models import StockLevel
+from .models import StockLevel, StockShortfall
 
 AVAILABLE = Greatest(F("on_hand") - F("reserved") - F("safety_buffer"), Value(0))
 
@@ -100,3 +100,33 @@ def nearest_store_having_products(
         product_id: NearestStock(store_id, name, city, distance_km)
         for product_id, store_id, name, city, distance_km in rows
     }
+
+
+def shortfalls_for_references(
+    references: Iterable[str], *, include_resolved: bool = False
+) -> dict[str, list[StockShortfall]]:
+    """Units pickup orders lost to the shelf, by order reference (= order number), in one query.
+
+    For the orders admin and desk: `shortfalls_for_references([o.number for o in page])` gives
+    {number: [StockShortfall, …]} (variant and store loaded), empty for orders that lost nothing.
+    """
+    rows = StockShortfall.objects.filter(reference__in=list(references)).select_related(
+        "variant", "store"
+    )
+    if not include_resolved:
+        rows = rows.filter(resolved=False)
+    found: dict[str, list[StockShortfall]] = {}
+    for row in rows.order_by("created_at", "pk"):
+        found.setdefault(row.reference, []).append(row)
+    return found
+
+
+def low_stock_for_staff(user) -> QuerySet[StockLevel]:
+    """Stock rows at or below their reorder point in the stores this user works for, worst first."""
+    return (
+        StockLevel.objects.below_reorder_point()
+        .filter(store__in=Store.objects.for_staff(user))
+        .select_related("store", "variant__product")
+        .annotate(missing=F("reorder_point") - F("on_hand"))
+        .order_by("store__name", "-missing", "variant__sku")
+    )

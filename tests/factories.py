@@ -156,3 +156,20 @@ def loyalty_account(user: User | None = None):
     from loyalty.services import loyalty_account_open
 
     return loyalty_account_open(user or UserFactory())
+
+
+# --- stock integrity (issue 7) ---
+
+
+def store_token(store: Store, name: str = "Kasse 1") -> str:
+    """A per-store API token's plain key, as a till would hold it."""
+    from stores.tokens import store_token_create
+
+    return store_token_create(store=store, name=name)[1]
+
+
+def reserve(store: Store, variant: Variant, units: int, reference: str) -> None:
+    """Reserve units for a pickup order `reference`, as checkout does."""
+    from inventory.services import stock_reserve
+
+    stock_reserve(store_id=store.pk, reference=reference, quantities={variant.pk: units})

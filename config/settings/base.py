@@ -149,6 +149,12 @@ STORAGES = {
 
 # Returns: how many days after collection a return can be started.
 RETURN_WINDOW_DAYS = env.int("RETURN_WINDOW_DAYS", default=30)
+# Stock counts: a line whose variance exceeds `units` units or `percent` % of the system's
+# on_hand waits for a store manager's approval.
+STOCK_COUNT_APPROVAL_THRESHOLD = {
+    "units": env.int("STOCK_COUNT_APPROVAL_UNITS", default=10),
+    "percent": env.int("STOCK_COUNT_APPROVAL_PERCENT", default=20),
+}
 
 # Uploaded product images: bytes and pixels a product photo may have.
 PRODUCT_IMAGE_MAX_BYTES = 8 * 1024 * 1024
@@ -225,6 +231,10 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
+    "expire-overdue-pickup-orders": {
+        "task": "shop.tasks.expire_overdue_orders",
+        "schedule": 15 * 60,
+    },
     "send-pickup-reminders": {
         "task": "notifications.tasks.send_pickup_reminders",
         "schedule": 15 * 60,
@@ -237,10 +247,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "loyalty.tasks.recompute_tiers",
         "schedule": crontab(hour=3, minute=30),
     },
-}
-CELERY_BEAT_SCHEDULE["expire-overdue-pickup-orders"] = {
-    "task": "shop.tasks.expire_overdue_orders",
-    "schedule": 15 * 60,
+    "reconcile-stock": {
+        "task": "inventory.tasks.reconcile_stock",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 # Notifications (the outbox in `notifications`): absolute links in e-mails start with SITE_URL.
