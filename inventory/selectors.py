@@ -53,3 +53,15 @@ def in_stock_filter(store_id: int, prefix: str = "") -> Q:
     return Q(**{f"{level}store_id": store_id}) & Q(
         **{f"{level}on_hand__gt": F(f"{level}reserved") + F(f"{level}safety_buffer")}
     )
+
+
+def availability_by_store(variant_ids: Iterable[int]) -> dict[int, dict[int, int]]:
+    """{store_id: {variant_id: available units}} for the given variants at every store, in one
+    query (a store or variant without a stock row is absent, i.e. 0)."""
+    result: dict[int, dict[int, int]] = {}
+    rows = StockLevel.objects.filter(
+        variant_id__in=list(variant_ids), store__is_active=True
+    ).values_list("store_id", "variant_id", AVAILABLE)
+    for store_id, variant_id, units in rows:
+        result.setdefault(store_id, {})[variant_id] = units
+    return result
