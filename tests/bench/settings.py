@@ -1,0 +1,5 @@
+"""Production settings plus the bench-only floor view; used only by the benchmark server."""
+
+from config.settings.production import *  # noqa: F403
+
+ROOT_URLCONF = "tests.bench.urls"
