@@ -8,10 +8,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import BAD_REQUEST, NOT_FOUND
-from inventory.selectors import availability_by_store, stores_with_availability
+from inventory.selectors import availability_by_store
 from shop.models import Category, Product, Variant
 from shop.selectors import products_for_listing, products_search
 from stores.api.params import NEAR, near_from_query, store_from_query
+from stores.selectors import stores_near
 
 from .serializers import ProductAvailabilitySerializer, ProductDetailSerializer, ProductSerializer
 
@@ -102,7 +103,7 @@ class ProductAvailabilityView(APIView):
         ids = [v.pk for v in variants]
         per_store = availability_by_store(ids)
         stores = []
-        for store in stores_with_availability(ids, origin):
+        for store in stores_near(origin).prefetch_related(None):  # no opening hours needed
             units = per_store.get(store.pk, {})
             distance = getattr(store, "distance_km", None)
             stores.append(
@@ -112,7 +113,7 @@ class ProductAvailabilityView(APIView):
                     "city": store.city,
                     "pickup_enabled": store.pickup_enabled,
                     "distance_km": round(distance, 1) if distance is not None else None,
-                    "total": store.available,
+                    "total": sum(units.values()),
                     "variants": [
                         {"sku": v.sku, "label": v.label, "available": units.get(v.pk, 0)}
                         for v in variants

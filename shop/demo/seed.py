@@ -132,6 +132,11 @@ def demo_seed(
         _seed_accounts([store for store, _demo in store_rows], report)
         log("committing")
     log("committed")
+    if connection.vendor == "postgresql" and report.created.get("stock levels", 0) > 10_000:
+        with connection.cursor() as cursor:  # fresh planner statistics after a bulk load
+            for model in (Product, Variant, StockLevel, StockMovement, ProductImage):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+        log("analysed")
     report.totals = {
         "stores": Store.objects.count(),
         "categories": Category.objects.count(),
