@@ -60,6 +60,7 @@ def main() -> None:
     print(f"Catalogue benchmark on {env['DATABASE_URL']}: {PRODUCTS:,} products × {STORES} stores")
     prepare(env)
     cookie = my_store_cookie(env, "berlin")
+    load_before = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     with Server(env) as server:
         slugs = []
         page = 1
@@ -88,7 +89,8 @@ def main() -> None:
         ]
     concurrency = os.environ.get("BENCH_CONCURRENCY", 8)
     seconds = os.environ.get("BENCH_SECONDS", 10)
-    print(f"\n{concurrency} concurrent connections, {seconds} s per endpoint after 1 s warm-up\n")
+    print(f"\n{concurrency} concurrent connections, {seconds} s per endpoint after 1 s warm-up")
+    print(f"machine: {os.cpu_count()} cores, load average {load_before} before the run\n")
     print(table(results, TARGETS, floor=FLOOR))
     for r in results:
         if r.errors:

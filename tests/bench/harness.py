@@ -177,6 +177,7 @@ class Result:
     latencies: list[float] = field(default_factory=list)
     statuses: Counter = field(default_factory=Counter)
     bytes: int = 0
+    client_cpu: float = 0.0  # share of one core the load generator used
 
     @property
     def rps(self) -> float:
@@ -297,6 +298,7 @@ def measure(
     result = Result(name)
 
     async def run() -> None:
+        cpu_start = time.process_time()
         start = time.perf_counter()
         record_from, deadline = start + warmup, start + warmup + seconds
         await asyncio.gather(
@@ -314,6 +316,7 @@ def measure(
             )
         )
         result.seconds = min(time.perf_counter(), deadline) - record_from
+        result.client_cpu = (time.process_time() - cpu_start) / (time.perf_counter() - start)
 
     asyncio.run(run())
     return result
@@ -343,7 +346,7 @@ def table(results: Sequence[Result], targets: dict[str, Target], floor: str | No
     floor_rps = next((r.rps for r in results if r.name == floor), None)
     header = (
         f"{'endpoint':<34}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'of floor':>10}"
-        f"{'errors':>8}  target"
+        f"{'errors':>8}{'client cpu':>12}  target"
     )
     lines = [header, "-" * (len(header) + 26)]
     for r in results:
@@ -354,6 +357,6 @@ def table(results: Sequence[Result], targets: dict[str, Target], floor: str | No
         share = f"{r.rps / floor_rps:.0%}" if floor_rps else ""
         lines.append(
             f"{r.name:<34}{r.rps:>9,.0f}{r.percentile(50):>9.1f}{r.percentile(95):>9.1f}"
-            f"{share:>10}{r.errors:>8}  {verdict}"
+            f"{share:>10}{r.errors:>8}{r.client_cpu:>12.0%}  {verdict}"
         )
     return "\n".join(lines)
