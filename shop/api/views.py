@@ -8,11 +8,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import BAD_REQUEST, NOT_FOUND
-from inventory.selectors import availability_by_store
+from inventory.selectors import stock_by_store
 from shop.models import Category, Product, Variant
 from shop.selectors import products_for_listing, products_search
 from stores.api.params import NEAR, near_from_query, store_from_query
-from stores.selectors import stores_near
 
 from .serializers import ProductAvailabilitySerializer, ProductDetailSerializer, ProductSerializer
 
@@ -100,26 +99,22 @@ class ProductAvailabilityView(APIView):
         )
         if not variants:
             _product_or_404(slug)  # a product without variants is available nowhere
-        ids = [v.pk for v in variants]
-        per_store = availability_by_store(ids)
-        stores = []
-        for store in stores_near(origin).prefetch_related(None):  # no opening hours needed
-            units = per_store.get(store.pk, {})
-            distance = getattr(store, "distance_km", None)
-            stores.append(
-                {
-                    "code": store.code,
-                    "name": store.name,
-                    "city": store.city,
-                    "pickup_enabled": store.pickup_enabled,
-                    "distance_km": round(distance, 1) if distance is not None else None,
-                    "total": sum(units.values()),
-                    "variants": [
-                        {"sku": v.sku, "label": v.label, "available": units.get(v.pk, 0)}
-                        for v in variants
-                    ],
-                }
-            )
+        labels = [(v.pk, v.sku, v.label) for v in variants]
+        stores = [
+            {
+                "code": store.code,
+                "name": store.name,
+                "city": store.city,
+                "pickup_enabled": store.pickup_enabled,
+                "distance_km": None if store.distance_km is None else round(store.distance_km, 1),
+                "total": store.total,
+                "variants": [
+                    {"sku": sku, "label": label, "available": store.units.get(pk, 0)}
+                    for pk, sku, label in labels
+                ],
+            }
+            for store in stock_by_store([v.pk for v in variants], origin)
+        ]
         # Built directly in the documented shape (ProductAvailabilitySerializer): this
         # endpoint is polled by apps and the product page, so it skips serializer overhead.
         return Response({"product": slug, "stores": stores})
