@@ -1,6 +1,6 @@
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import Sum
 
 from inventory.models import MovementKind, StockLevel, StockMovement
@@ -110,3 +110,11 @@ def test_generated_products_are_stable_and_unique():
     assert small == large[:30]
     assert len({p.slug for p in large}) == 300
     assert len({v.sku for p in large for v in p.variants}) == sum(len(p.variants) for p in large)
+
+
+@pytest.mark.parametrize("size", ["products=abc", "items=5", "products", "products=0,stores=2"])
+def test_a_bad_size_is_refused_before_anything_is_written(size):
+    with pytest.raises(CommandError):
+        call_command("seed_demo", "--size", size, "--images", "none", verbosity=0)
+    assert not Store.objects.exists()
+    assert not Product.objects.exists()
