@@ -48,7 +48,7 @@ def server_env(**extra: str) -> dict[str, str]:
         "SECURE_SSL_REDIRECT": "False",
         "DEBUG": "False",
         "MEDIA_ROOT": str(ROOT / ".data" / "bench-media"),
-        "LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": "ERROR",  # 4xx responses under load would flood the terminal
     }
     env.update(extra)
     return env
@@ -131,17 +131,18 @@ class Server:
             str(self.log),
         ]
         self.process = subprocess.Popen(command, cwd=ROOT, env=self.env)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+        # Ready when a worker answers HTTP (the master listens before its workers boot).
+        deadline = time.monotonic() + 60
+        while True:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited; see {self.log}")
             try:
-                with socket.create_connection((HOST, self.port), timeout=0.2):
-                    break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("gunicorn did not start listening within 30 s")
+                self.get("/bench/floor/")
+                break
+            except (OSError, asyncio.IncompleteReadError, ValueError):
+                if time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not answer within 60 s") from None
+                time.sleep(0.2)
         return self
 
     def __exit__(self, *exc) -> None:
@@ -160,7 +161,7 @@ class Server:
 
     def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
         """One plain request (for fetching ids before a run)."""
-        status, body, _ = asyncio.run(_one(self.port, _request(self.port, path, headers or {})))
+        status, body, _ = asyncio.run(_one(self.port, http_request(self.port, path, headers)))
         return status, body
 
     def get_json(self, path: str) -> dict:
@@ -173,8 +174,8 @@ class Server:
 @dataclass
 class Result:
     name: str
-    requests: int = 0
-    errors: int = 0
+    requests: int = 0  # answered (any status), after warm-up
+    errors: int = 0  # answers with status >= 400, and failed connections
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)
     statuses: Counter = field(default_factory=Counter)
@@ -193,10 +194,21 @@ class Result:
         return statistics.quantiles(self.latencies, n=100, method="inclusive")[int(p) - 1] * 1000
 
 
-def _request(port: int, path: str, headers: dict[str, str]) -> bytes:
-    lines = [f"GET {path} HTTP/1.1", f"Host: {HOST}:{port}", "Accept-Encoding: identity"]
-    lines += [f"{k}: {v}" for k, v in headers.items()]
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+def http_request(
+    port: int,
+    path: str,
+    headers: dict[str, str] | None = None,
+    *,
+    method: str = "GET",
+    body: bytes = b"",
+) -> bytes:
+    """One HTTP/1.1 request as bytes, ready for `measure(requests=…)` (e.g. a POST with a
+    session cookie and CSRF token)."""
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}:{port}", "Accept-Encoding: identity"]
+    lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
+    if body or method not in ("GET", "HEAD"):
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
 
 
 async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
@@ -251,7 +263,7 @@ async def _client(
     i = offset
     while True:
         now = time.perf_counter()
-        if now >= deadline or result.requests + result.errors >= limit:
+        if now >= deadline or result.requests >= limit:
             break
         try:
             if writer is None:
@@ -284,19 +296,23 @@ async def _client(
 def measure(
     server: Server,
     name: str,
-    paths: Sequence[str],
+    paths: Sequence[str] = (),
     *,
+    requests: Sequence[bytes] = (),
     concurrency: int | None = None,
     seconds: float | None = None,
     warmup: float = 1.0,
     max_requests: int = 200_000,
     headers: dict[str, str] | None = None,
 ) -> Result:
-    """Closed-loop load: `concurrency` keep-alive connections cycling through `paths` for
-    `seconds` after `warmup` (not recorded), stopping early after `max_requests`."""
+    """Closed-loop load: `concurrency` keep-alive connections cycling through GET `paths` (or
+    prepared `requests`, see `http_request`) for `seconds` after `warmup` (not recorded),
+    stopping early after `max_requests` answers. A status of 400 or more counts as an error."""
     concurrency = concurrency or int(os.environ.get("BENCH_CONCURRENCY", 8))
     seconds = seconds or float(os.environ.get("BENCH_SECONDS", 10))
-    requests = [_request(server.port, p, headers or {}) for p in paths]
+    requests = [*requests, *(http_request(server.port, p, headers) for p in paths)]
+    if not requests:
+        raise ValueError("Give paths or requests to measure.")
     result = Result(name)
 
     async def run() -> None:
