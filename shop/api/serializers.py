@@ -86,7 +86,11 @@ class ProductSerializer(serializers.ModelSerializer):
     @extend_schema_field(ImageSerializer(allow_null=True))
     def get_image(self, product):
         images = product.images.all()
-        return ImageSerializer(images[0], context=self.context).data if images else None
+        if not images:
+            return None
+        if not hasattr(self, "_image_serializer"):  # built once per list, not per product
+            self._image_serializer = ImageSerializer(context=self.context)
+        return self._image_serializer.to_representation(images[0])
 
 
 class ProductDetailSerializer(ProductSerializer):
