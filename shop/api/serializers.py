@@ -108,10 +108,9 @@ class ProductDetailSerializer(ProductSerializer):
         ]
 
 
-class VariantAvailabilitySerializer(serializers.Serializer):
+class VariantLabelSerializer(serializers.Serializer):
     sku = serializers.CharField()
-    label = serializers.CharField()
-    available = serializers.IntegerField(help_text="Units that can be reserved online now.")
+    label = serializers.CharField(help_text="Colour / size.")
 
 
 class StoreAvailabilitySerializer(serializers.Serializer):
@@ -123,9 +122,13 @@ class StoreAvailabilitySerializer(serializers.Serializer):
         allow_null=True, help_text="Only when `near` is given; otherwise null."
     )
     total = serializers.IntegerField(help_text="Units of all variants together.")
-    variants = VariantAvailabilitySerializer(many=True)
+    available = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="Units that can be reserved online now, by SKU (every variant listed).",
+    )
 
 
 class ProductAvailabilitySerializer(serializers.Serializer):
     product = serializers.CharField(help_text="The product's slug.")
+    variants = VariantLabelSerializer(many=True)
     stores = StoreAvailabilitySerializer(many=True)

@@ -99,7 +99,7 @@ class ProductAvailabilityView(APIView):
         )
         if not variants:
             _product_or_404(slug)  # a product without variants is available nowhere
-        labels = [(v.pk, v.sku, v.label) for v in variants]
+        skus = [(v.pk, v.sku) for v in variants]
         stores = [
             {
                 "code": store.code,
@@ -108,13 +108,16 @@ class ProductAvailabilityView(APIView):
                 "pickup_enabled": store.pickup_enabled,
                 "distance_km": None if store.distance_km is None else round(store.distance_km, 1),
                 "total": store.total,
-                "variants": [
-                    {"sku": sku, "label": label, "available": store.units.get(pk, 0)}
-                    for pk, sku, label in labels
-                ],
+                "available": {sku: store.units.get(pk, 0) for pk, sku in skus},
             }
             for store in stock_by_store([v.pk for v in variants], origin)
         ]
         # Built directly in the documented shape (ProductAvailabilitySerializer): this
         # endpoint is polled by apps and the product page, so it skips serializer overhead.
-        return Response({"product": slug, "stores": stores})
+        return Response(
+            {
+                "product": slug,
+                "variants": [{"sku": v.sku, "label": v.label} for v in variants],
+                "stores": stores,
+            }
+        )

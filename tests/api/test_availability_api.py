@@ -52,14 +52,16 @@ def test_units_per_store_and_variant_nearest_first(client, chain):
     assert stores[0]["distance_km"] < 1
     assert 250 < stores[1]["distance_km"] < 265  # Hamburg–Berlin as the crow flies
     by_code = {s["code"]: s for s in stores}
-    assert [(v["sku"], v["available"]) for v in by_code["berlin"]["variants"]] == [
-        (small.sku, 3),
-        (medium.sku, 3),
+    body = response.json()
+    assert body["variants"] == [
+        {"sku": small.sku, "label": small.label},
+        {"sku": medium.sku, "label": medium.label},
     ]
+    assert by_code["berlin"]["available"] == {small.sku: 3, medium.sku: 3}
     assert by_code["berlin"]["total"] == 6
     assert by_code["hamburg"]["total"] == 2
     assert by_code["muenchen"]["total"] == 0
-    assert [v["available"] for v in by_code["muenchen"]["variants"]] == [0, 0]
+    assert by_code["muenchen"]["available"] == {small.sku: 0, medium.sku: 0}
 
 
 def test_without_near_stores_come_by_name_without_distance(client, chain):
@@ -104,4 +106,4 @@ def test_queries_are_constant(client, django_assert_num_queries, variants, store
         response = client.get(url(product), {"near": "52.5,13.4"})
     body = response.json()
     assert len(body["stores"]) == stores
-    assert {len(s["variants"]) for s in body["stores"]} == {variants}
+    assert {len(s["available"]) for s in body["stores"]} == {variants}
