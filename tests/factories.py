@@ -6,7 +6,7 @@ from factory.django import DjangoModelFactory
 
 from accounts.models import User
 from inventory.services import stock_receive
-from shop.models import Category, Product, Variant
+from shop.models import Category, Product, ProductImage, Variant
 from stores.models import OpeningHours, StaffMembership, StaffRole, Store
 
 PASSWORD = "correct-horse-42"
@@ -173,3 +173,24 @@ def reserve(store: Store, variant: Variant, units: int, reference: str) -> None:
     from inventory.services import stock_reserve
 
     stock_reserve(store_id=store.pk, reference=reference, quantities={variant.pk: units})
+
+
+class ProductImageFactory(DjangoModelFactory):
+    """A picture row pointing at a file name; enough for URLs, no file is written."""
+
+    class Meta:
+        model = ProductImage
+
+    product = factory.SubFactory(ProductFactory)
+    image = factory.Sequence(lambda n: f"products/test/{n}.jpg")
+    thumbnail = factory.Sequence(lambda n: f"products/thumbs/{n}.webp")
+    alt_text = "Produktbild"
+
+
+def product_with_variants(variants: int = 2, **kwargs) -> Product:
+    """A product with `variants` variants (sizes S, M, L, …) and one picture."""
+    product = ProductFactory(**kwargs)
+    for i in range(variants):
+        VariantFactory(product=product, size=("S", "M", "L", "XL", "XXL", "3XL")[i % 6])
+    ProductImageFactory(product=product)
+    return product
