@@ -3,12 +3,14 @@
 import contextlib
 import socket
 
+from kombu import pools
+
 from config.celery import app
 
 
 def _drop_pools() -> None:
-    if app._pool is not None:
-        app._pool.force_close_all()
+    """Close the broker connections; the next publish connects to `broker_url` afresh."""
+    pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
 

@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime as dt
+import time
 from email import message_from_bytes
 from email.policy import default as default_policy
 
@@ -18,7 +19,7 @@ from notifications.services import notification_deliver, notifications_retry
 from notifications.tasks import requeue_stale_notifications, send_notification
 from shop.models import OrderStatus
 
-from .broker import eager_tasks
+from .broker import closed_port, eager_tasks, use_broker
 from .conftest import place
 from .helpers import deliver
 
@@ -154,8 +155,6 @@ def test_rejected_address_fails_at_once(store, jacket, smtp_settings):
 
 
 def test_unreachable_mail_server_is_a_reason_to_retry(store, jacket, settings):
-    from .broker import closed_port
-
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port()
     place(store, [(jacket, 1)])
@@ -229,3 +228,19 @@ def test_admin_lists_failed_notifications_and_retries_them(
     assert failed.status == NotificationStatus.SENT
     assert len(mail.outbox) == 1
     assert site.index_template == "notifications/admin/index.html"
+
+
+def test_broker_down_never_fails_the_order_and_leaves_it_pending(
+    store, jacket, django_capture_on_commit_callbacks, caplog
+):
+    started = time.monotonic()
+    with (
+        use_broker(f"redis://127.0.0.1:{closed_port()}/0"),
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
+        order = place(store, [(jacket, 1)])
+    assert time.monotonic() - started < 5
+    assert len(callbacks) == 2  # shopper's and store's notifications, queued on commit
+    assert order.pk and order.status == OrderStatus.PLACED
+    assert set(Notification.objects.values_list("status", flat=True)) == {"pending"}
+    assert "Broker unreachable, 2 notification(s) stay pending for the sweep" in caplog.text
