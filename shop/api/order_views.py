@@ -8,7 +8,7 @@ may not see → 404, a rate-limited handover → 429, anything else the caller g
 
 import math
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -144,7 +144,7 @@ class OrderListCreateView(generics.ListAPIView):
                 _("This Idempotency-Key was used for a different order (%s).") % order.number,
                 status.HTTP_409_CONFLICT,
             )
-        order = _with_details(Order.objects.filter(pk=order.pk)).get()
+        prefetch_related_objects([order], "lines", "events")
         return Response(
             OrderSerializer(order).data,
             status=status.HTTP_200_OK if replay else status.HTTP_201_CREATED,
