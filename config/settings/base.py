@@ -178,6 +178,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"OrderStatusEnum": "shop.models.orders.OrderStatus"},
 }
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
@@ -218,6 +219,10 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
+    "expire-overdue-pickup-orders": {
+        "task": "shop.tasks.expire_overdue_orders",
+        "schedule": 15 * 60,
+    },
     "send-pickup-reminders": {
         "task": "notifications.tasks.send_pickup_reminders",
         "schedule": 15 * 60,

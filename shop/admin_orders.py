@@ -1,0 +1,331 @@
+"""The pickup queue in the Django admin: the main tool of store associates.
+
+Staff see only the orders of their stores (superusers all); another store's order is a 404.
+Nothing is edited directly: every button (actions, mark short, handover) calls one service
+from `shop.services.orders` and reports its outcome as an admin message.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.db.models import Q
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from shop.models import HandoverAttempt, Order, OrderStatus
+from shop.order_display import duration_short
+from shop.pickup_codes import pickup_code_normalize
+from shop.selectors.orders import orders_for_staff, overdue_q, with_item_counts
+from shop.services import orders as services
+from stores.models import Store
+
+
+class StoreFilter(admin.SimpleListFilter):
+    title = _("store")
+    parameter_name = "store"
+
+    def lookups(self, request, model_admin):
+        return [(s.pk, s.name) for s in Store.objects.for_staff(request.user).order_by("name")]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(store_id=self.value())
+        return queryset
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Overdue"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(overdue_q())
+        return queryset
+
+
+def _run(modeladmin, request, queryset, step, done_message):
+    """Call `step(order=…, actor=…)` per order; one message for the successes, one per failure."""
+    done = 0
+    for order in queryset:
+        try:
+            step(order=order, actor=request.user)
+        except services.OrderError as exc:
+            modeladmin.message_user(request, f"{order.number}: {exc}", messages.ERROR)
+        else:
+            done += 1
+    if done:
+        modeladmin.message_user(request, done_message(done), messages.SUCCESS)
+
+
+@admin.action(description=_("Start picking"), permissions=["change"])
+def start_picking(modeladmin, request, queryset):
+    _run(
+        modeladmin,
+        request,
+        queryset,
+        services.order_start_picking,
+        lambda n: (
+            ngettext("Picking started for %d order.", "Picking started for %d orders.", n) % n
+        ),
+    )
+
+
+@admin.action(description=_("Mark ready for pickup"), permissions=["change"])
+def mark_ready(modeladmin, request, queryset):
+    _run(
+        modeladmin,
+        request,
+        queryset,
+        services.order_mark_ready,
+        lambda n: (
+            ngettext("%d order is ready for pickup.", "%d orders are ready for pickup.", n) % n
+        ),
+    )
+
+
+@admin.action(description=_("Cancel"), permissions=["change"])
+def cancel(modeladmin, request, queryset):
+    _run(
+        modeladmin,
+        request,
+        queryset,
+        services.order_cancel,
+        lambda n: ngettext("%d order cancelled.", "%d orders cancelled.", n) % n,
+    )
+
+
+# The change page's buttons: url name → (service, target status, button label, success message).
+TRANSITIONS = {
+    "start-picking": (
+        services.order_start_picking,
+        OrderStatus.PICKING,
+        _("Start picking"),
+        _("Picking started."),
+    ),
+    "mark-ready": (
+        services.order_mark_ready,
+        OrderStatus.READY,
+        _("Mark ready for pickup"),
+        _("The order is ready for pickup."),
+    ),
+    "cancel": (
+        services.order_cancel,
+        OrderStatus.CANCELLED,
+        _("Cancel order"),
+        _("The order is cancelled."),
+    ),
+}
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = [
+        "number",
+        "store",
+        "customer_email",
+        "status",
+        "age",
+        "items",
+        "amount_due",
+        "hold_until",
+    ]
+    list_filter = ["status", StoreFilter, OverdueFilter]
+    list_select_related = ["store", "customer"]
+    list_per_page = 50
+    show_full_result_count = False
+    ordering = ["-created_at", "-id"]
+    search_help_text = _("Order number, pickup code or the customer's e-mail address")
+    search_fields = ["number"]  # the real search is get_search_results
+    actions = [start_picking, mark_ready, cancel]
+    date_hierarchy = None
+    fields = [
+        "number",
+        "status",
+        "store",
+        "customer",
+        "email",
+        "phone",
+        "language",
+        "total",
+        "amount_due",
+        "created_at",
+        "picking_started_at",
+        "ready_at",
+        "hold_until",
+        "collected_at",
+        "cancelled_at",
+        "expired_at",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return with_item_counts(orders_for_staff(request.user))
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        code = pickup_code_normalize(term)
+        return (
+            queryset.filter(
+                Q(number__iexact=term) | Q(pickup_code=code) | Q(customer__email__istartswith=term)
+            ),
+            False,
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("customer"), ordering="customer__email")
+    def customer_email(self, order):
+        return order.customer.email
+
+    @admin.display(description=_("waiting"))
+    def age(self, order):
+        if not order.is_open:
+            return "–"
+        return duration_short(timezone.now() - order.created_at)
+
+    @admin.display(description=_("items"))
+    def items(self, order):
+        return order.items
+
+    # --- change view: lines, timeline, handover -------------------------------------------
+
+    def _order_or_404(self, request, object_id) -> Order:
+        order = self.get_object(request, unquote(object_id))
+        if order is None:
+            raise Http404(_("No such order in your stores."))
+        return order
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        order = self._order_or_404(request, object_id)
+        failed = HandoverAttempt.objects.filter(
+            order=order,
+            success=False,
+            created_at__gt=timezone.now() - services.WRONG_CODE_WINDOW,
+        ).count()
+        context = {
+            "order": order,
+            "lines": list(order.lines.all()),
+            "events": list(order.events.select_related("actor")),
+            "can_change": self.has_change_permission(request, order),
+            "transitions": [
+                (name, label)
+                for name, (_step, target, label, _done) in TRANSITIONS.items()
+                if target in services.TRANSITIONS.get(order.status, ())
+            ],
+            "wrong_codes": failed,
+            "max_wrong_codes": services.WRONG_CODES_PER_ORDER,
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+            "show_delete_link": False,
+            **(extra_context or {}),
+        }
+        return super().change_view(request, object_id, form_url, extra_context=context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._order_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/transition/<slug:name>/",
+                view(self.transition_view),
+                name="shop_order_transition",
+            ),
+            path(
+                "<path:object_id>/lines/<int:line_id>/short/",
+                view(self.mark_short_view),
+                name="shop_order_mark_short",
+            ),
+            path(
+                "<path:object_id>/handover/",
+                view(self.handover_view),
+                name="shop_order_handover",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _guarded(self, request, object_id):
+        """The order for a POST of someone allowed to change it; 404 for another store's."""
+        if request.method != "POST":
+            return None, HttpResponseNotAllowed(["POST"])
+        order = self._order_or_404(request, object_id)
+        if not self.has_change_permission(request, order):
+            raise Http404
+        return order, None
+
+    def _back(self, order):
+        return HttpResponseRedirect(reverse("admin:shop_order_change", args=[order.pk]))
+
+    def transition_view(self, request, object_id, name):
+        order, refusal = self._guarded(request, object_id)
+        if refusal:
+            return refusal
+        if name not in TRANSITIONS:
+            raise Http404
+        step, _target, _label, done = TRANSITIONS[name]
+        try:
+            step(order=order, actor=request.user)
+        except services.OrderError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        else:
+            self.message_user(request, done, messages.SUCCESS)
+        return self._back(order)
+
+    def mark_short_view(self, request, object_id, line_id):
+        order, refusal = self._guarded(request, object_id)
+        if refusal:
+            return refusal
+        line = order.lines.filter(pk=line_id).first()
+        if line is None:
+            raise Http404
+        try:
+            units = int(request.POST.get("units", ""))
+        except ValueError:
+            self.message_user(request, _("Enter the number of missing units."), messages.ERROR)
+            return self._back(order)
+        try:
+            order = services.order_mark_line_short(line=line, units=units, actor=request.user)
+        except services.OrderError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        else:
+            message = _("%(units)d × %(sku)s marked short.") % {"units": units, "sku": line.sku}
+            if order.status == OrderStatus.CANCELLED:
+                message += " " + str(_("Nothing is left to hand over: the order is cancelled."))
+            self.message_user(request, message, messages.SUCCESS)
+        return self._back(order)
+
+    def handover_view(self, request, object_id):
+        order, refusal = self._guarded(request, object_id)
+        if refusal:
+            return refusal
+        try:
+            order = services.order_collect(
+                order=order,
+                code=request.POST.get("code", ""),
+                actor=request.user,
+                ip=request.META.get("REMOTE_ADDR"),
+            )
+        except services.OrderError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                _("Handed over. Amount due at the counter: %(amount)s €.")
+                % {"amount": order.amount_due},
+                messages.SUCCESS,
+            )
+        return self._back(order)

@@ -1,0 +1,35 @@
+"""Background jobs of the shop. Tasks take ids, reload what they need and are safe to run twice."""
+
+import logging
+
+from celery import shared_task
+from django.utils import timezone
+
+from shop.models import Order, OrderStatus
+from shop.services.orders import OrderError, order_expire
+
+logger = logging.getLogger(__name__)
+
+# Per run; a larger backlog is worked off by the next runs (beat: every 15 minutes).
+EXPIRY_BATCH = 2000
+
+
+@shared_task
+def expire_overdue_orders(order_ids: list[int] | None = None) -> int:
+    """Expire ready orders past their hold (or just `order_ids`) and release their stock.
+
+    Each order is expired in its own transaction under a row lock; an order collected or
+    expired in the meantime is skipped, so overlapping runs do no harm. Returns how many expired.
+    """
+    due = Order.objects.filter(status=OrderStatus.READY, hold_until__lte=timezone.now())
+    if order_ids is not None:
+        due = due.filter(pk__in=order_ids)
+    expired = 0
+    for order_id in due.order_by("hold_until").values_list("pk", flat=True)[:EXPIRY_BATCH]:
+        try:
+            order_expire(order=Order(pk=order_id))
+        except OrderError as exc:  # collected or expired since the query: nothing to do
+            logger.info("Order %s not expired: %s", order_id, exc)
+            continue
+        expired += 1
+    return expired

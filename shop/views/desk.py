@@ -1,0 +1,115 @@
+"""The associate's desk page: the pickup queue of one store and the handover scanner.
+
+Thin views over `shop.services.orders`, the same services the admin and the API call.
+Every write is a POST with CSRF; htmx swaps partials, and without JavaScript the forms
+still work through redirects.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from shop.order_display import duration_short
+from shop.selectors.orders import desk_queue
+from shop.services import orders as services
+from stores.models import Store
+
+SESSION_KEY = "desk_store_id"
+
+STEPS = {
+    "start-picking": services.order_start_picking,
+    "mark-ready": services.order_mark_ready,
+}
+
+
+def _desk_store(request) -> tuple[Store, list[Store]]:
+    """The store whose queue is shown: ?store=<code>, else the last one used, else the first."""
+    if not request.user.is_staff:
+        raise PermissionDenied
+    stores = list(Store.objects.for_staff(request.user).active().order_by("name"))
+    if not stores:
+        raise PermissionDenied
+    wanted = request.GET.get("store") or request.POST.get("store")
+    if wanted:
+        store = next((s for s in stores if s.code == wanted), None)
+        if store is None:
+            raise Http404
+        request.session[SESSION_KEY] = store.pk
+    else:
+        remembered = request.session.get(SESSION_KEY)
+        store = next((s for s in stores if s.pk == remembered), stores[0])
+    return store, stores
+
+
+def _queue_context(store: Store) -> dict:
+    now = timezone.now()
+    columns = desk_queue(store, now=now)
+    for orders in columns.values():
+        for order in orders:
+            order.age = duration_short(now - order.created_at)
+    return {"store": store, "columns": columns, "refreshed_at": now}
+
+
+@login_required
+@require_GET
+def desk(request):
+    store, stores = _desk_store(request)
+    return render(request, "shop/desk/desk.html", {"stores": stores, **_queue_context(store)})
+
+
+@login_required
+@require_GET
+def desk_queue_partial(request):
+    store, _stores = _desk_store(request)
+    return render(request, "shop/desk/queue.html", _queue_context(store))
+
+
+@login_required
+@require_POST
+def desk_step(request, public_id, step):
+    store, _stores = _desk_store(request)
+    if step not in STEPS:
+        raise Http404
+    order = get_object_or_404(store.pickup_orders, public_id=public_id)
+    try:
+        STEPS[step](order=order, actor=request.user)
+    except services.OrderError as exc:
+        error = str(exc)
+    else:
+        error = ""
+    if request.htmx:
+        return render(request, "shop/desk/queue.html", {"error": error, **_queue_context(store)})
+    if error:
+        messages.error(request, error)
+    return redirect(f"{reverse('pickup:desk')}?store={store.code}")
+
+
+@login_required
+@require_POST
+def desk_collect(request):
+    store, stores = _desk_store(request)
+    context = {"store": store}
+    try:
+        order = services.order_collect_by_code(
+            store=store,
+            code=request.POST.get("code", ""),
+            actor=request.user,
+            ip=request.META.get("REMOTE_ADDR"),
+        )
+    except services.OrderError as exc:
+        context["error"] = str(exc)
+    else:
+        context["order"] = order
+        context["lines"] = [line for line in order.lines.all() if line.quantity_to_collect]
+    template = "shop/desk/result.html" if request.htmx else "shop/desk/desk.html"
+    if not request.htmx:
+        context.update(stores=stores, **_queue_context(store))
+    response = render(request, template, context)
+    if request.htmx and "order" in context:
+        response["HX-Trigger"] = "desk-refresh"
+    return response
