@@ -195,12 +195,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 if CELERY_BROKER_URL == "filesystem://":
     _queue_dir = DATA_DIR / "broker"
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (_queue_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS |= {
         "data_folder_in": str(_queue_dir / "queue"),
         "data_folder_out": str(_queue_dir / "queue"),
         "processed_folder": str(_queue_dir / "processed"),
+        "control_folder": str(_queue_dir / "control"),  # else kombu writes ./control
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
@@ -235,9 +236,12 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # Notifications (the outbox in `notifications`): absolute links in e-mails start with SITE_URL.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
-NOTIFICATIONS_MAX_RETRIES = 5  # after the first attempt; then the notification is failed
-NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=60)
-NOTIFICATIONS_STALE_AFTER_MINUTES = 10  # pending and untried that long: the sweep re-queues
+# A failing mail server is retried after 30 s, 1, 2, 4 and 8 min; then the notification is failed
+# (the admin can retry it). Pending and untried for longer than the longest wait: the sweep
+# queues it again (a lost task, or the broker was down when it was written).
+NOTIFICATIONS_MAX_RETRIES = 5
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=30)
+NOTIFICATIONS_STALE_AFTER_MINUTES = 10
 NOTIFICATIONS_SWEEP_BATCH = 500
 
 LOGGING = {
