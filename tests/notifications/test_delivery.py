@@ -16,7 +16,7 @@ from notifications.errors import TransientDeliveryError
 from notifications.models import Notification, NotificationStatus
 from notifications.order_content import QR_CID, qr_png
 from notifications.services import notification_deliver, notifications_retry
-from notifications.tasks import requeue_stale_notifications, send_notification
+from notifications.tasks import requeue_stale_notifications, retry_countdown, send_notification
 from shop.models import OrderStatus
 
 from .broker import closed_port, eager_tasks, use_broker
@@ -244,3 +244,25 @@ def test_broker_down_never_fails_the_order_and_leaves_it_pending(
     assert order.pk and order.status == OrderStatus.PLACED
     assert set(Notification.objects.values_list("status", flat=True)) == {"pending"}
     assert "Broker unreachable, 2 notification(s) stay pending for the sweep" in caplog.text
+
+
+@pytest.mark.urls("tests.notifications.urls")
+def test_messages_link_to_the_order_page(store, associate, jacket, settings):
+    settings.SITE_URL = "https://shop.example/"
+    order = place(store, [(jacket, 1)])
+    deliver()
+    shopper_mail = next(m for m in mail.outbox if m.to == [order.email])
+    assert f"https://shop.example/orders/{order.public_id}/" in shopper_mail.body
+    assert (
+        f'href="https://shop.example/orders/{order.public_id}/"' in shopper_mail.alternatives[0][0]
+    )
+    in_app = Notification.objects.get(kind="order_placed", channel="in_app")
+    assert in_app.link == f"/orders/{order.public_id}/"
+    staff = Notification.objects.get(kind="order_received", recipient=associate)
+    assert staff.link == f"/admin/shop/order/{order.pk}/change/"
+
+
+def test_retry_waits_stay_below_the_sweeps_staleness(settings):
+    waits = [retry_countdown(n) for n in range(settings.NOTIFICATIONS_MAX_RETRIES)]
+    assert waits == [30, 60, 120, 240, 480]
+    assert max(waits) < settings.NOTIFICATIONS_STALE_AFTER_MINUTES * 60
