@@ -1,6 +1,7 @@
 """Turning a notification row into text, in the recipient's language."""
 
 import logging
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from .kinds import Kind, get_kind
 from .models import Notification
 
 logger = logging.getLogger(__name__)
+_BLANK_LINES = re.compile(r"\n[ \t]*(\n[ \t]*)+\n")
 
 
 @dataclass
@@ -47,7 +49,7 @@ def render(notification: Notification, extensions: tuple[str, ...]) -> Content:
             context["link"] = _link(kind, subject)
             title = " ".join(str(kind.subject).format(**context).split())
             bodies = {
-                ext: render_to_string(kind.template(notification.channel, ext), context).strip()
+                ext: _tidy(render_to_string(kind.template(notification.channel, ext), context))
                 for ext in extensions
             }
             images = kind.images(subject) if kind.images and "html" in extensions else {}
@@ -60,6 +62,11 @@ def render(notification: Notification, extensions: tuple[str, ...]) -> Content:
                 f"Cannot build the {kind.code} message: {type(exc).__name__}: {exc}"
             ) from exc
     return Content(title=title[:255], link=context["link"], bodies=bodies, images=images)
+
+
+def _tidy(text: str) -> str:
+    """No runs of blank lines where optional template parts were left out."""
+    return _BLANK_LINES.sub("\n\n", text).strip()
 
 
 def _link(kind: Kind, subject) -> str:
