@@ -8,6 +8,7 @@ database. The worker is stopped at the end of the module, also when a test fails
 
 import datetime as dt
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -80,9 +81,9 @@ def mail_and_worker(django_db_setup, django_db_blocker, tmp_path_factory):
             assert worker.poll() is None, log.read_text()
             yield smtp
         finally:
-            worker.terminate()
+            worker.send_signal(signal.SIGQUIT)  # cold shutdown: every test is done with it
             try:
-                worker.wait(timeout=10)
+                worker.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 worker.kill()
                 worker.wait()
