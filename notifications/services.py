@@ -18,7 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
@@ -47,11 +47,17 @@ class Recipient:
     language: str = ""
     channels: tuple[str, ...] | None = None
 
+    @property
+    def address(self) -> str:
+        return self.email or getattr(self.user, "email", "")
+
     def resolved_language(self) -> str:
-        codes = {code for code, _name in settings.LANGUAGES}
+        """The given language, else the account's, else the shop's ("en-gb" counts as "en")."""
         for candidate in (self.language, getattr(self.user, "language", "")):
-            if candidate in codes:
-                return candidate
+            try:
+                return translation.get_supported_language_variant(candidate or "")
+            except LookupError:
+                continue
         return settings.LANGUAGE_CODE
 
 
@@ -84,7 +90,7 @@ def notify(
             kind=kind.code,
             channel=channel,
             recipient=recipient.user,
-            recipient_email=recipient.email or getattr(recipient.user, "email", ""),
+            recipient_email=recipient.address,
             subject_type=subject_type,
             subject_id=str(subject.pk),
             language=recipient.resolved_language(),
@@ -104,10 +110,10 @@ def _channels_for(kind: Kind, recipient: Recipient, subject) -> list[str]:
     wanted = [c for c in kind.channels if recipient.channels is None or c in recipient.channels]
     channels = []
     for channel in wanted:
-        if channel == Channel.EMAIL and not usable_email(recipient.email):
+        if channel == Channel.EMAIL and not usable_email(recipient.address):
             logger.warning(
                 "No usable e-mail address (%r) for %s about %r to user %s: %s",
-                recipient.email,
+                recipient.address,
                 kind.code,
                 subject,
                 getattr(recipient.user, "pk", None),

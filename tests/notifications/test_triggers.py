@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from notifications.models import Notification, NotificationStatus
 from notifications.orders import notify_order_placed, notify_order_ready
+from notifications.services import Recipient, notify
 from notifications.tasks import send_pickup_reminders
 from shop.models import OrderStatus
 from shop.services.orders import (
@@ -181,3 +182,24 @@ def test_notifying_a_whole_store_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(9):
         created = notify_order_placed(order)
     assert len(created) == 2 + 6 + 1
+
+
+def test_recipient_defaults_to_the_accounts_address_and_language(store, jacket):
+    order = place(store, [(jacket, 1)])
+    Notification.objects.all().delete()
+    user = factories.UserFactory(email="max@example.com", language="en")
+    notify(kind="order_placed", subject=order, recipients=[Recipient(user=user)])
+    notify(
+        kind="order_ready",
+        subject=order,
+        recipients=[Recipient(user=user, email="other@example.com", language="en-gb")],
+    )
+    notify(kind="order_expired", subject=order, recipients=[Recipient(user=user, language="fr")])
+    assert sent_set(channel="email") == {
+        ("order_placed", "email", "max@example.com", "en"),
+        ("order_ready", "email", "max@example.com", "en"),  # the account; the address was given
+        ("order_expired", "email", "max@example.com", "en"),  # French is not offered
+    }
+    assert Notification.objects.get(kind="order_ready", channel="email").recipient_email == (
+        "other@example.com"
+    )
