@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime as dt
+import io
 import time
 from email import message_from_bytes
 from email.policy import default as default_policy
@@ -10,6 +11,7 @@ import pytest
 from django.contrib.admin.sites import site
 from django.core import mail
 from django.utils import timezone
+from PIL import Image
 
 from notifications import kinds
 from notifications.errors import TransientDeliveryError
@@ -91,6 +93,8 @@ def test_ready_mail_shows_the_pickup_code_and_its_qr_code_inline(store, jacket):
     assert image["Content-ID"] == f"<{QR_CID}>"
     assert image.get_content_disposition() == "inline"
     assert image.get_content() == qr_png(order.pickup_code)
+    # A full QR code (21+ modules and the border, 8 px each), not a Micro QR phones cannot read.
+    assert Image.open(io.BytesIO(image.get_content())).size[0] >= (21 + 4) * 8
 
 
 def test_in_app_message_is_stored_with_its_text(store, jacket):
