@@ -1,6 +1,7 @@
 """Point the Celery app of this process at another broker for a while (tests only)."""
 
 import contextlib
+import os
 import socket
 
 from kombu import pools
@@ -17,14 +18,20 @@ def _drop_pools() -> None:
 
 @contextlib.contextmanager
 def use_broker(url: str):
-    previous = app.conf.broker_url
+    """Publish to `url` for a while. Celery reads the CELERY_BROKER_URL environment variable
+    before its configuration (CI sets it), so both change."""
+    previous_conf, previous_env = app.conf.broker_url, os.environ.get("CELERY_BROKER_URL")
     _drop_pools()
-    app.conf.broker_url = url
+    app.conf.broker_url = os.environ["CELERY_BROKER_URL"] = url
     try:
         yield
     finally:
         _drop_pools()
-        app.conf.broker_url = previous
+        app.conf.broker_url = previous_conf
+        if previous_env is None:
+            del os.environ["CELERY_BROKER_URL"]
+        else:
+            os.environ["CELERY_BROKER_URL"] = previous_env
 
 
 def closed_port() -> int:
