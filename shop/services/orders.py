@@ -358,8 +358,7 @@ def order_mark_line_short(*, line: OrderLine, units: int, actor) -> Order:
     order.amount_due = payment_method_for(order).amount_due(order)
     order.save(update_fields=["total", "amount_due"])
     note = _("%(units)d × %(sku)s not found") % {"units": units, "sku": line.sku}
-    if all(ln.quantity_to_collect == 0 for ln in lines):
-        stock_release(reference=order.number, user=actor)
+    if all(ln.quantity_to_collect == 0 for ln in lines):  # every reservation is used up
         _move(
             order,
             OrderStatus.CANCELLED,
