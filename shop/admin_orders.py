@@ -146,25 +146,56 @@ class OrderAdmin(admin.ModelAdmin):
     search_fields = ["number"]  # the real search is get_search_results
     actions = [start_picking, mark_ready, cancel]
     date_hierarchy = None
-    fields = [
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("number", "status"),
+                    ("store", "hold_until"),
+                    ("customer", "phone"),
+                    ("total", "amount_due"),
+                ]
+            },
+        ),
+        (
+            _("Times and contact"),
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "email",
+                    "language",
+                    "created_at",
+                    "picking_started_at",
+                    "ready_at",
+                    "collected_at",
+                    "cancelled_at",
+                    "expired_at",
+                ],
+            },
+        ),
+    ]
+    readonly_fields = [
         "number",
         "status",
         "store",
+        "hold_until",
         "customer",
-        "email",
         "phone",
-        "language",
         "total",
         "amount_due",
+        "email",
+        "language",
         "created_at",
         "picking_started_at",
         "ready_at",
-        "hold_until",
         "collected_at",
         "cancelled_at",
         "expired_at",
     ]
-    readonly_fields = fields
+
+    class Media:
+        css = {"all": ["css/desk.css"]}
 
     def get_queryset(self, request):
         return with_item_counts(orders_for_staff(request.user))
