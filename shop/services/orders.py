@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
-from django.utils.formats import time_format
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -366,8 +366,7 @@ def order_mark_line_short(*, line: OrderLine, units: int, actor) -> Order:
     order.amount_due = payment_method_for(order).amount_due(order)
     order.save(update_fields=["total", "amount_due"])
     note = _("%(units)d × %(sku)s not found") % {"units": units, "sku": line.sku}
-    if all(ln.quantity_to_collect == 0 for ln in lines):
-        stock_release(reference=order.number, user=actor)
+    if all(ln.quantity_to_collect == 0 for ln in lines):  # every reservation is used up
         _move(
             order,
             OrderStatus.CANCELLED,
@@ -419,7 +418,10 @@ def order_expire(*, order: Order) -> Order:
     if order.hold_until and order.hold_until > now:
         raise OrderError(
             _("Order %(number)s is held until %(when)s.")
-            % {"number": order.number, "when": timezone.localtime(order.hold_until)}
+            % {
+                "number": order.number,
+                "when": date_format(timezone.localtime(order.hold_until), "SHORT_DATETIME_FORMAT"),
+            }
         )
     stock_release(reference=order.number, note=_("Not collected"))
     _move(
@@ -506,12 +508,13 @@ def order_collect(*, order: Order, code: str, actor, ip: str | None = None) -> O
 
 def _collect(order: Order, actor) -> None:
     stock_collect(reference=order.number, user=actor)
-    paid = payment_method_for(order).capture_at_handover(order)
+    method = payment_method_for(order)
+    paid = method.capture_at_handover(order)
     _move(
         order,
         OrderStatus.COLLECTED,
         actor=actor,
-        note=_("Paid at the counter: %(amount)s €") % {"amount": paid} if paid else "",
+        note=_("%(method)s: %(amount)s €") % {"method": method.label, "amount": paid},
     )
 
 

@@ -50,23 +50,41 @@ def _setup_django():
 
 
 def _create_data(run_id: str, clients: int, variants: int, units: int):
+    """A fresh store, products and shoppers named after `run_id`, so runs can share a database."""
+    from decimal import Decimal
+
     from rest_framework.authtoken.models import Token
 
+    from accounts.models import User
     from inventory.models import StockLevel
     from inventory.services import stock_receive
-    from tests import factories
+    from shop.models import Category, Product, Variant
+    from stores.models import Store
 
-    store = factories.StoreFactory(code=f"bench-{run_id}", name=f"Bench {run_id}")
-    popular = [factories.VariantFactory(sku=f"B{run_id}-{i:03d}") for i in range(variants)]
+    store = Store.objects.create(
+        code=f"bench-{run_id}",
+        name=f"Bench {run_id}",
+        street="Benchstraße 1",
+        postcode="10115",
+        city="Berlin",
+        latitude=Decimal("52.52"),
+        longitude=Decimal("13.40"),
+    )
+    category = Category.objects.create(name=f"Bench {run_id}", slug=f"bench-{run_id}")
+    product = Product.objects.create(
+        category=category, name=f"Bench product {run_id}", slug=f"bench-{run_id}"
+    )
+    popular = [
+        Variant.objects.create(product=product, sku=f"B{run_id}-{i:03d}", price=Decimal("19.90"))
+        for i in range(variants)
+    ]
     for variant in popular:
         stock_receive(store_id=store.pk, variant_id=variant.pk, quantity=units, reference="bench")
-    baseline = factories.VariantFactory(sku=f"B{run_id}-bare")
+    baseline = Variant.objects.create(product=product, sku=f"B{run_id}-bare", price=Decimal("1"))
     stock_receive(store_id=store.pk, variant_id=baseline.pk, quantity=10**8, reference="bench")
     bare_level = StockLevel.objects.get(store=store, variant=baseline)
     tokens = [
-        Token.objects.create(
-            user=factories.UserFactory(email=f"bench-{run_id}-{i}@example.com")
-        ).key
+        Token.objects.create(user=User.objects.create_user(f"bench-{run_id}-{i}@example.com")).key
         for i in range(clients)
     ]
     return store, popular, bare_level, tokens

@@ -267,3 +267,11 @@ def test_schema_lists_the_order_endpoints(client):
     ):
         assert path in schema
     assert "Idempotency-Key" in schema
+
+
+def test_staff_queue_query_count(staff_api, store, jacket, django_assert_max_num_queries):
+    for _ in range(6):
+        factories.pickup_order(store, [(jacket, 1)])
+    with django_assert_max_num_queries(6):
+        response = staff_api.get("/api/v1/staff/orders/", {"status": "placed"})
+    assert len(response.json()["results"]) == 6

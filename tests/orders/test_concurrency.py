@@ -113,3 +113,39 @@ def test_same_idempotency_key_at_once_places_one_order():
     assert len({r.pk for r in results}) == 1
     assert StockLevel.objects.get(store=store, variant=variant).reserved == 1
     assert connection.vendor == "postgresql"
+
+
+def _lock_before_write(queries) -> bool:
+    sqls = [q["sql"] for q in queries]
+    lock = next(
+        i for i, sql in enumerate(sqls) if 'FROM "shop_order"' in sql and "FOR UPDATE" in sql
+    )
+    write = next(i for i, sql in enumerate(sqls) if sql.startswith('UPDATE "shop_order"'))
+    return lock < write
+
+
+@pytest.mark.django_db
+def test_every_transition_locks_the_order_before_writing_it():
+    require_postgres()
+    from django.test.utils import CaptureQueriesContext
+
+    from shop.services import orders as services
+
+    store = factories.StoreFactory()
+    variant = factories.VariantFactory()
+    factories.stock(store, variant, 10)
+    associate = factories.staff(store)
+    order = factories.pickup_order(store, [(variant, 2)])
+    steps = [
+        lambda o: services.order_start_picking(order=o, actor=associate),
+        lambda o: services.order_mark_ready(order=o, actor=associate),
+        lambda o: services.order_collect(order=o, code=o.pickup_code, actor=associate),
+    ]
+    for step in steps:
+        with CaptureQueriesContext(connection) as ctx:
+            order = step(order)
+        assert _lock_before_write(ctx.captured_queries)
+    other = factories.pickup_order(store, [(variant, 1)])
+    with CaptureQueriesContext(connection) as ctx:
+        services.order_cancel(order=other, actor=associate)
+    assert _lock_before_write(ctx.captured_queries)
