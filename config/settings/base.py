@@ -8,6 +8,7 @@ CACHE_URL, EMAIL_URL, SECRET_KEY and ALLOWED_HOSTS (see README).
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -146,6 +147,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Returns: how many days after collection a return can be started.
+RETURN_WINDOW_DAYS = env.int("RETURN_WINDOW_DAYS", default=30)
+
 # Uploaded product images: bytes and pixels a product photo may have.
 PRODUCT_IMAGE_MAX_BYTES = 8 * 1024 * 1024
 PRODUCT_IMAGE_MAX_PIXELS = 40_000_000
@@ -154,6 +158,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)  # seconds; a hung mail server is retried later
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Omnishop <shop@omnishop.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -177,34 +182,74 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"OrderStatusEnum": "shop.models.orders.OrderStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "shop.models.orders.OrderStatus",
+        "ReturnStatusEnum": "returns.models.ReturnStatus",
+    },
 }
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
+# Publishing happens in web requests (on commit): when the broker is down it must give up within
+# about a second instead of hanging; the outbox sweep queues what could not be published.
+_PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.25, "interval_max": 0.5}
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = _PUBLISH_RETRY
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    **_PUBLISH_RETRY,  # connecting for a publish (kombu's ensure_connection)
+    "socket_connect_timeout": 2,  # Redis
+    "socket_timeout": 10,  # Redis
+}
 if CELERY_BROKER_URL == "filesystem://":
     _queue_dir = DATA_DIR / "broker"
     for _sub in ("queue", "processed"):
         (_queue_dir / _sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
         "data_folder_in": str(_queue_dir / "queue"),
         "data_folder_out": str(_queue_dir / "queue"),
         "processed_folder": str(_queue_dir / "processed"),
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged after it ran; if the worker dies mid-task the broker delivers it again
+# (tasks are idempotent), and on a lost broker connection running tasks are not duplicated.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
+# The worker keeps reconnecting (at start and later) while the broker is away.
+CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "send-pickup-reminders": {
+        "task": "notifications.tasks.send_pickup_reminders",
+        "schedule": 15 * 60,
+    },
+    "requeue-stale-notifications": {
+        "task": "notifications.tasks.requeue_stale_notifications",
+        "schedule": 5 * 60,
+    },
+    "loyalty-recompute-tiers": {
+        "task": "loyalty.tasks.recompute_tiers",
+        "schedule": crontab(hour=3, minute=30),
+    },
+}
 CELERY_BEAT_SCHEDULE["expire-overdue-pickup-orders"] = {
     "task": "shop.tasks.expire_overdue_orders",
     "schedule": 15 * 60,
 }
+
+# Notifications (the outbox in `notifications`): absolute links in e-mails start with SITE_URL.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+NOTIFICATIONS_MAX_RETRIES = 5  # after the first attempt; then the notification is failed
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=60)
+NOTIFICATIONS_STALE_AFTER_MINUTES = 10  # pending and untried that long: the sweep re-queues
+NOTIFICATIONS_SWEEP_BATCH = 500
 
 LOGGING = {
     "version": 1,
@@ -214,3 +259,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Apple Wallet pass of the loyalty card. Paths to PEM files: the pass type certificate, its private
+# key (optionally encrypted) and Apple's WWDR intermediate. Without all of them no pass is offered.
+WALLET_PASS_CERT = env("WALLET_PASS_CERT", default="")
+WALLET_PASS_KEY = env("WALLET_PASS_KEY", default="")
+WALLET_PASS_KEY_PASSWORD = env("WALLET_PASS_KEY_PASSWORD", default="")
+WALLET_WWDR_CERT = env("WALLET_WWDR_CERT", default="")
+WALLET_PASS_TYPE_ID = env("WALLET_PASS_TYPE_ID", default="")
+WALLET_TEAM_ID = env("WALLET_TEAM_ID", default="")
+WALLET_ORGANIZATION_NAME = env("WALLET_ORGANIZATION_NAME", default="Omnishop")

@@ -28,6 +28,13 @@ from inventory.services import (
     stock_release,
     stock_reserve,
 )
+from notifications.orders import (
+    notify_order_cancelled,
+    notify_order_changed,
+    notify_order_expired,
+    notify_order_placed,
+    notify_order_ready,
+)
 from shop.models import HandoverAttempt, Order, OrderEvent, OrderLine, OrderStatus, Variant
 from shop.payments import payment_method_for
 from shop.pickup_codes import (
@@ -304,6 +311,7 @@ def order_place(
                 stock_reserve(
                     store_id=store.pk, reference=order.number, quantities=quantities, user=customer
                 )
+                notify_order_placed(order)
             return order
         except IntegrityError:
             existing = _existing_for_key(customer, idempotency_key)
@@ -365,6 +373,7 @@ def order_mark_line_short(*, line: OrderLine, units: int, actor) -> Order:
             actor=actor,
             note=note + "; " + _("cancelled because none of the items were found."),
         )
+        notify_order_cancelled(order)
     else:
         OrderEvent.objects.create(
             order=order,
@@ -373,6 +382,7 @@ def order_mark_line_short(*, line: OrderLine, units: int, actor) -> Order:
             to_status=order.status,
             note=note,
         )
+        notify_order_changed(order)
     return order
 
 
@@ -382,6 +392,7 @@ def order_mark_ready(*, order: Order, actor) -> Order:
     _require_staff(order, actor)
     _check_transition(order, OrderStatus.READY)
     _move(order, OrderStatus.READY, actor=actor)
+    notify_order_ready(order)
     return order
 
 
@@ -394,6 +405,7 @@ def order_cancel(*, order: Order, actor, reason: str = "") -> Order:
     _check_transition(order, OrderStatus.CANCELLED)
     stock_release(reference=order.number, user=actor, note=reason[:255])
     _move(order, OrderStatus.CANCELLED, actor=actor, note=reason)
+    notify_order_cancelled(order)
     return order
 
 
@@ -419,6 +431,7 @@ def order_expire(*, order: Order) -> Order:
         now=now,
         note=_("Not collected within %(days)d days.") % {"days": order.store.pickup_hold_days},
     )
+    notify_order_expired(order)
     return order
 
 

@@ -1,0 +1,93 @@
+"""How a notification reaches its recipient. One class per channel, each with `send()`.
+
+A channel renders what it needs, delivers it, and records on the row what was delivered
+(`title`, `body`, `link`); the caller saves the row and sets the status. It raises
+TransientDeliveryError when trying again later may work and PermanentDeliveryError when not.
+SMS or push would be one more class here and one more `Channel` choice.
+"""
+
+import smtplib
+from email.mime.image import MIMEImage
+from typing import Protocol
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+
+from .errors import PermanentDeliveryError, TransientDeliveryError
+from .models import Channel, Notification
+from .rendering import render
+
+
+class NotificationChannel(Protocol):
+    code: str
+
+    def send(self, notification: Notification) -> None: ...
+
+
+class EmailChannel:
+    """HTML and plain-text e-mail through Django's mail backend (`EMAIL_URL`)."""
+
+    code = Channel.EMAIL
+
+    def send(self, notification: Notification) -> None:
+        content = render(notification, ("txt", "html"))
+        message = EmailMultiAlternatives(
+            subject=content.title,
+            body=content.bodies["txt"],
+            to=[notification.recipient_email],
+            headers={
+                "Auto-Submitted": "auto-generated",
+                "Content-Language": notification.language,
+                "X-Omnishop-Notification": str(notification.public_id),
+            },
+        )
+        message.attach_alternative(content.bodies["html"], "text/html")
+        if content.images:
+            # multipart/related around text and HTML: the HTML's <img src="cid:…"> shows the
+            # images inline instead of as attachments.
+            message.mixed_subtype = "related"
+            for cid, png in content.images.items():
+                image = MIMEImage(png, "png")
+                image.add_header("Content-ID", f"<{cid}>")
+                image.add_header(
+                    "Content-Disposition", "inline", filename=f"{cid.split('@')[0]}.png"
+                )
+                message.attach(image)
+        try:
+            message.send()
+        except smtplib.SMTPRecipientsRefused as exc:
+            codes = [code for code, _reply in exc.recipients.values()]
+            error = _smtp_reason(min(codes), exc)
+            raise (PermanentDeliveryError if min(codes) >= 500 else TransientDeliveryError)(
+                error
+            ) from exc
+        except smtplib.SMTPResponseException as exc:
+            error = _smtp_reason(exc.smtp_code, exc)
+            raise (PermanentDeliveryError if exc.smtp_code >= 500 else TransientDeliveryError)(
+                error
+            ) from exc
+        except OSError as exc:  # refused or dropped connection, timeout, TLS trouble
+            raise TransientDeliveryError(f"Mail server unreachable: {exc!r}") from exc
+        notification.title = content.title
+        notification.link = content.link
+
+
+def _smtp_reason(code: int, exc: Exception) -> str:
+    return f"Mail server {settings.EMAIL_HOST}:{settings.EMAIL_PORT} answered {code}: {exc}"
+
+
+class InAppChannel:
+    """A message on the recipient's messages page; delivered once its text is stored."""
+
+    code = Channel.IN_APP
+
+    def send(self, notification: Notification) -> None:
+        content = render(notification, ("txt",))
+        notification.title = content.title
+        notification.body = content.bodies["txt"]
+        notification.link = content.link
+
+
+CHANNELS: dict[str, NotificationChannel] = {
+    channel.code: channel for channel in (EmailChannel(), InAppChannel())
+}

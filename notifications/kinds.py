@@ -1,0 +1,123 @@
+"""What can be notified: one registry entry per kind.
+
+A kind has a subject line, templates and the channels it goes out on by default:
+
+    notifications/email/<code>.txt   plain-text e-mail body
+    notifications/email/<code>.html  HTML e-mail body (extends notifications/email/base.html)
+    notifications/in_app/<code>.txt  the short text on the messages page
+
+Adding a kind means adding one `Kind(...)` to `KINDS` and those three templates; callers then use
+`notifications.services.notify(kind=..., subject=..., recipients=...)`. The subject line is
+translated when the notification is sent (in the recipient's language) and formatted with the
+template context, e.g. "{order.number}".
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from . import order_content
+from .models import Channel
+
+ContextBuilder = Callable[[Any], dict]
+ImageBuilder = Callable[[Any], dict[str, bytes]]
+LinkBuilder = Callable[[Any], str]
+
+
+class UnknownKind(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    subject: Promise | str
+    channels: tuple[str, ...] = (Channel.EMAIL, Channel.IN_APP)
+    # The template context built from the object the notification is about; the caller's extra
+    # context is added to it. Without a builder the templates get `subject` only.
+    context: ContextBuilder | None = None
+    # Inline images for the HTML e-mail, {content-id: PNG bytes}; `<img src="cid:…">` shows them.
+    images: ImageBuilder | None = None
+    # The page the in-app message and the e-mail point to (a path; SITE_URL is prefixed in mail).
+    link: LinkBuilder | None = None
+    description: Promise | str = field(default="", compare=False)
+
+    def template(self, channel: str, extension: str = "txt") -> str:
+        folder = "email" if channel == Channel.EMAIL else "in_app"
+        return f"notifications/{folder}/{self.code}.{extension}"
+
+    def build_context(self, subject, extra: dict) -> dict:
+        context = self.context(subject) if self.context else {"subject": subject}
+        return {**context, **(extra or {})}
+
+
+KINDS: dict[str, Kind] = {
+    kind.code: kind
+    for kind in [
+        Kind(
+            "order_placed",
+            _("Your order {order.number} is reserved at {store.name}"),
+            context=order_content.order_context,
+            link=order_content.order_link,
+            description=_("Shopper: order confirmation"),
+        ),
+        Kind(
+            "order_ready",
+            _("Ready for pickup: order {order.number}"),
+            context=order_content.order_context,
+            images=order_content.pickup_qr_images,
+            link=order_content.order_link,
+            description=_("Shopper: order ready for pickup, with code and QR"),
+        ),
+        Kind(
+            "order_reminder",
+            _("Reminder: order {order.number} is waiting for you until {hold_until_short}"),
+            context=order_content.order_context,
+            images=order_content.pickup_qr_images,
+            link=order_content.order_link,
+            description=_("Shopper: one day before the hold period ends"),
+        ),
+        Kind(
+            "order_expired",
+            _("Order {order.number} was not collected"),
+            context=order_content.order_context,
+            link=order_content.order_link,
+            description=_("Shopper: the hold period ended"),
+        ),
+        Kind(
+            "order_cancelled",
+            _("Order {order.number} is cancelled"),
+            context=order_content.order_context,
+            link=order_content.order_link,
+            description=_("Shopper: order cancelled"),
+        ),
+        Kind(
+            "order_changed",
+            _("Order {order.number} has changed"),
+            context=order_content.order_change_context,
+            link=order_content.order_event_link,
+            description=_("Shopper: items could not be found while picking"),
+        ),
+        Kind(
+            "order_received",
+            _("New pickup order {order.number} for {store.name}"),
+            context=order_content.order_context,
+            link=order_content.order_staff_link,
+            description=_("Store staff: a new order to pick"),
+        ),
+    ]
+}
+
+from .return_kinds import RETURN_KINDS  # noqa: E402  (needs Kind, defined above)
+
+KINDS.update({kind.code: kind for kind in RETURN_KINDS})
+
+
+def get_kind(code: str) -> Kind:
+    try:
+        return KINDS[code]
+    except KeyError:
+        raise UnknownKind(f"Unknown notification kind {code!r}") from None

@@ -1,0 +1,73 @@
+"""Turning a notification row into text, in the recipient's language."""
+
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.template import TemplateDoesNotExist, TemplateSyntaxError
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch
+from django.utils import translation
+
+from .errors import PermanentDeliveryError
+from .kinds import Kind, get_kind
+from .models import Notification
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Content:
+    title: str
+    link: str
+    # {extension: text} for the templates the channel asked for, e.g. {"txt": …, "html": …}
+    bodies: dict[str, str]
+    images: dict[str, bytes] = field(default_factory=dict)
+
+
+def render(notification: Notification, extensions: tuple[str, ...]) -> Content:
+    """The subject line, link and bodies (one per template extension) of a notification.
+
+    Anything that makes the content impossible to build (the object is gone, a template is
+    missing or broken, the subject line does not fit the context) is a PermanentDeliveryError:
+    trying again would fail the same way.
+    """
+    kind = get_kind(notification.kind)
+    subject = notification.subject
+    if subject is None:
+        raise PermanentDeliveryError("The object this notification is about no longer exists.")
+    with translation.override(notification.language):
+        try:
+            context = kind.build_context(subject, notification.context)
+            context.update(
+                notification=notification,
+                recipient=notification.recipient,
+                site_url=settings.SITE_URL.rstrip("/"),
+            )
+            context["link"] = _link(kind, subject)
+            title = " ".join(str(kind.subject).format(**context).split())
+            bodies = {
+                ext: render_to_string(kind.template(notification.channel, ext), context).strip()
+                for ext in extensions
+            }
+            images = kind.images(subject) if kind.images and "html" in extensions else {}
+        except TemplateDoesNotExist as exc:
+            raise PermanentDeliveryError(f"Template missing: {exc}") from exc
+        except TemplateSyntaxError as exc:
+            raise PermanentDeliveryError(f"Template error: {exc}") from exc
+        except (KeyError, AttributeError, IndexError, ValueError) as exc:
+            raise PermanentDeliveryError(
+                f"Cannot build the {kind.code} message: {type(exc).__name__}: {exc}"
+            ) from exc
+    return Content(title=title[:255], link=context["link"], bodies=bodies, images=images)
+
+
+def _link(kind: Kind, subject) -> str:
+    """The page the message points to; a page that no longer exists leaves the message without."""
+    if kind.link is None:
+        return ""
+    try:
+        return kind.link(subject)
+    except NoReverseMatch:
+        logger.warning("No page to link for %s notifications about %r", kind.code, subject)
+        return ""

@@ -1,0 +1,16 @@
+"""Reads of in-app messages shared by the messages page, the header and the admin index."""
+
+from .models import Notification
+
+
+def unread_count(user) -> int:
+    """How many in-app messages the user has not read (one COUNT query; 0 for anonymous)."""
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.inbox(user).unread().count()
+
+
+def latest_unread(user, limit: int = 5) -> list[Notification]:
+    if not user.is_authenticated:
+        return []
+    return list(Notification.objects.inbox(user).unread()[:limit])

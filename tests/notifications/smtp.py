@@ -1,0 +1,57 @@
+"""A real SMTP server for tests: aiosmtpd on 127.0.0.1, one of the ports 2525-2535."""
+
+import email
+import email.policy
+import socket
+
+from aiosmtpd.controller import Controller
+
+PORTS = range(2525, 2536)
+
+
+def free_port() -> int:
+    for port in PORTS:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port in 2525-2535 for the test SMTP server")
+
+
+class Handler:
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+        self.envelopes = []
+        self.attempts = 0
+        # Set to e.g. "451 4.3.0 Try again later" to refuse every message.
+        self.refuse_with: str | None = None
+
+    async def handle_DATA(self, server, session, envelope):
+        self.attempts += 1
+        if self.refuse_with:
+            return self.refuse_with
+        self.envelopes.append(envelope)
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
+        return "250 Message accepted for delivery"
+
+
+class SmtpServer:
+    def __init__(self):
+        self.handler = Handler()
+        self.port = free_port()
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+
+    @property
+    def messages(self):
+        return self.handler.messages
+
+    def __enter__(self):
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.controller.stop()

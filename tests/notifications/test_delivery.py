@@ -1,0 +1,231 @@
+"""Sending: language, content, inline QR code, exactly once, retries, visible failures."""
+
+import dataclasses
+import datetime as dt
+from email import message_from_bytes
+from email.policy import default as default_policy
+
+import pytest
+from django.contrib.admin.sites import site
+from django.core import mail
+from django.utils import timezone
+
+from notifications import kinds
+from notifications.errors import TransientDeliveryError
+from notifications.models import Notification, NotificationStatus
+from notifications.order_content import QR_CID, qr_png
+from notifications.services import notification_deliver, notifications_retry
+from notifications.tasks import requeue_stale_notifications, send_notification
+from shop.models import OrderStatus
+
+from .broker import eager_tasks
+from .conftest import place
+from .helpers import deliver
+
+pytestmark = pytest.mark.django_db
+
+
+def parsed(message):
+    return message_from_bytes(message.message().as_bytes(), policy=default_policy)
+
+
+def test_confirmation_in_german_with_items_store_hours_and_amount(store, jacket, socks):
+    order = place(store, [(jacket, 2), (socks, 1)], language="de")
+    [row] = deliver(kind="order_placed", channel="email")
+
+    assert row.status == NotificationStatus.SENT
+    assert row.attempts == 1 and row.sent_at and row.last_error == ""
+    [message] = mail.outbox
+    assert message.to == [order.email]
+    assert message.subject == row.title
+    assert order.number in message.subject and store.name in message.subject
+    assert message.extra_headers["Content-Language"] == "de"
+    text = message.body
+    assert "Regenjacke Nordkap" in text and "Wandersocken" in text
+    assert "99,80 €" in text  # 2 × 49,90, German number format
+    assert "104,80 €" in text  # amount due
+    assert "Hauptstraße 1, 10115 Berlin" in text
+    assert "09:00–20:00" in text
+    today = timezone.localdate().strftime("%A")
+    german_day = {
+        "Monday": "Montag",
+        "Tuesday": "Dienstag",
+        "Wednesday": "Mittwoch",
+        "Thursday": "Donnerstag",
+        "Friday": "Freitag",
+        "Saturday": "Samstag",
+        "Sunday": "Sonntag",
+    }[today]
+    assert german_day in text
+    [(html, mimetype)] = message.alternatives
+    assert mimetype == "text/html"
+    assert "<strong>" + order.number + "</strong>" in html
+    assert "104,80 €" in html
+
+
+def test_confirmation_in_english_when_ordered_in_english(store, jacket):
+    order = place(store, [(jacket, 1)], language="en")
+    deliver(kind="order_placed", channel="email")
+    [message] = mail.outbox
+    assert message.subject == f"Your order {order.number} is reserved at {store.name}"
+    assert "thank you for your order" in message.body
+    assert "49.90 €" in message.body
+    assert message.extra_headers["Content-Language"] == "en"
+
+
+def test_ready_mail_shows_the_pickup_code_and_its_qr_code_inline(store, jacket):
+    order = place(store, [(jacket, 1)], status=OrderStatus.READY, language="en")
+    deliver(kind="order_ready", channel="email")
+    [message] = mail.outbox
+    code = f"{order.pickup_code[:4]} {order.pickup_code[4:]}"
+    assert code in message.body
+
+    mime = parsed(message)
+    assert mime.get_content_type() == "multipart/related"
+    alternative, image = mime.get_payload()
+    assert alternative.get_content_type() == "multipart/alternative"
+    html = alternative.get_payload()[1].get_content()
+    assert f'src="cid:{QR_CID}"' in html and code in html
+    assert image.get_content_type() == "image/png"
+    assert image["Content-ID"] == f"<{QR_CID}>"
+    assert image.get_content_disposition() == "inline"
+    assert image.get_content() == qr_png(order.pickup_code)
+
+
+def test_in_app_message_is_stored_with_its_text(store, jacket):
+    order = place(store, [(jacket, 1)], language="en")
+    [row] = deliver(kind="order_placed", channel="in_app")
+    assert row.status == NotificationStatus.SENT
+    assert row.title == f"Your order {order.number} is reserved at {store.name}"
+    assert f"Your order {order.number} is reserved at {store.name}" in row.body
+    assert "49.90 €" in row.body
+    assert not mail.outbox
+
+
+def test_staff_message_and_store_mailbox(store, associate, jacket):
+    order = place(store, [(jacket, 1)])
+    [staff_row] = deliver(kind="order_received", channel="in_app")
+    assert staff_row.recipient == associate
+    assert staff_row.body == f"New pickup order {order.number} for {store.name}: 1 line."
+    deliver(kind="order_received", channel="email")
+    [message] = mail.outbox
+    assert message.to == ["filiale@omnishop.example"]
+    assert order.phone in message.body
+
+
+def test_running_the_task_again_sends_nothing(store, jacket):
+    place(store, [(jacket, 1)])
+    [row] = deliver(kind="order_placed", channel="email")
+    sent_at = row.sent_at
+    send_notification.apply((row.pk,))
+    assert notification_deliver(row.pk) is None
+    row.refresh_from_db()
+    assert len(mail.outbox) == 1
+    assert (row.attempts, row.sent_at) == (1, sent_at)
+
+
+def test_mail_server_saying_try_later_is_retried_then_failure_is_visible(
+    store, jacket, smtp_settings
+):
+    smtp_settings.handler.refuse_with = "451 4.3.0 Mailbox busy, try again later"
+    place(store, [(jacket, 1)])
+    [row] = deliver(kind="order_placed", channel="email")
+
+    assert smtp_settings.handler.attempts == 6  # the first try and 5 retries
+    assert row.status == NotificationStatus.FAILED
+    assert row.attempts == 6
+    assert "451" in row.last_error and "Mailbox busy" in row.last_error
+    assert row.sent_at is None
+
+    # The admin lists it and retries it once the server accepts mail again.
+    smtp_settings.handler.refuse_with = None
+    assert notifications_retry(notification_ids=[row.pk]) == 1
+    assert deliver(pk=row.pk)[0].status == NotificationStatus.SENT
+    assert len(smtp_settings.messages) == 1
+    assert smtp_settings.messages[0]["To"] == row.recipient_email
+
+
+def test_rejected_address_fails_at_once(store, jacket, smtp_settings):
+    smtp_settings.handler.refuse_with = "550 5.1.1 No such mailbox"
+    place(store, [(jacket, 1)])
+    [row] = deliver(kind="order_placed", channel="email")
+    assert (row.status, row.attempts) == (NotificationStatus.FAILED, 1)
+    assert "550" in row.last_error
+
+
+def test_unreachable_mail_server_is_a_reason_to_retry(store, jacket, settings):
+    from .broker import closed_port
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port()
+    place(store, [(jacket, 1)])
+    row = Notification.objects.get(kind="order_placed", channel="email")
+    with pytest.raises(TransientDeliveryError, match="Mail server unreachable"):
+        notification_deliver(row.pk, final_attempt=False)
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (NotificationStatus.PENDING, 1)
+    assert "Connection refused" in row.last_error
+
+
+def test_broken_template_marks_failed_with_the_reason(store, jacket, settings, tmp_path):
+    broken = tmp_path / "notifications" / "email"
+    broken.mkdir(parents=True)
+    (broken / "order_placed.html").write_text("{% if %}oops")
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    place(store, [(jacket, 1)])
+
+    [row] = deliver(kind="order_placed", channel="email")
+    assert (row.status, row.attempts) == (NotificationStatus.FAILED, 1)  # not retried
+    assert row.last_error.startswith("Template error:")
+    assert not mail.outbox
+    # The in-app message of the same order is unaffected.
+    assert deliver(kind="order_placed", channel="in_app")[0].status == NotificationStatus.SENT
+
+
+def test_missing_template_marks_failed_with_the_reason(store, jacket, monkeypatch):
+    place(store, [(jacket, 1)])
+    kind = kinds.KINDS["order_placed"]
+    monkeypatch.setitem(kinds.KINDS, "order_placed", dataclasses.replace(kind, code="no_such"))
+    [row] = deliver(kind="order_placed", channel="in_app")
+    assert row.status == NotificationStatus.FAILED
+    assert row.last_error == "Template missing: notifications/in_app/no_such.txt"
+
+
+def test_sweep_requeues_stale_pending_notifications_only(store, jacket):
+    old = place(store, [(jacket, 1)])
+    Notification.objects.filter(subject_id=str(old.pk)).update(
+        created_at=timezone.now() - dt.timedelta(minutes=11)
+    )
+    fresh = place(store, [(jacket, 1)])
+
+    with eager_tasks():
+        requeue_stale_notifications.delay()
+        requeue_stale_notifications.delay()
+
+    statuses = dict(Notification.objects.values_list("subject_id", "status").distinct())
+    assert statuses == {str(old.pk): "sent", str(fresh.pk): "pending"}
+    assert len(mail.outbox) == 2  # shopper and store mailbox, once each
+
+
+def test_admin_lists_failed_notifications_and_retries_them(
+    admin_client, store, jacket, django_capture_on_commit_callbacks
+):
+    place(store, [(jacket, 1)])
+    failed = Notification.objects.get(kind="order_placed", channel="email")
+    failed.status, failed.last_error = NotificationStatus.FAILED, "451 try later"
+    failed.save()
+    url = "/admin/notifications/notification/"
+
+    page = admin_client.get(url, {"status__exact": "failed", "q": failed.recipient_email})
+    assert page.status_code == 200
+    assert list(page.context["cl"].result_list) == [failed]
+    assert admin_client.get(f"{url}{failed.pk}/change/").status_code == 200
+
+    with eager_tasks(), django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(url, {"action": "retry", "_selected_action": [failed.pk]}, follow=True)
+    failed.refresh_from_db()
+    assert failed.status == NotificationStatus.SENT
+    assert len(mail.outbox) == 1
+    assert site.index_template == "notifications/admin/index.html"

@@ -1,0 +1,155 @@
+"""Each order transition writes exactly the notifications it should, once."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from notifications.models import Notification, NotificationStatus
+from notifications.orders import notify_order_placed, notify_order_ready
+from notifications.tasks import send_pickup_reminders
+from shop.models import OrderStatus
+from shop.services.orders import (
+    OrderShortage,
+    order_cancel,
+    order_expire,
+    order_mark_line_short,
+    order_mark_ready,
+    order_place,
+    order_start_picking,
+)
+from tests import factories
+
+from .conftest import place
+from .helpers import sent_set
+
+pytestmark = pytest.mark.django_db
+
+
+def test_placing_notifies_shopper_by_mail_and_in_app_and_each_store_colleague_in_app(
+    store, associate, jacket
+):
+    manager = factories.staff(store, role="manager")
+    factories.staff(factories.StoreFactory())  # works elsewhere: not told
+    shopper = factories.UserFactory(email="erika@example.com", language="de")
+
+    order = place(store, [(jacket, 1)], customer=shopper, language="en")
+
+    assert sent_set() == {
+        ("order_placed", "email", "erika@example.com", "en"),  # the checkout's language
+        ("order_placed", "in_app", "erika@example.com", "en"),
+        ("order_received", "in_app", associate.email, "en"),
+        ("order_received", "in_app", manager.email, "de"),
+        ("order_received", "email", "filiale@omnishop.example", "de"),  # the store's mailbox
+    }
+    assert set(Notification.objects.values_list("status", flat=True)) == {"pending"}
+    assert {n.subject for n in Notification.objects.all()} == {order}
+
+
+def test_store_without_mailbox_gets_no_mail(associate, jacket, store):
+    store.email = ""
+    store.save()
+    place(store, [(jacket, 1)])
+    assert sent_set(kind="order_received") == {("order_received", "in_app", associate.email, "en")}
+
+
+def test_a_refused_order_leaves_no_notification(store, shopper, jacket):
+    with pytest.raises(OrderShortage):
+        order_place(customer=shopper, store=store, lines=[(jacket, 11)], phone="+49 30 1234567")
+    assert not Notification.objects.exists()
+
+
+def test_each_transition_adds_its_kind_once(store, associate, jacket, socks):
+    order = place(store, [(jacket, 2), (socks, 1)], language="en")
+    shopper_email = order.customer.email
+    before = Notification.objects.count()
+
+    order = order_start_picking(order=order, actor=associate)
+    assert Notification.objects.count() == before  # picking is not news for the shopper
+
+    line = order.lines.get(variant=jacket)
+    order = order_mark_line_short(line=line, units=1, actor=associate)
+    order = order_mark_line_short(line=line, units=1, actor=associate)
+    changed = Notification.objects.filter(kind="order_changed")
+    # One message per short pick, each about its timeline event.
+    assert changed.count() == 4
+    assert {n.subject.note for n in changed} == {f"1 × {jacket.sku} not found"}
+    assert len({n.subject_id for n in changed}) == 2
+
+    order_mark_ready(order=order, actor=associate)
+    assert sent_set(kind="order_ready") == {
+        ("order_ready", "email", shopper_email, "en"),
+        ("order_ready", "in_app", shopper_email, "en"),
+    }
+
+
+def test_repeating_a_trigger_sends_nothing_new(store, jacket):
+    order = place(store, [(jacket, 1)], status=OrderStatus.READY)
+    count = Notification.objects.count()
+    assert notify_order_placed(order) == []
+    assert notify_order_ready(order) == []
+    assert Notification.objects.count() == count
+
+
+@pytest.mark.parametrize(
+    ("by_shopper", "status"), [(True, OrderStatus.PLACED), (False, OrderStatus.PICKING)]
+)
+def test_cancelling_notifies_the_shopper(store, associate, jacket, by_shopper, status):
+    order = place(store, [(jacket, 1)], status=status)
+    actor = order.customer if by_shopper else associate
+    order_cancel(order=order, actor=actor, reason="Changed my mind")
+    assert sent_set(kind="order_cancelled") == {
+        ("order_cancelled", "email", order.customer.email, "de"),
+        ("order_cancelled", "in_app", order.customer.email, "de"),
+    }
+
+
+def test_short_of_everything_cancels_and_says_so(store, associate, jacket):
+    order = place(store, [(jacket, 1)], status=OrderStatus.PICKING)
+    order_mark_line_short(line=order.lines.get(), units=1, actor=associate)
+    assert {n.kind for n in Notification.objects.filter(recipient=order.customer)} == {
+        "order_placed",
+        "order_cancelled",
+    }
+
+
+def test_expiry_notifies_the_shopper(store, jacket):
+    order = place(store, [(jacket, 1)], status=OrderStatus.READY)
+    order.hold_until = timezone.now() - dt.timedelta(minutes=1)
+    order.save(update_fields=["hold_until"])
+    order_expire(order=order)
+    assert Notification.objects.filter(kind="order_expired", recipient=order.customer).count() == 2
+
+
+def test_reminder_job_reminds_once_a_day_before_the_hold_ends(store, jacket):
+    now = timezone.now()
+    due = place(store, [(jacket, 1)], status=OrderStatus.READY)
+    later = place(store, [(jacket, 1)], status=OrderStatus.READY)
+    placed = place(store, [(jacket, 1)])
+    for order, hold_until in [
+        (due, now + dt.timedelta(hours=20)),
+        (later, now + dt.timedelta(hours=30)),
+        (placed, now + dt.timedelta(hours=2)),
+    ]:
+        order.hold_until = hold_until
+        order.save(update_fields=["hold_until"])
+
+    assert send_pickup_reminders() == 1
+    assert send_pickup_reminders() == 0  # every 15 minutes, still once
+    assert sent_set(kind="order_reminder") == {
+        ("order_reminder", "email", due.customer.email, "de"),
+        ("order_reminder", "in_app", due.customer.email, "de"),
+    }
+
+
+def test_recipient_without_usable_address_gets_in_app_only(store, jacket, caplog):
+    order = place(store, [(jacket, 1)], status=OrderStatus.READY)
+    Notification.objects.all().delete()
+    order.email = "not-an-address"
+    order.save(update_fields=["email"])
+
+    created = notify_order_ready(order)
+
+    assert [(n.kind, n.channel) for n in created] == [("order_ready", "in_app")]
+    assert "No usable e-mail address ('not-an-address')" in caplog.text
+    assert all(n.status == NotificationStatus.PENDING for n in created)
