@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("shop.api.order_urls")),
     path("", include("inventory.api.urls")),
     path("", include("loyalty.api.urls")),
+    path("", include("returns.api.urls")),
 ]

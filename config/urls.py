@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("shop.urls")),
     path("", include("shop.urls_pickup")),
     path("loyalty/", include("loyalty.urls")),
+    path("returns/", include("returns.urls")),
     path("stores/", include("stores.urls")),
     path("messages/", include("notifications.urls")),
     path("accounts/", include("allauth.urls")),

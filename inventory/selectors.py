@@ -1,7 +1,8 @@
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.db.models import F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, Window
+from django.db.models.functions import Coalesce, Greatest, RowNumber
 
 from stores.geo import Point, distance_km_expression
 from stores.models import Store
@@ -53,3 +54,49 @@ def in_stock_filter(store_id: int, prefix: str = "") -> Q:
     return Q(**{f"{level}store_id": store_id}) & Q(
         **{f"{level}on_hand__gt": F(f"{level}reserved") + F(f"{level}safety_buffer")}
     )
+
+
+@dataclass(frozen=True)
+class NearestStock:
+    store_id: int
+    store_name: str
+    store_city: str
+    distance_km: float
+
+
+def nearest_store_having_products(
+    product_ids: Iterable[int], origin: Point, exclude_store_id: int | None = None
+) -> dict[int, NearestStock]:
+    """For each product, the nearest other active store with units of it available, in one query.
+
+    Products no store has are missing from the result. A window function ranks the stores per
+    product by distance, so the database returns one row per product (PostgreSQL and SQLite).
+    """
+    product_ids = list(product_ids)
+    if not product_ids:
+        return {}
+    levels = StockLevel.objects.filter(
+        variant__product_id__in=product_ids,
+        store__is_active=True,
+        on_hand__gt=F("reserved") + F("safety_buffer"),
+    )
+    if exclude_store_id is not None:
+        levels = levels.exclude(store_id=exclude_store_id)
+    distance = distance_km_expression(origin, "store__latitude", "store__longitude")
+    rows = (
+        levels.annotate(
+            product_id=F("variant__product_id"),
+            distance_km=distance,
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("variant__product_id")],
+                order_by=[distance.asc(), F("store_id").asc()],
+            ),
+        )
+        .filter(rank=1)
+        .values_list("product_id", "store_id", "store__name", "store__city", "distance_km")
+    )
+    return {
+        product_id: NearestStock(store_id, name, city, distance_km)
+        for product_id, store_id, name, city, distance_km in rows
+    }

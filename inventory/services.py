@@ -229,3 +229,36 @@ def stock_receive(
         created_by=user,
         external_id=external_id,
     )
+
+
+@transaction.atomic
+def stock_receive_damaged(
+    *, store_id: int, variant_id: int, quantity: int, user=None, reference: str = "", note: str = ""
+) -> tuple[StockMovement, StockMovement]:
+    """A returned item that cannot be sold again: received, then written off at once.
+
+    Two movements (RETURN_RESTOCK +q, WRITE_OFF −q) so the ledger shows both what came back and
+    what was lost; on_hand ends where it started, and the item is never available in between.
+    """
+    receipt = stock_receive(
+        store_id=store_id,
+        variant_id=variant_id,
+        quantity=quantity,
+        user=user,
+        reference=reference,
+        note=note,
+        kind=MovementKind.RETURN_RESTOCK,
+    )
+    StockLevel.objects.filter(store_id=store_id, variant_id=variant_id).update(
+        on_hand=F("on_hand") - quantity, updated_at=timezone.now()
+    )
+    write_off = StockMovement.objects.create(
+        store_id=store_id,
+        variant_id=variant_id,
+        kind=MovementKind.WRITE_OFF,
+        quantity=-quantity,
+        reference=reference,
+        note=note or _("Returned damaged"),
+        created_by=user,
+    )
+    return receipt, write_off

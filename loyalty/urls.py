@@ -1,3 +1,12 @@
+from django.urls import path
+
+from . import views
+
 app_name = "loyalty"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("card/", views.card, name="card"),
+    path("card/wallet.pkpass", views.wallet_pass, name="wallet_pass"),
+    path("desk/", views.desk, name="desk"),
+    path("desk/purchase/", views.desk_purchase, name="desk_purchase"),
+]

@@ -111,6 +111,10 @@ KINDS: dict[str, Kind] = {
     ]
 }
 
+from .return_kinds import RETURN_KINDS  # noqa: E402  (needs Kind, defined above)
+
+KINDS.update({kind.code: kind for kind in RETURN_KINDS})
+
 
 def get_kind(code: str) -> Kind:
     try:

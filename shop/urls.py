@@ -1,14 +1,16 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from shop.views import catalogue
 
 app_name = "shop"
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="shop/home.html"), name="home"),
-    path("products/", TemplateView.as_view(template_name="shop/home.html"), name="product_list"),
+    path("", catalogue.home, name="home"),
+    path("products/", catalogue.product_list, name="product_list"),
+    path("products/<slug:slug>/", catalogue.product_detail, name="product_detail"),
     path(
-        "products/<slug:slug>/",
-        TemplateView.as_view(template_name="shop/home.html"),
-        name="product_detail",
+        "products/<slug:slug>/availability/",
+        catalogue.product_availability,
+        name="product_availability",
     ),
 ]

@@ -1,10 +1,21 @@
 from django.urls import path
 
-from shop.views import desk
+from shop.views import cart, checkout, desk, orders
 
 app_name = "pickup"
 
 urlpatterns: list = [
+    # cart-checkout: cart, checkout and the shopper's orders
+    path("cart/", cart.cart_page, name="cart"),
+    path("cart/add/", cart.cart_add_view, name="cart_add"),
+    path("cart/count/", cart.cart_count, name="cart_count"),
+    path("cart/store/", cart.cart_store_choose, name="cart_store"),
+    path("cart/lines/<int:variant_id>/", cart.cart_line_update, name="cart_line_update"),
+    path("cart/lines/<int:variant_id>/remove/", cart.cart_line_remove, name="cart_line_remove"),
+    path("checkout/", checkout.checkout, name="checkout"),
+    path("orders/", orders.order_list, name="order_list"),
+    path("orders/<uuid:public_id>/", orders.order_detail, name="order_detail"),
+    path("orders/<uuid:public_id>/cancel/", orders.order_cancel_view, name="order_cancel"),
     # orders: the associate's desk page
     path("desk/", desk.desk, name="desk"),
     path("desk/queue/", desk.desk_queue_partial, name="desk_queue"),

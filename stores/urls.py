@@ -1,8 +1,10 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "stores"
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="shop/home.html"), name="finder"),
+    path("", views.finder, name="finder"),
+    path("choose/", views.choose, name="choose"),
 ]

@@ -8,6 +8,7 @@ CACHE_URL, EMAIL_URL, SECRET_KEY and ALLOWED_HOSTS (see README).
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -146,6 +147,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Returns: how many days after collection a return can be started.
+RETURN_WINDOW_DAYS = env.int("RETURN_WINDOW_DAYS", default=30)
+
 # Uploaded product images: bytes and pixels a product photo may have.
 PRODUCT_IMAGE_MAX_BYTES = 8 * 1024 * 1024
 PRODUCT_IMAGE_MAX_PIXELS = 40_000_000
@@ -178,7 +182,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"OrderStatusEnum": "shop.models.orders.OrderStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "shop.models.orders.OrderStatus",
+        "ReturnStatusEnum": "returns.models.ReturnStatus",
+    },
 }
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
@@ -233,6 +240,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.tasks.requeue_stale_notifications",
         "schedule": 5 * 60,
     },
+    "loyalty-recompute-tiers": {
+        "task": "loyalty.tasks.recompute_tiers",
+        "schedule": crontab(hour=3, minute=30),
+    },
+}
+CELERY_BEAT_SCHEDULE["expire-overdue-pickup-orders"] = {
+    "task": "shop.tasks.expire_overdue_orders",
+    "schedule": 15 * 60,
 }
 
 # Notifications (the outbox in `notifications`): absolute links in e-mails start with SITE_URL.
@@ -253,3 +268,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Apple Wallet pass of the loyalty card. Paths to PEM files: the pass type certificate, its private
+# key (optionally encrypted) and Apple's WWDR intermediate. Without all of them no pass is offered.
+WALLET_PASS_CERT = env("WALLET_PASS_CERT", default="")
+WALLET_PASS_KEY = env("WALLET_PASS_KEY", default="")
+WALLET_PASS_KEY_PASSWORD = env("WALLET_PASS_KEY_PASSWORD", default="")
+WALLET_WWDR_CERT = env("WALLET_WWDR_CERT", default="")
+WALLET_PASS_TYPE_ID = env("WALLET_PASS_TYPE_ID", default="")
+WALLET_TEAM_ID = env("WALLET_TEAM_ID", default="")
+WALLET_ORGANIZATION_NAME = env("WALLET_ORGANIZATION_NAME", default="Omnishop")

@@ -1,1 +1,13 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("loyalty/card/", views.CardView.as_view(), name="loyalty-card"),
+    path("loyalty/entries/", views.EntryListView.as_view(), name="loyalty-entries"),
+    path(
+        "loyalty/transactions/",
+        views.TillTransactionView.as_view(),
+        name="loyalty-transactions",
+    ),
+]

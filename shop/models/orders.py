@@ -62,6 +62,10 @@ class Order(models.Model):
         _("amount due"), max_digits=10, decimal_places=2, default=Decimal("0")
     )
     idempotency_key = models.CharField(_("idempotency key"), max_length=100, blank=True)
+    loyalty_discount = models.DecimalField(
+        _("loyalty discount"), max_digits=10, decimal_places=2, default=Decimal("0")
+    )
+    points_redeemed = models.PositiveIntegerField(_("points redeemed"), default=0)
     created_at = models.DateTimeField(_("placed"), auto_now_add=True)
     picking_started_at = models.DateTimeField(_("picking started"), null=True, blank=True)
     ready_at = models.DateTimeField(_("ready"), null=True, blank=True)

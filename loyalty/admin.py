@@ -1,0 +1,165 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .errors import LoyaltyError
+from .forms import PointsAdjustForm
+from .models import CardLookup, LoyaltyAccount, PointsEntry, Tier, TierChange
+from .selectors import account_balance
+from .services import may_adjust_points, points_adjust
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Ledger and audit rows are written by the services only, never edited."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Tier)
+class TierAdmin(admin.ModelAdmin):
+    list_display = ["name", "min_spend_12m", "multiplier"]
+    list_editable = ["min_spend_12m", "multiplier"]
+    ordering = ["min_spend_12m"]
+
+
+class PointsEntryInline(admin.TabularInline):
+    model = PointsEntry
+    fields = ["occurred_at", "kind", "points", "amount", "store", "channel", "source", "actor"]
+    readonly_fields = fields
+    ordering = ["-occurred_at", "-id"]
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("store", "actor")
+
+
+@admin.register(LoyaltyAccount)
+class LoyaltyAccountAdmin(admin.ModelAdmin):
+    list_display = ["card_number", "user", "tier", "balance_display", "created_at"]
+    list_filter = ["tier"]
+    search_fields = ["card_number", "user__email", "user__last_name"]
+    list_select_related = ["user", "tier"]
+    readonly_fields = [
+        "user",
+        "card_number",
+        "tier",
+        "balance_display",
+        "created_at",
+        "adjust_link",
+    ]
+    fields = readonly_fields
+    inlines = [PointsEntryInline]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_balance()
+
+    @admin.display(description=gettext_lazy("points balance"), ordering="balance")
+    def balance_display(self, obj):
+        return obj.balance if hasattr(obj, "balance") else account_balance(obj)
+
+    @admin.display(description=gettext_lazy("manual adjustment"))
+    def adjust_link(self, obj):
+        url = reverse("admin:loyalty_loyaltyaccount_adjust", args=[obj.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("Adjust points"))
+
+    def has_add_permission(self, request):
+        return False  # every user gets an account when it is created
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/adjust/",
+                self.admin_site.admin_view(self.adjust_view),
+                name="loyalty_loyaltyaccount_adjust",
+            ),
+            *super().get_urls(),
+        ]
+
+    def adjust_view(self, request, pk):
+        """Manual points adjustment by a manager, with a reason (calls `points_adjust`)."""
+        account = get_object_or_404(LoyaltyAccount.objects.select_related("user", "tier"), pk=pk)
+        if not may_adjust_points(request.user):
+            raise PermissionDenied
+        form = PointsAdjustForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                entry = points_adjust(
+                    account=account,
+                    points=form.cleaned_data["points"],
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                )
+            except LoyaltyError as error:
+                form.add_error(None, str(error))
+            else:
+                self.message_user(
+                    request,
+                    _("%(points)+d points booked on card %(card)s.")
+                    % {"points": entry.points, "card": account.card_number},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:loyalty_loyaltyaccount_change", account.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Adjust points of card %(card)s") % {"card": account.card_number},
+            "account": account,
+            "balance": account_balance(account),
+            "form": form,
+        }
+        return render(request, "admin/loyalty/adjust_points.html", context)
+
+
+@admin.register(PointsEntry)
+class PointsEntryAdmin(ReadOnlyAdmin):
+    list_display = [
+        "occurred_at",
+        "account",
+        "kind",
+        "points",
+        "amount",
+        "store",
+        "channel",
+        "source",
+        "actor",
+    ]
+    list_filter = ["kind", "channel", "store"]
+    search_fields = ["account__card_number", "account__user__email", "source"]
+    list_select_related = ["account", "store", "actor"]
+    date_hierarchy = "occurred_at"
+    show_full_result_count = False
+
+
+@admin.register(TierChange)
+class TierChangeAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "account", "from_tier", "to_tier", "spend_12m", "notified_at"]
+    list_filter = ["to_tier"]
+    search_fields = ["account__card_number", "account__user__email"]
+    list_select_related = ["account", "from_tier", "to_tier"]
+
+
+@admin.register(CardLookup)
+class CardLookupAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "staff", "store", "card_number", "account", "purpose"]
+    list_filter = ["purpose", "store"]
+    search_fields = ["card_number", "staff__email"]
+    list_select_related = ["staff", "store", "account"]
+    date_hierarchy = "created_at"

@@ -1,0 +1,254 @@
+"""Loyalty accounts and cards, the append-only points ledger, tiers and their audit rows.
+
+The balance of an account is the sum of its ledger entries (`PointsEntry.points`); there is
+no stored balance that could drift. Every write goes through `loyalty.services`, which locks the
+account row first, so two writes for one account never interleave.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+
+class Tier(models.Model):
+    """A level of membership reached by spending `min_spend_12m` within twelve months."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    min_spend_12m = models.DecimalField(
+        _("minimum spend in 12 months (€)"),
+        max_digits=10,
+        decimal_places=2,
+        unique=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Purchases minus returns in the last twelve months needed for this tier."),
+    )
+    multiplier = models.DecimalField(
+        _("points multiplier"),
+        max_digits=4,
+        decimal_places=2,
+        validators=[MinValueValidator(1)],
+        help_text=_("Points per full euro are multiplied by this, e.g. 1.25."),
+    )
+
+    class Meta:
+        verbose_name = _("tier")
+        verbose_name_plural = _("tiers")
+        ordering = ["min_spend_12m"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_spend_12m__gte=0), name="tier_min_spend_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(multiplier__gte=1), name="tier_multiplier_at_least_1"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class LoyaltyAccountQuerySet(models.QuerySet):
+    def with_balance(self):
+        """Annotate `balance` (sum of the ledger) in the same query, for lists."""
+        return self.annotate(balance=Coalesce(Sum("entries__points"), 0))
+
+
+class LoyaltyAccount(models.Model):
+    # A user can be deleted while the card has no entries; the ledger (PROTECT) keeps the rest.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="loyalty_account",
+        verbose_name=_("customer"),
+    )
+    card_number = models.CharField(_("card number"), max_length=13, unique=True, editable=False)
+    tier = models.ForeignKey(
+        Tier,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accounts",
+        verbose_name=_("tier"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = LoyaltyAccountQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("loyalty account")
+        verbose_name_plural = _("loyalty accounts")
+        permissions = [("adjust_points", _("Can adjust points manually"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(card_number__regex=r"^2[0-9]{12}$"), name="loyalty_card_in_store_range"
+            )
+        ]
+
+    def __str__(self):
+        return self.card_number
+
+    @property
+    def card_number_grouped(self) -> str:
+        """As printed under an EAN-13 barcode: 1 + 6 + 6 digits."""
+        n = self.card_number
+        return f"{n[0]} {n[1:7]} {n[7:]}"
+
+
+class EntryKind(models.TextChoices):
+    EARN = "earn", _("Purchase")
+    REDEEM = "redeem", _("Redeemed")
+    REDEEM_REVERSAL = "redeem_reversal", _("Redemption given back")
+    RETURN_TAKEBACK = "return_takeback", _("Return")
+    EXPIRE = "expire", _("Expired")
+    ADJUSTMENT = "adjustment", _("Adjustment")
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online")
+    STORE = "store", _("In store")
+    SYSTEM = "system", _("System")
+
+
+class PointsEntry(models.Model):
+    """One line of the ledger. Never changed or deleted; a correction is a new entry.
+
+    `source` names the event that caused the entry ("order:CC-…", "receipt:<store>:<no>",
+    "return:…"); (source, kind) is unique, so a repeated event cannot count twice.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    account = models.ForeignKey(
+        LoyaltyAccount, on_delete=models.PROTECT, related_name="entries", verbose_name=_("account")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=EntryKind.choices)
+    points = models.IntegerField(_("points"))
+    source = models.CharField(_("source"), max_length=120)
+    amount = models.DecimalField(
+        _("amount (€)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    store = models.ForeignKey(
+        "stores.Store",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("store"),
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    occurred_at = models.DateTimeField(_("date"), db_index=True)
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("points entry")
+        verbose_name_plural = _("points entries")
+        ordering = ["-occurred_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "kind"], name="pointsentry_unique_source_kind"
+            ),
+            # The sign follows from the kind; earn and take-back may be 0 (a purchase under 1 €,
+            # a return whose points were already spent) so that the event is still recorded once.
+            models.CheckConstraint(
+                condition=(
+                    Q(kind=EntryKind.EARN, points__gte=0)
+                    | Q(kind=EntryKind.REDEEM, points__lt=0)
+                    | Q(kind=EntryKind.REDEEM_REVERSAL, points__gt=0)
+                    | Q(kind=EntryKind.RETURN_TAKEBACK, points__lte=0)
+                    | Q(kind=EntryKind.EXPIRE, points__lt=0)
+                    | (Q(kind=EntryKind.ADJUSTMENT) & ~Q(points=0))
+                ),
+                name="pointsentry_sign_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0),
+                name="pointsentry_amount_not_negative",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["account", "-occurred_at"], name="pointsentry_account_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.points:+d} ({self.source})"
+
+
+class TierChange(models.Model):
+    """A tier an account moved into. `notified_at` stays empty until the customer was told."""
+
+    account = models.ForeignKey(
+        LoyaltyAccount,
+        on_delete=models.CASCADE,
+        related_name="tier_changes",
+        verbose_name=_("account"),
+    )
+    from_tier = models.ForeignKey(
+        Tier, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    to_tier = models.ForeignKey(
+        Tier, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    spend_12m = models.DecimalField(_("spend in 12 months (€)"), max_digits=12, decimal_places=2)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    notified_at = models.DateTimeField(_("customer notified"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tier change")
+        verbose_name_plural = _("tier changes")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.account}: {self.from_tier} → {self.to_tier}"
+
+
+class LookupPurpose(models.TextChoices):
+    LOOKUP = "lookup", _("Card lookup")
+    PURCHASE = "purchase", _("Purchase recorded")
+
+
+class CardLookup(models.Model):
+    """Staff looking up a card number at the desk: the audit log and the rate limit's counter."""
+
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("staff"),
+    )
+    store = models.ForeignKey(
+        "stores.Store", on_delete=models.CASCADE, related_name="+", verbose_name=_("store")
+    )
+    card_number = models.CharField(_("card number entered"), max_length=32)
+    account = models.ForeignKey(
+        LoyaltyAccount,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("account found"),
+    )
+    purpose = models.CharField(_("purpose"), max_length=10, choices=LookupPurpose.choices)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("card lookup")
+        verbose_name_plural = _("card lookups")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["staff", "created_at"], name="cardlookup_staff_time")]
+
+    def __str__(self):
+        return f"{self.staff} @ {self.store}: {self.card_number}"

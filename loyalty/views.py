@@ -1,0 +1,186 @@
+"""The shopper's card page and wallet pass, and the associates' loyalty desk. Thin: forms in,
+one service or selector call, errors out as form errors."""
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from stores.models import Store
+
+from . import barcode, wallet
+from .errors import LoyaltyError
+from .forms import DeskForm, DeskPurchaseForm
+from .models import LookupPurpose
+from .selectors import account_balance, entries_for_account, recent_purchases, tier_progress
+from .services import card_lookup, loyalty_account_open, points_value, store_purchase_record
+
+HISTORY_PAGE_SIZE = 20
+DESK_STORE_SESSION_KEY = "loyalty_desk_store"
+
+
+@login_required
+@require_GET
+def card(request):
+    account = loyalty_account_open(request.user)
+    balance = account_balance(account)
+    page = Paginator(entries_for_account(account), HISTORY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    # A regular QR code (not Micro QR, which many scanners cannot read) of the digits only.
+    qr = segno.make_qr(account.card_number, error="m")
+    return render(
+        request,
+        "loyalty/card.html",
+        {
+            "account": account,
+            "balance": balance,
+            "balance_value": points_value(balance),
+            "progress": tier_progress(account),
+            # segno's own SVG markup of our 13 digits: nothing user-supplied to escape.
+            "qr_svg": mark_safe(qr.svg_inline(omitsize=True, border=2, dark="#111")),  # noqa: S308
+            "barcode_svg": barcode.svg(
+                account.card_number,
+                label=_("Card number %(number)s") % {"number": account.card_number_grouped},
+            ),
+            "page": page,
+            "wallet_enabled": wallet.wallet_enabled(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def wallet_pass(request):
+    if not wallet.wallet_enabled():
+        raise Http404
+    account = loyalty_account_open(request.user)
+    data = wallet.wallet_pass_build(account, balance=account_balance(account))
+    response = HttpResponse(data, content_type=wallet.WALLET_MEDIA_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="loyalty-card.pkpass"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _desk_stores(request) -> list[Store]:
+    if not request.user.is_staff:
+        raise PermissionDenied
+    stores = list(Store.objects.for_staff(request.user).active().order_by("name"))
+    if not stores:
+        raise PermissionDenied
+    return stores
+
+
+def _desk_initial(request, stores: list[Store]) -> dict:
+    remembered = request.session.get(DESK_STORE_SESSION_KEY)
+    store = next((s for s in stores if s.code == remembered), stores[0])
+    return {"store": store}
+
+
+def _render_desk(request, *, form, purchase_form=None, account=None, status=200):
+    context = {"form": form, "purchase_form": purchase_form, "account": account}
+    if account is not None:
+        balance = account_balance(account)
+        context |= {
+            "balance": balance,
+            "balance_value": points_value(balance),
+            "purchases": recent_purchases(account),
+        }
+    if request.htmx:
+        # htmx swaps only 2xx responses; errors are part of the partial it swaps in.
+        return render(request, "loyalty/desk.html#result", context)
+    return render(request, "loyalty/desk.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def desk(request):
+    """Look up a card: shows name, tier, balance and last purchases, and the purchase form."""
+    stores = _desk_stores(request)
+    if request.method == "GET":
+        return _render_desk(
+            request, form=DeskForm(staff=request.user, initial=_desk_initial(request, stores))
+        )
+    form = DeskForm(request.POST, staff=request.user)
+    if not form.is_valid():
+        return _render_desk(request, form=form, status=400)
+    store = form.cleaned_data["store"]
+    request.session[DESK_STORE_SESSION_KEY] = store.code
+    try:
+        account = card_lookup(
+            staff=request.user, store=store, card_number=form.cleaned_data["card_number"]
+        )
+    except LoyaltyError as error:
+        form.add_error("card_number", str(error))
+        return _render_desk(request, form=form, status=400)
+    purchase_form = DeskPurchaseForm(
+        staff=request.user,
+        initial={"store": store, "card_number": account.card_number},
+        auto_id="purchase_%s",
+    )
+    return _render_desk(request, form=form, purchase_form=purchase_form, account=account)
+
+
+@login_required
+@require_POST
+def desk_purchase(request):
+    """Record an in-store purchase on a card: points are earned for the receipt."""
+    stores = _desk_stores(request)
+    purchase_form = DeskPurchaseForm(request.POST, staff=request.user, auto_id="purchase_%s")
+    lookup_form = DeskForm(
+        staff=request.user,
+        initial={
+            **_desk_initial(request, stores),
+            "card_number": request.POST.get("card_number", ""),
+        },
+    )
+    if not purchase_form.is_valid():
+        return _render_desk(request, form=lookup_form, purchase_form=purchase_form, status=400)
+    data = purchase_form.cleaned_data
+    try:
+        account = card_lookup(
+            staff=request.user,
+            store=data["store"],
+            card_number=data["card_number"],
+            purpose=LookupPurpose.PURCHASE,
+        )
+        entry, created = store_purchase_record(
+            account=account,
+            store=data["store"],
+            amount=data["amount"],
+            receipt_number=data["receipt_number"],
+            actor=request.user,
+        )
+    except LoyaltyError as error:
+        purchase_form.add_error(None, str(error))
+        return _render_desk(request, form=lookup_form, purchase_form=purchase_form, status=400)
+    if created:
+        messages.success(
+            request,
+            _("%(points)d points booked for receipt %(receipt)s.")
+            % {"points": entry.points, "receipt": data["receipt_number"]},
+        )
+    else:
+        messages.info(request, _("This receipt was already booked; nothing changed."))
+    if not request.htmx:
+        return redirect("loyalty:desk")
+    response = _render_desk(
+        request,
+        form=DeskForm(staff=request.user, initial={"store": data["store"]}),
+        purchase_form=DeskPurchaseForm(
+            staff=request.user,
+            initial={"store": data["store"], "card_number": account.card_number},
+            auto_id="purchase_%s",
+        ),
+        account=account,
+    )
+    response["HX-Trigger-After-Settle"] = (
+        "loyalty:booked"  # the page clears the card field for the next one
+    )
+    return response

@@ -1,0 +1,106 @@
+"""Returns in the admin: read-only records, scoped to the staff member's stores.
+
+Every change goes through the desk page (or the API), which call `returns.services`; the admin
+shows the request, its lines, refund and timeline, and links to the desk.
+"""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import Refund, ReturnEvent, ReturnLine, ReturnRequest, StoreCreditEntry
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReturnLineInline(ReadOnlyInline):
+    model = ReturnLine
+    fields = ["order_line", "quantity", "condition", "reject_reason", "refund_amount"]
+    readonly_fields = fields
+
+
+class RefundInline(ReadOnlyInline):
+    model = Refund
+    fields = [
+        "amount",
+        "method",
+        "points_taken_back",
+        "points_deducted_value",
+        "created_by",
+        "created_at",
+    ]
+    readonly_fields = fields
+
+
+class ReturnEventInline(ReadOnlyInline):
+    model = ReturnEvent
+    fields = ["created_at", "from_status", "to_status", "actor", "store", "note"]
+    readonly_fields = fields
+
+
+@admin.register(ReturnRequest)
+class ReturnRequestAdmin(admin.ModelAdmin):
+    list_display = ["code", "order", "customer", "status", "reason", "received_store", "created_at"]
+    list_filter = ["status", "reason", "received_store"]
+    search_fields = ["=code", "=order__number", "customer__email"]
+    list_select_related = ["order", "customer", "received_store"]
+    date_hierarchy = "created_at"
+    inlines = [ReturnLineInline, RefundInline, ReturnEventInline]
+    fields = [
+        "desk_link",
+        "code",
+        "order",
+        "customer",
+        "status",
+        "reason",
+        "comment",
+        "created_at",
+        "created_by",
+        "received_at",
+        "received_store",
+        "received_by",
+        "override_reason",
+        "override_by",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_staff(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("Desk"))
+    def desk_link(self, obj):
+        url = reverse("returns:desk_return", kwargs={"public_id": obj.public_id})
+        return format_html('<a href="{}">{}</a>', url, _("Open on the returns desk"))
+
+
+@admin.register(StoreCreditEntry)
+class StoreCreditEntryAdmin(admin.ModelAdmin):
+    list_display = ["user", "amount", "source", "created_at"]
+    search_fields = ["user__email", "=source"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "amount", "source", "note", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,37 @@
+"""Turning the shopper's cart into a pickup order."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from shop.models import Cart, Order
+from shop.selectors.cart import cart_lines
+from shop.services.cart import CartError, cart_clear, lock_cart
+from shop.services.orders import order_place
+from stores.models import Store
+
+
+@transaction.atomic
+def checkout_place(*, cart: Cart, customer, store: Store, phone: str, token: str) -> Order:
+    """Place the cart as one pickup order at `store` and empty the cart, in one transaction.
+
+    `token` is the checkout form's one-time token, used as the order's idempotency key: a double
+    click or a reload returns the order placed first. The phone number is kept on the account for
+    next time. Raises OrderShortage / OrderError (nothing reserved, cart unchanged) or CartError.
+    """
+    lock_cart(cart)  # a second submit of the same form waits here until the first has committed
+    existing = (
+        Order.objects.filter(customer=customer, idempotency_key=token).first() if token else None
+    )
+    if existing is not None:
+        return existing
+    lines = [(line.variant, line.quantity) for line in cart_lines(cart)]
+    if not lines:
+        raise CartError(_("Your cart is empty."))
+    order = order_place(
+        customer=customer, store=store, lines=lines, phone=phone, idempotency_key=token
+    )
+    if customer.phone != order.phone:
+        customer.phone = order.phone
+        customer.save(update_fields=["phone"])
+    cart_clear(cart=cart)
+    return order

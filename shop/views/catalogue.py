@@ -1,0 +1,163 @@
+"""The catalogue as a shopper sees it: home, product list, product page and store availability."""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from inventory.selectors import NearestStock, stores_with_availability
+from shop.forms import ProductFilterForm
+from shop.models import Category, Product
+from shop.selectors.catalogue import (
+    SORTS,
+    StoreBadge,
+    attach_store_badges,
+    category_descendant_ids,
+    product_cards,
+    product_search,
+)
+from stores.geo import InvalidLocation, Point, parse_point
+from stores.models import Store
+from stores.selectors import store_for_request
+
+PAGE_SIZE = 48
+HOME_PRODUCTS = 10
+
+
+@require_GET
+def home(request):
+    store = store_for_request(request)
+    products = list(product_cards().order_by(*SORTS["newest"])[:HOME_PRODUCTS])
+    attach_store_badges(products, store)
+    categories = Category.objects.filter(parent=None)
+    return render(
+        request,
+        "shop/home.html",
+        {"my_store": store, "products": products, "categories": categories},
+    )
+
+
+@require_GET
+def product_list(request):
+    store = store_for_request(request)
+    form = ProductFilterForm(request.GET)
+    categories = list(Category.objects.all())
+    category = next((c for c in categories if c.slug == form.value("category")), None)
+    in_stock = bool(form.value("in_stock") and store)
+    products = product_search(
+        query=form.value("q"),
+        category_ids=category_descendant_ids(categories, category) if category else None,
+        in_stock_store_id=store.pk if in_stock else None,
+        sort=form.value("sort") or "name",
+    )
+    page = _paginate(products, request.GET.get("page"))
+    attach_store_badges(page.object_list, store)
+    context = {
+        "my_store": store,
+        "form": form,
+        "page": page,
+        "category": category,
+        "top_categories": [c for c in categories if c.parent_id is None],
+        "subcategories": [c for c in categories if category and c.parent_id == category.pk],
+        "stores": Store.objects.active().only("code", "name", "city").order_by("city", "name"),
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "query_without_page": _query_without(request, "page"),
+    }
+    if request.htmx and request.htmx.target == "product-results":
+        return render(request, "shop/product_list.html#results", context)
+    return render(request, "shop/product_list.html", context)
+
+
+def _paginate(products, number):
+    page = Paginator(products, PAGE_SIZE).get_page(number)
+    page.object_list = list(page.object_list)
+    return page
+
+
+def _query_without(request, *names: str) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def _product_page(request, slug: str) -> dict:
+    """The product, its variants on sale, the selected one (`?variant=`) and where it is in stock."""
+    store = store_for_request(request)
+    product = get_object_or_404(
+        Product.objects.active().select_related("category", "category__parent"), slug=slug
+    )
+    variants = list(product.variants.filter(is_active=True))
+    if not variants:  # shown, but with nothing to choose or reserve
+        return {"my_store": store, "product": product, "variants": [], "variant": None}
+    wanted = request.GET.get("variant", "")
+    variant = next((v for v in variants if str(v.pk) == wanted), variants[0])
+    return {
+        "my_store": store,
+        "variants": variants,
+        **_availability(request, product, variant, store),
+    }
+
+
+def _origin(request, store: Store | None) -> tuple[Point | None, str]:
+    """Where distances are measured from: the browser's location if sent, else my store."""
+    near = request.GET.get("near")
+    if near:
+        try:
+            return parse_point(near), "location"
+        except InvalidLocation:
+            pass
+    if store is not None:
+        return Point(float(store.latitude), float(store.longitude)), "store"
+    return None, ""
+
+
+def _availability(request, product: Product, variant, store: Store | None) -> dict:
+    """Every store's units of `variant`, nearest first, and my store's badge taken from that list."""
+    origin, origin_kind = _origin(request, store)
+    stores = list(stores_with_availability([variant.pk], origin).prefetch_related("opening_hours"))
+    now = timezone.localtime()
+    for row in stores:
+        row.open_now = row.is_open_at(now)
+        row.is_mine = store is not None and row.pk == store.pk
+    return {
+        "product": product,
+        "variant": variant,
+        "variant_badge": _variant_badge(stores),
+        "availability": stores,
+        "origin_kind": origin_kind,
+        "near": request.GET.get("near", "") if origin_kind == "location" else "",
+    }
+
+
+def _variant_badge(stores: list[Store]) -> StoreBadge | None:
+    mine = next((row for row in stores if row.is_mine), None)
+    if mine is None:
+        return None
+    nearest = None
+    if not mine.available:
+        other = next((row for row in stores if row.available and not row.is_mine), None)
+        if other is not None:
+            nearest = NearestStock(other.pk, other.name, other.city, other.distance_km)
+    return StoreBadge(mine.available, nearest)
+
+
+@require_GET
+def product_detail(request, slug):
+    context = _product_page(request, slug)
+    context["images"] = list(context["product"].images.all())
+    return render(request, "shop/product_detail.html", context)
+
+
+@require_GET
+def product_availability(request, slug):
+    """The htmx partial: every store's stock of one variant, nearest first."""
+    context = _product_page(request, slug)
+    if context["variant"] is None:
+        raise Http404("This product has no variant on sale.")
+    response = render(request, "shop/product_detail.html#availability", context)
+    if request.htmx:
+        product, variant = context["product"], context["variant"]
+        response["HX-Replace-Url"] = f"{product.get_absolute_url()}?variant={variant.pk}"
+    return response

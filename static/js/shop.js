@@ -1,0 +1,59 @@
+/* Small progressive enhancements; every page works without them. */
+(function () {
+  "use strict";
+
+  // Product gallery: a thumbnail shows its image in the large frame.
+  document.addEventListener("click", function (event) {
+    var thumb = event.target.closest("[data-gallery-thumb]");
+    if (!thumb) return;
+    var gallery = thumb.closest("[data-gallery]");
+    var main = gallery && gallery.querySelector("[data-gallery-main]");
+    if (!main) return;
+    main.src = thumb.getAttribute("data-gallery-thumb");
+    main.alt = thumb.getAttribute("data-alt") || "";
+    gallery.querySelectorAll("[data-gallery-thumb]").forEach(function (other) {
+      other.removeAttribute("aria-current");
+    });
+    thumb.setAttribute("aria-current", "true");
+  });
+
+  // "Use my location": ask the browser where the shopper is, then load the URL with ?near=lat,lng
+  // into the target (htmx) or as a page. Fields marked data-near remember it for later requests.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-geolocate]");
+    if (!button) return;
+    event.preventDefault();
+    if (!("geolocation" in navigator)) {
+      button.disabled = true;
+      return;
+    }
+    button.setAttribute("aria-busy", "true");
+    navigator.geolocation.getCurrentPosition(
+      function (position) {
+        var near = position.coords.latitude.toFixed(5) + "," + position.coords.longitude.toFixed(5);
+        var base = button.getAttribute("data-geolocate-url");
+        var url = base + (base.indexOf("?") === -1 ? "?" : "&") + "near=" + encodeURIComponent(near);
+        document.querySelectorAll("[data-near]").forEach(function (field) { field.value = near; });
+        var target = button.getAttribute("data-geolocate-target");
+        if (target && window.htmx) {
+          window.htmx.ajax("GET", url, { target: target, swap: "outerHTML" });
+        } else {
+          window.location.href = url;
+        }
+      },
+      function () {
+        button.removeAttribute("aria-busy");
+        var message = button.getAttribute("data-geolocate-denied");
+        if (message) window.alert(message);
+      },
+      { enableHighAccuracy: false, timeout: 10000, maximumAge: 600000 }
+    );
+  });
+
+  // A store chosen via htmx says so in the status line for a few seconds.
+  document.body.addEventListener("htmx:oobAfterSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "toast") {
+      window.setTimeout(function () { event.detail.target.textContent = ""; }, 5000);
+    }
+  });
+})();
