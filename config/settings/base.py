@@ -245,10 +245,6 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=3, minute=30),
     },
 }
-CELERY_BEAT_SCHEDULE["expire-overdue-pickup-orders"] = {
-    "task": "shop.tasks.expire_overdue_orders",
-    "schedule": 15 * 60,
-}
 
 # Notifications (the outbox in `notifications`): absolute links in e-mails start with SITE_URL.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")

@@ -250,7 +250,6 @@ def test_broker_down_never_fails_the_order_and_leaves_it_pending(
     assert "Broker unreachable, 2 notification(s) stay pending for the sweep" in caplog.text
 
 
-@pytest.mark.urls("tests.notifications.urls")
 def test_messages_link_to_the_order_page(store, associate, jacket, settings):
     settings.SITE_URL = "https://shop.example/"
     order = place(store, [(jacket, 1)])
