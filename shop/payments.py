@@ -28,7 +28,7 @@ class PayAtCounter:
     label = _("Pay at the counter on pickup")
 
     def amount_due(self, order) -> Decimal:
-        return order.total
+        return max(order.total - order.loyalty_discount, Decimal("0.00"))
 
     def capture_at_handover(self, order) -> Decimal:
         # The associate takes cash or card at the till; there is nothing to call.

@@ -189,30 +189,33 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "shop.models.orders.OrderStatus",
         "ReturnStatusEnum": "returns.models.ReturnStatus",
     },
 }
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
-# Publishing happens in web requests (on commit): when the broker is down it must give up within
-# about a second instead of hanging; the outbox sweep queues what could not be published.
-_PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.25, "interval_max": 0.5}
-CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+# Publishing happens in web requests (on commit): when the broker is down it must give up at once
+# (refused: ~0.3 s; hung: the socket timeout) instead of hanging the request; the outbox sweep
+# queues what could not be published.
+_PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.2}
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=1.0)
 CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = _PUBLISH_RETRY
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     **_PUBLISH_RETRY,  # connecting for a publish (kombu's ensure_connection)
-    "socket_connect_timeout": 2,  # Redis
-    "socket_timeout": 10,  # Redis
+    "socket_connect_timeout": 1,  # Redis
+    "socket_timeout": 3,  # Redis: longer than the worker's 1 s BRPOP poll
 }
 if CELERY_BROKER_URL == "filesystem://":
     _queue_dir = DATA_DIR / "broker"
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (_queue_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS |= {
         "data_folder_in": str(_queue_dir / "queue"),
         "data_folder_out": str(_queue_dir / "queue"),
         "processed_folder": str(_queue_dir / "processed"),
+        "control_folder": str(_queue_dir / "control"),  # else kombu writes ./control
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
@@ -255,9 +258,12 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # Notifications (the outbox in `notifications`): absolute links in e-mails start with SITE_URL.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
-NOTIFICATIONS_MAX_RETRIES = 5  # after the first attempt; then the notification is failed
-NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=60)
-NOTIFICATIONS_STALE_AFTER_MINUTES = 10  # pending and untried that long: the sweep re-queues
+# A failing mail server is retried after 30 s, 1, 2, 4 and 8 min; then the notification is failed
+# (the admin can retry it). Pending and untried for longer than the longest wait: the sweep
+# queues it again (a lost task, or the broker was down when it was written).
+NOTIFICATIONS_MAX_RETRIES = 5
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=30)
+NOTIFICATIONS_STALE_AFTER_MINUTES = 10
 NOTIFICATIONS_SWEEP_BATCH = 500
 
 LOGGING = {

@@ -30,12 +30,6 @@ class OrderQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
-    def for_staff(self, user):
-        """Orders of the stores this user works in; every order for a superuser."""
-        if user.is_superuser:
-            return self
-        return self.filter(store__memberships__user=user)
-
 
 class Order(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

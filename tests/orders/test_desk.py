@@ -134,3 +134,19 @@ def test_csrf_is_enforced(associate, store, jacket):
     assert response.status_code == 403
     order.refresh_from_db()
     assert order.status == OrderStatus.READY
+
+
+def test_without_javascript_the_forms_still_work(desk_client, store, jacket):
+    order = factories.pickup_order(store, [(jacket, 1)])
+    url = reverse("pickup:desk_step", args=[order.public_id, "start-picking"])
+    response = desk_client.post(url, {"store": store.code})
+    assert response.status_code == 302 and response["Location"].endswith(f"?store={store.code}")
+    order = order.__class__.objects.get(pk=order.pk)
+    assert order.status == OrderStatus.PICKING
+    order = factories.pickup_order(store, [(jacket, 1)], status="ready")
+    response = desk_client.post(
+        reverse("pickup:desk_collect"), {"store": store.code, "code": order.pickup_code}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-testid="desk-success"' in html and 'data-testid="column-placed"' in html
