@@ -161,7 +161,7 @@ def test_shortage_reserves_nothing_and_says_where_else(
     assert re.search(rf'data-testid="short-line" data-sku="{boots.sku}"', html)
     shortages = html.split('data-testid="shortages"')[1].split("</section>")[0]
     assert f'data-sku="{jacket.sku}"' not in shortages
-    assert "You want 2, this store has 1." in html
+    assert "You want 2, Berlin Mitte has 1." in html
     assert "Potsdam (5)" in html
     assert not Order.objects.exists()
     assert not Reservation.objects.exists()
