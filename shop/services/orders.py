@@ -266,66 +266,53 @@ def order_place(
     quantities = _merge_lines(lines)
     variants = _sellable_variants(list(quantities))
 
-    order_lines = [
-        OrderLine(
-            variant=variants[pk],
-            sku=variants[pk].sku,
-            product_name=variants[pk].product.name,
-            variant_label=variants[pk].label[:100],
-            unit_price=variants[pk].price,
-            quantity=quantity,
-        )
-        for pk, quantity in quantities.items()
-    ]
-    total = sum((line.line_total for line in order_lines), Decimal("0.00"))
-    try:
-        with transaction.atomic():
-            order = _create_order(
-                customer=customer,
-                store=store,
-                phone=phone,
-                total=total,
-                idempotency_key=idempotency_key,
-            )
-            if order.pk is None:  # the same key won a race: that order is the answer
-                return _existing_for_key(customer, idempotency_key)
-            for line in order_lines:
-                line.order = order
-            OrderLine.objects.bulk_create(order_lines)
-            OrderEvent.objects.create(order=order, actor=customer, to_status=OrderStatus.PLACED)
-            # Last, so the stock rows stay locked for as short a time as possible.
-            stock_reserve(
-                store_id=store.pk, reference=order.number, quantities=quantities, user=customer
-            )
-    except InsufficientStock as exc:
-        raise OrderShortage(_line_shortages(store, exc.shortages, variants)) from None
-    except StockError as exc:
-        raise OrderError(str(exc)) from None
-    return order
-
-
-def _create_order(*, customer, store, phone, total, idempotency_key) -> Order:
-    order = Order(
-        customer=customer,
-        store=store,
-        phone=phone,
-        email=customer.email,
-        language=translation.get_language() or customer.language,
-        total=total,
-        idempotency_key=idempotency_key,
+    total = sum(
+        (variants[pk].price * quantity for pk, quantity in quantities.items()), Decimal("0.00")
     )
-    order.amount_due = payment_method_for(order).amount_due(order)
-    for _attempt in range(5):
-        order.number = order_number_generate()
-        order.pickup_code = pickup_code_generate()
+    # A clash of order number or idempotency key aborts the INSERT; then the whole transaction
+    # is retried with a fresh number (no savepoint round-trips on the hot path).
+    for _attempt in range(3):
+        order = Order(
+            customer=customer,
+            store=store,
+            phone=phone,
+            email=customer.email,
+            language=translation.get_language() or customer.language,
+            total=total,
+            idempotency_key=idempotency_key,
+            number=order_number_generate(),
+            pickup_code=pickup_code_generate(),
+        )
+        order.amount_due = payment_method_for(order).amount_due(order)
         try:
             with transaction.atomic():
                 order.save(force_insert=True)
+                OrderLine.objects.bulk_create(
+                    OrderLine(
+                        order=order,
+                        variant=variants[pk],
+                        sku=variants[pk].sku,
+                        product_name=variants[pk].product.name,
+                        variant_label=variants[pk].label[:100],
+                        unit_price=variants[pk].price,
+                        quantity=quantity,
+                    )
+                    for pk, quantity in quantities.items()
+                )
+                OrderEvent.objects.create(order=order, actor=customer, to_status=OrderStatus.PLACED)
+                # Last, so the stock rows stay locked for as short a time as possible.
+                stock_reserve(
+                    store_id=store.pk, reference=order.number, quantities=quantities, user=customer
+                )
             return order
         except IntegrityError:
-            order.pk = None
-            if _existing_for_key(customer, idempotency_key) is not None:
-                return order
+            existing = _existing_for_key(customer, idempotency_key)
+            if existing is not None:  # the same key won a race: that order is the answer
+                return existing
+        except InsufficientStock as exc:
+            raise OrderShortage(_line_shortages(store, exc.shortages, variants)) from None
+        except StockError as exc:
+            raise OrderError(str(exc)) from None
     raise OrderError(_("Could not number the order; please try again."))
 
 
@@ -371,8 +358,7 @@ def order_mark_line_short(*, line: OrderLine, units: int, actor) -> Order:
     order.amount_due = payment_method_for(order).amount_due(order)
     order.save(update_fields=["total", "amount_due"])
     note = _("%(units)d × %(sku)s not found") % {"units": units, "sku": line.sku}
-    if all(ln.quantity_to_collect == 0 for ln in lines):
-        stock_release(reference=order.number, user=actor)
+    if all(ln.quantity_to_collect == 0 for ln in lines):  # every reservation is used up
         _move(
             order,
             OrderStatus.CANCELLED,

@@ -1,0 +1,174 @@
+"""Pickup orders in the API: what a client sends to place one, and what it gets back."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from shop.models import Order, OrderEvent, OrderLine, OrderStatus, Variant
+from shop.services.orders import MAX_LINE_QUANTITY, MAX_LINES
+from stores.models import Store
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_LINE_QUANTITY})
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON integer and nothing else: "2", 2.0, 1.5 and true are refused, not coerced."""
+
+    default_error_messages = {"invalid": _("A whole number is required.")}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class OrderLineInputSerializer(serializers.Serializer):
+    sku = serializers.CharField(max_length=40)
+    quantity = StrictIntegerField(min_value=1, max_value=MAX_LINE_QUANTITY)
+
+
+class OrderCreateSerializer(serializers.Serializer):
+    store = serializers.SlugField(max_length=20, help_text=_("The pickup store's code."))
+    lines = OrderLineInputSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
+    phone = serializers.CharField(
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        help_text=_("A number to call about the order; defaults to the account's phone."),
+    )
+
+    def validate_store(self, code: str) -> Store:
+        store = Store.objects.active().filter(code=code).first()
+        if store is None:
+            raise serializers.ValidationError(_("There is no store with the code %s.") % code)
+        if not store.pickup_enabled:
+            raise serializers.ValidationError(_("%s does not offer pickup.") % store.name)
+        return store
+
+    def validate_lines(self, lines: list[dict]) -> list[tuple[Variant, int]]:
+        seen: set[str] = set()
+        for line in lines:
+            if line["sku"] in seen:
+                raise serializers.ValidationError(
+                    _("SKU %s appears twice; give each SKU once with its total quantity.")
+                    % line["sku"]
+                )
+            seen.add(line["sku"])
+        variants = {
+            v.sku: v
+            for v in Variant.objects.select_related("product").filter(
+                sku__in=seen, is_active=True, product__is_active=True
+            )
+        }
+        unknown = sorted(seen - variants.keys())
+        if unknown:
+            raise serializers.ValidationError(
+                _("Unknown or unavailable SKU: %s.") % ", ".join(unknown)
+            )
+        return [(variants[line["sku"]], line["quantity"]) for line in lines]
+
+
+class StoreRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Store
+        fields = ["code", "name", "street", "postcode", "city"]
+
+
+class OrderLineSerializer(serializers.ModelSerializer):
+    quantity_to_collect = serializers.IntegerField(read_only=True)
+    line_total = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = OrderLine
+        fields = [
+            "id",
+            "sku",
+            "product_name",
+            "variant_label",
+            "unit_price",
+            "quantity",
+            "quantity_short",
+            "quantity_to_collect",
+            "line_total",
+        ]
+
+
+class OrderEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrderEvent
+        fields = ["from_status", "to_status", "note", "created_at"]
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    """An order as its shopper sees it; the pickup code appears once the order is ready."""
+
+    store = StoreRefSerializer()
+    lines = OrderLineSerializer(many=True)
+    events = OrderEventSerializer(many=True)
+    pickup_code = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Order
+        fields = [
+            "number",
+            "public_id",
+            "status",
+            "store",
+            "lines",
+            "total",
+            "amount_due",
+            "phone",
+            "pickup_code",
+            "created_at",
+            "ready_at",
+            "hold_until",
+            "collected_at",
+            "cancelled_at",
+            "expired_at",
+            "events",
+        ]
+
+    def get_pickup_code(self, order) -> str | None:
+        return order.pickup_code if order.status == OrderStatus.READY else None
+
+
+class StaffOrderSerializer(OrderSerializer):
+    """An order as staff see it: with the customer, and never with the pickup code."""
+
+    customer_email = serializers.EmailField(source="email")
+
+    class Meta(OrderSerializer.Meta):
+        fields = [f for f in OrderSerializer.Meta.fields if f != "pickup_code"] + ["customer_email"]
+
+
+class ShortLineSerializer(serializers.Serializer):
+    units = StrictIntegerField(min_value=1, max_value=MAX_LINE_QUANTITY)
+
+
+class CollectSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=20)
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=255, required=False, allow_blank=True)
+
+
+class ElsewhereSerializer(serializers.Serializer):
+    store = serializers.CharField()
+    name = serializers.CharField()
+    available = serializers.IntegerField()
+
+
+class ShortageLineSerializer(serializers.Serializer):
+    sku = serializers.CharField()
+    requested = serializers.IntegerField()
+    available = serializers.IntegerField()
+    elsewhere = ElsewhereSerializer(many=True)
+
+
+class ShortageSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    short_lines = ShortageLineSerializer(many=True)
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()

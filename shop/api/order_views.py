@@ -1,0 +1,321 @@
+"""Pickup orders over the API: shoppers place, list, read and cancel their own orders; staff
+move the orders of their stores through picking, ready and handover.
+
+Thin views: parse, call one service, turn its error into a status code —
+OrderShortage → 409 with the short lines, a refused transition → 409, an order the caller
+may not see → 404, a rate-limited handover → 429, anything else the caller got wrong → 400.
+"""
+
+import math
+
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, permissions, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from shop.models import Order, OrderEvent, OrderLine, OrderStatus
+from shop.selectors.orders import orders_for_customer, orders_for_staff
+from shop.services import orders as services
+
+from .order_serializers import (
+    CancelSerializer,
+    CollectSerializer,
+    ErrorSerializer,
+    OrderCreateSerializer,
+    OrderSerializer,
+    ShortageSerializer,
+    ShortLineSerializer,
+    StaffOrderSerializer,
+)
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description=(
+        "Any unique string (up to 100 characters), e.g. a UUID. Retrying the same request "
+        "with the same key returns the order placed the first time (200 instead of 201) and "
+        "places nothing new; the same key with different lines or store is a 409."
+    ),
+)
+
+
+def _with_details(qs: QuerySet[Order]) -> QuerySet[Order]:
+    return qs.select_related("store").prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.order_by("id")),
+        Prefetch("events", queryset=OrderEvent.objects.order_by("created_at", "id")),
+    )
+
+
+def _error(message, code=status.HTTP_400_BAD_REQUEST) -> Response:
+    return Response({"detail": str(message)}, status=code)
+
+
+def _transition_error(exc: services.OrderError) -> Response:
+    if isinstance(exc, services.OrderNotFound):
+        return _error(exc, status.HTTP_404_NOT_FOUND)
+    if isinstance(exc, services.HandoverRateLimited):
+        response = _error(exc, status.HTTP_429_TOO_MANY_REQUESTS)
+        seconds = (exc.retry_at - timezone.now()).total_seconds()
+        response["Retry-After"] = str(max(math.ceil(seconds), 1))
+        return response
+    if isinstance(exc, services.WrongPickupCode):
+        return _error(exc, status.HTTP_400_BAD_REQUEST)
+    return _error(exc, status.HTTP_409_CONFLICT)
+
+
+def _shortage_response(exc: services.OrderShortage) -> Response:
+    return Response(
+        {
+            "detail": str(exc),
+            "short_lines": [
+                {
+                    "sku": s.variant.sku,
+                    "requested": s.requested,
+                    "available": s.available,
+                    "elsewhere": [
+                        {"store": store.code, "name": store.name, "available": units}
+                        for store, units in s.elsewhere
+                    ],
+                }
+                for s in exc.shortages
+            ],
+        },
+        status=status.HTTP_409_CONFLICT,
+    )
+
+
+def _same_request(order: Order, store, lines) -> bool:
+    wanted = sorted((variant.pk, quantity) for variant, quantity in lines)
+    placed = sorted(order.lines.values_list("variant_id", "quantity"))
+    return order.store_id == store.pk and wanted == placed
+
+
+class OrderListCreateView(generics.ListAPIView):
+    """The caller's own pickup orders, newest first; POST places a new one."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = OrderSerializer
+
+    def get_queryset(self):
+        return _with_details(orders_for_customer(self.request.user))
+
+    @extend_schema(
+        summary="Place a pickup order",
+        parameters=[IDEMPOTENCY_HEADER],
+        request=OrderCreateSerializer,
+        responses={
+            201: OrderSerializer,
+            200: OpenApiResponse(OrderSerializer, description="Replay of an Idempotency-Key"),
+            400: ErrorSerializer,
+            409: OpenApiResponse(
+                ShortageSerializer,
+                description="Not enough stock (short_lines), or an Idempotency-Key reused "
+                "for a different request",
+            ),
+        },
+    )
+    def post(self, request):
+        payload = OrderCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        key = request.headers.get("Idempotency-Key", "").strip()
+        started = timezone.now()
+        try:
+            order = services.order_place(
+                customer=request.user,
+                store=data["store"],
+                lines=data["lines"],
+                phone=data.get("phone") or request.user.phone,
+                idempotency_key=key,
+            )
+        except services.OrderShortage as exc:
+            return _shortage_response(exc)
+        except services.OrderError as exc:
+            return _error(exc)
+        replay = bool(key) and order.created_at < started
+        if replay and not _same_request(order, data["store"], data["lines"]):
+            return _error(
+                _("This Idempotency-Key was used for a different order (%s).") % order.number,
+                status.HTTP_409_CONFLICT,
+            )
+        prefetch_related_objects([order], "lines", "events")
+        return Response(
+            OrderSerializer(order).data,
+            status=status.HTTP_200_OK if replay else status.HTTP_201_CREATED,
+        )
+
+
+class OrderDetailView(generics.RetrieveAPIView):
+    """One of the caller's own orders; anyone else's is a 404."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = OrderSerializer
+    lookup_field = "number"
+
+    def get_queryset(self):
+        return _with_details(orders_for_customer(self.request.user))
+
+
+class OrderCancelView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        summary="Cancel one's own order while it is placed or being picked",
+        request=CancelSerializer,
+        responses={200: OrderSerializer, 404: ErrorSerializer, 409: ErrorSerializer},
+    )
+    def post(self, request, number):
+        order = get_object_or_404(orders_for_customer(request.user), number=number)
+        payload = CancelSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            order = services.order_cancel(
+                order=order, actor=request.user, reason=payload.validated_data.get("reason", "")
+            )
+        except services.OrderError as exc:
+            return _transition_error(exc)
+        return Response(
+            OrderSerializer(_with_details(Order.objects.filter(pk=order.pk)).get()).data
+        )
+
+
+# --- staff ---------------------------------------------------------------------------------------
+
+
+class IsStaff(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and request.user.is_staff)
+
+
+class StaffOrderListView(generics.ListAPIView):
+    """The pickup queue of the caller's stores, oldest first; filter by ?store=<code>&status=."""
+
+    permission_classes = [IsStaff]
+    serializer_class = StaffOrderSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("store", OpenApiTypes.STR, description="Store code"),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=OrderStatus.values),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        qs = _with_details(orders_for_staff(self.request.user)).order_by("created_at", "id")
+        if store := self.request.query_params.get("store"):
+            qs = qs.filter(store__code=store)
+        if wanted := self.request.query_params.get("status"):
+            qs = qs.filter(status=wanted)
+        return qs
+
+
+class StaffOrderDetailView(generics.RetrieveAPIView):
+    permission_classes = [IsStaff]
+    serializer_class = StaffOrderSerializer
+    lookup_field = "number"
+
+    def get_queryset(self):
+        return _with_details(orders_for_staff(self.request.user))
+
+
+class StaffTransitionView(APIView):
+    """One step of an order of the caller's stores. Another store's order is a 404."""
+
+    permission_classes = [IsStaff]
+    request_serializer = None
+
+    def step(self, order: Order, request, data) -> Order:
+        raise NotImplementedError
+
+    def post(self, request, number, **kwargs):
+        order = get_object_or_404(orders_for_staff(request.user), number=number)
+        data = {}
+        if self.request_serializer is not None:
+            payload = self.request_serializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            data = payload.validated_data
+        try:
+            order = self.step(order, request, data, **kwargs)
+        except services.OrderError as exc:
+            return _transition_error(exc)
+        order = _with_details(Order.objects.filter(pk=order.pk)).get()
+        return Response(StaffOrderSerializer(order).data)
+
+
+_STAFF_RESPONSES = {
+    200: StaffOrderSerializer,
+    400: ErrorSerializer,
+    404: ErrorSerializer,
+    409: ErrorSerializer,
+}
+
+
+class StaffStartPickingView(StaffTransitionView):
+    @extend_schema(summary="Start picking", request=None, responses=_STAFF_RESPONSES)
+    def post(self, request, number):
+        return super().post(request, number)
+
+    def step(self, order, request, data):
+        return services.order_start_picking(order=order, actor=request.user)
+
+
+class StaffMarkReadyView(StaffTransitionView):
+    @extend_schema(summary="Mark ready for pickup", request=None, responses=_STAFF_RESPONSES)
+    def post(self, request, number):
+        return super().post(request, number)
+
+    def step(self, order, request, data):
+        return services.order_mark_ready(order=order, actor=request.user)
+
+
+class StaffCancelView(StaffTransitionView):
+    request_serializer = CancelSerializer
+
+    @extend_schema(summary="Cancel", request=CancelSerializer, responses=_STAFF_RESPONSES)
+    def post(self, request, number):
+        return super().post(request, number)
+
+    def step(self, order, request, data):
+        return services.order_cancel(order=order, actor=request.user, reason=data.get("reason", ""))
+
+
+class StaffCollectView(StaffTransitionView):
+    request_serializer = CollectSerializer
+
+    @extend_schema(
+        summary="Hand over after checking the pickup code",
+        description="Wrong codes are counted; after 5 within 15 minutes the order answers 429.",
+        request=CollectSerializer,
+        responses={**_STAFF_RESPONSES, 429: ErrorSerializer},
+    )
+    def post(self, request, number):
+        return super().post(request, number)
+
+    def step(self, order, request, data):
+        return services.order_collect(
+            order=order, code=data["code"], actor=request.user, ip=request.META.get("REMOTE_ADDR")
+        )
+
+
+class StaffMarkShortView(StaffTransitionView):
+    request_serializer = ShortLineSerializer
+
+    @extend_schema(
+        summary="Mark units of a line as not found while picking",
+        request=ShortLineSerializer,
+        responses=_STAFF_RESPONSES,
+    )
+    def post(self, request, number, line_id):
+        return super().post(request, number, line_id=line_id)
+
+    def step(self, order, request, data, line_id):
+        line = get_object_or_404(order.lines, pk=line_id)
+        return services.order_mark_line_short(line=line, units=data["units"], actor=request.user)

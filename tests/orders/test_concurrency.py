@@ -1,0 +1,115 @@
+"""Concurrent checkouts on PostgreSQL: never oversold, never deadlocked."""
+
+import threading
+
+import pytest
+from django.db import close_old_connections, connection, connections
+from django.db.models import Sum
+
+from inventory.models import Reservation, StockLevel
+from shop.models import Order
+from shop.services.orders import OrderShortage, order_place
+from tests import factories
+from tests.components import require_postgres
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+PHONE = "+49 30 1234567"
+
+
+def _run_concurrently(workers):
+    """Start every worker at once (a barrier), each on its own connection; collect results."""
+    barrier = threading.Barrier(len(workers))
+    results: list = [None] * len(workers)
+
+    def run(i, work):
+        try:
+            barrier.wait()
+            results[i] = work()
+        except Exception as exc:  # collected and asserted on by the test
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "a checkout hung (deadlock?)"
+    close_old_connections()
+    return results
+
+
+def _consistent(store):
+    for level in StockLevel.objects.filter(store=store):
+        assert 0 <= level.reserved <= level.on_hand
+        open_units = (
+            Reservation.objects.filter(store=store, variant=level.variant).aggregate(
+                n=Sum("quantity")
+            )["n"]
+            or 0
+        )
+        assert level.reserved == open_units
+
+
+def test_last_units_go_to_exactly_that_many_shoppers():
+    require_postgres()
+    store = factories.StoreFactory()
+    variant = factories.VariantFactory()
+    factories.stock(store, variant, 5)
+    shoppers = [factories.UserFactory() for _ in range(24)]
+
+    def checkout(user):
+        return lambda: order_place(customer=user, store=store, lines=[(variant, 1)], phone=PHONE)
+
+    results = _run_concurrently([checkout(u) for u in shoppers])
+
+    orders = [r for r in results if isinstance(r, Order)]
+    short = [r for r in results if isinstance(r, OrderShortage)]
+    assert len(orders) == 5, [r for r in results if not isinstance(r, Order | OrderShortage)]
+    assert len(short) == 19
+    level = StockLevel.objects.get(store=store, variant=variant)
+    assert (level.on_hand, level.reserved) == (5, 5)
+    assert Order.objects.count() == 5
+    _consistent(store)
+
+
+def test_opposite_line_orders_do_not_deadlock():
+    require_postgres()
+    store = factories.StoreFactory()
+    a, b = factories.VariantFactory(), factories.VariantFactory()
+    factories.stock(store, a, 500)
+    factories.stock(store, b, 500)
+    one, two = factories.UserFactory(), factories.UserFactory()
+    rounds = 15
+    for _ in range(rounds):
+        results = _run_concurrently(
+            [
+                lambda: order_place(customer=one, store=store, lines=[(a, 1), (b, 2)], phone=PHONE),
+                lambda: order_place(customer=two, store=store, lines=[(b, 2), (a, 1)], phone=PHONE),
+            ]
+        )
+        assert all(isinstance(r, Order) for r in results), results
+    assert StockLevel.objects.get(store=store, variant=a).reserved == 2 * rounds
+    assert StockLevel.objects.get(store=store, variant=b).reserved == 4 * rounds
+    _consistent(store)
+
+
+def test_same_idempotency_key_at_once_places_one_order():
+    require_postgres()
+    store = factories.StoreFactory()
+    variant = factories.VariantFactory()
+    factories.stock(store, variant, 50)
+    shopper = factories.UserFactory()
+
+    def checkout():
+        return order_place(
+            customer=shopper, store=store, lines=[(variant, 1)], phone=PHONE, idempotency_key="k"
+        )
+
+    results = _run_concurrently([checkout for _ in range(8)])
+    assert all(isinstance(r, Order) for r in results), results
+    assert len({r.pk for r in results}) == 1
+    assert StockLevel.objects.get(store=store, variant=variant).reserved == 1
+    assert connection.vendor == "postgresql"
