@@ -1,1 +1,138 @@
-from . import admin_orders  # noqa: F401
+"""Admin for the catalogue: categories, products with their variants and images, variants."""
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Count, Max, Min
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from shop.models import Category, Product, ProductImage, Variant
+from shop.services.catalogue import product_image_add, product_image_delete
+from shop.templatetags.money import format_money
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent", "slug", "position", "product_count"]
+    list_editable = ["position"]
+    list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["parent"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(product_total=Count("products"))
+
+    @admin.display(description=_("products"), ordering="product_total")
+    def product_count(self, obj):
+        return obj.product_total
+
+
+class VariantInline(admin.TabularInline):
+    model = Variant
+    extra = 0
+    fields = ["sku", "ean", "colour", "size", "price", "is_active", "position"]
+
+
+class ProductImageForm(forms.ModelForm):
+    """A stored image keeps its file; to replace it, delete the row and upload a new one."""
+
+    class Meta:
+        model = ProductImage
+        fields = ["image", "alt_text", "position"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["image"].disabled = True
+
+
+class ProductImageInline(admin.TabularInline):
+    model = ProductImage
+    form = ProductImageForm
+    extra = 0
+    fields = ["preview", "image", "alt_text", "position"]
+    readonly_fields = ["preview"]
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj):
+        if not obj.pk or not obj.thumbnail:
+            return "–"
+        return format_html(
+            '<img src="{}" alt="" style="width:72px;height:72px;object-fit:cover;border-radius:6px">',
+            obj.thumbnail.url,
+        )
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ["name", "brand", "category", "variant_total", "price_range", "is_active"]
+    list_filter = ["is_active", ("category", admin.RelatedOnlyFieldListFilter), "brand"]
+    list_select_related = ["category", "category__parent"]
+    search_fields = ["name", "slug", "brand", "variants__sku", "variants__ean"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["category"]
+    inlines = [VariantInline, ProductImageInline]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                variant_count=Count("variants"),
+                price_min=Min("variants__price"),
+                price_max=Max("variants__price"),
+            )
+        )
+
+    @admin.display(description=_("variants"), ordering="variant_count")
+    def variant_total(self, obj):
+        return obj.variant_count
+
+    @admin.display(description=_("price"), ordering="price_min")
+    def price_range(self, obj):
+        if obj.price_min is None:
+            return "–"
+        if obj.price_min == obj.price_max:
+            return format_money(obj.price_min)
+        return f"{format_money(obj.price_min)} – {format_money(obj.price_max)}"
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ProductImage:
+            return super().save_formset(request, form, formset, change)
+        # Images go through the catalogue service, which stores the file and makes the thumbnail.
+        # The formset's *_objects lists feed the admin's change message.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for image_form in formset.deleted_forms:
+            if image_form.instance.pk:
+                formset.deleted_objects.append(image_form.instance)
+                product_image_delete(image=image_form.instance)
+        for image_form in formset.forms:
+            if image_form in formset.deleted_forms or not image_form.has_changed():
+                continue
+            data = image_form.cleaned_data
+            if image_form.instance.pk:
+                image_form.save()
+                formset.changed_objects.append((image_form.instance, image_form.changed_data))
+            else:
+                image = product_image_add(
+                    product=form.instance,
+                    file=data["image"],
+                    alt_text=data.get("alt_text", ""),
+                    position=data.get("position"),
+                )
+                formset.new_objects.append(image)
+
+
+@admin.register(Variant)
+class VariantAdmin(admin.ModelAdmin):
+    list_display = ["sku", "product", "colour", "size", "price", "ean", "is_active"]
+    list_filter = ["is_active"]
+    list_select_related = ["product"]
+    search_fields = ["sku", "ean", "product__name", "product__brand"]
+    autocomplete_fields = ["product"]
+
+
+from . import admin_orders  # noqa: E402, F401  (pickup orders, registered in their own module)

@@ -51,7 +51,8 @@ def finder(request):
     return render(request, "stores/finder.html", context)
 
 
-def _week(store: Store) -> list[tuple[str, list]]:
+def _week(store: Store) -> list[tuple[str, list, bool]]:
+    """Each weekday with its opening hours, and whether it is today (for the hours table)."""
     today = timezone.localdate().weekday()
     hours = list(store.opening_hours.all())
     return [

@@ -80,16 +80,22 @@ def _query_without(request, *names: str) -> str:
     return query.urlencode()
 
 
-def _product(slug: str) -> Product:
-    return get_object_or_404(
+def _product_page(request, slug: str) -> dict:
+    """The product, its variants on sale, the selected one (`?variant=`) and where it is in stock."""
+    store = store_for_request(request)
+    product = get_object_or_404(
         Product.objects.active().select_related("category", "category__parent"), slug=slug
     )
-
-
-def _selected_variant(product: Product, variants, raw: str | None):
+    variants = list(product.variants.filter(is_active=True))
     if not variants:
         raise Http404("This product has no variant on sale.")
-    return next((v for v in variants if str(v.pk) == (raw or "")), variants[0])
+    wanted = request.GET.get("variant", "")
+    variant = next((v for v in variants if str(v.pk) == wanted), variants[0])
+    return {
+        "my_store": store,
+        "variants": variants,
+        **_availability(request, product, variant, store),
+    }
 
 
 def _origin(request, store: Store | None) -> tuple[Point | None, str]:
@@ -137,28 +143,17 @@ def _variant_badge(stores: list[Store]) -> StoreBadge | None:
 
 @require_GET
 def product_detail(request, slug):
-    store = store_for_request(request)
-    product = _product(slug)
-    variants = list(product.variants.filter(is_active=True))
-    variant = _selected_variant(product, variants, request.GET.get("variant"))
-    context = {
-        "my_store": store,
-        "variants": variants,
-        "images": list(product.images.all()),
-        **_availability(request, product, variant, store),
-    }
+    context = _product_page(request, slug)
+    context["images"] = list(context["product"].images.all())
     return render(request, "shop/product_detail.html", context)
 
 
 @require_GET
 def product_availability(request, slug):
     """The htmx partial: every store's stock of one variant, nearest first."""
-    store = store_for_request(request)
-    product = _product(slug)
-    variants = list(product.variants.filter(is_active=True))
-    variant = _selected_variant(product, variants, request.GET.get("variant"))
-    context = {"my_store": store, **_availability(request, product, variant, store)}
+    context = _product_page(request, slug)
     response = render(request, "shop/product_detail.html#availability", context)
     if request.htmx:
+        product, variant = context["product"], context["variant"]
         response["HX-Replace-Url"] = f"{product.get_absolute_url()}?variant={variant.pk}"
     return response
