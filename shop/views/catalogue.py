@@ -10,6 +10,7 @@ from inventory.selectors import NearestStock, stores_with_availability
 from shop.forms import ProductFilterForm
 from shop.models import Category, Product
 from shop.selectors.catalogue import (
+    SORTS,
     StoreBadge,
     attach_store_badges,
     category_descendant_ids,
@@ -27,7 +28,7 @@ HOME_PRODUCTS = 10
 @require_GET
 def home(request):
     store = store_for_request(request)
-    products = list(product_cards().order_by("-created_at", "-pk")[:HOME_PRODUCTS])
+    products = list(product_cards().order_by(*SORTS["newest"])[:HOME_PRODUCTS])
     attach_store_badges(products, store)
     categories = Category.objects.filter(parent=None)
     return render(
@@ -60,6 +61,7 @@ def product_list(request):
         "top_categories": [c for c in categories if c.parent_id is None],
         "subcategories": [c for c in categories if category and c.parent_id == category.pk],
         "stores": Store.objects.active().only("code", "name", "city").order_by("city", "name"),
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "query_without_page": _query_without(request, "page"),
     }
     if request.htmx and request.htmx.target == "product-results":
@@ -87,8 +89,8 @@ def _product_page(request, slug: str) -> dict:
         Product.objects.active().select_related("category", "category__parent"), slug=slug
     )
     variants = list(product.variants.filter(is_active=True))
-    if not variants:
-        raise Http404("This product has no variant on sale.")
+    if not variants:  # shown, but with nothing to choose or reserve
+        return {"my_store": store, "product": product, "variants": [], "variant": None}
     wanted = request.GET.get("variant", "")
     variant = next((v for v in variants if str(v.pk) == wanted), variants[0])
     return {
@@ -152,6 +154,8 @@ def product_detail(request, slug):
 def product_availability(request, slug):
     """The htmx partial: every store's stock of one variant, nearest first."""
     context = _product_page(request, slug)
+    if context["variant"] is None:
+        raise Http404("This product has no variant on sale.")
     response = render(request, "shop/product_detail.html#availability", context)
     if request.htmx:
         product, variant = context["product"], context["variant"]

@@ -107,13 +107,18 @@ def test_in_stock_filter_without_a_store_filters_nothing(client, berlin):
     assert slugs(client.get(LIST, {"in_stock": "1"})) == [product.slug]
 
 
-def test_inactive_products_and_products_without_active_variants_are_hidden(client):
+def test_inactive_products_are_hidden_and_those_without_variants_unavailable(client):
     product_with_stock(is_active=False)
-    no_variant = ProductFactory()
     retired = product_with_stock()
     retired.variants.update(is_active=False)
-    assert slugs(client.get(LIST)) == []
-    assert no_variant.slug not in slugs(client.get(LIST))
+    response = client.get(LIST)
+    assert slugs(response) == [retired.slug]
+    assert "data-price" not in response.content.decode()
+    page = client.get(retired.get_absolute_url())
+    assert page.status_code == 200
+    assert 'id="availability"' not in page.content.decode()
+    availability = reverse("shop:product_availability", kwargs={"slug": retired.slug})
+    assert client.get(availability).status_code == 404
 
 
 def test_badges_in_stock_only_n_left_and_not_here_with_the_nearest_store(
@@ -171,6 +176,10 @@ def test_sort_by_price_and_newest(client):
     assert slugs(client.get(LIST, {"sort": "price_desc"})) == [dear.slug, cheap.slug]
     assert slugs(client.get(LIST, {"sort": "newest"})) == [dear.slug, cheap.slug]
     assert slugs(client.get(LIST, {"sort": "bogus"})) == [dear.slug, cheap.slug]  # by name
+    unpriced = product_with_stock(name="0")
+    unpriced.variants.update(is_active=False)
+    assert slugs(client.get(LIST, {"sort": "price_asc"}))[-1] == unpriced.slug
+    assert slugs(client.get(LIST, {"sort": "price_desc"}))[-1] == unpriced.slug
 
 
 def test_list_page_for_a_logged_in_shopper_stays_within_the_query_budget(
