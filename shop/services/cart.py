@@ -2,6 +2,8 @@
 and an anonymous shopper's cart (found through a token in the session) merges into it on login.
 """
 
+import datetime as dt
+
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 from django.utils import timezone
@@ -147,6 +149,22 @@ def cart_merge_on_login(*, user, session: SessionBase) -> None:
         return
     target, _created = Cart.objects.get_or_create(user=user)
     cart_merge(source=source, target=target)
+
+
+ABANDONED_AFTER = dt.timedelta(days=30)
+
+
+@transaction.atomic
+def cart_purge_abandoned(*, older_than: dt.timedelta = ABANDONED_AFTER) -> int:
+    """Delete anonymous carts nobody has touched for `older_than`; returns how many.
+
+    An account's cart stays: it is the shopper's, on every device, until they empty it.
+    """
+    if older_than <= dt.timedelta(0):
+        raise CartError(_("The age of an abandoned cart must be positive."))
+    stale = Cart.objects.filter(user__isnull=True, updated_at__lt=timezone.now() - older_than)
+    _total, per_model = stale.delete()
+    return per_model.get(Cart._meta.label, 0)
 
 
 def _line(cart: Cart, variant_id: object) -> CartLine:

@@ -160,7 +160,7 @@ def cart_add_view(request):
 
 @require_GET
 def cart_count(request):
-    return TemplateResponse(request, "shop/includes/header_pickup_links.html#cart-count")
+    return TemplateResponse(request, "shop/includes/header_pickup_links.html#cart-link")
 
 
 def _int(value) -> int | None:

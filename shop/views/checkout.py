@@ -53,11 +53,14 @@ def _new_token(request) -> str:
     return token
 
 
-def _render(request, view: CartView, form: CheckoutForm, *, shortages=(), status=200):
+def _render(
+    request, view: CartView, form: CheckoutForm, *, shortages=(), short_store=None, status=200
+):
     context = {
         "view": view,
         "form": form,
         "shortages": shortages,
+        "short_store": short_store,
         "payment": PayAtCounter(),
         "my_store": view.store,
     }
@@ -102,17 +105,18 @@ def checkout(request):
             None, _("This page had expired. Please check your choice and reserve again.")
         )
         return _render(request, view, form, status=422)
+    store = form.stores[form.cleaned_data["store"]]
     try:
         order = checkout_place(
             cart=cart,
             customer=request.user,
-            store=form.stores[form.cleaned_data["store"]],
+            store=store,
             phone=form.cleaned_data["phone"],
             token=form.cleaned_data["token"],
         )
     except OrderShortage as exc:
         form.add_error(None, str(exc))
-        return _render(request, view, form, shortages=exc.shortages, status=409)
+        return _render(request, view, form, shortages=exc.shortages, short_store=store, status=409)
     except (OrderError, CartError) as exc:
         form.add_error(None, str(exc))
         return _render(request, view, form, status=422)

@@ -42,7 +42,7 @@ def _qr_svg(code: str) -> str:
     """The pickup code as an inline SVG QR code (the desk's scanner reads it like typed text)."""
     qr = segno.make(code, error="m")
     # segno builds the markup from the code alone (our own alphabet), so it is safe to inline.
-    return mark_safe(qr.svg_inline(scale=8, border=2, title=_("Pickup code"), dark="#1d2733"))  # noqa: S308
+    return mark_safe(qr.svg_inline(border=2, omitsize=True, title=_("Pickup code"), dark="#1d2733"))  # noqa: S308
 
 
 @login_required

@@ -9,7 +9,7 @@ from inventory.models import Reservation, StockLevel
 from shop.models import Cart, CartLine, Order, OrderStatus
 from tests import factories
 
-from .conftest import choose_store
+from .conftest import choose_store, english_client
 
 CHECKOUT = reverse("pickup:checkout")
 
@@ -161,7 +161,7 @@ def test_shortage_reserves_nothing_and_says_where_else(
     assert re.search(rf'data-testid="short-line" data-sku="{boots.sku}"', html)
     shortages = html.split('data-testid="shortages"')[1].split("</section>")[0]
     assert f'data-sku="{jacket.sku}"' not in shortages
-    assert "You want 2, this store has 1." in html
+    assert "You want 2, Berlin Mitte has 1." in html
     assert "Potsdam (5)" in html
     assert not Order.objects.exists()
     assert not Reservation.objects.exists()
@@ -182,3 +182,43 @@ def test_a_bad_phone_number_is_refused(client, ready_cart, berlin, jacket):
     assert not Order.objects.exists()
     assert reserved(berlin, jacket) == 0
     assert Cart.objects.get().lines.count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_submits_of_one_form_place_one_order(berlin, jacket, boots):
+    """A double click sends the same form twice at once: one order, one reservation, same page."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    from tests.components import require_postgres
+
+    require_postgres()
+    factories.stock(berlin, jacket, 5)
+    shopper = factories.UserFactory()
+    first = english_client()
+    first.force_login(shopper)
+    choose_store(first, berlin)
+    first.post(reverse("pickup:cart_add"), {"variant": jacket.pk, "quantity": 2})
+    data = {
+        "store": berlin.pk,
+        "phone": "+49 30 555 0101",
+        "token": form_token(first.get(CHECKOUT)),
+    }
+    second = english_client()
+    second.cookies = first.cookies  # the same browser session, two requests in flight
+
+    def submit(client):
+        try:
+            return client.post(CHECKOUT, data)["Location"]
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        locations = list(pool.map(submit, [first, second]))
+
+    order = Order.objects.get()
+    assert locations == [order.get_absolute_url()] * 2
+    assert reserved(berlin, jacket) == 2
+    assert not CartLine.objects.exists()
