@@ -1,5 +1,7 @@
 """Reads of in-app messages shared by the messages page, the header and the admin index."""
 
+from django.db.models import Count, Subquery
+
 from .models import Notification
 
 
@@ -8,6 +10,19 @@ def unread_count(user) -> int:
     if not user.is_authenticated:
         return 0
     return Notification.objects.inbox(user).unread().count()
+
+
+def unread_count_subquery(user) -> Subquery:
+    """The unread count as a scalar subquery, for the header's one query."""
+    unread = (
+        Notification.objects.inbox(user)
+        .unread()
+        .order_by()
+        .values("recipient")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Subquery(unread)
 
 
 def latest_unread(user, limit: int = 5) -> list[Notification]:

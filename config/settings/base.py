@@ -77,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "stores.context_processors.my_store",
+                "config.context_processors.header",
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },

@@ -6,10 +6,5 @@ register = template.Library()
 
 
 @register.simple_tag
-def unread_notification_count(user) -> int:
-    return selectors.unread_count(user)
-
-
-@register.simple_tag
 def latest_unread_notifications(user, limit: int = 5):
     return selectors.latest_unread(user, limit)

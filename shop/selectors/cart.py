@@ -118,6 +118,18 @@ def cart_item_count(*, user, session: SessionBase) -> int:
     return lines.aggregate(units=Coalesce(Sum("quantity"), 0))["units"]
 
 
+def cart_units_subquery(user) -> Subquery:
+    """Units in a logged-in shopper's cart, as a scalar subquery for the header's one query."""
+    units = (
+        CartLine.objects.filter(cart__user=user)
+        .order_by()
+        .values("cart__user")
+        .annotate(units=Sum("quantity"))
+        .values("units")
+    )
+    return Subquery(units)
+
+
 def pickup_stores_for(quantities: Mapping[int, int], origin: Point | None) -> list[Store]:
     """Pickup-enabled stores, nearest first, each annotated with `supplies_all`: whether it has
     every variant of `quantities` ({variant_id: units}) available in the wanted number. One query."""
