@@ -201,7 +201,7 @@ def _queries_per_checkout(store, skus, token) -> int:
     return len(ctx.captured_queries)
 
 
-def run(clients: int = 16, orders: int = 2000, port: int = 8301, workers: int = 4) -> dict:
+def run(clients: int = 16, orders: int = 2000, port: int = 8301, workers: int = 8) -> dict:
     _setup_django()
     run_id = secrets.token_hex(3)
     variants = 20
@@ -284,7 +284,7 @@ def main(argv=None) -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--orders", type=int, default=2000)
     parser.add_argument("--port", type=int, default=8301)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=8)
     args = parser.parse_args(argv)
     figures = run(args.clients, args.orders, args.port, args.workers)
     bare, checkout = figures["bare_reservation"], figures["checkout"]
