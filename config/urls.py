@@ -11,6 +11,7 @@ urlpatterns = [
     path("returns/", include("returns.urls")),
     path("stores/", include("stores.urls")),
     path("messages/", include("notifications.urls")),
+    path("stock/", include("inventory.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

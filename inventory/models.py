@@ -1,7 +1,15 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+
+
+class StockLevelQuerySet(models.QuerySet):
+    def below_reorder_point(self):
+        """Rows whose shelf has reached the reorder point (a reorder point of 0 is "not set")."""
+        return self.filter(reorder_point__gt=0, on_hand__lte=F("reorder_point"))
 
 
 class StockLevel(models.Model):
@@ -20,7 +28,14 @@ class StockLevel(models.Model):
     safety_buffer = models.IntegerField(
         _("safety buffer"), default=0, help_text=_("Units kept back from online sale.")
     )
+    reorder_point = models.PositiveIntegerField(
+        _("reorder point"),
+        default=0,
+        help_text=_("Reorder when units on hand fall to this number or below; 0 means never."),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = StockLevelQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("stock level")
@@ -83,6 +98,12 @@ class StockMovement(models.Model):
         help_text=_("Id given by a till or the ERP."),
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
+    occurred_at = models.DateTimeField(
+        _("occurred"),
+        null=True,
+        blank=True,
+        help_text=_("When the till or ERP says it happened, if it said so."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -134,3 +155,214 @@ class Reservation(models.Model):
 
     def __str__(self):
         return f"{self.reference}: {self.quantity} × {self.variant_id}"
+
+
+class StockShortfall(models.Model):
+    """A pickup order lost reserved units because the shelf held fewer than were promised.
+
+    Written when a till sale, a snapshot or a count takes on_hand below `reserved`: the
+    newest reservations are cut so that reserved <= on_hand holds. The orders side reads
+    these by `reference` (the order number) through `selectors.shortfalls_for_references`.
+    """
+
+    store = models.ForeignKey(
+        "stores.Store",
+        on_delete=models.PROTECT,
+        related_name="stock_shortfalls",
+        verbose_name=_("store"),
+    )
+    variant = models.ForeignKey(
+        "shop.Variant", on_delete=models.PROTECT, related_name="+", verbose_name=_("variant")
+    )
+    reference = models.CharField(_("reference"), max_length=64, db_index=True)
+    units_missing = models.PositiveIntegerField(_("units missing"))
+    cause = models.CharField(
+        _("cause"), max_length=24, choices=MovementKind.choices, default=MovementKind.SALE
+    )
+    resolved = models.BooleanField(_("resolved"), default=False)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("stock shortfall")
+        verbose_name_plural = _("stock shortfalls")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(units_missing__gt=0), name="shortfall_units_positive"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.reference}: {self.units_missing} × {self.variant_id}"
+
+
+class CountStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    SUBMITTED = "submitted", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    APPLIED = "applied", _("Applied")
+    REJECTED = "rejected", _("Rejected")
+
+
+class StockCount(models.Model):
+    """A cycle count: an associate counts some variants at one store.
+
+    Each line keeps the system's on_hand at the moment it was counted; applying a count books
+    the variance (counted − system at count time), never an absolute overwrite, so sales made
+    between counting and applying are not lost. Reserved units not yet picked are still on the
+    shelf and are counted like any other unit.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    store = models.ForeignKey(
+        "stores.Store",
+        on_delete=models.PROTECT,
+        related_name="stock_counts",
+        verbose_name=_("store"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=CountStatus.choices, default=CountStatus.OPEN
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("counted by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("approved or rejected by"),
+    )
+    decided_at = models.DateTimeField(_("approved or rejected"), null=True, blank=True)
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("stock count")
+        verbose_name_plural = _("stock counts")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["store", "status"], name="stockcount_store_status")]
+
+    def __str__(self):
+        return _("Count %(id)s at %(store)s") % {"id": self.pk, "store": self.store}
+
+    @property
+    def reference(self) -> str:
+        return f"count-{self.pk}"
+
+
+class StockCountLine(models.Model):
+    count = models.ForeignKey(
+        StockCount, on_delete=models.CASCADE, related_name="lines", verbose_name=_("count")
+    )
+    variant = models.ForeignKey(
+        "shop.Variant", on_delete=models.PROTECT, related_name="+", verbose_name=_("variant")
+    )
+    counted = models.PositiveIntegerField(_("counted"))
+    system_on_hand = models.IntegerField(_("system on hand at count time"))
+    variance = models.IntegerField(_("variance"))
+    needs_approval = models.BooleanField(_("needs approval"), default=False)
+
+    class Meta:
+        verbose_name = _("count line")
+        verbose_name_plural = _("count lines")
+        constraints = [
+            models.UniqueConstraint(fields=["count", "variant"], name="countline_unique_variant")
+        ]
+
+    def __str__(self):
+        return f"{self.variant_id}: {self.counted} ({self.variance:+d})"
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    CLEAN = "clean", _("No drift")
+    DRIFT = "drift", _("Drift found")
+    FAILED = "failed", _("Failed")
+
+
+class ReconciliationRun(models.Model):
+    """One pass of the reconciliation over all stores (or the stores it was asked for)."""
+
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING
+    )
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("triggered by"),
+        help_text=_("Empty for the nightly run."),
+    )
+    stores = models.ManyToManyField(
+        "stores.Store",
+        blank=True,
+        related_name="+",
+        verbose_name=_("stores"),
+        help_text=_("Empty means every store."),
+    )
+    levels_checked = models.PositiveIntegerField(_("stock rows checked"), default=0)
+    findings_count = models.PositiveIntegerField(_("findings"), default=0)
+    repaired_count = models.PositiveIntegerField(_("repaired"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("reconciliation run")
+        verbose_name_plural = _("reconciliation runs")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self):
+        return _("Reconciliation %(when)s") % {"when": self.started_at}
+
+
+class FindingKind(models.TextChoices):
+    ON_HAND = "on_hand", _("On hand differs from the movements")
+    RESERVED = "reserved", _("Reserved differs from the open reservations")
+
+
+class ReconciliationFinding(models.Model):
+    run = models.ForeignKey(
+        ReconciliationRun, on_delete=models.CASCADE, related_name="findings", verbose_name=_("run")
+    )
+    store = models.ForeignKey(
+        "stores.Store", on_delete=models.CASCADE, related_name="+", verbose_name=_("store")
+    )
+    variant = models.ForeignKey(
+        "shop.Variant", on_delete=models.CASCADE, related_name="+", verbose_name=_("variant")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=FindingKind.choices)
+    expected = models.IntegerField(_("expected"))
+    actual = models.IntegerField(_("actual"))
+    repaired = models.BooleanField(_("repaired"), default=False)
+    created_at = models.DateTimeField(_("found"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reconciliation finding")
+        verbose_name_plural = _("reconciliation findings")
+        ordering = ["store_id", "variant_id", "kind"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.actual} ≠ {self.expected}"
+
+    @property
+    def difference(self) -> int:
+        return self.actual - self.expected

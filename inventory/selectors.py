@@ -1,13 +1,25 @@
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, Window
+from django.db.models import (
+    F,
+    FilteredRelation,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
 from django.db.models.functions import Coalesce, Greatest, RowNumber
 
 from stores.geo import Point, distance_km_expression
 from stores.models import Store
 
-from .models import StockLevel
+from .models import StockLevel, StockShortfall
 
 AVAILABLE = Greatest(F("on_hand") - F("reserved") - F("safety_buffer"), Value(0))
 
@@ -100,3 +112,81 @@ def nearest_store_having_products(
         product_id: NearestStock(store_id, name, city, distance_km)
         for product_id, store_id, name, city, distance_km in rows
     }
+
+
+def shortfalls_for_references(
+    references: Iterable[str], *, include_resolved: bool = False
+) -> dict[str, list[StockShortfall]]:
+    """Units pickup orders lost to the shelf, by order reference (= order number), in one query.
+
+    For the orders admin and desk: `shortfalls_for_references([o.number for o in page])` gives
+    {number: [StockShortfall, …]} (variant and store loaded), empty for orders that lost nothing.
+    """
+    rows = StockShortfall.objects.filter(reference__in=list(references)).select_related(
+        "variant", "store"
+    )
+    if not include_resolved:
+        rows = rows.filter(resolved=False)
+    found: dict[str, list[StockShortfall]] = {}
+    for row in rows.order_by("created_at", "pk"):
+        found.setdefault(row.reference, []).append(row)
+    return found
+
+
+def low_stock_for_staff(user) -> QuerySet[StockLevel]:
+    """Stock rows at or below their reorder point in the stores this user works for, worst first."""
+    return (
+        StockLevel.objects.below_reorder_point()
+        .filter(store__in=Store.objects.for_staff(user))
+        .select_related("store", "variant__product")
+        .annotate(missing=F("reorder_point") - F("on_hand"))
+        .order_by("store__name", "-missing", "variant__sku")
+    )
+
+
+@dataclass
+class StoreStock:
+    """What one store has of a set of variants: {variant_id: available units}."""
+
+    store_id: int
+    code: str
+    name: str
+    city: str
+    pickup_enabled: bool
+    distance_km: float | None
+    units: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.units.values())
+
+
+def stock_by_store(variant_ids: Iterable[int], origin: Point | None) -> list[StoreStock]:
+    """Every active store, nearest first (by name without an origin), with the units available
+    of each given variant — one query (a LEFT JOIN), however many stores and variants."""
+    variant_ids = list(variant_ids)
+    qs = Store.objects.active().annotate(
+        level=FilteredRelation(
+            "stock_levels", condition=Q(stock_levels__variant_id__in=variant_ids)
+        )
+    )
+    distance = distance_km_expression(origin) if origin is not None else Value(None, FloatField())
+    qs = qs.annotate(distance_km=distance).order_by("distance_km", "name", "pk")
+    rows = qs.values_list(
+        "pk",
+        "code",
+        "name",
+        "city",
+        "pickup_enabled",
+        "distance_km",
+        "level__variant_id",
+        Greatest(F("level__on_hand") - F("level__reserved") - F("level__safety_buffer"), Value(0)),
+    )
+    stores: dict[int, StoreStock] = {}
+    for pk, code, name, city, pickup, distance_km, variant_id, units in rows:
+        store = stores.get(pk)
+        if store is None:
+            store = stores[pk] = StoreStock(pk, code, name, city, pickup, distance_km)
+        if variant_id is not None:
+            store.units[variant_id] = units or 0
+    return list(stores.values())

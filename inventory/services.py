@@ -4,15 +4,27 @@ Reservations follow DESIGN.md: one conditional UPDATE per stock row, rows in pri
 order, so concurrent checkouts neither oversell nor deadlock.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import MovementKind, Reservation, StockLevel, StockMovement
+from . import notify, reconciliation
+from .models import (
+    FindingKind,
+    MovementKind,
+    ReconciliationFinding,
+    ReconciliationRun,
+    Reservation,
+    RunStatus,
+    StockLevel,
+    StockMovement,
+    StockShortfall,
+)
 
 
 @dataclass(frozen=True)
@@ -125,18 +137,22 @@ def _settle(
 
     `units` limits the reduction to that many units of `only_variant`. Returns units settled.
     """
-    reservations = Reservation.objects.select_for_update().filter(reference=reference)
+    reservations = Reservation.objects.filter(reference=reference)
     if only_variant is not None:
         reservations = reservations.filter(variant_id=only_variant)
-    reservations = list(reservations.order_by("pk"))
-    if not reservations:
+    keys = list(reservations.values_list("store_id", "variant_id"))
+    if not keys:
         return 0
-    store_id = reservations[0].store_id
+    store_id = keys[0][0]
+    # Stock rows first, in primary-key order, then the reservations: the one lock order that
+    # every stock writer follows (reserve, settle, feeds, counts, reconciliation).
     level_pks = dict(
-        StockLevel.objects.filter(
-            store_id=store_id, variant_id__in=[r.variant_id for r in reservations]
-        ).values_list("variant_id", "pk")
+        StockLevel.objects.select_for_update()
+        .filter(store_id=store_id, variant_id__in=[v for _s, v in keys])
+        .order_by("pk")
+        .values_list("variant_id", "pk")
     )
+    reservations = list(reservations.select_for_update().order_by("pk"))
     now = timezone.now()
     settled = 0
     movements = []
@@ -262,3 +278,211 @@ def stock_receive_damaged(
         created_by=user,
     )
     return receipt, write_off
+
+
+# --- Shelf corrections: till sales, receipts, write-offs, counts and snapshots ----------------
+
+
+@dataclass(frozen=True)
+class Delta:
+    """One on-hand change at one store: a till sale (negative), a receipt, a count variance."""
+
+    variant_id: int
+    quantity: int
+    kind: str
+    external_id: str = ""
+    reference: str = ""
+    note: str = ""
+    occurred_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Cut:
+    """Reserved units a shelf correction took away from one store and variant."""
+
+    store_id: int
+    variant_id: int
+    units: int
+    cause: str
+
+
+def reservations_cut(cuts: Iterable[Cut]) -> list[StockShortfall]:
+    """Shrink open reservations by the units the shelf no longer holds, newest order first.
+
+    The caller has already lowered StockLevel.reserved (and locked those stock rows); this keeps
+    the Reservation rows equal to it and records a StockShortfall for every pickup order that
+    lost units, so that the store can call the customer. The oldest orders keep their goods.
+    """
+    left: dict[tuple[int, int], int] = {}
+    causes: dict[tuple[int, int], str] = {}
+    for cut in cuts:
+        if cut.units > 0:
+            key = (cut.store_id, cut.variant_id)
+            left[key] = left.get(key, 0) + cut.units
+            causes.setdefault(key, cut.cause)
+    if not left:
+        return []
+    keys = Q()
+    for store_id, variant_id in left:
+        keys |= Q(store_id=store_id, variant_id=variant_id)
+    reservations = Reservation.objects.select_for_update().filter(keys).order_by("-pk")
+    shortfalls, deleted, shrunk = [], [], []
+    for reservation in reservations:
+        key = (reservation.store_id, reservation.variant_id)
+        units = min(left[key], reservation.quantity)
+        if units <= 0:
+            continue
+        left[key] -= units
+        if units == reservation.quantity:
+            deleted.append(reservation.pk)
+        else:
+            reservation.quantity -= units
+            shrunk.append(reservation)
+        shortfalls.append(
+            StockShortfall(
+                store_id=reservation.store_id,
+                variant_id=reservation.variant_id,
+                reference=reservation.reference,
+                units_missing=units,
+                cause=causes[key],
+            )
+        )
+    Reservation.objects.filter(pk__in=deleted).delete()
+    Reservation.objects.bulk_update(shrunk, ["quantity"])
+    shortfalls = StockShortfall.objects.bulk_create(shortfalls)
+    if shortfalls:
+        ids = [s.pk for s in shortfalls]
+        transaction.on_commit(lambda: notify.shortfalls_recorded(ids))
+    return shortfalls
+
+
+@dataclass
+class DeltasApplied:
+    movements: list[StockMovement]
+    shortfalls: list[StockShortfall]
+
+
+def _locked_levels(store_id: int, variant_ids: Iterable[int]) -> dict[int, StockLevel]:
+    """Create missing stock rows, then lock them in primary-key order: {variant_id: level}."""
+    variant_ids = sorted(set(variant_ids))
+    StockLevel.objects.bulk_create(
+        [StockLevel(store_id=store_id, variant_id=v) for v in variant_ids], ignore_conflicts=True
+    )
+    levels = (
+        StockLevel.objects.select_for_update()
+        .filter(store_id=store_id, variant_id__in=variant_ids)
+        .order_by("pk")
+    )
+    return {level.variant_id: level for level in levels}
+
+
+def stock_deltas_apply(*, store_id: int, deltas: Sequence[Delta], user=None) -> DeltasApplied:
+    """Book on-hand changes at one store in a fixed number of queries, whatever their number.
+
+    The shelf is the truth: a change is applied even when it takes on_hand below the units
+    reserved for pickup orders. Then the newest reservations are cut so that reserved <= on_hand
+    holds, the reserved change is written on the movement that caused it, and each affected order
+    gets a StockShortfall. A sale of more units than the system holds books the sale and a count
+    adjustment that brings on_hand back to 0 (the system was wrong, not the till).
+    """
+    with transaction.atomic():
+        levels = _locked_levels(store_id, [d.variant_id for d in deltas])
+        now = timezone.now()
+        movements, cuts = [], []
+        for delta in deltas:
+            level = levels[delta.variant_id]
+            level.on_hand += delta.quantity
+            movement = StockMovement(
+                store_id=store_id,
+                variant_id=delta.variant_id,
+                kind=delta.kind,
+                quantity=delta.quantity,
+                reference=delta.reference,
+                external_id=delta.external_id,
+                note=delta.note,
+                occurred_at=delta.occurred_at,
+                created_by=user,
+            )
+            movements.append(movement)
+            if level.on_hand < 0:
+                movements.append(
+                    StockMovement(
+                        store_id=store_id,
+                        variant_id=delta.variant_id,
+                        kind=MovementKind.COUNT_ADJUSTMENT,
+                        quantity=-level.on_hand,
+                        reference=delta.reference or delta.external_id,
+                        note=_("More units left the shelf than the system knew of."),
+                        created_by=user,
+                    )
+                )
+                level.on_hand = 0
+            if level.reserved > level.on_hand:
+                cut = level.reserved - level.on_hand
+                level.reserved = level.on_hand
+                movement.reserved_delta = -cut
+                cuts.append(Cut(store_id, delta.variant_id, cut, delta.kind))
+        for level in levels.values():
+            level.updated_at = now
+        StockLevel.objects.bulk_update(list(levels.values()), ["on_hand", "reserved", "updated_at"])
+        shortfalls = reservations_cut(cuts)
+        StockMovement.objects.bulk_create(movements)
+    return DeltasApplied(movements=movements, shortfalls=shortfalls)
+
+
+# --- Reconciliation ------------------------------------------------------------------------
+
+
+def stock_reconcile(*, user=None, store_ids: Iterable[int] | None = None) -> ReconciliationRun:
+    """Check every stock row (of `store_ids`, default all) against its ledger and reservations.
+
+    Stores the run and its findings; repairs reserved drift, reports on-hand drift. See
+    `inventory.reconciliation` for how checkouts in flight are kept from looking like drift.
+    """
+    store_ids = None if store_ids is None else sorted(set(store_ids))
+    run = ReconciliationRun.objects.create(triggered_by=user)
+    if store_ids is not None:
+        run.stores.set(store_ids)
+    try:
+        checked, candidates = reconciliation.drift_candidates(store_ids)
+        with transaction.atomic():
+            confirmed = reconciliation.drift_confirm([c.level_id for c in candidates])
+            repaired = reconciliation.reserved_repair(confirmed, run_id=run.pk)
+            repaired_keys = {(m.store_id, m.variant_id) for m in repaired}
+            findings = [
+                ReconciliationFinding(
+                    run=run,
+                    store_id=drift.store_id,
+                    variant_id=drift.variant_id,
+                    kind=kind,
+                    expected=drift.movements if kind == FindingKind.ON_HAND else drift.reservations,
+                    actual=drift.on_hand if kind == FindingKind.ON_HAND else drift.reserved,
+                    repaired=kind == FindingKind.RESERVED
+                    and (drift.store_id, drift.variant_id) in repaired_keys,
+                )
+                for drift in confirmed
+                for kind in drift.kinds
+            ]
+            ReconciliationFinding.objects.bulk_create(findings, batch_size=1000)
+            run.levels_checked = checked
+            run.findings_count = len(findings)
+            run.repaired_count = len(repaired)
+            run.status = RunStatus.DRIFT if findings else RunStatus.CLEAN
+            run.finished_at = timezone.now()
+            run.save()
+            if findings:
+                transaction.on_commit(lambda: notify.reconciliation_findings_recorded(run.pk))
+    except Exception as error:
+        ReconciliationRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED, error=repr(error)[:2000], finished_at=timezone.now()
+        )
+        raise
+    return run
+
+
+@transaction.atomic
+def stock_shortfalls_resolve(*, shortfall_ids: Iterable[int], user) -> int:
+    """Mark shortfalls as dealt with (the customer was told, the order adjusted). Returns count."""
+    return StockShortfall.objects.filter(pk__in=list(shortfall_ids), resolved=False).update(
+        resolved=True, resolved_by=user, resolved_at=timezone.now()
+    )

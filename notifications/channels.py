@@ -13,7 +13,7 @@ from typing import Protocol
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
-from .errors import PermanentDeliveryError, TransientDeliveryError
+from .errors import DeliveryError, PermanentDeliveryError, TransientDeliveryError
 from .models import Channel, Notification
 from .rendering import render
 
@@ -56,24 +56,19 @@ class EmailChannel:
         try:
             message.send()
         except smtplib.SMTPRecipientsRefused as exc:
-            codes = [code for code, _reply in exc.recipients.values()]
-            error = _smtp_reason(min(codes), exc)
-            raise (PermanentDeliveryError if min(codes) >= 500 else TransientDeliveryError)(
-                error
-            ) from exc
+            raise _smtp_error(min(code for code, _reply in exc.recipients.values()), exc) from exc
         except smtplib.SMTPResponseException as exc:
-            error = _smtp_reason(exc.smtp_code, exc)
-            raise (PermanentDeliveryError if exc.smtp_code >= 500 else TransientDeliveryError)(
-                error
-            ) from exc
+            raise _smtp_error(exc.smtp_code, exc) from exc
         except OSError as exc:  # refused or dropped connection, timeout, TLS trouble
             raise TransientDeliveryError(f"Mail server unreachable: {exc!r}") from exc
         notification.title = content.title
         notification.link = content.link
 
 
-def _smtp_reason(code: int, exc: Exception) -> str:
-    return f"Mail server {settings.EMAIL_HOST}:{settings.EMAIL_PORT} answered {code}: {exc}"
+def _smtp_error(code: int, exc: Exception) -> DeliveryError:
+    """5xx: the server will never take this message (bad address, policy); 4xx: try later."""
+    error = PermanentDeliveryError if code >= 500 else TransientDeliveryError
+    return error(f"Mail server {settings.EMAIL_HOST}:{settings.EMAIL_PORT} answered {code}: {exc}")
 
 
 class InAppChannel:

@@ -73,7 +73,9 @@ def order_staff_link(order) -> str:
 
 def qr_png(data: str) -> bytes:
     buffer = io.BytesIO()
-    segno.make(data, error="m").save(buffer, kind="png", scale=8, border=2)
+    # make_qr, not make: segno would pick a Micro QR for short data, which phone cameras and
+    # many counter scanners do not read.
+    segno.make_qr(data, error="m").save(buffer, kind="png", scale=8, border=2)
     return buffer.getvalue()
 
 

@@ -1,6 +1,6 @@
 """Turning a notification row into text, in the recipient's language."""
 
-import logging
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -10,10 +10,10 @@ from django.urls import NoReverseMatch
 from django.utils import translation
 
 from .errors import PermanentDeliveryError
-from .kinds import Kind, get_kind
+from .kinds import get_kind
 from .models import Notification
 
-logger = logging.getLogger(__name__)
+_BLANK_LINES = re.compile(r"\n[ \t]*(\n[ \t]*)+\n")
 
 
 @dataclass
@@ -44,10 +44,10 @@ def render(notification: Notification, extensions: tuple[str, ...]) -> Content:
                 recipient=notification.recipient,
                 site_url=settings.SITE_URL.rstrip("/"),
             )
-            context["link"] = _link(kind, subject)
+            context["link"] = kind.link(subject) if kind.link else ""
             title = " ".join(str(kind.subject).format(**context).split())
             bodies = {
-                ext: render_to_string(kind.template(notification.channel, ext), context).strip()
+                ext: _tidy(render_to_string(kind.template(notification.channel, ext), context))
                 for ext in extensions
             }
             images = kind.images(subject) if kind.images and "html" in extensions else {}
@@ -55,19 +55,13 @@ def render(notification: Notification, extensions: tuple[str, ...]) -> Content:
             raise PermanentDeliveryError(f"Template missing: {exc}") from exc
         except TemplateSyntaxError as exc:
             raise PermanentDeliveryError(f"Template error: {exc}") from exc
-        except (KeyError, AttributeError, IndexError, ValueError) as exc:
+        except (KeyError, AttributeError, IndexError, ValueError, NoReverseMatch) as exc:
             raise PermanentDeliveryError(
                 f"Cannot build the {kind.code} message: {type(exc).__name__}: {exc}"
             ) from exc
     return Content(title=title[:255], link=context["link"], bodies=bodies, images=images)
 
 
-def _link(kind: Kind, subject) -> str:
-    """The page the message points to; a page that no longer exists leaves the message without."""
-    if kind.link is None:
-        return ""
-    try:
-        return kind.link(subject)
-    except NoReverseMatch:
-        logger.warning("No page to link for %s notifications about %r", kind.code, subject)
-        return ""
+def _tidy(text: str) -> str:
+    """No runs of blank lines where optional template parts were left out."""
+    return _BLANK_LINES.sub("\n\n", text).strip()

@@ -18,7 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
@@ -47,11 +47,17 @@ class Recipient:
     language: str = ""
     channels: tuple[str, ...] | None = None
 
+    @property
+    def address(self) -> str:
+        return self.email or getattr(self.user, "email", "")
+
     def resolved_language(self) -> str:
-        codes = {code for code, _name in settings.LANGUAGES}
+        """The given language, else the account's, else the shop's ("en-gb" counts as "en")."""
         for candidate in (self.language, getattr(self.user, "language", "")):
-            if candidate in codes:
-                return candidate
+            try:
+                return translation.get_supported_language_variant(candidate or "")
+            except LookupError:
+                continue
         return settings.LANGUAGE_CODE
 
 
@@ -79,24 +85,22 @@ def notify(
     """
     kind = kind if isinstance(kind, Kind) else get_kind(kind)
     subject_type = ContentType.objects.get_for_model(subject)
-    created: list[Notification] = []
-    with transaction.atomic():
-        for recipient in recipients:
-            for channel in _channels_for(kind, recipient, subject):
-                notification = _create_once(
-                    Notification(
-                        kind=kind.code,
-                        channel=channel,
-                        recipient=recipient.user,
-                        recipient_email=recipient.email or getattr(recipient.user, "email", ""),
-                        subject_type=subject_type,
-                        subject_id=str(subject.pk),
-                        language=recipient.resolved_language(),
-                        context=context or {},
-                    )
-                )
-                if notification is not None:
-                    created.append(notification)
+    rows = [
+        Notification(
+            kind=kind.code,
+            channel=channel,
+            recipient=recipient.user,
+            recipient_email=recipient.address,
+            subject_type=subject_type,
+            subject_id=str(subject.pk),
+            language=recipient.resolved_language(),
+            context=context or {},
+        )
+        for recipient in recipients
+        for channel in _channels_for(kind, recipient, subject)
+    ]
+    with transaction.atomic(savepoint=False):
+        created = _insert_new(rows)
         if created:
             transaction.on_commit(partial(enqueue, [n.pk for n in created]), robust=True)
     return created
@@ -106,10 +110,10 @@ def _channels_for(kind: Kind, recipient: Recipient, subject) -> list[str]:
     wanted = [c for c in kind.channels if recipient.channels is None or c in recipient.channels]
     channels = []
     for channel in wanted:
-        if channel == Channel.EMAIL and not usable_email(recipient.email):
+        if channel == Channel.EMAIL and not usable_email(recipient.address):
             logger.warning(
                 "No usable e-mail address (%r) for %s about %r to user %s: %s",
-                recipient.email,
+                recipient.address,
                 kind.code,
                 subject,
                 getattr(recipient.user, "pk", None),
@@ -122,26 +126,50 @@ def _channels_for(kind: Kind, recipient: Recipient, subject) -> list[str]:
     return channels
 
 
-def _create_once(notification: Notification) -> Notification | None:
-    """Insert the row unless this kind, subject, channel and recipient exist already."""
-    same = Notification.objects.filter(
-        kind=notification.kind,
-        subject_type=notification.subject_type,
-        subject_id=notification.subject_id,
-        channel=notification.channel,
-    )
-    if notification.recipient is not None:
-        same = same.filter(recipient=notification.recipient)
-    else:
-        same = same.filter(recipient__isnull=True, recipient_email=notification.recipient_email)
-    if same.exists():
-        return None
+def _key(notification: Notification) -> tuple:
+    """What makes a notification unique besides kind and subject (see the model's constraints)."""
+    if notification.recipient_id is not None:
+        return (notification.channel, notification.recipient_id, "")
+    return (notification.channel, None, notification.recipient_email)
+
+
+def _insert_new(rows: list[Notification]) -> list[Notification]:
+    """Insert the rows whose (kind, subject, channel, recipient) is not notified yet.
+
+    One query finds what exists, one INSERT writes the rest. If a concurrent transaction
+    wrote one of them in between, the constraint stops the INSERT and the rows are tried one
+    by one, each in its own savepoint.
+    """
+    if not rows:
+        return []
+    first = rows[0]
+    existing = {
+        _key(n)
+        for n in Notification.objects.filter(
+            kind=first.kind, subject_type=first.subject_type, subject_id=first.subject_id
+        ).only("channel", "recipient_id", "recipient_email")
+    }
+    new: dict[tuple, Notification] = {}
+    for row in rows:
+        if _key(row) not in existing:
+            new.setdefault(_key(row), row)
+    if not new:
+        return []
     try:
         with transaction.atomic():
-            notification.save(force_insert=True)
-    except IntegrityError:  # a concurrent transaction wrote the same notification first
-        return None
-    return notification
+            return Notification.objects.bulk_create(new.values())
+    except IntegrityError:
+        pass
+    created = []
+    for row in new.values():
+        row.pk = None
+        try:
+            with transaction.atomic():
+                row.save(force_insert=True)
+        except IntegrityError:  # that one was written concurrently
+            continue
+        created.append(row)
+    return created
 
 
 def enqueue(notification_ids: Sequence[int]) -> int:

@@ -11,7 +11,7 @@ from .services import notification_deliver, notifications_requeue_stale
 
 
 def retry_countdown(retries: int) -> int:
-    """Exponential backoff: 1, 2, 4, 8, 16 × the base delay (one minute by default)."""
+    """Exponential backoff: 1, 2, 4, 8, 16 × the base delay (30 seconds by default)."""
     return settings.NOTIFICATIONS_RETRY_BASE_SECONDS * 2**retries
 
 

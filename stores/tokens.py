@@ -6,6 +6,7 @@ import secrets
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from .models import Store, StoreApiToken
@@ -54,3 +55,16 @@ class StoreTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return KEYWORD
+
+
+class StoreTokenScheme(OpenApiAuthenticationExtension):
+    target_class = StoreTokenAuthentication
+    name = "storeToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "A per-store token for a till or feed: `StoreToken <key>`.",
+        }

@@ -6,7 +6,7 @@ from factory.django import DjangoModelFactory
 
 from accounts.models import User
 from inventory.services import stock_receive
-from shop.models import Category, Product, Variant
+from shop.models import Category, Product, ProductImage, Variant
 from stores.models import OpeningHours, StaffMembership, StaffRole, Store
 
 PASSWORD = "correct-horse-42"
@@ -156,3 +156,41 @@ def loyalty_account(user: User | None = None):
     from loyalty.services import loyalty_account_open
 
     return loyalty_account_open(user or UserFactory())
+
+
+# --- stock integrity (issue 7) ---
+
+
+def store_token(store: Store, name: str = "Kasse 1") -> str:
+    """A per-store API token's plain key, as a till would hold it."""
+    from stores.tokens import store_token_create
+
+    return store_token_create(store=store, name=name)[1]
+
+
+def reserve(store: Store, variant: Variant, units: int, reference: str) -> None:
+    """Reserve units for a pickup order `reference`, as checkout does."""
+    from inventory.services import stock_reserve
+
+    stock_reserve(store_id=store.pk, reference=reference, quantities={variant.pk: units})
+
+
+class ProductImageFactory(DjangoModelFactory):
+    """A picture row pointing at a file name; enough for URLs, no file is written."""
+
+    class Meta:
+        model = ProductImage
+
+    product = factory.SubFactory(ProductFactory)
+    image = factory.Sequence(lambda n: f"products/test/{n}.jpg")
+    thumbnail = factory.Sequence(lambda n: f"products/thumbs/{n}.webp")
+    alt_text = "Produktbild"
+
+
+def product_with_variants(variants: int = 2, **kwargs) -> Product:
+    """A product with `variants` variants (sizes S, M, L, …) and one picture."""
+    product = ProductFactory(**kwargs)
+    for i in range(variants):
+        VariantFactory(product=product, size=("S", "M", "L", "XL", "XXL", "3XL")[i % 6])
+    ProductImageFactory(product=product)
+    return product

@@ -149,6 +149,12 @@ STORAGES = {
 
 # Returns: how many days after collection a return can be started.
 RETURN_WINDOW_DAYS = env.int("RETURN_WINDOW_DAYS", default=30)
+# Stock counts: a line whose variance exceeds `units` units or `percent` % of the system's
+# on_hand waits for a store manager's approval.
+STOCK_COUNT_APPROVAL_THRESHOLD = {
+    "units": env.int("STOCK_COUNT_APPROVAL_UNITS", default=10),
+    "percent": env.int("STOCK_COUNT_APPROVAL_PERCENT", default=20),
+}
 
 # Uploaded product images: bytes and pixels a product photo may have.
 PRODUCT_IMAGE_MAX_BYTES = 8 * 1024 * 1024
@@ -169,7 +175,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "config.api.PageNumberPagination400",
     "PAGE_SIZE": 48,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
@@ -189,25 +195,27 @@ SPECTACULAR_SETTINGS = {
 }
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
-# Publishing happens in web requests (on commit): when the broker is down it must give up within
-# about a second instead of hanging; the outbox sweep queues what could not be published.
-_PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.25, "interval_max": 0.5}
-CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+# Publishing happens in web requests (on commit): when the broker is down it must give up at once
+# (refused: ~0.3 s; hung: the socket timeout) instead of hanging the request; the outbox sweep
+# queues what could not be published.
+_PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.2}
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=1.0)
 CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = _PUBLISH_RETRY
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     **_PUBLISH_RETRY,  # connecting for a publish (kombu's ensure_connection)
-    "socket_connect_timeout": 2,  # Redis
-    "socket_timeout": 10,  # Redis
+    "socket_connect_timeout": 1,  # Redis
+    "socket_timeout": 3,  # Redis: longer than the worker's 1 s BRPOP poll
 }
 if CELERY_BROKER_URL == "filesystem://":
     _queue_dir = DATA_DIR / "broker"
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (_queue_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS |= {
         "data_folder_in": str(_queue_dir / "queue"),
         "data_folder_out": str(_queue_dir / "queue"),
         "processed_folder": str(_queue_dir / "processed"),
+        "control_folder": str(_queue_dir / "control"),  # else kombu writes ./control
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
@@ -226,6 +234,10 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
+    "expire-overdue-pickup-orders": {
+        "task": "shop.tasks.expire_overdue_orders",
+        "schedule": 15 * 60,
+    },
     "send-pickup-reminders": {
         "task": "notifications.tasks.send_pickup_reminders",
         "schedule": 15 * 60,
@@ -238,17 +250,20 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "loyalty.tasks.recompute_tiers",
         "schedule": crontab(hour=3, minute=30),
     },
-}
-CELERY_BEAT_SCHEDULE["expire-overdue-pickup-orders"] = {
-    "task": "shop.tasks.expire_overdue_orders",
-    "schedule": 15 * 60,
+    "reconcile-stock": {
+        "task": "inventory.tasks.reconcile_stock",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 # Notifications (the outbox in `notifications`): absolute links in e-mails start with SITE_URL.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
-NOTIFICATIONS_MAX_RETRIES = 5  # after the first attempt; then the notification is failed
-NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=60)
-NOTIFICATIONS_STALE_AFTER_MINUTES = 10  # pending and untried that long: the sweep re-queues
+# A failing mail server is retried after 30 s, 1, 2, 4 and 8 min; then the notification is failed
+# (the admin can retry it). Pending and untried for longer than the longest wait: the sweep
+# queues it again (a lost task, or the broker was down when it was written).
+NOTIFICATIONS_MAX_RETRIES = 5
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=30)
+NOTIFICATIONS_STALE_AFTER_MINUTES = 10
 NOTIFICATIONS_SWEEP_BATCH = 500
 
 LOGGING = {

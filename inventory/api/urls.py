@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from .views import StockMovementFeedView
+
+urlpatterns = [
+    path("stock/movements/", StockMovementFeedView.as_view(), name="stock-movements"),
+]

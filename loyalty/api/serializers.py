@@ -94,8 +94,3 @@ class TillTransactionOutSerializer(serializers.Serializer):
     tier = serializers.CharField(allow_null=True)
     occurred_at = serializers.DateTimeField(source="entry.occurred_at")
     created = serializers.BooleanField(help_text=_("False when this receipt was booked before."))
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField()

@@ -12,6 +12,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api import ErrorSerializer
 from stores.api.permissions import HasStoreToken
 from stores.tokens import StoreTokenAuthentication
 
@@ -27,7 +28,6 @@ from ..services import loyalty_account_open, points_value, store_purchase_record
 from .serializers import (
     CardSerializer,
     EntrySerializer,
-    ErrorSerializer,
     TillTransactionInSerializer,
     TillTransactionOutSerializer,
 )

@@ -122,8 +122,3 @@ class ReceiveSerializer(StaffStoreSerializer):
 
 class RefundRequestSerializer(StaffStoreSerializer):
     method = serializers.ChoiceField(choices=RefundMethod.choices)
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    reasons = serializers.ListField(child=serializers.CharField(), required=False)

@@ -11,6 +11,7 @@ from rest_framework.permissions import IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api import ErrorSerializer
 from returns import selectors
 from returns.codes import return_code_normalize
 from returns.models import ReturnRequest
@@ -27,7 +28,6 @@ from shop.models import Order
 from stores.models import Store
 
 from .serializers import (
-    ErrorSerializer,
     ReceiveSerializer,
     RefundRequestSerializer,
     ReturnCreateSerializer,

@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from inventory.selectors import (
     NearestStock,
@@ -63,6 +63,7 @@ def product_search(
     query: str = "",
     category_ids: Iterable[int] | None = None,
     in_stock_store_id: int | None = None,
+    brand: str = "",
     sort: str = "name",
 ) -> QuerySet[Product]:
     """Products matching every word of `query` in name, description, brand or a SKU/EAN."""
@@ -77,11 +78,21 @@ def product_search(
         )
     if category_ids is not None:
         products = products.filter(category_id__in=list(category_ids))
+    if brand:
+        products = products.filter(brand__iexact=brand)
     if in_stock_store_id is not None:
         products = products.filter(
             Exists(_active_variants().filter(in_stock_filter(in_stock_store_id)))
         )
     return products.order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+def with_variants_and_images(products: QuerySet[Product]) -> QuerySet[Product]:
+    """Products with their category, active variants and images loaded, for the API."""
+    return products.select_related("category").prefetch_related(
+        Prefetch("variants", queryset=Variant.objects.filter(is_active=True)),
+        Prefetch("images", queryset=ProductImage.objects.all()),
+    )
 
 
 @dataclass(frozen=True)

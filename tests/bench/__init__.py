@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): figures printed, not tests. Files here have no test_ prefix."""

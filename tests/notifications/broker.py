@@ -1,28 +1,37 @@
 """Point the Celery app of this process at another broker for a while (tests only)."""
 
 import contextlib
+import os
 import socket
+
+from kombu import pools
 
 from config.celery import app
 
 
 def _drop_pools() -> None:
-    if app._pool is not None:
-        app._pool.force_close_all()
+    """Close the broker connections; the next publish connects to `broker_url` afresh."""
+    pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
 
 
 @contextlib.contextmanager
 def use_broker(url: str):
-    previous = app.conf.broker_url
+    """Publish to `url` for a while. Celery reads the CELERY_BROKER_URL environment variable
+    before its configuration (CI sets it), so both change."""
+    previous_conf, previous_env = app.conf.broker_url, os.environ.get("CELERY_BROKER_URL")
     _drop_pools()
-    app.conf.broker_url = url
+    app.conf.broker_url = os.environ["CELERY_BROKER_URL"] = url
     try:
         yield
     finally:
         _drop_pools()
-        app.conf.broker_url = previous
+        app.conf.broker_url = previous_conf
+        if previous_env is None:
+            del os.environ["CELERY_BROKER_URL"]
+        else:
+            os.environ["CELERY_BROKER_URL"] = previous_env
 
 
 def closed_port() -> int:

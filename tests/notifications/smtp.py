@@ -1,5 +1,6 @@
 """A real SMTP server for tests: aiosmtpd on 127.0.0.1, one of the ports 2525-2535."""
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -27,9 +28,12 @@ class Handler:
         self.attempts = 0
         # Set to e.g. "451 4.3.0 Try again later" to refuse every message.
         self.refuse_with: str | None = None
+        # Seconds to think before answering DATA, to hold a sender mid-delivery.
+        self.delay = 0.0
 
     async def handle_DATA(self, server, session, envelope):
         self.attempts += 1
+        await asyncio.sleep(self.delay)
         if self.refuse_with:
             return self.refuse_with
         self.envelopes.append(envelope)

@@ -2,6 +2,8 @@
 
 import dataclasses
 import datetime as dt
+import io
+import time
 from email import message_from_bytes
 from email.policy import default as default_policy
 
@@ -9,16 +11,17 @@ import pytest
 from django.contrib.admin.sites import site
 from django.core import mail
 from django.utils import timezone
+from PIL import Image
 
 from notifications import kinds
 from notifications.errors import TransientDeliveryError
 from notifications.models import Notification, NotificationStatus
 from notifications.order_content import QR_CID, qr_png
 from notifications.services import notification_deliver, notifications_retry
-from notifications.tasks import requeue_stale_notifications, send_notification
+from notifications.tasks import requeue_stale_notifications, retry_countdown, send_notification
 from shop.models import OrderStatus
 
-from .broker import eager_tasks
+from .broker import closed_port, eager_tasks, use_broker
 from .conftest import place
 from .helpers import deliver
 
@@ -90,6 +93,8 @@ def test_ready_mail_shows_the_pickup_code_and_its_qr_code_inline(store, jacket):
     assert image["Content-ID"] == f"<{QR_CID}>"
     assert image.get_content_disposition() == "inline"
     assert image.get_content() == qr_png(order.pickup_code)
+    # A full QR code (21+ modules and the border, 8 px each), not a Micro QR phones cannot read.
+    assert Image.open(io.BytesIO(image.get_content())).size[0] >= (21 + 4) * 8
 
 
 def test_in_app_message_is_stored_with_its_text(store, jacket):
@@ -154,8 +159,6 @@ def test_rejected_address_fails_at_once(store, jacket, smtp_settings):
 
 
 def test_unreachable_mail_server_is_a_reason_to_retry(store, jacket, settings):
-    from .broker import closed_port
-
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port()
     place(store, [(jacket, 1)])
@@ -229,3 +232,40 @@ def test_admin_lists_failed_notifications_and_retries_them(
     assert failed.status == NotificationStatus.SENT
     assert len(mail.outbox) == 1
     assert site.index_template == "notifications/admin/index.html"
+
+
+def test_broker_down_never_fails_the_order_and_leaves_it_pending(
+    store, jacket, django_capture_on_commit_callbacks, caplog
+):
+    started = time.monotonic()
+    with (
+        use_broker(f"redis://127.0.0.1:{closed_port()}/0"),
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
+        order = place(store, [(jacket, 1)])
+    assert time.monotonic() - started < 5
+    assert len(callbacks) == 2  # shopper's and store's notifications, queued on commit
+    assert order.pk and order.status == OrderStatus.PLACED
+    assert set(Notification.objects.values_list("status", flat=True)) == {"pending"}
+    assert "Broker unreachable, 2 notification(s) stay pending for the sweep" in caplog.text
+
+
+def test_messages_link_to_the_order_page(store, associate, jacket, settings):
+    settings.SITE_URL = "https://shop.example/"
+    order = place(store, [(jacket, 1)])
+    deliver()
+    shopper_mail = next(m for m in mail.outbox if m.to == [order.email])
+    assert f"https://shop.example/orders/{order.public_id}/" in shopper_mail.body
+    assert (
+        f'href="https://shop.example/orders/{order.public_id}/"' in shopper_mail.alternatives[0][0]
+    )
+    in_app = Notification.objects.get(kind="order_placed", channel="in_app")
+    assert in_app.link == f"/orders/{order.public_id}/"
+    staff = Notification.objects.get(kind="order_received", recipient=associate)
+    assert staff.link == f"/admin/shop/order/{order.pk}/change/"
+
+
+def test_retry_waits_stay_below_the_sweeps_staleness(settings):
+    waits = [retry_countdown(n) for n in range(settings.NOTIFICATIONS_MAX_RETRIES)]
+    assert waits == [30, 60, 120, 240, 480]
+    assert max(waits) < settings.NOTIFICATIONS_STALE_AFTER_MINUTES * 60

@@ -1,12 +1,15 @@
 """Each order transition writes exactly the notifications it should, once."""
 
 import datetime as dt
+import uuid
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from notifications.models import Notification, NotificationStatus
 from notifications.orders import notify_order_placed, notify_order_ready
+from notifications.services import Recipient, notify
 from notifications.tasks import send_pickup_reminders
 from shop.models import OrderStatus
 from shop.services.orders import (
@@ -153,3 +156,50 @@ def test_recipient_without_usable_address_gets_in_app_only(store, jacket, caplog
     assert [(n.kind, n.channel) for n in created] == [("order_ready", "in_app")]
     assert "No usable e-mail address ('not-an-address')" in caplog.text
     assert all(n.status == NotificationStatus.PENDING for n in created)
+
+
+def test_the_database_refuses_a_second_row_for_the_same_recipient(store, jacket):
+    order = place(store, [(jacket, 1)])
+    row = Notification.objects.get(kind="order_placed", channel="email")
+    row.pk, row.public_id = None, uuid.uuid4()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        row.save(force_insert=True)
+    store_row = Notification.objects.get(kind="order_received", channel="email")
+    store_row.pk, store_row.public_id = None, uuid.uuid4()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        store_row.save(force_insert=True)
+    assert Notification.objects.filter(subject_id=str(order.pk)).count() == 3
+
+
+def test_notifying_a_whole_store_costs_a_fixed_number_of_queries(
+    store, jacket, django_assert_max_num_queries
+):
+    for _ in range(6):
+        factories.staff(store)
+    order = place(store, [(jacket, 1)])
+    Notification.objects.all().delete()
+    # Per kind: what exists, then one INSERT in a savepoint (3 + 1 statements); the staff: 1.
+    with django_assert_max_num_queries(9):
+        created = notify_order_placed(order)
+    assert len(created) == 2 + 6 + 1
+
+
+def test_recipient_defaults_to_the_accounts_address_and_language(store, jacket):
+    order = place(store, [(jacket, 1)])
+    Notification.objects.all().delete()
+    user = factories.UserFactory(email="max@example.com", language="en")
+    notify(kind="order_placed", subject=order, recipients=[Recipient(user=user)])
+    notify(
+        kind="order_ready",
+        subject=order,
+        recipients=[Recipient(user=user, email="other@example.com", language="en-gb")],
+    )
+    notify(kind="order_expired", subject=order, recipients=[Recipient(user=user, language="fr")])
+    assert sent_set(channel="email") == {
+        ("order_placed", "email", "max@example.com", "en"),
+        ("order_ready", "email", "max@example.com", "en"),  # the account; the address was given
+        ("order_expired", "email", "max@example.com", "en"),  # French is not offered
+    }
+    assert Notification.objects.get(kind="order_ready", channel="email").recipient_email == (
+        "other@example.com"
+    )

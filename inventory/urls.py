@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "stock"
+
+urlpatterns = [
+    path("count/", views.count_new, name="count_new"),
+    path("count/<uuid:public_id>/", views.count_detail, name="count_detail"),
+    path("count/<uuid:public_id>/decide/", views.count_decide, name="count_decide"),
+    path("low/", views.low_stock, name="low_stock"),
+]

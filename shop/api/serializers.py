@@ -1,0 +1,134 @@
+from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from shop.models import Category, Product, ProductImage, Variant
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["slug", "name"]
+
+
+class VariantSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Variant
+        fields = ["sku", "ean", "size", "colour", "label", "price"]
+
+
+class ImageSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProductImage
+        fields = ["url", "thumbnail_url", "alt_text"]
+
+    def _absolute(self, field) -> str | None:
+        if not field:
+            return None
+        request = self.context.get("request")
+        return request.build_absolute_uri(field.url) if request else field.url
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, image) -> str | None:
+        return self._absolute(image.image)
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_thumbnail_url(self, image) -> str | None:
+        return self._absolute(image.thumbnail)
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    """A product as listed: its variants with prices and its first picture."""
+
+    category = CategorySerializer()
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api-product-detail", lookup_field="slug", read_only=True
+    )
+    web_url = serializers.SerializerMethodField()
+    currency = serializers.SerializerMethodField()
+    price_from = serializers.SerializerMethodField()
+    image = serializers.SerializerMethodField()
+    variants = VariantSerializer(many=True)
+
+    class Meta:
+        model = Product
+        fields = [
+            "slug",
+            "name",
+            "brand",
+            "category",
+            "url",
+            "web_url",
+            "currency",
+            "price_from",
+            "image",
+            "variants",
+        ]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_web_url(self, product) -> str:
+        request = self.context.get("request")
+        path = product.get_absolute_url()
+        return request.build_absolute_uri(path) if request else path
+
+    def get_currency(self, product) -> str:
+        return settings.CURRENCY
+
+    @extend_schema_field({"type": "string", "format": "decimal", "nullable": True})
+    def get_price_from(self, product) -> str | None:
+        prices = [v.price for v in product.variants.all()]
+        return f"{min(prices):.2f}" if prices else None
+
+    @extend_schema_field(ImageSerializer(allow_null=True))
+    def get_image(self, product):
+        images = product.images.all()
+        if not images:
+            return None
+        if not hasattr(self, "_image_serializer"):  # built once per list, not per product
+            self._image_serializer = ImageSerializer(context=self.context)
+        return self._image_serializer.to_representation(images[0])
+
+
+class ProductDetailSerializer(ProductSerializer):
+    availability_url = serializers.HyperlinkedIdentityField(
+        view_name="api-product-availability", lookup_field="slug", read_only=True
+    )
+    images = ImageSerializer(many=True)
+
+    class Meta(ProductSerializer.Meta):
+        fields = [
+            *ProductSerializer.Meta.fields,
+            "description",
+            "images",
+            "availability_url",
+        ]
+
+
+class VariantLabelSerializer(serializers.Serializer):
+    sku = serializers.CharField()
+    label = serializers.CharField(help_text="Colour / size.")
+
+
+class StoreAvailabilitySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    city = serializers.CharField()
+    pickup_enabled = serializers.BooleanField()
+    distance_km = serializers.FloatField(
+        allow_null=True, help_text="Only when `near` is given; otherwise null."
+    )
+    total = serializers.IntegerField(help_text="Units of all variants together.")
+    available = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="Units that can be reserved online now, by SKU (every variant listed).",
+    )
+
+
+class ProductAvailabilitySerializer(serializers.Serializer):
+    product = serializers.CharField(help_text="The product's slug.")
+    variants = VariantLabelSerializer(many=True)
+    stores = StoreAvailabilitySerializer(many=True)

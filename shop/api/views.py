@@ -1,0 +1,134 @@
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api import BAD_REQUEST, NOT_FOUND
+from inventory.selectors import stock_by_store
+from shop.models import Category, Product, Variant
+from shop.selectors.catalogue import (
+    category_descendant_ids,
+    product_search,
+    with_variants_and_images,
+)
+from stores.api.params import NEAR, near_from_query, store_from_query
+
+from .serializers import ProductAvailabilitySerializer, ProductDetailSerializer, ProductSerializer
+
+TAG = "Catalogue"
+
+
+def _product_or_404(slug: str, queryset=None) -> Product:
+    product = (queryset if queryset is not None else Product.objects.active()).filter(slug=slug)
+    product = product.first()
+    if product is None:
+        raise NotFound(_("There is no product “%(slug)s”.") % {"slug": slug})
+    return product
+
+
+@extend_schema(
+    tags=[TAG],
+    summary="List and search products",
+    parameters=[
+        OpenApiParameter(
+            "q",
+            OpenApiTypes.STR,
+            description="Words to find in name, brand, description, SKU or EAN.",
+        ),
+        OpenApiParameter(
+            "category", OpenApiTypes.STR, description="Category slug; includes its subcategories."
+        ),
+        OpenApiParameter("brand", OpenApiTypes.STR, description="Exact brand name."),
+        OpenApiParameter(
+            "in_stock_at",
+            OpenApiTypes.STR,
+            description="Store code: only products with units available there.",
+        ),
+    ],
+    responses={200: ProductSerializer(many=True), 400: BAD_REQUEST},
+)
+class ProductListView(generics.ListAPIView):
+    serializer_class = ProductSerializer
+    permission_classes = [AllowAny]
+
+    def get_queryset(self):
+        params = self.request.query_params
+        category = None
+        if slug := params.get("category"):
+            category = Category.objects.filter(slug=slug).first()
+            if category is None:
+                raise ValidationError(
+                    {"category": [_("There is no category “%(slug)s”.") % {"slug": slug}]}
+                )
+        in_stock_at = store_from_query(self.request, "in_stock_at")
+        return with_variants_and_images(
+            product_search(
+                query=params.get("q", ""),
+                category_ids=None
+                if category is None
+                else category_descendant_ids(list(Category.objects.all()), category),
+                brand=params.get("brand", "").strip(),
+                in_stock_store_id=None if in_stock_at is None else in_stock_at.pk,
+            )
+        )
+
+
+@extend_schema(
+    tags=[TAG],
+    summary="One product with its variants, prices and pictures",
+    responses={200: ProductDetailSerializer, 404: NOT_FOUND},
+)
+class ProductDetailView(generics.RetrieveAPIView):
+    serializer_class = ProductDetailSerializer
+    permission_classes = [AllowAny]
+
+    def get_object(self):
+        return _product_or_404(
+            self.kwargs["slug"], with_variants_and_images(Product.objects.active())
+        )
+
+
+@extend_schema(
+    tags=[TAG],
+    summary="Where a product is available, per store and variant",
+    description="Every active store with the units available online now, per variant and in "
+    "total; nearest first when `near` is given, otherwise by name.",
+    parameters=[NEAR],
+    responses={200: ProductAvailabilitySerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
+)
+class ProductAvailabilityView(APIView):
+    permission_classes = [AllowAny]
+
+    def get(self, request, slug):
+        origin = near_from_query(request)
+        variants = list(
+            Variant.objects.filter(product__slug=slug, product__is_active=True, is_active=True)
+        )
+        if not variants:
+            _product_or_404(slug)  # a product without variants is available nowhere
+        skus = [(v.pk, v.sku) for v in variants]
+        stores = [
+            {
+                "code": store.code,
+                "name": store.name,
+                "city": store.city,
+                "pickup_enabled": store.pickup_enabled,
+                "distance_km": None if store.distance_km is None else round(store.distance_km, 1),
+                "total": store.total,
+                "available": {sku: store.units.get(pk, 0) for pk, sku in skus},
+            }
+            for store in stock_by_store([v.pk for v in variants], origin)
+        ]
+        # Built directly in the documented shape (ProductAvailabilitySerializer): this
+        # endpoint is polled by apps and the product page, so it skips serializer overhead.
+        return Response(
+            {
+                "product": slug,
+                "variants": [{"sku": v.sku, "label": v.label} for v in variants],
+                "stores": stores,
+            }
+        )

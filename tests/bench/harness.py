@@ -1,0 +1,380 @@
+"""Reusable pieces for `make bench`: a PostgreSQL database with data, the production server
+(gunicorn) on loopback, a load generator and a table of figures.
+
+A benchmark module (see `catalogue.py`) prepares its data with `manage()`, starts `Server`,
+calls `measure()` once per endpoint, and prints `table()` next to the floor and its targets.
+
+The load generator is asyncio over raw HTTP/1.1 keep-alive sockets: a few microseconds of
+client work per request, so on a 2-core machine the server, not the client, is the bottleneck.
+Every run is bounded in time and in requests and talks to 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[2]
+HOST = "127.0.0.1"
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/omni_bench"
+PYTHON = sys.executable
+
+
+def database_url() -> str:
+    return os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+
+
+def server_env(**extra: str) -> dict[str, str]:
+    """Production settings (plus the bench-only floor view), on the bench database."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.bench.settings",
+        "DATABASE_URL": database_url(),
+        "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": HOST,
+        "SECURE_SSL_REDIRECT": "False",
+        "DEBUG": "False",
+        "MEDIA_ROOT": str(ROOT / ".data" / "bench-media"),
+        "LOG_LEVEL": "ERROR",  # 4xx responses under load would flood the terminal
+    }
+    env.update(extra)
+    return env
+
+
+def ensure_database(url: str) -> None:
+    """Create the PostgreSQL database named in `url` if it does not exist yet."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def manage(*args: str, env: dict[str, str], capture: bool = False) -> str:
+    """Run `manage.py <args>` with the bench environment; raise if it fails."""
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE if capture else None,
+    )
+    return result.stdout or ""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """gunicorn serving `config.wsgi` on 127.0.0.1, as a context manager."""
+
+    def __init__(
+        self,
+        env: dict[str, str],
+        *,
+        port: int | None = None,
+        workers: int | None = None,
+        threads: int | None = None,
+    ):
+        self.env = env
+        self.port = port or int(os.environ.get("BENCH_PORT", 0)) or free_port()
+        # Sized for 2 cores: 3 processes × 2 threads overlap database waits without
+        # thrashing, and gthread workers keep connections alive (sync workers close each one,
+        # which on this machine cost two thirds of the floor's rate). BENCH_WORKERS /
+        # BENCH_THREADS override.
+        self.workers = workers or int(os.environ.get("BENCH_WORKERS", 3))
+        self.threads = threads or int(os.environ.get("BENCH_THREADS", 2))
+        self.process: subprocess.Popen | None = None
+        self.log = ROOT / ".data" / "bench-gunicorn.log"
+
+    def __enter__(self) -> Server:
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        command = [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"{HOST}:{self.port}",
+            "--workers",
+            str(self.workers),
+            "--worker-class",
+            "gthread" if self.threads > 1 else "sync",
+            "--threads",
+            str(self.threads),
+            "--keep-alive",
+            "30",
+            "--backlog",
+            "512",
+            "--error-logfile",
+            str(self.log),
+        ]
+        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env)
+        # Ready when a worker answers HTTP (the master listens before its workers boot).
+        deadline = time.monotonic() + 60
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited; see {self.log}")
+            try:
+                self.get("/bench/floor/")
+                break
+            except (OSError, asyncio.IncompleteReadError, ValueError):
+                if time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not answer within 60 s") from None
+                time.sleep(0.2)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    @property
+    def description(self) -> str:
+        kind = f"gthread × {self.threads}" if self.threads > 1 else "sync"
+        return f"gunicorn, {self.workers} {kind} workers on {HOST}:{self.port}"
+
+    def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+        """One plain request (for fetching ids before a run)."""
+        status, body, _ = asyncio.run(_one(self.port, http_request(self.port, path, headers)))
+        return status, body
+
+    def get_json(self, path: str) -> dict:
+        status, body = self.get(path)
+        if status != 200:
+            raise RuntimeError(f"GET {path} answered {status}: {body[:300]!r}")
+        return json.loads(body)
+
+
+@dataclass
+class Result:
+    name: str
+    requests: int = 0  # answered (any status), after warm-up
+    errors: int = 0  # answers with status >= 400, and failed connections
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    statuses: Counter = field(default_factory=Counter)
+    bytes: int = 0
+    client_cpu: float = 0.0  # share of one core the load generator used
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        if len(self.latencies) == 1:
+            return self.latencies[0] * 1000
+        return statistics.quantiles(self.latencies, n=100, method="inclusive")[int(p) - 1] * 1000
+
+
+def http_request(
+    port: int,
+    path: str,
+    headers: dict[str, str] | None = None,
+    *,
+    method: str = "GET",
+    body: bytes = b"",
+) -> bytes:
+    """One HTTP/1.1 request as bytes, ready for `measure(requests=…)` (e.g. a POST with a
+    session cookie and CSRF token)."""
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}:{port}", "Accept-Encoding: identity"]
+    lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
+    if body or method not in ("GET", "HEAD"):
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+
+
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
+    """Status, body and whether the server closes the connection afterwards."""
+    status_line = await reader.readuntil(b"\r\n")
+    status = int(status_line.split(b" ", 2)[1])
+    length, chunked, close = None, False, status_line.startswith(b"HTTP/1.0")
+    while True:
+        line = await reader.readuntil(b"\r\n")
+        if line == b"\r\n":
+            break
+        name, _, value = line.partition(b":")
+        name, value = name.strip().lower(), value.strip().lower()
+        if name == b"content-length":
+            length = int(value)
+        elif name == b"transfer-encoding" and b"chunked" in value:
+            chunked = True
+        elif name == b"connection":
+            close = value == b"close"
+    if chunked:
+        body = bytearray()
+        while True:
+            size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+            body += await reader.readexactly(size + 2)
+            if size == 0:
+                break
+        return status, bytes(body), close
+    if length is None:
+        return status, await reader.read(), True
+    return status, await reader.readexactly(length), close
+
+
+async def _one(port: int, request: bytes) -> tuple[int, bytes, bool]:
+    reader, writer = await asyncio.open_connection(HOST, port)
+    try:
+        writer.write(request)
+        return await _read_response(reader)
+    finally:
+        writer.close()
+
+
+async def _client(
+    port: int,
+    requests: Sequence[bytes],
+    offset: int,
+    result: Result,
+    record_from: float,
+    deadline: float,
+    limit: int,
+) -> None:
+    reader = writer = None
+    i = offset
+    while True:
+        now = time.perf_counter()
+        if now >= deadline or result.requests >= limit:
+            break
+        try:
+            if writer is None:
+                reader, writer = await asyncio.open_connection(HOST, port)
+            writer.write(requests[i % len(requests)])
+            i += 1
+            status, body, close = await _read_response(reader)
+        except (OSError, asyncio.IncompleteReadError, ValueError):
+            if now >= record_from:
+                result.errors += 1
+            if writer is not None:
+                writer.close()
+            reader = writer = None
+            continue
+        end = time.perf_counter()
+        if now >= record_from:
+            result.requests += 1
+            result.latencies.append(end - now)
+            result.statuses[status] += 1
+            result.bytes += len(body)
+            if status >= 400:
+                result.errors += 1
+        if close:
+            writer.close()
+            reader = writer = None
+    if writer is not None:
+        writer.close()
+
+
+def measure(
+    server: Server,
+    name: str,
+    paths: Sequence[str] = (),
+    *,
+    requests: Sequence[bytes] = (),
+    concurrency: int | None = None,
+    seconds: float | None = None,
+    warmup: float = 1.0,
+    max_requests: int = 200_000,
+    headers: dict[str, str] | None = None,
+) -> Result:
+    """Closed-loop load: `concurrency` keep-alive connections cycling through GET `paths` (or
+    prepared `requests`, see `http_request`) for `seconds` after `warmup` (not recorded),
+    stopping early after `max_requests` answers. A status of 400 or more counts as an error."""
+    concurrency = concurrency or int(os.environ.get("BENCH_CONCURRENCY", 8))
+    seconds = seconds or float(os.environ.get("BENCH_SECONDS", 10))
+    requests = [*requests, *(http_request(server.port, p, headers) for p in paths)]
+    if not requests:
+        raise ValueError("Give paths or requests to measure.")
+    result = Result(name)
+
+    async def run() -> None:
+        cpu_start = time.process_time()
+        start = time.perf_counter()
+        record_from, deadline = start + warmup, start + warmup + seconds
+        await asyncio.gather(
+            *(
+                _client(
+                    server.port,
+                    requests,
+                    k * 7919,
+                    result,
+                    record_from,
+                    deadline,
+                    max_requests,
+                )
+                for k in range(concurrency)
+            )
+        )
+        result.seconds = min(time.perf_counter(), deadline) - record_from
+        result.client_cpu = (time.process_time() - cpu_start) / (time.perf_counter() - start)
+
+    asyncio.run(run())
+    return result
+
+
+@dataclass(frozen=True)
+class Target:
+    min_rps: float | None = None
+    max_p50_ms: float | None = None
+
+    def describe(self) -> str:
+        parts = []
+        if self.max_p50_ms is not None:
+            parts.append(f"p50 < {self.max_p50_ms:g} ms")
+        if self.min_rps is not None:
+            parts.append(f"≥ {self.min_rps:,.0f}/s")
+        return ", ".join(parts) or "—"
+
+    def met(self, result: Result) -> bool:
+        return (self.min_rps is None or result.rps >= self.min_rps) and (
+            self.max_p50_ms is None or result.percentile(50) < self.max_p50_ms
+        )
+
+
+def table(results: Sequence[Result], targets: dict[str, Target], floor: str | None = None) -> str:
+    """A plain-text table of the figures, with each result's share of the floor's rate."""
+    floor_rps = next((r.rps for r in results if r.name == floor), None)
+    header = (
+        f"{'endpoint':<34}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'of floor':>10}"
+        f"{'errors':>8}{'client cpu':>12}  target"
+    )
+    lines = [header, "-" * (len(header) + 26)]
+    for r in results:
+        target = targets.get(r.name)
+        verdict = ""
+        if target:
+            verdict = f"{target.describe()}: {'met' if target.met(r) else 'MISSED'}"
+        share = f"{r.rps / floor_rps:.0%}" if floor_rps else ""
+        lines.append(
+            f"{r.name:<34}{r.rps:>9,.0f}{r.percentile(50):>9.1f}{r.percentile(95):>9.1f}"
+            f"{share:>10}{r.errors:>8}{r.client_cpu:>12.0%}  {verdict}"
+        )
+    return "\n".join(lines)
