@@ -362,3 +362,40 @@ class OrderAdmin(admin.ModelAdmin):
                 messages.SUCCESS,
             )
         return self._back(order)
+
+
+@admin.register(HandoverAttempt)
+class HandoverAttemptAdmin(admin.ModelAdmin):
+    """Pickup codes entered at the counters of one's stores: who tried which order, and when."""
+
+    list_display = ["created_at", "store", "order", "actor", "success", "ip"]
+    list_filter = ["success", StoreFilter]
+    list_select_related = ["store", "order", "actor"]
+    show_full_result_count = False
+    ordering = ["-created_at"]
+    fields = list_display
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(store__in=Store.objects.for_staff(request.user).values("pk"))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404  # another store's attempt looks like a missing one
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -307,11 +307,11 @@ def order_place(
                     for pk, quantity in quantities.items()
                 )
                 OrderEvent.objects.create(order=order, actor=customer, to_status=OrderStatus.PLACED)
+                notify_order_placed(order)
                 # Last, so the stock rows stay locked for as short a time as possible.
                 stock_reserve(
                     store_id=store.pk, reference=order.number, quantities=quantities, user=customer
                 )
-                notify_order_placed(order)
             return order
         except IntegrityError:
             existing = _existing_for_key(customer, idempotency_key)

@@ -180,7 +180,28 @@ def _verify(store, units: int) -> dict:
     return {"oversold_units": oversold, "rows_out_of_balance": mismatched}
 
 
-def run(clients: int = 16, orders: int = 2000, port: int = 8301, workers: int = 4) -> dict:
+def _queries_per_checkout(store, skus, token) -> int:
+    """SQL statements behind one successful checkout request (measured in this process)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from inventory.services import stock_receive
+    from shop.models import Variant
+
+    variant = Variant.objects.get(sku=skus[0])
+    stock_receive(store_id=store.pk, variant_id=variant.pk, quantity=1, reference="bench")
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}", HTTP_HOST="127.0.0.1")
+    body = json.dumps(
+        {"store": store.code, "lines": [{"sku": skus[0], "quantity": 1}], "phone": "+49 30 123456"}
+    )
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post("/api/v1/orders/", body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    return len(ctx.captured_queries)
+
+
+def run(clients: int = 16, orders: int = 2000, port: int = 8301, workers: int = 8) -> dict:
     _setup_django()
     run_id = secrets.token_hex(3)
     variants = 20
@@ -247,12 +268,14 @@ def run(clients: int = 16, orders: int = 2000, port: int = 8301, workers: int = 
     finally:
         server.terminate()
         server.wait(timeout=30)
+    verified = _verify(store, units)
     return {
+        "queries_per_checkout": _queries_per_checkout(store, skus, tokens[0]),
         "clients": clients,
         "gunicorn_workers": workers,
         "bare_reservation": bare,
         "checkout": checkout_figures,
-        **_verify(store, units),
+        **verified,
     }
 
 
@@ -261,12 +284,13 @@ def main(argv=None) -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--orders", type=int, default=2000)
     parser.add_argument("--port", type=int, default=8301)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=8)
     args = parser.parse_args(argv)
     figures = run(args.clients, args.orders, args.port, args.workers)
     bare, checkout = figures["bare_reservation"], figures["checkout"]
     print(
-        f"Checkout benchmark: {figures['clients']} clients, {figures['gunicorn_workers']} workers"
+        f"Checkout benchmark: {figures['clients']} clients, {figures['gunicorn_workers']} gunicorn "
+        f"workers, {figures['queries_per_checkout']} SQL statements per checkout"
     )
     for name, f in (("bare reservation", bare), ("checkout (API)", checkout)):
         print(

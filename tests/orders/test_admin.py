@@ -195,3 +195,30 @@ def test_changelist_query_count_does_not_grow(staff_client, store):
         assert staff_client.get(url).content.decode().count('name="_selected_action"') == 30
     assert len(many.captured_queries) == len(few.captured_queries)
     assert len(few.captured_queries) <= 12
+
+
+def test_managers_see_the_handover_attempts_of_their_stores_only(client, store, jacket):
+    from django.contrib.auth.models import Permission
+
+    from shop.services.orders import WrongPickupCode, order_collect
+
+    manager = factories.staff(store, role="manager")
+    manager.user_permissions.add(Permission.objects.get(codename="view_handoverattempt"))
+    ours = factories.pickup_order(store, [(jacket, 1)], status="ready")
+    other = factories.StoreFactory()
+    variant = factories.VariantFactory()
+    factories.stock(other, variant, 1)
+    theirs = factories.pickup_order(other, [(variant, 1)], status="ready")
+    for order in (ours, theirs):
+        with pytest.raises(WrongPickupCode):
+            order_collect(order=order, code="WRONG", actor=factories.staff(order.store))
+    client.force_login(manager)
+    html = client.get(reverse("admin:shop_handoverattempt_changelist")).content.decode()
+    assert ours.number in html and theirs.number not in html
+    attempt = HandoverAttempt.objects.get(order=theirs)
+    url = reverse("admin:shop_handoverattempt_change", args=[attempt.pk])
+    assert client.get(url).status_code == 404
+    mine = HandoverAttempt.objects.get(order=ours)
+    assert (
+        client.get(reverse("admin:shop_handoverattempt_change", args=[mine.pk])).status_code == 200
+    )
