@@ -67,7 +67,7 @@ class OrderCreateSerializer(serializers.Serializer):
         return [(variants[line["sku"]], line["quantity"]) for line in lines]
 
 
-class StoreRefSerializer(serializers.ModelSerializer):
+class PickupStoreSerializer(serializers.ModelSerializer):
     class Meta:
         model = Store
         fields = ["code", "name", "street", "postcode", "city"]
@@ -101,7 +101,7 @@ class OrderEventSerializer(serializers.ModelSerializer):
 class OrderSerializer(serializers.ModelSerializer):
     """An order as its shopper sees it; the pickup code appears once the order is ready."""
 
-    store = StoreRefSerializer()
+    store = PickupStoreSerializer()
     lines = OrderLineSerializer(many=True)
     events = OrderEventSerializer(many=True)
     pickup_code = serializers.SerializerMethodField()
@@ -168,7 +168,3 @@ class ShortageLineSerializer(serializers.Serializer):
 class ShortageSerializer(serializers.Serializer):
     detail = serializers.CharField()
     short_lines = ShortageLineSerializer(many=True)
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()

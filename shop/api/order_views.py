@@ -18,6 +18,7 @@ from rest_framework import generics, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api import ErrorSerializer
 from shop.models import Order, OrderEvent, OrderLine, OrderStatus
 from shop.selectors.orders import orders_for_customer, orders_for_staff
 from shop.services import orders as services
@@ -25,7 +26,6 @@ from shop.services import orders as services
 from .order_serializers import (
     CancelSerializer,
     CollectSerializer,
-    ErrorSerializer,
     OrderCreateSerializer,
     OrderSerializer,
     ShortageSerializer,

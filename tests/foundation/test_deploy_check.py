@@ -13,8 +13,10 @@ def test_production_settings_pass_the_deploy_check_without_warnings():
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "shop.example.com",
+        "SITE_URL": "https://shop.example.com",
     }
-    env.pop("DEBUG", None)
+    for development_only in ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        env.pop(development_only, None)
     env.pop("SECURE_SSL_REDIRECT", None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
