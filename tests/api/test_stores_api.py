@@ -52,7 +52,8 @@ def test_near_orders_by_distance(client, stores):
 
 
 def test_stores_come_with_opening_hours(client, stores):
-    leipzig = next(s for s in client.get(LIST).json()["results"] if s["code"] == "leipzig")
+    response = client.get(LIST, headers={"accept-language": "de"})
+    leipzig = next(s for s in response.json()["results"] if s["code"] == "leipzig")
     assert leipzig["opening_hours"] == [
         {"weekday": 0, "day": "Montag", "opens": "10:00", "closes": "19:00"},
         {"weekday": 5, "day": "Samstag", "opens": "10:00", "closes": "18:00"},

@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from tests.catalogue.conftest import choose_store
@@ -47,7 +48,8 @@ def test_account_management_pages_wear_the_shop_layout(client, shopper):
         assert 'class="card auth-card"' in html, name
 
 
-def test_language_switch_changes_the_price_format(client):
+def test_language_switch_changes_the_price_format():
+    client = Client(headers={"accept-language": "de"})  # a German browser
     VariantFactory(product=ProductFactory(slug="lampe"), price="1234.50")
     url = reverse("shop:product_detail", kwargs={"slug": "lampe"})
     assert "1.234,50\u00a0€" in client.get(url).content.decode()

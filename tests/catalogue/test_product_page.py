@@ -34,7 +34,7 @@ def availability(client, product, variant, headers=None, **params):
 
 
 def test_product_page_shows_every_variant_with_price_and_sku(client, jacket):
-    response = client.get(jacket.get_absolute_url())
+    response = client.get(jacket.get_absolute_url(), headers={"accept-language": "de"})
     html = response.content.decode()
     assert response.status_code == 200
     assert "RJ-BLUE-M" in html and "RJ-RED-L" in html
@@ -76,7 +76,9 @@ def test_availability_shows_the_selected_variants_units(client, jacket, berlin):
 def test_htmx_variant_change_swaps_price_and_sku_and_replaces_the_url(client, jacket, berlin):
     choose_store(client, berlin)
     red = jacket.variants.get(sku="RJ-RED-L")
-    response = availability(client, jacket, red, headers={"HX-Request": "true"})
+    response = availability(
+        client, jacket, red, headers={"HX-Request": "true", "accept-language": "de"}
+    )
     html = response.content.decode()
     assert 'id="variant-summary" class="variant-summary" hx-swap-oob="true"' in html
     assert "59,90\u00a0€" in html and "RJ-RED-L" in html

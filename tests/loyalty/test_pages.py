@@ -199,7 +199,9 @@ def test_associate_records_a_purchase(client, associate, store, account):
         "amount": "49,90",
         "receipt_number": "B-77",
     }
-    response = client.post(reverse("loyalty:desk_purchase"), data)
+    response = client.post(
+        reverse("loyalty:desk_purchase"), data, headers={"accept-language": "de"}
+    )
     assert response.status_code == 302
     entry = PointsEntry.objects.get()
     assert (entry.kind, entry.points, entry.amount) == (EntryKind.EARN, 49, Decimal("49.90"))

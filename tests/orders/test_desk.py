@@ -104,7 +104,10 @@ def test_scan_hands_over(desk_client, store, jacket):
     order = factories.pickup_order(store, [(jacket, 2)], status="ready")
     code = order.pickup_code
     response = desk_client.post(
-        reverse("pickup:desk_collect"), {"store": store.code, "code": code.lower()}, **HTMX
+        reverse("pickup:desk_collect"),
+        {"store": store.code, "code": code.lower()},
+        **HTMX,
+        headers={"accept-language": "de"},
     )
     html = response.content.decode()
     assert 'data-testid="desk-success"' in html
