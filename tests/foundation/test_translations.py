@@ -9,9 +9,11 @@ import gettext
 import re
 from pathlib import Path
 
+import allauth
 import pytest
 from django.conf import settings
 
+from accounts.allauth_texts import TEXTS as ALLAUTH_TEXTS
 from tests.factories import VariantFactory
 
 PO = Path(settings.BASE_DIR) / "locale" / "de" / "LC_MESSAGES" / "django.po"
@@ -157,3 +159,19 @@ def test_api_errors_follow_accept_language(client):
     assert english.json()["near"] == [
         "Latitude must lie in [-90, 90] and longitude in [-180, 180]."
     ]
+
+
+def test_allauth_texts_we_translate_again_are_still_allauths():
+    """After an allauth upgrade a changed text would silently fall back to allauth's "du"."""
+    catalogue = Path(allauth.__file__).parent / "locale" / "de" / "LC_MESSAGES" / "django.mo"
+    with catalogue.open("rb") as file:
+        theirs = gettext.GNUTranslations(file)
+    gone = [text for text in ALLAUTH_TEXTS if theirs.gettext(text) == text]
+    assert not gone
+
+
+@pytest.mark.django_db
+def test_login_page_addresses_shoppers_formally(client):
+    html = client.get("/accounts/login/", headers={"accept-language": "de"}).content.decode()
+    assert "Sie haben noch kein Konto?" in html
+    assert "Du hast" not in html
