@@ -37,6 +37,8 @@ def browser(monkeypatch):
     # Playwright's sync API runs an asyncio event loop in the test thread, so Django refuses ORM
     # calls there as "async unsafe". Allow them only while this test runs: set for the whole
     # process, the variable would leak into every later test (and into `check --deploy`).
+    # For the same reason the fixture is per test: a session-wide Playwright would keep that
+    # loop running through every later test, browser or not.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
