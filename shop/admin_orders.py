@@ -12,9 +12,11 @@ from django.db.models import Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from inventory.selectors import shortfalls_for_references
 from shop.models import HandoverAttempt, Order, OrderStatus
 from shop.order_display import duration_short
 from shop.pickup_codes import pickup_code_normalize
@@ -134,6 +136,7 @@ class OrderAdmin(admin.ModelAdmin):
         "status",
         "age",
         "items",
+        "stock_flag",
         "amount_due",
         "hold_until",
     ]
@@ -200,6 +203,15 @@ class OrderAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return with_item_counts(orders_for_staff(request.user))
 
+    def get_changelist_instance(self, request):
+        """The page of orders, each with the units it lost to the shelf (one query per page)."""
+        changelist = super().get_changelist_instance(request)
+        orders = list(changelist.result_list)  # evaluates the page once; the template reuses it
+        found = shortfalls_for_references([order.number for order in orders])
+        for order in orders:
+            order.shortfalls = found.get(order.number, [])
+        return changelist
+
     def get_search_results(self, request, queryset, search_term):
         """Exact matches only, each backed by a unique or plain index: fast with 100,000 orders."""
         term = search_term.strip()
@@ -231,6 +243,19 @@ class OrderAdmin(admin.ModelAdmin):
     def items(self, order):
         return order.items
 
+    @admin.display(description=_("stock"))
+    def stock_flag(self, order):
+        """A warning when the shelf took units promised to this order (till sale, count…)."""
+        shortfalls = getattr(order, "shortfalls", [])
+        if not shortfalls:
+            return ""
+        units = sum(s.units_missing for s in shortfalls)
+        return format_html(
+            '<span class="pickup-admin__shortfall" title="{}">⚠ {}</span>',
+            ", ".join(f"{s.units_missing} × {s.variant.sku}" for s in shortfalls),
+            ngettext("%d unit missing", "%d units missing", units) % units,
+        )
+
     # --- change view: lines, timeline, handover -------------------------------------------
 
     def _order_or_404(self, request, object_id) -> Order:
@@ -257,6 +282,7 @@ class OrderAdmin(admin.ModelAdmin):
                 if target in services.TRANSITIONS.get(order.status, ())
             ],
             "wrong_codes": failed,
+            "shortfalls": shortfalls_for_references([order.number]).get(order.number, []),
             "max_wrong_codes": services.WRONG_CODES_PER_ORDER,
             "show_save": False,
             "show_save_and_continue": False,
