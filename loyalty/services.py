@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications.tiers import notify_tier_changed
 from stores.models import StaffMembership, StaffRole, Store
 
 from .ean import card_number_generate, normalise
@@ -158,8 +159,7 @@ def _tier_refresh(account: LoyaltyAccount, now: dt.datetime | None = None) -> Ti
     )
     account.tier = target
     account.save(update_fields=["tier"])
-    # Notification hook: the notifications app tells the customer about `change` from here with
-    # transaction.on_commit(...) and sets `change.notified_at` once the message went out.
+    notify_tier_changed(change)  # into the outbox, in this transaction; stamps notified_at
     return change
 
 
