@@ -158,6 +158,7 @@ class OrderAdmin(admin.ModelAdmin):
                     ("store", "hold_until"),
                     ("customer", "phone"),
                     ("total", "amount_due"),
+                    ("points_redeemed", "loyalty_discount", "store_credit_used"),
                 ]
             },
         ),
@@ -187,6 +188,9 @@ class OrderAdmin(admin.ModelAdmin):
         "phone",
         "total",
         "amount_due",
+        "points_redeemed",
+        "loyalty_discount",
+        "store_credit_used",
         "email",
         "language",
         "created_at",

@@ -3,6 +3,12 @@
 Every function is one transaction: it locks the order row, checks the transition table of
 DESIGN.md, moves stock through `inventory.services`, and writes an `OrderEvent`. Admin actions,
 the desk page, the API and the expiry task all call these functions; there is no other path.
+
+Loyalty points and store credit settle in the same transactions: redeemed/spent when the order
+is placed (ledger source "order:<number>"), earned when it is collected, given back when it is
+cancelled or expires, shrunk after a short pick. Locks are always taken in one order: the order
+row, then the shopper's loyalty account and account row (store credit), then stock rows, so
+two services working on one shopper's orders can never deadlock.
 """
 
 import datetime as dt
@@ -448,7 +454,6 @@ def order_mark_line_short(*, line: OrderLine, units: int, actor) -> Order:
             _("Only %(left)d unit(s) of %(sku)s are left to pick; %(units)d cannot be short.")
             % {"left": line.quantity_to_collect, "sku": line.sku, "units": units}
         )
-    stock_mark_short(reference=order.number, variant_id=line.variant_id, units=units, user=actor)
     line.quantity_short += units
     line.save(update_fields=["quantity_short"])
     lines = list(order.lines.all())
@@ -457,6 +462,9 @@ def order_mark_line_short(*, line: OrderLine, units: int, actor) -> Order:
     if all(ln.quantity_to_collect == 0 for ln in lines):  # every reservation is used up
         _settlement_give_back(order)
         _save_amounts(order)
+        stock_mark_short(
+            reference=order.number, variant_id=line.variant_id, units=units, user=actor
+        )
         _move(
             order,
             OrderStatus.CANCELLED,
@@ -474,6 +482,9 @@ def order_mark_line_short(*, line: OrderLine, units: int, actor) -> Order:
         )
         _settlement_shrink(order, event)
         _save_amounts(order)
+        stock_mark_short(
+            reference=order.number, variant_id=line.variant_id, units=units, user=actor
+        )
         notify_order_changed(order)
     return order
 
@@ -508,8 +519,8 @@ def order_cancel(*, order: Order, actor, reason: str = "") -> Order:
     if not (actor and actor.pk == order.customer_id) and not is_store_staff(actor, order.store_id):
         raise OrderNotFound(_("No such order."))
     _check_transition(order, OrderStatus.CANCELLED)
+    _settlement_give_back(order)  # loyalty and credit rows before stock rows, as in order_place
     stock_release(reference=order.number, user=actor, note=reason[:255])
-    _settlement_give_back(order)
     _move(order, OrderStatus.CANCELLED, actor=actor, note=reason)
     notify_order_cancelled(order)
     return order
@@ -529,8 +540,8 @@ def order_expire(*, order: Order) -> Order:
                 "when": date_format(timezone.localtime(order.hold_until), "SHORT_DATETIME_FORMAT"),
             }
         )
-    stock_release(reference=order.number, note=_("Not collected"))
     _settlement_give_back(order)
+    stock_release(reference=order.number, note=_("Not collected"))
     _move(
         order,
         OrderStatus.EXPIRED,
@@ -614,6 +625,20 @@ def order_collect(*, order: Order, code: str, actor, ip: str | None = None) -> O
 
 
 def _collect(order: Order, actor) -> None:
+    now = timezone.now()
+    # Points on what the shopper paid: the total less the points discount (store credit is
+    # money refunded earlier, so it earns like any other payment). Booked before the stock
+    # moves: every order service locks the loyalty account before stock rows, never after.
+    points_earn(
+        user=order.customer,
+        amount=order.total - order.loyalty_discount,
+        source=_source(order),
+        store=order.store,
+        channel=LoyaltyChannel.ONLINE,
+        occurred_at=now,
+        description=_("Order %(number)s") % {"number": order.number},
+        actor=actor,
+    )
     stock_collect(reference=order.number, user=actor)
     method = payment_method_for(order)
     paid = method.capture_at_handover(order)
@@ -621,19 +646,8 @@ def _collect(order: Order, actor) -> None:
         order,
         OrderStatus.COLLECTED,
         actor=actor,
+        now=now,
         note=_("%(method)s: %(amount)s €") % {"method": method.label, "amount": paid},
-    )
-    # Points on what the shopper paid: the total less the points discount (store credit is
-    # money refunded earlier, so it earns like any other payment).
-    points_earn(
-        user=order.customer,
-        amount=order.total - order.loyalty_discount,
-        source=_source(order),
-        store=order.store,
-        channel=LoyaltyChannel.ONLINE,
-        occurred_at=order.collected_at,
-        description=_("Order %(number)s") % {"number": order.number},
-        actor=actor,
     )
 
 
