@@ -143,6 +143,13 @@ KINDS: dict[str, Kind] = {
             link=stock_content.shortfall_link,
             description=_("Store managers: a pickup order lost reserved units to the shelf"),
         ),
+        Kind(
+            "order_stock_shortfall",
+            _("Order {order.number}: an item is no longer available"),
+            context=stock_content.shortfall_order_context,
+            link=stock_content.shortfall_order_link,
+            description=_("Shopper: reserved units of an open order were lost to the shelf"),
+        ),
     ]
 }
 

@@ -4,6 +4,8 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from shop.models import Order
+
 FINDINGS_LISTED = 20
 
 
@@ -30,3 +32,14 @@ def shortfall_context(shortfall) -> dict:
 def shortfall_link(shortfall) -> str:
     # The order number is the reservation's reference; the orders admin finds it by number.
     return f"{reverse('admin:shop_order_changelist')}?{urlencode({'q': shortfall.reference})}"
+
+
+def shortfall_order_context(shortfall) -> dict:
+    """For the shopper: their order and the line that lost units."""
+    order = Order.objects.select_related("store", "customer").get(number=shortfall.reference)
+    line = order.lines.filter(variant_id=shortfall.variant_id).first()
+    return {"shortfall": shortfall, "order": order, "store": order.store, "line": line}
+
+
+def shortfall_order_link(shortfall) -> str:
+    return Order.objects.get(number=shortfall.reference).get_absolute_url()

@@ -175,8 +175,16 @@ def test_each_shortfall_goes_to_the_managers_once(store):
         [("email", None, "filiale@example.com"), ("in_app", manager.pk, "")] * 2
     )
 
+    # Each shopper hears about their own order, by e-mail and in the account.
+    assert rows("order_stock_shortfall") == sorted(
+        (channel, order.customer_id, order.email if channel == "email" else "")
+        for order in (first, second)
+        for channel in ("email", "in_app")
+    )
+
     shortfalls_recorded(shortfalls)  # the hook again: nothing new
     assert Notification.objects.filter(kind="stock_shortfall").count() == 4
+    assert Notification.objects.filter(kind="order_stock_shortfall").count() == 4
 
     deliver_all("stock_shortfall")
     assert len(mail.outbox) == 2
@@ -184,3 +192,10 @@ def test_each_shortfall_goes_to_the_managers_once(store):
         f"Order {first.number} is missing 1 × {variant.sku}",
         f"Order {second.number} is missing 1 × {variant.sku}",
     }
+    mail.outbox.clear()
+    Notification.objects.filter(kind="order_stock_shortfall").update(language="en")
+    deliver_all("order_stock_shortfall")
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([first.email, second.email])
+    message = next(m for m in mail.outbox if m.to == [first.email])
+    assert message.subject == f"Order {first.number}: an item is no longer available"
+    assert first.lines.get().product_name in message.body
