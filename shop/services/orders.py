@@ -629,16 +629,19 @@ def _collect(order: Order, actor) -> None:
     # Points on what the shopper paid: the total less the points discount (store credit is
     # money refunded earlier, so it earns like any other payment). Booked before the stock
     # moves: every order service locks the loyalty account before stock rows, never after.
-    points_earn(
-        user=order.customer,
-        amount=order.total - order.loyalty_discount,
-        source=_source(order),
-        store=order.store,
-        channel=LoyaltyChannel.ONLINE,
-        occurred_at=now,
-        description=_("Order %(number)s") % {"number": order.number},
-        actor=actor,
-    )
+    try:
+        points_earn(
+            user=order.customer,
+            amount=order.total - order.loyalty_discount,
+            source=_source(order),
+            store=order.store,
+            channel=LoyaltyChannel.ONLINE,
+            occurred_at=now,
+            description=_("Order %(number)s") % {"number": order.number},
+            actor=actor,
+        )
+    except LoyaltyError as exc:  # refused before anything was written; the goods still go
+        logger.error("No loyalty points for order %s: %s", order.number, exc)
     stock_collect(reference=order.number, user=actor)
     method = payment_method_for(order)
     paid = method.capture_at_handover(order)

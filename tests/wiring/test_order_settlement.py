@@ -195,3 +195,15 @@ def test_collect_without_points_earns_on_the_total(store, associate, jacket):
     order = factories.pickup_order(store, [(jacket, 1)], status="collected")
     earned = PointsEntry.objects.get(kind=EntryKind.EARN, source=f"order:{order.number}")
     assert (earned.amount, earned.points) == (Decimal("40.00"), 40)
+
+
+def test_handover_goes_ahead_when_the_points_are_refused(store, associate, caplog):
+    """Above the loyalty ledger's purchase limit (a typo guard for tills) no points are booked,
+    but the goods are handed over all the same."""
+    piano = factories.VariantFactory(price="2000.00")
+    factories.stock(store, piano, 99)
+    order = factories.pickup_order(store, [(piano, 99)], status="ready")  # 198,000 €
+    order = order_collect(order=order, code=order.pickup_code, actor=associate)
+    assert order.status == OrderStatus.COLLECTED
+    assert not PointsEntry.objects.filter(source=f"order:{order.number}").exists()
+    assert f"No loyalty points for order {order.number}" in caplog.text
