@@ -349,15 +349,22 @@ def bulk_insert(model: type[models.Model], columns: Sequence[str], rows: Iterabl
     if not rows:
         return
     if connection.vendor == "postgresql":
+        # COPY bypasses the ORM, so fields the caller leaves out get their model default here.
+        defaults = {
+            f.attname: f.get_default()
+            for f in model._meta.concrete_fields
+            if not f.primary_key and f.attname not in columns and f.has_default()
+        }
         table = connection.ops.quote_name(model._meta.db_table)
         column_of = {f.attname: f.column for f in model._meta.concrete_fields}
-        names = ", ".join(connection.ops.quote_name(column_of[c]) for c in columns)
+        names = ", ".join(connection.ops.quote_name(column_of[c]) for c in [*columns, *defaults])
+        extra = tuple(defaults.values())
         with (
             connection.cursor() as cursor,
             cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
         ):
             for row in rows:
-                copy.write_row(row)
+                copy.write_row((*row, *extra))
         return
     model.objects.bulk_create(
         (model(**dict(zip(columns, row, strict=True))) for row in rows), batch_size=2000

@@ -1,6 +1,5 @@
 """Click & collect end to end in real Chromium: reserve online, pick in the admin, hand over at the desk."""
 
-import os
 import re
 from decimal import Decimal
 
@@ -10,37 +9,9 @@ from django.contrib.auth.models import Permission
 from inventory.models import MovementKind, StockLevel, StockMovement
 from shop.models import Order, OrderStatus
 from tests import factories
-from tests.components import CHROMIUM, require_chromium
+from tests.browser_support import new_context
 
 expect = pytest.importorskip("playwright.sync_api").expect
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture
-def browser():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def new_page(browser, **kwargs):
-    context = browser.new_context(locale="en-US", **kwargs)
-    context.set_default_timeout(10_000)
-    return context.new_page()
 
 
 @pytest.mark.browser
@@ -59,7 +30,7 @@ def test_reserve_pick_and_hand_over(browser, live_server):
     url = live_server.url
 
     # The shopper puts two products into the cart from their product pages ...
-    shop = new_page(browser, viewport={"width": 390, "height": 844})
+    shop = new_context(browser, viewport={"width": 390, "height": 844}).new_page()
     shop.goto(url + jacket.product.get_absolute_url())
     shop.get_by_test_id("add-to-cart").click()
     shop.get_by_test_id("added").wait_for()
@@ -86,7 +57,7 @@ def test_reserve_pick_and_hand_over(browser, live_server):
     assert StockLevel.objects.get(store=store, variant=boots).reserved == 2
 
     # The associate starts picking and marks the order ready in the admin.
-    desk = new_page(browser, viewport={"width": 1024, "height": 768})
+    desk = new_context(browser, viewport={"width": 1024, "height": 768}).new_page()
     desk.goto(url + "/admin/login/?next=/admin/shop/order/")
     desk.fill("input[name=username]", associate.email)
     desk.fill("input[name=password]", factories.PASSWORD)

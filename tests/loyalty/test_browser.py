@@ -1,45 +1,24 @@
 """One card for every channel, in real Chromium: the shopper's phone and the associate's desk."""
 
-import os
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 
 from loyalty.models import Channel
 from loyalty.services import points_earn
 from tests import factories
-from tests.components import CHROMIUM, require_chromium
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+from tests.browser_support import logged_in_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 
 
-def _logged_in_context(browser, live_server, user, **options):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="en-GB", **options)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return context
-
-
-def test_shopper_card_and_in_store_purchase(live_server, tiers):
-    require_chromium()
-    from playwright.sync_api import expect, sync_playwright
+def test_shopper_card_and_in_store_purchase(browser, live_server, tiers):
+    from playwright.sync_api import expect
 
     store = factories.StoreFactory(name="Berlin Mitte")
     associate = factories.staff(store)
@@ -53,68 +32,51 @@ def test_shopper_card_and_in_store_purchase(live_server, tiers):
     )
     ARTIFACTS.mkdir(exist_ok=True)
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        try:
-            phone = _logged_in_context(
-                browser,
-                live_server,
-                account.user,
-                viewport={"width": 390, "height": 844},
-                device_scale_factor=2,
-                is_mobile=True,
-                has_touch=True,
-            ).new_page()
-            phone.goto(live_server.url + reverse("loyalty:card"))
-            expect(phone.locator('[data-testid="card-qr"] svg')).to_be_visible()
-            expect(phone.locator('[data-testid="card-barcode"] svg')).to_be_visible()
-            expect(phone.locator('[data-testid="points-balance"]')).to_have_text("120")
-            expect(phone.locator('[data-testid="card-barcode"] svg')).to_have_attribute(
-                "data-ean", account.card_number
-            )
-            qr_box = phone.locator('[data-testid="card-qr"] svg').bounding_box()
-            assert qr_box["width"] >= 150 and qr_box["x"] + qr_box["width"] <= 390
-            scroll_width = phone.evaluate("document.documentElement.scrollWidth")
-            assert scroll_width <= 390, "the card page scrolls sideways on a phone"
+    phone = logged_in_context(
+        browser,
+        live_server,
+        account.user,
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    ).new_page()
+    phone.goto(live_server.url + reverse("loyalty:card"))
+    expect(phone.locator('[data-testid="card-qr"] svg')).to_be_visible()
+    expect(phone.locator('[data-testid="card-barcode"] svg')).to_be_visible()
+    expect(phone.locator('[data-testid="points-balance"]')).to_have_text("120")
+    expect(phone.locator('[data-testid="card-barcode"] svg')).to_have_attribute(
+        "data-ean", account.card_number
+    )
+    qr_box = phone.locator('[data-testid="card-qr"] svg').bounding_box()
+    assert qr_box["width"] >= 150 and qr_box["x"] + qr_box["width"] <= 390
+    scroll_width = phone.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= 390, "the card page scrolls sideways on a phone"
 
-            desk = _logged_in_context(
-                browser, live_server, associate, viewport={"width": 1024, "height": 768}
-            ).new_page()
-            desk.goto(live_server.url + reverse("loyalty:desk"))
-            desk.fill(
-                '[data-testid="lookup-form"] [name="card_number"]', account.card_number_grouped
-            )
-            desk.click('[data-testid="lookup-form"] button[type="submit"]')
-            expect(desk.locator('[data-testid="desk-account"]')).to_contain_text("Erika Mustermann")
-            expect(desk.locator('[data-testid="desk-balance"]')).to_have_text("120")
-            desk.fill('[data-testid="purchase-form"] [name="amount"]', "23.50")
-            desk.fill('[data-testid="purchase-form"] [name="receipt_number"]', "K1-0815")
-            desk.click('[data-testid="purchase-form"] button[type="submit"]')
-            expect(desk.locator('[data-testid="desk-balance"]')).to_have_text("143")
-            expect(desk.locator("#desk-result")).to_contain_text("23 points booked")
-            expect(desk.locator(".ld-purchases")).to_contain_text("Berlin Mitte")
-            card_field = desk.locator('[data-testid="lookup-form"] [name="card_number"]')
-            expect(card_field).to_have_value("")
-            expect(card_field).to_be_focused()
-            desk.screenshot(path=str(ARTIFACTS / "loyalty-desk.png"), full_page=True)
+    desk = logged_in_context(
+        browser, live_server, associate, viewport={"width": 1024, "height": 768}
+    ).new_page()
+    desk.goto(live_server.url + reverse("loyalty:desk"))
+    desk.fill('[data-testid="lookup-form"] [name="card_number"]', account.card_number_grouped)
+    desk.click('[data-testid="lookup-form"] button[type="submit"]')
+    expect(desk.locator('[data-testid="desk-account"]')).to_contain_text("Erika Mustermann")
+    expect(desk.locator('[data-testid="desk-balance"]')).to_have_text("120")
+    desk.fill('[data-testid="purchase-form"] [name="amount"]', "23.50")
+    desk.fill('[data-testid="purchase-form"] [name="receipt_number"]', "K1-0815")
+    desk.click('[data-testid="purchase-form"] button[type="submit"]')
+    expect(desk.locator('[data-testid="desk-balance"]')).to_have_text("143")
+    expect(desk.locator("#desk-result")).to_contain_text("23 points booked")
+    expect(desk.locator(".ld-purchases")).to_contain_text("Berlin Mitte")
+    card_field = desk.locator('[data-testid="lookup-form"] [name="card_number"]')
+    expect(card_field).to_have_value("")
+    expect(card_field).to_be_focused()
+    desk.screenshot(path=str(ARTIFACTS / "loyalty-desk.png"), full_page=True)
 
-            phone.reload()
-            expect(phone.locator('[data-testid="points-balance"]')).to_have_text("143")
-            newest = phone.locator('[data-testid="history"] li').first
-            expect(newest).to_contain_text("Berlin Mitte")
-            expect(newest).to_contain_text("+23")
-            expect(newest).to_contain_text("In store")
-            expect(phone.locator('[data-testid="history"] li').nth(1)).to_contain_text("Online")
-            phone.screenshot(path=str(ARTIFACTS / "loyalty-card.png"), full_page=True)
-        finally:
-            browser.close()
+    phone.reload()
+    expect(phone.locator('[data-testid="points-balance"]')).to_have_text("143")
+    newest = phone.locator('[data-testid="history"] li').first
+    expect(newest).to_contain_text("Berlin Mitte")
+    expect(newest).to_contain_text("+23")
+    expect(newest).to_contain_text("In store")
+    expect(phone.locator('[data-testid="history"] li').nth(1)).to_contain_text("Online")
+    phone.screenshot(path=str(ARTIFACTS / "loyalty-card.png"), full_page=True)

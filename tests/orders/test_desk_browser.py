@@ -8,27 +8,14 @@ from django.utils import timezone
 
 from shop.models import Order, OrderStatus
 from tests import factories
-from tests.components import CHROMIUM, require_chromium
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.browser_support import logged_in_context
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_scan_a_code_on_the_desk(live_server, client, settings):
-    require_chromium()
-    from playwright.sync_api import expect, sync_playwright
+def test_scan_a_code_on_the_desk(browser, live_server):
+    from playwright.sync_api import expect
 
-    settings.LANGUAGE_CODE = "en"
     store = factories.StoreFactory(name="Berlin Mitte")
     associate = factories.staff(store)
     jacket = factories.VariantFactory(price="89.00")
@@ -42,26 +29,21 @@ def test_scan_a_code_on_the_desk(live_server, client, settings):
     Order.objects.filter(pk=late.pk).update(created_at=timezone.now() - dt.timedelta(hours=3))
     ready = factories.pickup_order(store, [(jacket, 1), (socks, 2)], status="ready")
 
-    client.force_login(associate)
-    cookie = client.cookies["sessionid"].value
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 1024, "height": 1366}, locale="en")
-        context.add_cookies([{"name": "sessionid", "value": cookie, "url": live_server.url}])
-        page = context.new_page()
-        page.goto(f"{live_server.url}/desk/")
-        expect(page.get_by_test_id("column-overdue")).to_contain_text(late.number)
-        code = page.get_by_test_id("desk-code")
-        expect(code).to_be_focused()
-        code.type(f"{ready.pickup_code[:4]}-{ready.pickup_code[4:]}".lower())
-        code.press("Enter")
-        success = page.get_by_test_id("desk-success")
-        expect(success).to_contain_text(ready.number)
-        expect(success).to_contain_text("104.00")
-        expect(page.get_by_test_id("column-ready")).not_to_contain_text(ready.number)
-        expect(code).to_be_focused()
-        if path := os.environ.get("DESK_SCREENSHOT"):
-            page.screenshot(path=path, full_page=True)
-        browser.close()
+    page = logged_in_context(
+        browser, live_server, associate, viewport={"width": 1024, "height": 1366}
+    ).new_page()
+    page.goto(f"{live_server.url}/desk/")
+    expect(page.get_by_test_id("column-overdue")).to_contain_text(late.number)
+    code = page.get_by_test_id("desk-code")
+    expect(code).to_be_focused()
+    code.type(f"{ready.pickup_code[:4]}-{ready.pickup_code[4:]}".lower())
+    code.press("Enter")
+    success = page.get_by_test_id("desk-success")
+    expect(success).to_contain_text(ready.number)
+    expect(success).to_contain_text("104.00")
+    expect(page.get_by_test_id("column-ready")).not_to_contain_text(ready.number)
+    expect(code).to_be_focused()
+    if path := os.environ.get("DESK_SCREENSHOT"):
+        page.screenshot(path=path, full_page=True)
     ready.refresh_from_db()
     assert ready.status == OrderStatus.COLLECTED

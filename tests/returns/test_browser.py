@@ -5,58 +5,18 @@ import os
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from returns.models import Refund, ReturnRequest, ReturnStatus
 from tests import factories
-from tests.components import CHROMIUM, require_chromium
+from tests.browser_support import logged_in_context
 
 from .helpers import on_hand, points_balance
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # Set to a folder to keep screenshots of the shopper's return page and the desk.
 SCREENSHOT_DIR = os.environ.get("RETURNS_SCREENSHOT_DIR")
-
-
-@pytest.fixture
-def browser():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def logged_in_page(browser, live_server, user):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            },
-            {"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url},
-        ]
-    )
-    return context.new_page()
+VIEWPORT = {"width": 1280, "height": 900}
 
 
 def shot(page, name):
@@ -86,7 +46,7 @@ def test_return_one_of_two_items_in_another_store(browser, live_server):
     associate = factories.staff(potsdam, email="paul@example.com", first_name="Paul")
 
     # The shopper returns the jacket, not the socks.
-    page = logged_in_page(browser, live_server, shopper)
+    page = logged_in_context(browser, live_server, shopper, viewport=VIEWPORT).new_page()
     page.goto(f"{live_server.url}/returns/start/{order.public_id}/")
     jacket_line = order.lines.get(variant=jacket)
     page.select_option(f"select[name=qty_{jacket_line.pk}]", "1")
@@ -100,7 +60,7 @@ def test_return_one_of_two_items_in_another_store(browser, live_server):
     shot(page, "shopper")
 
     # An associate in Potsdam (not the pickup store) scans the code and receives it as sellable.
-    desk = logged_in_page(browser, live_server, associate)
+    desk = logged_in_context(browser, live_server, associate, viewport=VIEWPORT).new_page()
     desk.goto(f"{live_server.url}/returns/desk/")
     expect(desk.get_by_test_id("desk-store")).to_have_text("Potsdam Zentrum")
     desk.get_by_label("Return code, order number or loyalty card").fill(ret.code.lower())
