@@ -291,7 +291,7 @@ def _seed_stock(
             units = units_received(demo.code, demo.size, variant_id)
             if units is None:
                 continue
-            levels.append((store.pk, variant_id, units, 0, 0, 0, now))
+            levels.append((store.pk, variant_id, units, 0, 0, now))
             if units:
                 movements.append(
                     (
@@ -309,15 +309,7 @@ def _seed_stock(
                 )
     bulk_insert(
         StockLevel,
-        [
-            "store_id",
-            "variant_id",
-            "on_hand",
-            "reserved",
-            "safety_buffer",
-            "reorder_point",
-            "updated_at",
-        ],
+        ["store_id", "variant_id", "on_hand", "reserved", "safety_buffer", "updated_at"],
         levels,
     )
     bulk_insert(
