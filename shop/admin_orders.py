@@ -22,22 +22,10 @@ from shop.order_display import duration_short
 from shop.pickup_codes import pickup_code_normalize
 from shop.selectors.orders import orders_for_staff, overdue_q, with_item_counts
 from shop.services import orders as services
+from stores.admin_filters import StaffStoreFilter
 from stores.models import Store
 
 User = get_user_model()
-
-
-class StoreFilter(admin.SimpleListFilter):
-    title = _("store")
-    parameter_name = "store"
-
-    def lookups(self, request, model_admin):
-        return [(s.pk, s.name) for s in Store.objects.for_staff(request.user).order_by("name")]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(store_id=self.value())
-        return queryset
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -140,7 +128,7 @@ class OrderAdmin(admin.ModelAdmin):
         "amount_due",
         "hold_until",
     ]
-    list_filter = ["status", StoreFilter, OverdueFilter]
+    list_filter = ["status", StaffStoreFilter, OverdueFilter]
     list_select_related = ["store", "customer"]
     list_per_page = 50
     show_full_result_count = False
@@ -399,7 +387,7 @@ class HandoverAttemptAdmin(admin.ModelAdmin):
     """Pickup codes entered at the counters of one's stores: who tried which order, and when."""
 
     list_display = ["created_at", "store", "order", "actor", "success", "ip"]
-    list_filter = ["success", StoreFilter]
+    list_filter = ["success", StaffStoreFilter]
     list_select_related = ["store", "order", "actor"]
     show_full_result_count = False
     ordering = ["-created_at"]
