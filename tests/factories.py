@@ -181,3 +181,10 @@ def product_with_variants(variants: int = 2, **kwargs) -> Product:
         VariantFactory(product=product, size=("S", "M", "L", "XL", "XXL", "3XL")[i % 6])
     ProductImageFactory(product=product)
     return product
+
+
+def stocked_variant(store: Store, price: str, units: int = 10) -> Variant:
+    """A variant at `price` with `units` on the shelf of `store`."""
+    variant = VariantFactory(price=price)
+    stock(store, variant, units)
+    return variant

@@ -17,16 +17,12 @@ def associate(store):
 
 @pytest.fixture
 def jacket(store):
-    variant = factories.VariantFactory(price="40.00")
-    factories.stock(store, variant, 10)
-    return variant
+    return factories.stocked_variant(store, "40.00")
 
 
 @pytest.fixture
 def socks(store):
-    variant = factories.VariantFactory(price="10.00")
-    factories.stock(store, variant, 10)
-    return variant
+    return factories.stocked_variant(store, "10.00")
 
 
 def give_points(user, euros: str) -> int:
