@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from kombu.exceptions import OperationalError
 
+from stores.admin_filters import StaffStoreFilter
 from stores.models import Store
 
 from .counts import CountError, stock_count_approve, stock_count_reject
@@ -53,21 +54,6 @@ class ReadOnlyAdmin(StoreScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-class StaffStoreFilter(admin.SimpleListFilter):
-    """The stores this person works for (all for a superuser), without scanning the rows."""
-
-    title = gettext_lazy("store")
-    parameter_name = "store"
-
-    def lookups(self, request, model_admin):
-        return list(Store.objects.for_staff(request.user).values_list("pk", "name"))
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(store_id=self.value())
-        return queryset
 
 
 class BelowReorderPointFilter(admin.SimpleListFilter):

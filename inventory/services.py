@@ -351,8 +351,7 @@ def reservations_cut(cuts: Iterable[Cut]) -> list[StockShortfall]:
     Reservation.objects.bulk_update(shrunk, ["quantity"])
     shortfalls = StockShortfall.objects.bulk_create(shortfalls)
     if shortfalls:
-        ids = [s.pk for s in shortfalls]
-        transaction.on_commit(lambda: notify.shortfalls_recorded(ids))
+        notify.shortfalls_recorded(shortfalls)
     return shortfalls
 
 
@@ -471,7 +470,7 @@ def stock_reconcile(*, user=None, store_ids: Iterable[int] | None = None) -> Rec
             run.finished_at = timezone.now()
             run.save()
             if findings:
-                transaction.on_commit(lambda: notify.reconciliation_findings_recorded(run.pk))
+                notify.reconciliation_findings_recorded(run)
     except Exception as error:
         ReconciliationRun.objects.filter(pk=run.pk).update(
             status=RunStatus.FAILED, error=repr(error)[:2000], finished_at=timezone.now()

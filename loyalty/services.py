@@ -7,7 +7,7 @@ function again for the same event returns what the first call did and changes no
 
 Entry points for other apps (shop calls them on checkout, collect, cancel, expiry; returns on a
 return): `loyalty_account_open`, `points_earn`, `points_redeem`, `points_redeem_reverse`,
-`points_take_back`, `points_value` (from `loyalty.rules`, re-exported here), and the read
+`points_redeem_reduce`, `points_take_back`, `points_value` (from `loyalty.rules`, re-exported here), and the read
 `loyalty.selectors.points_redeemable`. Desk and till: `card_lookup`, `store_purchase_record`.
 """
 
@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications.tiers import notify_tier_changed
 from stores.models import StaffMembership, StaffRole, Store
 
 from .ean import card_number_generate, normalise
@@ -57,6 +58,8 @@ MAX_ADJUSTMENT = 1_000_000
 LOOKUP_LIMIT = 30
 LOOKUP_WINDOW = dt.timedelta(minutes=10)
 RECEIPT_MAX_LENGTH = 40
+# A partial give-back of a redemption is booked under "<source>#<part>".
+PART_SEPARATOR = "#"
 
 
 # -- helpers -------------------------------------------------------------------------------------
@@ -156,8 +159,7 @@ def _tier_refresh(account: LoyaltyAccount, now: dt.datetime | None = None) -> Ti
     )
     account.tier = target
     account.save(update_fields=["tier"])
-    # Notification hook: the notifications app tells the customer about `change` from here with
-    # transaction.on_commit(...) and sets `change.notified_at` once the message went out.
+    notify_tier_changed(change)  # into the outbox, in this transaction; stamps notified_at
     return change
 
 
@@ -392,10 +394,18 @@ def points_redeem(
     return discount
 
 
+def _given_back(source: str) -> int:
+    """Points of the redemption `source` already given back in part (see points_redeem_reduce)."""
+    return PointsEntry.objects.filter(
+        kind=EntryKind.REDEEM_REVERSAL, source__startswith=f"{source}{PART_SEPARATOR}"
+    ).aggregate(total=Coalesce(Sum("points"), 0))["total"]
+
+
 def points_redeem_reverse(*, source: str) -> PointsEntry | None:
     """Give back the points used for `source` (order cancelled or expired). Idempotent.
 
-    Returns the reversal entry, or None when nothing was redeemed for that source.
+    Gives back what is still redeemed, i.e. minus what `points_redeem_reduce` gave back before.
+    Returns the reversal entry, or None when nothing (or nothing more) was redeemed for it.
     """
     source = _source(source)
     with transaction.atomic():
@@ -406,15 +416,59 @@ def points_redeem_reverse(*, source: str) -> PointsEntry | None:
         existing = PointsEntry.objects.filter(source=source, kind=EntryKind.REDEEM_REVERSAL).first()
         if existing is not None:
             return existing
+        left = -redeemed.points - _given_back(source)
+        if left <= 0:
+            return None
         return _create_entry(
             account_id=redeemed.account_id,
             kind=EntryKind.REDEEM_REVERSAL,
-            points=-redeemed.points,
+            points=left,
             source=source,
-            amount=redeemed.amount,
+            amount=points_value(left),
             store=redeemed.store,
             channel=redeemed.channel,
             description=_("Points given back"),
+            occurred_at=timezone.now(),
+        )
+
+
+def points_redeem_reduce(*, source: str, part: str, points: int) -> PointsEntry:
+    """Give back `points` of the redemption `source` because the order became smaller.
+
+    Booked as a reversal under "<source>#<part>" (e.g. the short pick's event id), so each
+    reduction counts once; a later `points_redeem_reverse(source)` gives back only the rest.
+    """
+    points = _whole_points(points)
+    source = _source(source)
+    part_source = _source(f"{source}{PART_SEPARATOR}{part}")
+    with transaction.atomic():
+        redeemed = PointsEntry.objects.filter(source=source, kind=EntryKind.REDEEM).first()
+        if redeemed is None:
+            raise LoyaltyError(_("No points were used for “%(source)s”.") % {"source": source})
+        _lock(redeemed.account_id)
+        existing = PointsEntry.objects.filter(
+            source=part_source, kind=EntryKind.REDEEM_REVERSAL
+        ).first()
+        if existing is not None:
+            return existing
+        if PointsEntry.objects.filter(source=source, kind=EntryKind.REDEEM_REVERSAL).exists():
+            raise LoyaltyError(
+                _("The points for “%(source)s” were given back already.") % {"source": source}
+            )
+        if points > -redeemed.points - _given_back(source):
+            raise LoyaltyError(
+                _("More points cannot be given back than were used for “%(source)s”.")
+                % {"source": source}
+            )
+        return _create_entry(
+            account_id=redeemed.account_id,
+            kind=EntryKind.REDEEM_REVERSAL,
+            points=points,
+            source=part_source,
+            amount=points_value(points),
+            store=redeemed.store,
+            channel=redeemed.channel,
+            description=_("Points given back: the order became smaller"),
             occurred_at=timezone.now(),
         )
 

@@ -19,7 +19,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from . import order_content, return_content
+from . import order_content, return_content, stock_content, tier_content
 from .models import Channel
 
 ContextBuilder = Callable[[Any], dict]
@@ -121,6 +121,34 @@ KINDS: dict[str, Kind] = {
             context=return_content.return_context,
             link=return_content.return_link,
             description=_("Shopper: the money for a return was refunded"),
+        ),
+        Kind(
+            "tier_changed",
+            _("Your loyalty tier is now {tier.name}"),
+            context=tier_content.tier_context,
+            link=tier_content.tier_link,
+            description=_("Shopper: the loyalty tier changed"),
+        ),
+        Kind(
+            "stock_drift_found",
+            _("Stock differences at {store.name}: {findings_count} to check"),
+            context=stock_content.drift_context,
+            link=stock_content.drift_link,
+            description=_("Store managers: the stock reconciliation found differences"),
+        ),
+        Kind(
+            "stock_shortfall",
+            _("Order {shortfall.reference} is missing {shortfall.units_missing} × {variant.sku}"),
+            context=stock_content.shortfall_context,
+            link=stock_content.shortfall_link,
+            description=_("Store managers: a pickup order lost reserved units to the shelf"),
+        ),
+        Kind(
+            "order_stock_shortfall",
+            _("Order {order.number}: an item is no longer available"),
+            context=stock_content.shortfall_order_context,
+            link=stock_content.shortfall_order_link,
+            description=_("Shopper: reserved units of an open order were lost to the shelf"),
         ),
     ]
 }

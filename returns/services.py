@@ -18,7 +18,6 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from inventory.models import MovementKind
 from inventory.services import stock_receive, stock_receive_damaged
 from shop.models import Order, OrderLine, OrderStatus
@@ -59,10 +58,6 @@ class ReturnRefused(ReturnError):
         self.reasons = reasons
         self.overridable = overridable
         super().__init__(" ".join(reasons))
-
-
-class StoreCreditError(Exception):
-    """Store credit that cannot be spent; the message is meant for a person."""
 
 
 @dataclass(frozen=True)
@@ -552,37 +547,3 @@ def return_close(*, ret: ReturnRequest, store: Store, actor, note: str) -> Retur
         _move(ret, ReturnStatus.CLOSED, actor=actor, store=store, note=note)
         ret.save(update_fields=["status"])
     return ret
-
-
-# --- store credit ----------------------------------------------------------------------------
-
-
-def store_credit_balance(user) -> Decimal:
-    total = StoreCreditEntry.objects.filter(user=user).aggregate(total=Sum("amount"))["total"]
-    return (total or Decimal("0")).quantize(Decimal("0.01"))
-
-
-def store_credit_spend(*, user, amount: Decimal, source: str) -> StoreCreditEntry:
-    """Spend `amount` of the user's store credit (e.g. at checkout, source "order:<number>").
-
-    Locks the user row so two checkouts cannot both spend the same credit; the balance never
-    goes negative. The same `source` again returns the entry already written.
-    """
-    amount = Decimal(amount)
-    if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
-        raise StoreCreditError(_("The amount must be positive, in euros and cents."))
-    if not source:
-        raise StoreCreditError(_("A store-credit change needs a source."))
-    with transaction.atomic():
-        User.objects.select_for_update().filter(pk=user.pk).first()
-        existing = StoreCreditEntry.objects.filter(source=source).first()
-        if existing is not None:
-            if existing.user_id != user.pk:
-                raise StoreCreditError(_("This source belongs to another customer."))
-            return existing
-        balance = store_credit_balance(user)
-        if amount > balance:
-            raise StoreCreditError(
-                _("Only %(balance)s € store credit left.") % {"balance": balance}
-            )
-        return StoreCreditEntry.objects.create(user=user, amount=-amount, source=source)

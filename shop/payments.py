@@ -28,7 +28,8 @@ class PayAtCounter:
     label = _("Pay at the counter on pickup")
 
     def amount_due(self, order) -> Decimal:
-        return max(order.total - order.loyalty_discount, Decimal("0.00"))
+        # Points and store credit are settled online; the till takes the rest.
+        return max(order.total - order.loyalty_discount - order.store_credit_used, Decimal("0.00"))
 
     def capture_at_handover(self, order) -> Decimal:
         # The associate takes cash or card at the till; there is nothing to call.

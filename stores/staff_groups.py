@@ -1,7 +1,7 @@
 """The admin groups that store staff belong to, and the model permissions each one grants.
 
 A role's permissions are listed by app label and model name, so an app adds its models by adding a
-line here. `staff_groups_ensure()` is idempotent: it creates missing groups and sets each group's
+line here (a model's own permission, such as `loyalty.adjust_points`, by its codename). `staff_groups_ensure()` is idempotent: it creates missing groups and sets each group's
 permissions to exactly what is listed.
 """
 
@@ -14,23 +14,70 @@ from .models import StaffRole
 VIEW = ("view",)
 VIEW_CHANGE = ("view", "change")
 MANAGE = ("view", "add", "change")
+STANDARD_ACTIONS = {"view", "add", "change", "delete"}
+
+# What every member of a store's staff needs: the pickup queue (orders admin and desk), returns
+# (the returns desk does the work; the admin shows them), stock of their store, shortfalls to
+# follow up, their own stock counts. The desk pages for pickup, returns, loyalty cards and
+# counts check store membership themselves. Customer-wide lists (loyalty accounts, store credit,
+# notifications) are not for associates: the card lookup on the desk is rate-limited and logged.
+ASSOCIATE: dict[str, dict[str, tuple[str, ...]]] = {
+    "stores": {"store": VIEW, "openinghours": VIEW},
+    "inventory": {
+        "stocklevel": VIEW,
+        "stockmovement": VIEW,
+        "reservation": VIEW,
+        "stockshortfall": VIEW_CHANGE,  # "mark as resolved" once the customer was called
+        "stockcount": VIEW,
+    },
+    "shop": {
+        "category": VIEW,
+        "product": VIEW,
+        "productimage": VIEW,
+        "variant": VIEW,
+        "order": VIEW_CHANGE,
+    },
+    "returns": {"returnrequest": VIEW},
+}
+
+# A store manager additionally runs the store: its data, stock settings and imports, count
+# approvals, reconciliation results, handover attempts, loyalty accounts and points adjustments.
+# An action that is not one of Django's four is a model-specific permission's codename.
+MANAGER: dict[str, dict[str, tuple[str, ...]]] = {
+    "stores": {
+        "store": VIEW_CHANGE,
+        "openinghours": ("view", "add", "change", "delete"),
+        "staffmembership": VIEW,
+    },
+    "inventory": {
+        "stocklevel": VIEW_CHANGE,
+        "stockmovement": VIEW,
+        "reservation": VIEW,
+        "stockshortfall": VIEW_CHANGE,
+        "stockcount": VIEW_CHANGE,
+        "reconciliationrun": VIEW,
+        "reconciliationfinding": VIEW,
+    },
+    "shop": {
+        "category": VIEW,
+        "product": MANAGE,
+        "productimage": MANAGE,
+        "variant": MANAGE,
+        "order": VIEW_CHANGE,
+        "handoverattempt": VIEW,
+    },
+    "returns": {"returnrequest": VIEW},
+    "loyalty": {
+        "loyaltyaccount": ("view", "adjust_points"),
+        "pointsentry": VIEW,
+        "tierchange": VIEW,
+    },
+}
 
 # {group name: {app label: {model name: actions}}}
 STAFF_GROUPS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
-    "Store associate": {
-        "stores": {"store": VIEW, "openinghours": VIEW},
-        "inventory": {"stocklevel": VIEW, "stockmovement": VIEW, "reservation": VIEW},
-        "shop": {"category": VIEW, "product": VIEW, "productimage": VIEW, "variant": VIEW},
-    },
-    "Store manager": {
-        "stores": {
-            "store": VIEW_CHANGE,
-            "openinghours": ("view", "add", "change", "delete"),
-            "staffmembership": VIEW,
-        },
-        "inventory": {"stocklevel": VIEW_CHANGE, "stockmovement": VIEW, "reservation": VIEW},
-        "shop": {"category": VIEW, "product": MANAGE, "productimage": MANAGE, "variant": MANAGE},
-    },
+    "Store associate": ASSOCIATE,
+    "Store manager": MANAGER,
 }
 
 GROUP_FOR_ROLE = {StaffRole.ASSOCIATE: "Store associate", StaffRole.MANAGER: "Store manager"}
@@ -42,7 +89,7 @@ class UnknownPermission(LookupError):
 
 def _permissions(spec: dict[str, dict[str, tuple[str, ...]]]) -> list[Permission]:
     wanted = {
-        (app_label, f"{action}_{model}")
+        (app_label, f"{action}_{model}" if action in STANDARD_ACTIONS else action)
         for app_label, models in spec.items()
         for model, actions in models.items()
         for action in actions

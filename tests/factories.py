@@ -133,22 +133,9 @@ def pickup_order(store: Store, items, customer: User | None = None, status: str 
     return order
 
 
-def collected_order(store: Store, items, customer: User | None = None, *, earn_points=True):
-    """A pickup order collected through the real services, with its loyalty points earned
-    (source "order:<number>", as the collect step books them)."""
-    from loyalty.models import Channel
-    from loyalty.services import points_earn
-
-    order = pickup_order(store, items, customer=customer, status="collected")
-    if earn_points:
-        points_earn(
-            user=order.customer,
-            amount=order.total - order.loyalty_discount,
-            source=f"order:{order.number}",
-            store=store,
-            channel=Channel.ONLINE,
-        )
-    return order
+def collected_order(store: Store, items, customer: User | None = None):
+    """A pickup order collected through the real services (which earn its loyalty points)."""
+    return pickup_order(store, items, customer=customer, status="collected")
 
 
 def loyalty_account(user: User | None = None):
@@ -194,3 +181,10 @@ def product_with_variants(variants: int = 2, **kwargs) -> Product:
         VariantFactory(product=product, size=("S", "M", "L", "XL", "XXL", "3XL")[i % 6])
     ProductImageFactory(product=product)
     return product
+
+
+def stocked_variant(store: Store, price: str, units: int = 10) -> Variant:
+    """A variant at `price` with `units` on the shelf of `store`."""
+    variant = VariantFactory(price=price)
+    stock(store, variant, units)
+    return variant

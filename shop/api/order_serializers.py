@@ -35,6 +35,18 @@ class OrderCreateSerializer(serializers.Serializer):
         allow_blank=True,
         help_text=_("A number to call about the order; defaults to the account's phone."),
     )
+    points = serializers.IntegerField(
+        min_value=0,
+        max_value=1_000_000_000,
+        required=False,
+        default=0,
+        help_text=_("Loyalty points to use (100 points = 1 €, at most half of the order)."),
+    )
+    use_store_credit = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("Put the account's store credit towards the order."),
+    )
 
     def validate_store(self, code: str) -> Store:
         store = Store.objects.active().filter(code=code).first()
@@ -115,6 +127,9 @@ class OrderSerializer(serializers.ModelSerializer):
             "store",
             "lines",
             "total",
+            "points_redeemed",
+            "loyalty_discount",
+            "store_credit_used",
             "amount_due",
             "phone",
             "pickup_code",

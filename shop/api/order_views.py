@@ -133,6 +133,8 @@ class OrderListCreateView(generics.ListAPIView):
                 lines=data["lines"],
                 phone=data.get("phone") or request.user.phone,
                 idempotency_key=key,
+                points_to_redeem=data["points"],
+                use_store_credit=data["use_store_credit"],
             )
         except services.OrderShortage as exc:
             return _shortage_response(exc)

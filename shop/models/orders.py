@@ -66,6 +66,13 @@ class Order(models.Model):
         _("loyalty discount"), max_digits=10, decimal_places=2, default=Decimal("0")
     )
     points_redeemed = models.PositiveIntegerField(_("points redeemed"), default=0)
+    store_credit_used = models.DecimalField(
+        _("store credit used"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0"),
+        help_text=_("Store credit (from refunds) spent on the order; it lowers the amount due."),
+    )
     created_at = models.DateTimeField(_("placed"), auto_now_add=True)
     picking_started_at = models.DateTimeField(_("picking started"), null=True, blank=True)
     ready_at = models.DateTimeField(_("ready"), null=True, blank=True)
@@ -87,6 +94,9 @@ class Order(models.Model):
             models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),
             models.CheckConstraint(
                 condition=Q(amount_due__gte=0), name="order_amount_due_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(store_credit_used__gte=0), name="order_store_credit_not_negative"
             ),
             models.UniqueConstraint(
                 fields=["customer", "idempotency_key"],

@@ -11,12 +11,22 @@ from stores.models import Store
 
 
 @transaction.atomic
-def checkout_place(*, cart: Cart, customer, store: Store, phone: str, token: str) -> Order:
+def checkout_place(
+    *,
+    cart: Cart,
+    customer,
+    store: Store,
+    phone: str,
+    token: str,
+    points_to_redeem: int = 0,
+    use_store_credit: bool = False,
+) -> Order:
     """Place the cart as one pickup order at `store` and empty the cart, in one transaction.
 
     `token` is the checkout form's one-time token, used as the order's idempotency key: a double
     click or a reload returns the order placed first. The phone number is kept on the account for
-    next time. Raises OrderShortage / OrderError (nothing reserved, cart unchanged) or CartError.
+    next time. Points and store credit are passed on to `order_place`. Raises OrderShortage /
+    OrderError (nothing reserved, cart unchanged) or CartError.
     """
     lock_cart(cart)  # a second submit of the same form waits here until the first has committed
     existing = (
@@ -28,7 +38,13 @@ def checkout_place(*, cart: Cart, customer, store: Store, phone: str, token: str
     if not lines:
         raise CartError(_("Your cart is empty."))
     order = order_place(
-        customer=customer, store=store, lines=lines, phone=phone, idempotency_key=token
+        customer=customer,
+        store=store,
+        lines=lines,
+        phone=phone,
+        idempotency_key=token,
+        points_to_redeem=points_to_redeem,
+        use_store_credit=use_store_credit,
     )
     if customer.phone != order.phone:
         customer.phone = order.phone

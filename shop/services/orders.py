@@ -3,6 +3,12 @@
 Every function is one transaction: it locks the order row, checks the transition table of
 DESIGN.md, moves stock through `inventory.services`, and writes an `OrderEvent`. Admin actions,
 the desk page, the API and the expiry task all call these functions; there is no other path.
+
+Loyalty points and store credit settle in the same transactions: redeemed/spent when the order
+is placed (ledger source "order:<number>"), earned when it is collected, given back when it is
+cancelled or expires, shrunk after a short pick. Locks are always taken in one order: the order
+row, then the shopper's loyalty account and account row (store credit), then stock rows, so
+two services working on one shopper's orders can never deadlock.
 """
 
 import datetime as dt
@@ -28,12 +34,27 @@ from inventory.services import (
     stock_release,
     stock_reserve,
 )
+from loyalty.errors import LoyaltyError
+from loyalty.models import Channel as LoyaltyChannel
+from loyalty.rules import points_value, redeemable_max_points
+from loyalty.services import (
+    points_earn,
+    points_redeem,
+    points_redeem_reduce,
+    points_redeem_reverse,
+)
 from notifications.orders import (
     notify_order_cancelled,
     notify_order_changed,
     notify_order_expired,
     notify_order_placed,
     notify_order_ready,
+)
+from returns.credit import (
+    StoreCreditError,
+    store_credit_balance,
+    store_credit_give_back,
+    store_credit_spend,
 )
 from shop.models import HandoverAttempt, Order, OrderEvent, OrderLine, OrderStatus, Variant
 from shop.payments import payment_method_for
@@ -252,12 +273,19 @@ def order_place(
     lines: Sequence[tuple[Variant, int]],
     phone: str,
     idempotency_key: str = "",
+    points_to_redeem: int = 0,
+    use_store_credit: bool = False,
 ) -> Order:
     """Reserve every line at `store` for `customer`, all or nothing, and return the new order.
 
     Two lines of the same variant count together. The same (customer, idempotency_key) returns
     the order placed the first time instead of placing a second one. Raises OrderShortage
     (every short line and the nearest stores that have it) or OrderError for bad input.
+
+    `points_to_redeem` loyalty points (100 = 1 €, at most half the order) and, with
+    `use_store_credit`, the customer's store credit (as much as the rest of the order needs)
+    are taken in the same transaction, under the source "order:<number>", and lower the amount
+    due. A refusal (too few points, too many for this order) places nothing.
     """
     idempotency_key = (idempotency_key or "").strip()
     if len(idempotency_key) > 100:
@@ -270,6 +298,10 @@ def order_place(
     if not customer.email:
         raise OrderError(_("The account needs an e-mail address."))
     phone = _clean_phone(phone)
+    if isinstance(points_to_redeem, bool) or not isinstance(points_to_redeem, int):
+        raise OrderError(_("Points are whole numbers."))
+    if points_to_redeem < 0:
+        raise OrderError(_("The number of points cannot be negative."))
     quantities = _merge_lines(lines)
     variants = _sellable_variants(list(quantities))
 
@@ -290,9 +322,10 @@ def order_place(
             number=order_number_generate(),
             pickup_code=pickup_code_generate(),
         )
-        order.amount_due = payment_method_for(order).amount_due(order)
         try:
             with transaction.atomic():
+                _settle_online(order, points_to_redeem, use_store_credit)
+                order.amount_due = payment_method_for(order).amount_due(order)
                 order.save(force_insert=True)
                 OrderLine.objects.bulk_create(
                     OrderLine(
@@ -319,9 +352,72 @@ def order_place(
                 return existing
         except InsufficientStock as exc:
             raise OrderShortage(_line_shortages(store, exc.shortages, variants)) from None
-        except StockError as exc:
+        except (StockError, LoyaltyError, StoreCreditError) as exc:
             raise OrderError(str(exc)) from None
     raise OrderError(_("Could not number the order; please try again."))
+
+
+def _source(order: Order) -> str:
+    """The ledger source of everything the order books on points and store credit."""
+    return f"order:{order.number}"
+
+
+def _settle_online(order: Order, points: int, use_store_credit: bool) -> None:
+    """Take the points and store credit the shopper chose for a new order (not saved yet)."""
+    if points:
+        order.loyalty_discount = points_redeem(
+            user=order.customer,
+            points=points,
+            source=_source(order),
+            order_total=order.total,
+            store=order.store,
+            channel=LoyaltyChannel.ONLINE,
+        )
+        order.points_redeemed = points
+    if use_store_credit:
+        wanted = min(store_credit_balance(order.customer), order.total - order.loyalty_discount)
+        if wanted > 0:
+            store_credit_spend(user=order.customer, amount=wanted, source=_source(order))
+            order.store_credit_used = wanted
+
+
+def _settlement_give_back(order: Order) -> None:
+    """The order is off (cancelled, expired): the points and the store credit go back."""
+    if order.points_redeemed:
+        points_redeem_reverse(source=_source(order))
+    if order.store_credit_used > 0:
+        store_credit_give_back(
+            user=order.customer,
+            amount=order.store_credit_used,
+            source=f"{_source(order)}:back",
+            note=_("Order %(number)s did not go ahead") % {"number": order.number},
+        )
+
+
+def _settlement_shrink(order: Order, event: OrderEvent) -> None:
+    """After a short pick: keep the points discount and store credit within the new total.
+
+    Rule: points pay at most half of the order, also after a short pick. The points beyond
+    what half the new total allows go back to the shopper's account and the discount shrinks
+    with them (100 points = 1 €, as when they were used). Store credit beyond what is left to
+    pay goes back to the account too. Both are booked once per short pick (its timeline event).
+    """
+    allowed = redeemable_max_points(order.total)
+    if order.points_redeemed > allowed:
+        points_redeem_reduce(
+            source=_source(order), part=str(event.pk), points=order.points_redeemed - allowed
+        )
+        order.points_redeemed = allowed
+        order.loyalty_discount = points_value(allowed)
+    excess = order.store_credit_used - (order.total - order.loyalty_discount)
+    if excess > 0:
+        store_credit_give_back(
+            user=order.customer,
+            amount=excess,
+            source=f"{_source(order)}:short:{event.pk}",
+            note=_("Items of order %(number)s were not available") % {"number": order.number},
+        )
+        order.store_credit_used -= excess
 
 
 # --- staff steps -------------------------------------------------------------------------------
@@ -358,15 +454,17 @@ def order_mark_line_short(*, line: OrderLine, units: int, actor) -> Order:
             _("Only %(left)d unit(s) of %(sku)s are left to pick; %(units)d cannot be short.")
             % {"left": line.quantity_to_collect, "sku": line.sku, "units": units}
         )
-    stock_mark_short(reference=order.number, variant_id=line.variant_id, units=units, user=actor)
     line.quantity_short += units
     line.save(update_fields=["quantity_short"])
     lines = list(order.lines.all())
     order.total = sum((ln.line_total for ln in lines), Decimal("0.00"))
-    order.amount_due = payment_method_for(order).amount_due(order)
-    order.save(update_fields=["total", "amount_due"])
     note = _("%(units)d × %(sku)s not found") % {"units": units, "sku": line.sku}
     if all(ln.quantity_to_collect == 0 for ln in lines):  # every reservation is used up
+        _settlement_give_back(order)
+        _save_amounts(order)
+        stock_mark_short(
+            reference=order.number, variant_id=line.variant_id, units=units, user=actor
+        )
         _move(
             order,
             OrderStatus.CANCELLED,
@@ -375,15 +473,33 @@ def order_mark_line_short(*, line: OrderLine, units: int, actor) -> Order:
         )
         notify_order_cancelled(order)
     else:
-        OrderEvent.objects.create(
+        event = OrderEvent.objects.create(
             order=order,
             actor=actor,
             from_status=order.status,
             to_status=order.status,
             note=note,
         )
+        _settlement_shrink(order, event)
+        _save_amounts(order)
+        stock_mark_short(
+            reference=order.number, variant_id=line.variant_id, units=units, user=actor
+        )
         notify_order_changed(order)
     return order
+
+
+def _save_amounts(order: Order) -> None:
+    order.amount_due = payment_method_for(order).amount_due(order)
+    order.save(
+        update_fields=[
+            "total",
+            "loyalty_discount",
+            "points_redeemed",
+            "store_credit_used",
+            "amount_due",
+        ]
+    )
 
 
 @transaction.atomic
@@ -403,6 +519,7 @@ def order_cancel(*, order: Order, actor, reason: str = "") -> Order:
     if not (actor and actor.pk == order.customer_id) and not is_store_staff(actor, order.store_id):
         raise OrderNotFound(_("No such order."))
     _check_transition(order, OrderStatus.CANCELLED)
+    _settlement_give_back(order)  # loyalty and credit rows before stock rows, as in order_place
     stock_release(reference=order.number, user=actor, note=reason[:255])
     _move(order, OrderStatus.CANCELLED, actor=actor, note=reason)
     notify_order_cancelled(order)
@@ -423,6 +540,7 @@ def order_expire(*, order: Order) -> Order:
                 "when": date_format(timezone.localtime(order.hold_until), "SHORT_DATETIME_FORMAT"),
             }
         )
+    _settlement_give_back(order)
     stock_release(reference=order.number, note=_("Not collected"))
     _move(
         order,
@@ -507,6 +625,23 @@ def order_collect(*, order: Order, code: str, actor, ip: str | None = None) -> O
 
 
 def _collect(order: Order, actor) -> None:
+    now = timezone.now()
+    # Points on what the shopper paid: the total less the points discount (store credit is
+    # money refunded earlier, so it earns like any other payment). Booked before the stock
+    # moves: every order service locks the loyalty account before stock rows, never after.
+    try:
+        points_earn(
+            user=order.customer,
+            amount=order.total - order.loyalty_discount,
+            source=_source(order),
+            store=order.store,
+            channel=LoyaltyChannel.ONLINE,
+            occurred_at=now,
+            description=_("Order %(number)s") % {"number": order.number},
+            actor=actor,
+        )
+    except LoyaltyError as exc:  # refused before anything was written; the goods still go
+        logger.error("No loyalty points for order %s: %s", order.number, exc)
     stock_collect(reference=order.number, user=actor)
     method = payment_method_for(order)
     paid = method.capture_at_handover(order)
@@ -514,6 +649,7 @@ def _collect(order: Order, actor) -> None:
         order,
         OrderStatus.COLLECTED,
         actor=actor,
+        now=now,
         note=_("%(method)s: %(amount)s €") % {"method": method.label, "amount": paid},
     )
 

@@ -1,15 +1,22 @@
 """Checkout: choose a store that has everything, leave a phone number, reserve."""
 
 import secrets
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.validators import MaxValueValidator
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from loyalty.models import LoyaltyAccount
+from loyalty.rules import points_value
+from loyalty.selectors import account_balance, points_redeemable
+from returns.credit import store_credit_balance
 from shop.models import Order
 from shop.payments import PayAtCounter
 from shop.selectors.cart import CartView, cart_view
@@ -19,6 +26,19 @@ from shop.services.orders import OrderError, OrderShortage
 from stores.selectors import store_for_request
 
 SESSION_KEY = "checkout_once"  # the one-time form token of the checkout page
+
+
+@dataclass(frozen=True)
+class SettlementOffer:
+    """What the shopper may put towards the order online: loyalty points and store credit."""
+
+    points: int  # at most this many points (their balance, up to half the order)
+    points_balance: int
+    store_credit: Decimal  # the store-credit balance
+
+    @property
+    def points_value(self) -> Decimal:
+        return points_value(self.points)
 
 
 class CheckoutForm(forms.Form):
@@ -38,13 +58,38 @@ class CheckoutForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    points = forms.IntegerField(
+        label=gettext_lazy("Loyalty points to use"),
+        min_value=0,
+        required=False,
+        help_text=gettext_lazy("100 points = 1 €, for up to half of the order."),
+    )
+    use_store_credit = forms.BooleanField(label=gettext_lazy("Use my store credit"), required=False)
 
-    def __init__(self, *args, view: CartView, **kwargs):
+    def __init__(self, *args, view: CartView, offer: SettlementOffer, **kwargs):
         super().__init__(*args, **kwargs)
+        self.offer = offer
+        self.fields["points"].validators.append(
+            MaxValueValidator(
+                offer.points,
+                message=gettext_lazy("You can use at most %(limit_value)s points on this order."),
+            )
+        )
+        self.fields["points"].widget.attrs.update(min=0, max=offer.points, step=1)
         # Any pickup store is accepted: if stock moved since the page was shown, order_place
         # answers with the short lines and where else they are, which says more than "invalid".
         self.stores = {store.pk: store for store in view.stores}
         self.fields["store"].choices = [(pk, store.name) for pk, store in self.stores.items()]
+
+
+def _offer(user, total: Decimal) -> SettlementOffer:
+    account = LoyaltyAccount.objects.filter(user=user).first()
+    balance = account_balance(account) if account else 0
+    return SettlementOffer(
+        points=points_redeemable(account, total) if account and total > 0 else 0,
+        points_balance=balance,
+        store_credit=store_credit_balance(user),
+    )
 
 
 def _new_token(request) -> str:
@@ -62,6 +107,7 @@ def _render(
         "shortages": shortages,
         "short_store": short_store,
         "payment": PayAtCounter(),
+        "offer": form.offer,
         "my_store": view.store,
     }
     return TemplateResponse(request, "shop/checkout.html", context, status=status)
@@ -89,13 +135,14 @@ def checkout(request):
             return redirect(placed)
         messages.info(request, _("Your cart is empty."))
         return redirect("pickup:cart")
+    offer = _offer(request.user, view.total)
     if request.method != "POST":
         initial = {"phone": request.user.phone, "token": _new_token(request)}
         if my_store is not None and my_store.pk in {s.pk for s in view.supplying_stores}:
             initial["store"] = my_store.pk
-        return _render(request, view, CheckoutForm(initial=initial, view=view))
+        return _render(request, view, CheckoutForm(initial=initial, view=view, offer=offer))
 
-    form = CheckoutForm(request.POST, view=view)
+    form = CheckoutForm(request.POST, view=view, offer=offer)
     if not form.is_valid():
         return _render(request, view, form, status=422)
     if form.cleaned_data["token"] != request.session.get(SESSION_KEY):
@@ -113,6 +160,8 @@ def checkout(request):
             store=store,
             phone=form.cleaned_data["phone"],
             token=form.cleaned_data["token"],
+            points_to_redeem=form.cleaned_data["points"] or 0,
+            use_store_credit=form.cleaned_data["use_store_credit"],
         )
     except OrderShortage as exc:
         form.add_error(None, str(exc))

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from inventory.selectors import shortfalls_for_references
 from shop.order_display import duration_short
 from shop.selectors.orders import desk_queue
 from shop.services import orders as services
@@ -49,9 +50,13 @@ def _desk_store(request) -> tuple[Store, list[Store]]:
 def _queue_context(store: Store) -> dict:
     now = timezone.now()
     columns = desk_queue(store, now=now)
+    shortfalls = shortfalls_for_references(
+        [order.number for orders in columns.values() for order in orders]
+    )
     for orders in columns.values():
         for order in orders:
             order.age = duration_short(now - order.created_at)
+            order.shortfalls = shortfalls.get(order.number, [])
     return {"store": store, "columns": columns, "refreshed_at": now}
 
 

@@ -10,13 +10,9 @@ def associate(store):
 
 @pytest.fixture
 def jacket(store):
-    variant = factories.VariantFactory(price="49.90")
-    factories.stock(store, variant, 10)
-    return variant
+    return factories.stocked_variant(store, "49.90")
 
 
 @pytest.fixture
 def socks(store):
-    variant = factories.VariantFactory(price="5.00")
-    factories.stock(store, variant, 10)
-    return variant
+    return factories.stocked_variant(store, "5.00")

@@ -20,7 +20,7 @@ def test_second_counter_waits_for_the_first_and_is_refused(store, shopper):
     require_postgres()
     socks = factories.VariantFactory(price="5.00")
     factories.stock(store, socks, 5)
-    order = factories.collected_order(store, [(socks, 3)], customer=shopper, earn_points=False)
+    order = factories.collected_order(store, [(socks, 3)], customer=shopper)
     line = order.lines.get()
     first_store, second_store = factories.StoreFactory(), factories.StoreFactory()
     first, second = factories.staff(first_store), factories.staff(second_store)

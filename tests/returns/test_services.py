@@ -7,6 +7,7 @@ from django.utils import timezone
 from inventory.models import MovementKind, StockMovement
 from loyalty.models import EntryKind, PointsEntry
 from loyalty.services import points_redeem
+from returns.credit import StoreCreditError, store_credit_balance, store_credit_spend
 from returns.models import (
     LineCondition,
     Refund,
@@ -20,13 +21,10 @@ from returns.services import (
     ReturnError,
     ReturnNotFound,
     ReturnRefused,
-    StoreCreditError,
     return_cancel,
     return_receive,
     return_refund,
     return_request_create,
-    store_credit_balance,
-    store_credit_spend,
 )
 from shop.models import Order
 from tests import factories

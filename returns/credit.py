@@ -1,0 +1,87 @@
+"""The store-credit ledger: refunds put credit on it, checkout spends it, cancellations give it back.
+
+The one module of `returns` that knows nothing of orders or returns, so that checkout (in `shop`)
+can spend credit without `shop` depending on the rest of the returns app. Every entry is unique by
+its source; the balance is the sum of a customer's entries and never negative.
+"""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+
+from .models import StoreCreditEntry
+
+CENT = Decimal("0.01")
+
+
+class StoreCreditError(Exception):
+    """Store credit that cannot be spent; the message is meant for a person."""
+
+
+def store_credit_balance(user) -> Decimal:
+    total = StoreCreditEntry.objects.filter(user=user).aggregate(total=Sum("amount"))["total"]
+    return (total or Decimal("0")).quantize(CENT)
+
+
+def _checked(amount, source: str) -> Decimal:
+    amount = Decimal(amount)
+    if amount <= 0 or amount != amount.quantize(CENT):
+        raise StoreCreditError(_("The amount must be positive, in euros and cents."))
+    if not source:
+        raise StoreCreditError(_("A store-credit change needs a source."))
+    return amount
+
+
+def _lock_customer(user) -> None:
+    """Serialise every credit change of one customer (the balance is read after this)."""
+    User.objects.select_for_update().filter(pk=user.pk).first()
+
+
+def _existing(user, source: str) -> StoreCreditEntry | None:
+    existing = StoreCreditEntry.objects.filter(source=source).first()
+    if existing is not None and existing.user_id != user.pk:
+        raise StoreCreditError(_("This source belongs to another customer."))
+    return existing
+
+
+def store_credit_spend(*, user, amount: Decimal, source: str) -> StoreCreditEntry:
+    """Spend `amount` of the user's store credit (e.g. at checkout, source "order:<number>").
+
+    Locks the user row so two checkouts cannot both spend the same credit; the balance never
+    goes negative. The same `source` again returns the entry already written.
+    """
+    amount = _checked(amount, source)
+    with transaction.atomic():
+        _lock_customer(user)
+        existing = _existing(user, source)
+        if existing is not None:
+            return existing
+        balance = store_credit_balance(user)
+        if amount > balance:
+            raise StoreCreditError(
+                _("Only %(balance)s € store credit left.") % {"balance": balance}
+            )
+        return StoreCreditEntry.objects.create(user=user, amount=-amount, source=source)
+
+
+def store_credit_give_back(
+    *, user, amount: Decimal, source: str, note: str = ""
+) -> StoreCreditEntry:
+    """Put spent credit back on the account (order cancelled, expired or made smaller).
+
+    `source` names the give-back itself (e.g. "order:<number>:back"); the same source again
+    returns the entry already written and adds nothing.
+    """
+    amount = _checked(amount, source)
+    with transaction.atomic():
+        _lock_customer(user)
+        existing = _existing(user, source)
+        if existing is not None:
+            return existing
+        return StoreCreditEntry.objects.create(
+            user=user, amount=amount, source=source, note=note[:255]
+        )
