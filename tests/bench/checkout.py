@@ -131,27 +131,6 @@ def _queries_per_checkout(store, skus, token) -> int:
     return len(ctx.captured_queries)
 
 
-def _queries_per_checkout(store, skus, token) -> int:
-    """SQL statements behind one successful checkout request (measured in this process)."""
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    from inventory.services import stock_receive
-    from shop.models import Variant
-
-    variant = Variant.objects.get(sku=skus[0])
-    stock_receive(store_id=store.pk, variant_id=variant.pk, quantity=1, reference="bench")
-    client = Client(HTTP_AUTHORIZATION=f"Token {token}", HTTP_HOST="127.0.0.1")
-    body = json.dumps(
-        {"store": store.code, "lines": [{"sku": skus[0], "quantity": 1}], "phone": "+49 30 123456"}
-    )
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.post("/api/v1/orders/", body, content_type="application/json")
-    assert response.status_code == 201, response.content
-    return len(ctx.captured_queries)
-
-
 def run() -> list[Check]:
     env = server_env(database_url("_checkout"), CONN_MAX_AGE="600")
     print(f"Checkout on {env['DATABASE_URL']}: {ORDERS:,} orders of two lines")
