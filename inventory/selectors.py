@@ -174,36 +174,62 @@ class StoreStock:
         return sum(self.units.values())
 
 
-def stock_by_store(variant_ids: Iterable[int], origin: Point | None) -> list[StoreStock]:
-    """Every active store, nearest first (by name without an origin), with the units available
-    of each given variant — one query (a LEFT JOIN), however many stores and variants.
+def product_stock_by_store(
+    product_slug: str, origin: Point | None
+) -> tuple[list, list[StoreStock]]:
+    """The active variants of an active product (in their order) and every active store,
+    nearest first (by name without an origin), with the units available of each variant — one
+    query (variants × stores, LEFT JOIN the stock rows), however many stores and variants.
 
-    The availability API calls this on every poll, so it is plain SQL (the same on PostgreSQL
-    and SQLite) with distances and ordering done here: building the equivalent ORM query with a
-    FilteredRelation and a distance expression cost five times the CPU of running it.
+    The variants are empty for an unknown or inactive product or one with nothing on sale (the
+    stores then have no units). The availability API calls this on every poll, so it is plain
+    SQL (the same on PostgreSQL and SQLite) with distances and ordering done here: building the
+    equivalent ORM queries cost several times the CPU of running them.
     """
-    variant_ids = [int(pk) for pk in variant_ids]
-    store, level = Store._meta.db_table, StockLevel._meta.db_table
-    placeholders = ", ".join(["%s"] * len(variant_ids)) or "NULL"  # IN (NULL) matches nothing
-    # Only table names and placeholders are formatted in; the ids travel as parameters.
+    from shop.models import Product, Variant
+
+    # Only table names are formatted in; values travel as parameters.
     sql = (
-        "SELECT s.id, s.code, s.name, s.city, s.pickup_enabled, s.latitude, s.longitude,"  # noqa: S608
-        " l.variant_id, l.on_hand - l.reserved - l.safety_buffer"
-        f" FROM {store} s LEFT JOIN {level} l"
-        f" ON l.store_id = s.id AND l.variant_id IN ({placeholders})"
-        " WHERE s.is_active"
+        "SELECT v.id, v.sku, v.colour, v.size, s.id, s.code, s.name, s.city, s.pickup_enabled,"  # noqa: S608
+        " s.latitude, s.longitude, l.on_hand - l.reserved - l.safety_buffer"
+        f" FROM {Variant._meta.db_table} v"
+        f" JOIN {Product._meta.db_table} p ON p.id = v.product_id"
+        f" CROSS JOIN {Store._meta.db_table} s"
+        f" LEFT JOIN {StockLevel._meta.db_table} l ON l.store_id = s.id AND l.variant_id = v.id"
+        " WHERE p.slug = %s AND p.is_active AND v.is_active AND s.is_active"
+        " ORDER BY v.position, v.id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, variant_ids)
+        cursor.execute(sql, [product_slug])
         rows = cursor.fetchall()
+    if not rows:  # nothing on sale (or no store open): the rare case, in plain ORM queries
+        variants = Variant.objects.filter(
+            product__slug=product_slug, product__is_active=True, is_active=True
+        )
+        stores = Store.objects.active().values_list(
+            "pk", "code", "name", "city", "pickup_enabled", "latitude", "longitude"
+        )
+        return list(variants), _nearest_first(
+            StoreStock(*store[:5], _distance(origin, *store[5:])) for store in stores
+        )
+    variants: dict[int, Variant] = {}
     stores: dict[int, StoreStock] = {}
-    for pk, code, name, city, pickup, lat, lng, variant_id, units in rows:
-        found = stores.get(pk)
-        if found is None:
-            distance = (
-                None if origin is None else distance_km(origin, Point(float(lat), float(lng)))
+    for variant_id, sku, colour, size, pk, code, name, city, pickup, lat, lng, units in rows:
+        if variant_id not in variants:
+            variants[variant_id] = Variant(pk=variant_id, sku=sku, colour=colour, size=size)
+        store = stores.get(pk)
+        if store is None:
+            store = stores[pk] = StoreStock(
+                pk, code, name, city, bool(pickup), _distance(origin, lat, lng)
             )
-            found = stores[pk] = StoreStock(pk, code, name, city, bool(pickup), distance)
-        if variant_id is not None:
-            found.units[variant_id] = max(units or 0, 0)
-    return sorted(stores.values(), key=lambda s: (s.distance_km or 0.0, s.name, s.store_id))
+        if units is not None:
+            store.units[variant_id] = max(units, 0)
+    return list(variants.values()), _nearest_first(stores.values())
+
+
+def _distance(origin: Point | None, lat, lng) -> float | None:
+    return None if origin is None else distance_km(origin, Point(float(lat), float(lng)))
+
+
+def _nearest_first(stores: Iterable[StoreStock]) -> list[StoreStock]:
+    return sorted(stores, key=lambda s: (s.distance_km or 0.0, s.name, s.store_id))

@@ -188,6 +188,33 @@ class Server:
                 time.sleep(0.2)
         return self
 
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by gunicorn and the PostgreSQL backends serving this database:
+        what a request costs, whatever else loads the machine."""
+        import psycopg
+
+        pids = [self.process.pid] if self.process else []
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        if pids and children.exists():
+            pids += [int(pid) for pid in children.read_text().split()]
+        url = self.env["DATABASE_URL"]
+        with psycopg.connect(url, autocommit=True) as conn:
+            pids += [
+                pid
+                for (pid,) in conn.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                    [urlsplit(url).path.lstrip("/")],
+                )
+            ]
+        total = 0
+        for pid in pids:
+            try:  # utime and stime, in clock ticks, follow the command name in /proc/<pid>/stat
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
+
     def __exit__(self, *exc) -> None:
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
@@ -225,6 +252,14 @@ class Result:
     statuses: Counter = field(default_factory=Counter)
     bytes: int = 0
     client_cpu: float = 0.0  # share of one core the load generator used
+    answered: int = 0  # every answer, warm-up included
+    server_cpu: float = 0.0  # seconds of CPU gunicorn and PostgreSQL spent on those answers
+
+    @property
+    def cpu_ms(self) -> float:
+        """Server CPU per request (gunicorn + PostgreSQL), in ms: on a loaded machine a steadier
+        figure than the rate; 2 cores could serve at most 2,000 / cpu_ms requests per second."""
+        return self.server_cpu / self.answered * 1000 if self.answered else float("nan")
 
     @property
     def rps(self) -> float:
@@ -325,6 +360,7 @@ async def _client(
             reader = writer = None
             continue
         end = time.perf_counter()
+        result.answered += 1
         if now >= record_from:
             result.requests += 1
             result.latencies.append(end - now)
@@ -383,7 +419,9 @@ def measure(
         result.seconds = min(time.perf_counter(), deadline) - record_from
         result.client_cpu = (time.process_time() - cpu_start) / (time.perf_counter() - start)
 
+    server_cpu = server.cpu_seconds()
     asyncio.run(run())
+    result.server_cpu = server.cpu_seconds() - server_cpu
     return result
 
 
@@ -454,7 +492,7 @@ def table(results: Sequence[Result], targets: dict[str, Target], floor: str | No
     floor_rps = next((r.rps for r in results if r.name == floor), None)
     header = (
         f"{'endpoint':<34}{'ok/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'of floor':>10}"
-        f"{'errors':>8}{'client cpu':>12}  target"
+        f"{'errors':>8}{'client cpu':>12}{'cpu ms/req':>12}  target"
     )
     lines = [header, "-" * (len(header) + 30)]
     for r in results:
@@ -463,11 +501,15 @@ def table(results: Sequence[Result], targets: dict[str, Target], floor: str | No
         share = f"{r.rps / floor_rps:.0%}" if floor_rps else ""
         lines.append(
             f"{r.name:<34}{r.rps:>9,.0f}{r.percentile(50):>9.1f}{r.percentile(95):>9.1f}"
-            f"{share:>10}{r.errors:>8}{r.client_cpu:>12.0%}  {verdict}"
+            f"{share:>10}{r.errors:>8}{r.client_cpu:>12.0%}{r.cpu_ms:>12.2f}  {verdict}"
         )
     for r in results:
         if set(r.statuses) - {200}:
             lines.append(f"{r.name}: statuses {dict(sorted(r.statuses.items()))}")
+    lines.append(
+        "cpu ms/req: CPU of gunicorn and the PostgreSQL backends per request (steady however"
+        " loaded the machine is); 2 cores give at most 2,000 / that requests per second."
+    )
     return "\n".join(lines)
 
 
