@@ -188,19 +188,23 @@ def product_stock_by_store(
     """
     from shop.models import Product, Variant
 
-    # Only table names are formatted in; values travel as parameters.
+    # Only table names are formatted in; values travel as parameters. The stock rows are
+    # joined as "rows of this product's variants" (by slug once more) so that PostgreSQL reads
+    # them in one index scan per variant and hashes them, instead of probing per store × variant.
+    variant, product = Variant._meta.db_table, Product._meta.db_table
     sql = (
         "SELECT v.id, v.sku, v.colour, v.size, s.id, s.code, s.name, s.city, s.pickup_enabled,"  # noqa: S608
         " s.latitude, s.longitude, l.on_hand - l.reserved - l.safety_buffer"
-        f" FROM {Variant._meta.db_table} v"
-        f" JOIN {Product._meta.db_table} p ON p.id = v.product_id"
+        f" FROM {variant} v JOIN {product} p ON p.id = v.product_id"
         f" CROSS JOIN {Store._meta.db_table} s"
-        f" LEFT JOIN {StockLevel._meta.db_table} l ON l.store_id = s.id AND l.variant_id = v.id"
+        f" LEFT JOIN ({StockLevel._meta.db_table} l JOIN {variant} lv ON lv.id = l.variant_id"
+        f"  JOIN {product} lp ON lp.id = lv.product_id AND lp.slug = %s)"
+        "  ON l.store_id = s.id AND l.variant_id = v.id"
         " WHERE p.slug = %s AND p.is_active AND v.is_active AND s.is_active"
         " ORDER BY v.position, v.id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [product_slug])
+        cursor.execute(sql, [product_slug, product_slug])
         rows = cursor.fetchall()
     if not rows:  # nothing on sale (or no store open): the rare case, in plain ORM queries
         variants = Variant.objects.filter(
