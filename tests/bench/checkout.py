@@ -181,7 +181,7 @@ def run() -> list[Check]:
                 CHECKOUT,
                 requests=checkouts,
                 warmup=0,
-                duration=120,
+                duration=60,
                 max_requests=ORDERS,
                 expected=(201, 409),
             ),
