@@ -187,8 +187,8 @@ def run() -> list[Check]:
             ),
         ]
     print(table(results, TARGETS, floor=BARE))
+    oversold, unbalanced = _verify(store, units)  # before the next order, which adds stock
     queries = _queries_per_checkout(store, skus, tokens[0])
-    oversold, unbalanced = _verify(store, units)
     print(
         f"{queries} SQL statements per checkout; {oversold} units oversold; {unbalanced} stock rows out of balance"
     )
