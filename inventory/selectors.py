@@ -201,7 +201,7 @@ def product_stock_by_store(
         f"  JOIN {product} lp ON lp.id = lv.product_id AND lp.slug = %s)"
         "  ON l.store_id = s.id AND l.variant_id = v.id"
         " WHERE p.slug = %s AND p.is_active AND v.is_active AND s.is_active"
-        " ORDER BY v.position, v.id"
+        " ORDER BY s.name, s.id, v.position, v.id"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [product_slug, product_slug])
@@ -210,8 +210,10 @@ def product_stock_by_store(
         variants = Variant.objects.filter(
             product__slug=product_slug, product__is_active=True, is_active=True
         )
-        stores = Store.objects.active().values_list(
-            "pk", "code", "name", "city", "pickup_enabled", "latitude", "longitude"
+        stores = (
+            Store.objects.active()
+            .order_by("name", "pk")
+            .values_list("pk", "code", "name", "city", "pickup_enabled", "latitude", "longitude")
         )
         return list(variants), _nearest_first(
             StoreStock(*store[:5], _distance(origin, *store[5:])) for store in stores
@@ -236,4 +238,6 @@ def _distance(origin: Point | None, lat, lng) -> float | None:
 
 
 def _nearest_first(stores: Iterable[StoreStock]) -> list[StoreStock]:
-    return sorted(stores, key=lambda s: (s.distance_km or 0.0, s.name, s.store_id))
+    """Stores that come in the database's order by name, sorted by distance (a stable sort:
+    equal distances, or none, keep the database's collation of names, umlauts included)."""
+    return sorted(stores, key=lambda s: s.distance_km or 0.0)
