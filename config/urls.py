@@ -2,7 +2,12 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+admin.site.site_header = _("Omnishop administration")
+admin.site.site_title = "Omnishop"
+admin.site.index_title = _("Store operations")
 
 urlpatterns = [
     path("", include("shop.urls")),

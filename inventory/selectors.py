@@ -1,10 +1,9 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import (
     F,
-    FilteredRelation,
-    FloatField,
     IntegerField,
     OuterRef,
     Q,
@@ -16,7 +15,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest, RowNumber
 
-from stores.geo import Point, distance_km_expression
+from stores.geo import Point, distance_km, distance_km_expression
 from stores.models import Store
 
 from .models import StockLevel, StockShortfall
@@ -33,14 +32,28 @@ def availability_at_store(store_id: int, variant_ids: Iterable[int]) -> dict[int
 
 
 def product_availability_at_store(store_id: int, product_ids: Iterable[int]) -> dict[int, int]:
-    """Units available per product (all its variants together) at one store, in one query."""
-    rows = (
-        StockLevel.objects.filter(store_id=store_id, variant__product_id__in=list(product_ids))
+    """Units available per product (all its variants together) at one store, in one query.
+
+    A subquery per product walks the product's few variants and their stock rows by index; a
+    join over the store's whole stock (tens of thousands of rows in a chain) was ten times slower.
+    Products without a stock row at the store are missing from the result.
+    """
+    from shop.models import Product
+
+    units = (
+        StockLevel.objects.filter(store_id=store_id, variant__product_id=OuterRef("pk"))
+        .order_by()
         .values("variant__product_id")
         .annotate(units=Sum(AVAILABLE))
-        .values_list("variant__product_id", "units")
+        .values("units")
     )
-    return dict(rows)
+    rows = (
+        Product.objects.filter(pk__in=list(product_ids))
+        .order_by()
+        .annotate(units=Subquery(units, output_field=IntegerField()))
+        .values_list("pk", "units")
+    )
+    return {pk: units for pk, units in rows if units is not None}
 
 
 def stores_with_availability(variant_ids: Iterable[int], origin: Point | None) -> QuerySet[Store]:
@@ -161,32 +174,70 @@ class StoreStock:
         return sum(self.units.values())
 
 
-def stock_by_store(variant_ids: Iterable[int], origin: Point | None) -> list[StoreStock]:
-    """Every active store, nearest first (by name without an origin), with the units available
-    of each given variant — one query (a LEFT JOIN), however many stores and variants."""
-    variant_ids = list(variant_ids)
-    qs = Store.objects.active().annotate(
-        level=FilteredRelation(
-            "stock_levels", condition=Q(stock_levels__variant_id__in=variant_ids)
+def product_stock_by_store(
+    product_slug: str, origin: Point | None
+) -> tuple[list, list[StoreStock]]:
+    """The active variants of an active product (in their order) and every active store,
+    nearest first (by name without an origin), with the units available of each variant — one
+    query (variants × stores, LEFT JOIN the stock rows), however many stores and variants.
+
+    The variants are empty for an unknown or inactive product or one with nothing on sale (the
+    stores then have no units). The availability API calls this on every poll, so it is plain
+    SQL (the same on PostgreSQL and SQLite) with distances and ordering done here: building the
+    equivalent ORM queries cost several times the CPU of running them.
+    """
+    from shop.models import Product, Variant
+
+    # Only table names are formatted in; values travel as parameters. The stock rows are
+    # joined as "rows of this product's variants" (by slug once more) so that PostgreSQL reads
+    # them in one index scan per variant and hashes them, instead of probing per store × variant.
+    variant, product = Variant._meta.db_table, Product._meta.db_table
+    sql = (
+        "SELECT v.id, v.sku, v.colour, v.size, s.id, s.code, s.name, s.city, s.pickup_enabled,"  # noqa: S608
+        " s.latitude, s.longitude, l.on_hand - l.reserved - l.safety_buffer"
+        f" FROM {variant} v JOIN {product} p ON p.id = v.product_id"
+        f" CROSS JOIN {Store._meta.db_table} s"
+        f" LEFT JOIN ({StockLevel._meta.db_table} l JOIN {variant} lv ON lv.id = l.variant_id"
+        f"  JOIN {product} lp ON lp.id = lv.product_id AND lp.slug = %s)"
+        "  ON l.store_id = s.id AND l.variant_id = v.id"
+        " WHERE p.slug = %s AND p.is_active AND v.is_active AND s.is_active"
+        " ORDER BY s.name, s.id, v.position, v.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [product_slug, product_slug])
+        rows = cursor.fetchall()
+    if not rows:  # nothing on sale (or no store open): the rare case, in plain ORM queries
+        variants = Variant.objects.filter(
+            product__slug=product_slug, product__is_active=True, is_active=True
         )
-    )
-    distance = distance_km_expression(origin) if origin is not None else Value(None, FloatField())
-    qs = qs.annotate(distance_km=distance).order_by("distance_km", "name", "pk")
-    rows = qs.values_list(
-        "pk",
-        "code",
-        "name",
-        "city",
-        "pickup_enabled",
-        "distance_km",
-        "level__variant_id",
-        Greatest(F("level__on_hand") - F("level__reserved") - F("level__safety_buffer"), Value(0)),
-    )
+        stores = (
+            Store.objects.active()
+            .order_by("name", "pk")
+            .values_list("pk", "code", "name", "city", "pickup_enabled", "latitude", "longitude")
+        )
+        return list(variants), _nearest_first(
+            StoreStock(*store[:5], _distance(origin, *store[5:])) for store in stores
+        )
+    variants: dict[int, Variant] = {}
     stores: dict[int, StoreStock] = {}
-    for pk, code, name, city, pickup, distance_km, variant_id, units in rows:
+    for variant_id, sku, colour, size, pk, code, name, city, pickup, lat, lng, units in rows:
+        if variant_id not in variants:
+            variants[variant_id] = Variant(pk=variant_id, sku=sku, colour=colour, size=size)
         store = stores.get(pk)
         if store is None:
-            store = stores[pk] = StoreStock(pk, code, name, city, pickup, distance_km)
-        if variant_id is not None:
-            store.units[variant_id] = units or 0
-    return list(stores.values())
+            store = stores[pk] = StoreStock(
+                pk, code, name, city, bool(pickup), _distance(origin, lat, lng)
+            )
+        if units is not None:
+            store.units[variant_id] = max(units, 0)
+    return list(variants.values()), _nearest_first(stores.values())
+
+
+def _distance(origin: Point | None, lat, lng) -> float | None:
+    return None if origin is None else distance_km(origin, Point(float(lat), float(lng)))
+
+
+def _nearest_first(stores: Iterable[StoreStock]) -> list[StoreStock]:
+    """Stores that come in the database's order by name, sorted by distance (a stable sort:
+    equal distances, or none, keep the database's collation of names, umlauts included)."""
+    return sorted(stores, key=lambda s: s.distance_km or 0.0)

@@ -17,7 +17,9 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import connections, router, transaction
+from django.db.models import sql
+from django.db.models.constants import OnConflict
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
@@ -126,48 +128,43 @@ def _channels_for(kind: Kind, recipient: Recipient, subject) -> list[str]:
     return channels
 
 
-def _key(notification: Notification) -> tuple:
+def _key(channel: str, recipient_id: int | None, recipient_email: str) -> tuple:
     """What makes a notification unique besides kind and subject (see the model's constraints)."""
-    if notification.recipient_id is not None:
-        return (notification.channel, notification.recipient_id, "")
-    return (notification.channel, None, notification.recipient_email)
+    if recipient_id is not None:
+        return (channel, recipient_id, "")
+    return (channel, None, recipient_email)
+
+
+_RETURNED = ("channel", "recipient", "recipient_email")  # with the id: enough to find the row
 
 
 def _insert_new(rows: list[Notification]) -> list[Notification]:
-    """Insert the rows whose (kind, subject, channel, recipient) is not notified yet.
-
-    One query finds what exists, one INSERT writes the rest. If a concurrent transaction
-    wrote one of them in between, the constraint stops the INSERT and the rows are tried one
-    by one, each in its own savepoint.
+    """Insert the rows whose (kind, subject, channel, recipient) is not notified yet, in one
+    statement: INSERT … ON CONFLICT DO NOTHING (INSERT OR IGNORE on SQLite) RETURNING the rows
+    it wrote. The unique constraints decide what exists, so a concurrent transaction that wrote
+    one of them first wins (PostgreSQL makes this INSERT wait for it) and this one skips it;
+    no savepoints, no read beforehand.
     """
-    if not rows:
-        return []
-    first = rows[0]
-    existing = {
-        _key(n)
-        for n in Notification.objects.filter(
-            kind=first.kind, subject_type=first.subject_type, subject_id=first.subject_id
-        ).only("channel", "recipient_id", "recipient_email")
-    }
     new: dict[tuple, Notification] = {}
     for row in rows:
-        if _key(row) not in existing:
-            new.setdefault(_key(row), row)
+        new.setdefault(_key(row.channel, row.recipient_id, row.recipient_email), row)
     if not new:
         return []
-    try:
-        with transaction.atomic():
-            return Notification.objects.bulk_create(new.values())
-    except IntegrityError:
-        pass
+    meta = Notification._meta
+    query = sql.InsertQuery(Notification, on_conflict=OnConflict.IGNORE)
+    query.insert_values([f for f in meta.concrete_fields if not f.primary_key], list(new.values()))
+    db = router.db_for_write(Notification)
+    compiler = query.get_compiler(using=db)
+    compiler.returning_fields = [meta.pk, *map(meta.get_field, _RETURNED)]
+    [(statement, params)] = compiler.as_sql()
+    with connections[db].cursor() as cursor:
+        cursor.execute(statement, params)
+        written = cursor.fetchall()
     created = []
-    for row in new.values():
-        row.pk = None
-        try:
-            with transaction.atomic():
-                row.save(force_insert=True)
-        except IntegrityError:  # that one was written concurrently
-            continue
+    for pk, *key in written:
+        row = new[_key(*key)]
+        row.pk = pk
+        row._state.adding, row._state.db = False, db
         created.append(row)
     return created
 

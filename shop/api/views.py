@@ -8,8 +8,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import BAD_REQUEST, NOT_FOUND
-from inventory.selectors import stock_by_store
-from shop.models import Category, Product, Variant
+from inventory.selectors import product_stock_by_store
+from shop.models import Category, Product
 from shop.selectors.catalogue import (
     category_descendant_ids,
     product_search,
@@ -104,10 +104,7 @@ class ProductAvailabilityView(APIView):
     permission_classes = [AllowAny]
 
     def get(self, request, slug):
-        origin = near_from_query(request)
-        variants = list(
-            Variant.objects.filter(product__slug=slug, product__is_active=True, is_active=True)
-        )
+        variants, stock = product_stock_by_store(slug, near_from_query(request))
         if not variants:
             _product_or_404(slug)  # a product without variants is available nowhere
         skus = [(v.pk, v.sku) for v in variants]
@@ -121,7 +118,7 @@ class ProductAvailabilityView(APIView):
                 "total": store.total,
                 "available": {sku: store.units.get(pk, 0) for pk, sku in skus},
             }
-            for store in stock_by_store([v.pk for v in variants], origin)
+            for store in stock
         ]
         # Built directly in the documented shape (ProductAvailabilitySerializer): this
         # endpoint is polled by apps and the product page, so it skips serializer overhead.

@@ -30,6 +30,7 @@ from stores.staff_groups import GROUP_FOR_ROLE, staff_groups_ensure
 
 from .catalogue_data import CATEGORY_TREE, COLOURS, LEAVES, DemoProduct, demo_products
 from .drawing import draw_product
+from .orders import demo_orders_seed
 from .stores_data import DemoStore, demo_stores
 
 DEFAULT_PRODUCTS = 320
@@ -130,6 +131,10 @@ def demo_seed(
             _seed_images(plan, product_ids, shared=images == "shared", report=report)
             log(f"product images: {report.created.get('product images', 0)} new")
         _seed_accounts([store for store, _demo in store_rows], report)
+        report.add(
+            "pickup orders",
+            demo_orders_seed(shopper_email=DEMO_ACCOUNTS[0].email, store=store_rows[0][0]),
+        )
         log("committing")
     log("committed")
     if connection.vendor == "postgresql" and report.created.get("stock levels", 0) > 10_000:

@@ -1,10 +1,6 @@
 """Checkout throughput through the API on PostgreSQL, next to a bare reservation request.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/omni_bench \
-        .venv/bin/python -m tests.bench.checkout [--clients 16] [--orders 2000] [--port 8301]
-
-Starts gunicorn (production-like settings, `tests.bench.checkout_settings`) against the given
-database, then measures, with the same concurrent clients:
+Against gunicorn with the production settings, with the same concurrent keep-alive clients:
 
 1. bare: `POST /bench/reserve/<id>/` — one conditional UPDATE behind a minimal view, the floor
    of what any reservation can cost through HTTP + Django + PostgreSQL;
@@ -13,40 +9,37 @@ database, then measures, with the same concurrent clients:
 
 Afterwards it checks the database: oversold units (reserved beyond on-hand, or more units
 promised in open orders than were on the shelf) must be 0, and every stock row's `reserved`
-must equal the sum of its open reservations. It prints the figures, whatever they are.
-`run()` returns them as a dict for a harness.
+must equal the sum of its open reservations. Each run adds its own store, products and
+shoppers, so runs can share the database (`omni_bench_checkout` by default).
+
+Targets from issue 3 (2-core machine): ≥ 250 orders/s, p95 < 60 ms; 0 units oversold.
 """
 
-import argparse
-import http.client
 import json
 import os
 import random
 import secrets
-import socket
-import statistics
-import subprocess
-import sys
-import threading
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-SETTINGS = "tests.bench.checkout_settings"
-TARGET_ORDERS_PER_S = 250
-TARGET_P95_MS = 60
+from .harness import (
+    Check,
+    Server,
+    Target,
+    checks,
+    concurrency,
+    database_url,
+    http_request,
+    load_description,
+    measure,
+    server_env,
+    setup_django,
+    table,
+)
 
-
-def _setup_django():
-    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        sys.exit("The checkout benchmark needs PostgreSQL: set DATABASE_URL=postgres://…")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+ORDERS = int(os.environ.get("BENCH_ORDERS", 2000))
+VARIANTS = 20
+BARE = "bare reservation (1 UPDATE)"
+CHECKOUT = "checkout (POST /api/v1/orders/)"
+TARGETS = {CHECKOUT: Target(min_rps=250, max_p95_ms=60)}
 
 
 def _create_data(run_id: str, clients: int, variants: int, units: int):
@@ -90,71 +83,8 @@ def _create_data(run_id: str, clients: int, variants: int, units: int):
     return store, popular, bare_level, tokens
 
 
-def _wait_for(port: int, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not start on port {port}")
-
-
-def _request(port, method, path, body=None, headers=None) -> tuple[int, float]:
-    started = time.perf_counter()
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        response = conn.getresponse()
-        response.read()
-        return response.status, (time.perf_counter() - started) * 1000
-    finally:
-        conn.close()
-
-
-def _load(clients: int, total: int, make_request) -> dict:
-    """Run `total` requests over `clients` threads; return throughput and latency figures."""
-    results: list[list[tuple[int, float]]] = [[] for _ in range(clients)]
-    counter = iter(range(total))
-    lock = threading.Lock()
-    barrier = threading.Barrier(clients + 1)
-
-    def client(i):
-        barrier.wait()
-        while True:
-            with lock:
-                n = next(counter, None)
-            if n is None:
-                return
-            results[i].append(make_request(i, n))
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    for t in threads:
-        t.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
-    flat = [r for rs in results for r in rs]
-    latencies = sorted(ms for _status, ms in flat)
-    by_status: dict[int, int] = {}
-    for status, _ms in flat:
-        by_status[status] = by_status.get(status, 0) + 1
-    return {
-        "requests": len(flat),
-        "seconds": round(elapsed, 2),
-        "requests_per_s": round(len(flat) / elapsed, 1),
-        "created_per_s": round(by_status.get(201, 0) / elapsed, 1),
-        "p50_ms": round(statistics.median(latencies), 1),
-        "p95_ms": round(latencies[int(len(latencies) * 0.95) - 1], 1),
-        "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1], 1),
-        "statuses": dict(sorted(by_status.items())),
-    }
-
-
-def _verify(store, units: int) -> dict:
+def _verify(store, units: int) -> tuple[int, int]:
+    """Units oversold and stock rows whose `reserved` disagrees with reservations or orders."""
     from django.db.models import Sum
 
     from inventory.models import Reservation, StockLevel
@@ -177,7 +107,7 @@ def _verify(store, units: int) -> dict:
         )
         oversold += max(level.reserved - level.on_hand, 0) + max(promised - units, 0)
         mismatched += int(level.reserved != reserved or reserved != promised)
-    return {"oversold_units": oversold, "rows_out_of_balance": mismatched}
+    return oversold, mismatched
 
 
 def _queries_per_checkout(store, skus, token) -> int:
@@ -201,115 +131,70 @@ def _queries_per_checkout(store, skus, token) -> int:
     return len(ctx.captured_queries)
 
 
-def run(clients: int = 16, orders: int = 2000, port: int = 8301, workers: int = 8) -> dict:
-    _setup_django()
+def run() -> list[Check]:
+    env = server_env(database_url("_checkout"), CONN_MAX_AGE="600")
+    print(f"Checkout on {env['DATABASE_URL']}: {ORDERS:,} orders of two lines")
+    setup_django(env)
     run_id = secrets.token_hex(3)
-    variants = 20
+    clients = concurrency()
     # Demand ≈ orders × 2 lines × 1.5 units; stock covers ~90 % so the last checkouts run short.
-    units = int(orders * 2 * 1.5 * 0.9 / variants)
-    store, popular, bare_level, tokens = _create_data(run_id, clients, variants, units)
+    units = int(ORDERS * 2 * 1.5 * 0.9 / VARIANTS)
+    store, popular, bare_level, tokens = _create_data(run_id, clients, VARIANTS, units)
     skus = [v.sku for v in popular]
-
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS, "CONN_MAX_AGE": "600"}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        _wait_for(port)
-        bare_path = f"/bench/reserve/{bare_level.pk}/"
-        for _ in range(workers * 4):  # warm every worker up: imports, connections
-            _request(port, "POST", bare_path)
-            _request(
-                port, "GET", "/api/v1/orders/", headers={"Authorization": f"Token {tokens[0]}"}
-            )
-
-        bare = _load(clients, orders, lambda i, n: _request(port, "POST", bare_path))
-
-        rng = random.Random(42)
-        bodies = [
-            json.dumps(
-                {
-                    "store": store.code,
-                    "lines": [
-                        {"sku": sku, "quantity": rng.randint(1, 2)} for sku in rng.sample(skus, 2)
-                    ],
-                    "phone": "+49 30 1234567",
-                }
-            )
-            for _ in range(orders)
-        ]
-
-        def checkout(i, n):
-            return _request(
-                port,
-                "POST",
+    rng = random.Random(42)
+    with Server(env) as server:
+        checkouts = [
+            http_request(
+                server.port,
                 "/api/v1/orders/",
-                body=bodies[n],
-                headers={
-                    "Authorization": f"Token {tokens[i]}",
+                {
+                    "Authorization": f"Token {tokens[n % clients]}",
                     "Content-Type": "application/json",
                 },
+                method="POST",
+                body=json.dumps(
+                    {
+                        "store": store.code,
+                        "lines": [
+                            {"sku": sku, "quantity": rng.randint(1, 2)}
+                            for sku in rng.sample(skus, 2)
+                        ],
+                        "phone": "+49 30 1234567",
+                    }
+                ).encode(),
             )
-
-        checkout_figures = _load(clients, orders, checkout)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    verified = _verify(store, units)
-    return {
-        "queries_per_checkout": _queries_per_checkout(store, skus, tokens[0]),
-        "clients": clients,
-        "gunicorn_workers": workers,
-        "bare_reservation": bare,
-        "checkout": checkout_figures,
-        **verified,
-    }
-
-
-def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--orders", type=int, default=2000)
-    parser.add_argument("--port", type=int, default=8301)
-    parser.add_argument("--workers", type=int, default=8)
-    args = parser.parse_args(argv)
-    figures = run(args.clients, args.orders, args.port, args.workers)
-    bare, checkout = figures["bare_reservation"], figures["checkout"]
+            for n in range(ORDERS)
+        ]
+        print(f"{server.description}; {load_description()}")
+        results = [
+            measure(
+                server,
+                BARE,
+                requests=[
+                    http_request(server.port, f"/bench/reserve/{bare_level.pk}/", method="POST")
+                ],
+                expected=(201,),
+            ),
+            # No warm-up (every order counts against the stock); the bare run warmed the workers.
+            measure(
+                server,
+                CHECKOUT,
+                requests=checkouts,
+                warmup=0,
+                duration=60,
+                max_requests=ORDERS,
+                expected=(201, 409),
+            ),
+        ]
+    print(table(results, TARGETS, floor=BARE))
+    oversold, unbalanced = _verify(store, units)  # before the next order, which adds stock
+    queries = _queries_per_checkout(store, skus, tokens[0])
     print(
-        f"Checkout benchmark: {figures['clients']} clients, {figures['gunicorn_workers']} gunicorn "
-        f"workers, {figures['queries_per_checkout']} SQL statements per checkout"
+        f"{queries} SQL statements per checkout; {oversold} units oversold; {unbalanced} stock rows out of balance"
     )
-    for name, f in (("bare reservation", bare), ("checkout (API)", checkout)):
-        print(
-            f"  {name:17} {f['requests_per_s']:7.1f} req/s  {f['created_per_s']:7.1f} created/s  "
-            f"p50 {f['p50_ms']:6.1f} ms  p95 {f['p95_ms']:6.1f} ms  p99 {f['p99_ms']:6.1f} ms  "
-            f"statuses {f['statuses']}"
-        )
-    print(
-        f"  oversold units: {figures['oversold_units']}   "
-        f"stock rows out of balance: {figures['rows_out_of_balance']}"
-    )
-    print(
-        f"  targets: ≥ {TARGET_ORDERS_PER_S} orders/s "
-        f"({'met' if checkout['created_per_s'] >= TARGET_ORDERS_PER_S else 'NOT met'}), "
-        f"p95 < {TARGET_P95_MS} ms ({'met' if checkout['p95_ms'] < TARGET_P95_MS else 'NOT met'})"
-    )
-    if figures["oversold_units"] or figures["rows_out_of_balance"]:
-        sys.exit(1)
-
-
-if __name__ == "__main__":
-    main()
+    return [
+        *checks(results, TARGETS),
+        Check("SQL statements per checkout", str(queries)),
+        Check("units oversold", str(oversold), "0", oversold == 0, correctness=True),
+        Check("stock rows out of balance", str(unbalanced), "0", unbalanced == 0, correctness=True),
+    ]

@@ -1,8 +1,10 @@
 """Reusable pieces for `make bench`: a PostgreSQL database with data, the production server
-(gunicorn) on loopback, a load generator and a table of figures.
+(gunicorn) on loopback, a load generator, and figures printed next to their targets.
 
-A benchmark module (see `catalogue.py`) prepares its data with `manage()`, starts `Server`,
-calls `measure()` once per endpoint, and prints `table()` next to the floor and its targets.
+A benchmark module (a section of `python -m tests.bench`) has a `run() -> list[Check]`, called
+in a process of its own with `setup_django()` pointing at the section's database: it prepares
+its data, starts `Server`, calls `measure()` once per endpoint, prints `table()` and returns
+its checks (`checks()` for measured endpoints, `Check` for any other figure).
 
 The load generator is asyncio over raw HTTP/1.1 keep-alive sockets: a few microseconds of
 client work per request, so on a 2-core machine the server, not the client, is the bottleneck.
@@ -12,6 +14,7 @@ Every run is bounded in time and in requests and talks to 127.0.0.1 only.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
 import os
 import secrets
@@ -33,18 +36,22 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/omni_bench"
 PYTHON = sys.executable
 
 
-def database_url() -> str:
-    return os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+def database_url(suffix: str = "") -> str:
+    """The bench database of a section: `BENCH_DATABASE_URL` (default omni_bench) with
+    `suffix` appended to its name, so sections with different data never mix."""
+    url = urlsplit(os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL)
+    return url._replace(path=url.path + suffix).geturl()
 
 
-def server_env(**extra: str) -> dict[str, str]:
-    """Production settings (plus the bench-only floor view), on the bench database."""
+def server_env(database: str, **extra: str) -> dict[str, str]:
+    """Production settings (plus the bench-only views), on the given bench database."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.bench.settings",
-        "DATABASE_URL": database_url(),
+        "DATABASE_URL": database,
         "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": HOST,
+        "SITE_URL": f"http://{HOST}",
         "SECURE_SSL_REDIRECT": "False",
         "DEBUG": "False",
         "MEDIA_ROOT": str(ROOT / ".data" / "bench-media"),
@@ -52,6 +59,42 @@ def server_env(**extra: str) -> dict[str, str]:
     }
     env.update(extra)
     return env
+
+
+def setup_django(env: dict[str, str]) -> None:
+    """Django in this process on the section's database (and its tables migrated)."""
+    os.environ.update(env)
+    ensure_database(env["DATABASE_URL"])
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def run_section(name: str) -> list[Check]:
+    """`tests.bench.<name>.run()`; called in the section's own process by `__main__`."""
+    return importlib.import_module(f"tests.bench.{name}").run()
+
+
+def load_average() -> str:
+    return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def concurrency() -> int:
+    return int(os.environ.get("BENCH_CONCURRENCY", 8))
+
+
+def seconds() -> float:
+    return float(os.environ.get("BENCH_SECONDS", 10))
+
+
+def load_description() -> str:
+    return (
+        f"load: {concurrency()} keep-alive connections from one asyncio client, {seconds():g} s"
+        f" per endpoint; {os.cpu_count()} cores, load average {load_average()}"
+    )
 
 
 def ensure_database(url: str) -> None:
@@ -145,6 +188,33 @@ class Server:
                 time.sleep(0.2)
         return self
 
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by gunicorn and the PostgreSQL backends serving this database:
+        what a request costs, whatever else loads the machine."""
+        import psycopg
+
+        pids = [self.process.pid] if self.process else []
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        if pids and children.exists():
+            pids += [int(pid) for pid in children.read_text().split()]
+        url = self.env["DATABASE_URL"]
+        with psycopg.connect(url, autocommit=True) as conn:
+            pids += [
+                pid
+                for (pid,) in conn.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                    [urlsplit(url).path.lstrip("/")],
+                )
+            ]
+        total = 0
+        for pid in pids:
+            try:  # utime and stime, in clock ticks, follow the command name in /proc/<pid>/stat
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
+
     def __exit__(self, *exc) -> None:
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
@@ -174,17 +244,28 @@ class Server:
 @dataclass
 class Result:
     name: str
+    expected: frozenset[int] = frozenset({200})  # statuses that are answers, not errors
     requests: int = 0  # answered (any status), after warm-up
-    errors: int = 0  # answers with status >= 400, and failed connections
+    errors: int = 0  # unexpected statuses, and failed connections
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)
     statuses: Counter = field(default_factory=Counter)
     bytes: int = 0
     client_cpu: float = 0.0  # share of one core the load generator used
+    answered: int = 0  # every answer, warm-up included
+    server_cpu: float = 0.0  # seconds of CPU gunicorn and PostgreSQL spent on those answers
+
+    @property
+    def cpu_ms(self) -> float:
+        """Server CPU per request (gunicorn + PostgreSQL), in ms: on a loaded machine a steadier
+        figure than the rate; 2 cores could serve at most 2,000 / cpu_ms requests per second."""
+        return self.server_cpu / self.answered * 1000 if self.answered else float("nan")
 
     @property
     def rps(self) -> float:
-        return self.requests / self.seconds if self.seconds else 0.0
+        """Successful (2xx) answers per second: pages served, orders placed."""
+        ok = sum(n for status, n in self.statuses.items() if 200 <= status < 300)
+        return ok / self.seconds if self.seconds else 0.0
 
     def percentile(self, p: float) -> float:
         if not self.latencies:
@@ -279,12 +360,13 @@ async def _client(
             reader = writer = None
             continue
         end = time.perf_counter()
+        result.answered += 1
         if now >= record_from:
             result.requests += 1
             result.latencies.append(end - now)
             result.statuses[status] += 1
             result.bytes += len(body)
-            if status >= 400:
+            if status not in result.expected:
                 result.errors += 1
         if close:
             writer.close()
@@ -299,26 +381,27 @@ def measure(
     paths: Sequence[str] = (),
     *,
     requests: Sequence[bytes] = (),
-    concurrency: int | None = None,
-    seconds: float | None = None,
+    clients: int | None = None,
+    duration: float | None = None,
     warmup: float = 1.0,
     max_requests: int = 200_000,
     headers: dict[str, str] | None = None,
+    expected: Sequence[int] = (200,),
 ) -> Result:
-    """Closed-loop load: `concurrency` keep-alive connections cycling through GET `paths` (or
-    prepared `requests`, see `http_request`) for `seconds` after `warmup` (not recorded),
-    stopping early after `max_requests` answers. A status of 400 or more counts as an error."""
-    concurrency = concurrency or int(os.environ.get("BENCH_CONCURRENCY", 8))
-    seconds = seconds or float(os.environ.get("BENCH_SECONDS", 10))
+    """Closed-loop load: `clients` keep-alive connections cycling through GET `paths` (or
+    prepared `requests`, see `http_request`) for `duration` s after `warmup` (not recorded),
+    stopping early after `max_requests` answers. A status not in `expected` is an error."""
+    clients = clients or concurrency()
+    duration = duration or seconds()
     requests = [*requests, *(http_request(server.port, p, headers) for p in paths)]
     if not requests:
         raise ValueError("Give paths or requests to measure.")
-    result = Result(name)
+    result = Result(name, frozenset(expected))
 
     async def run() -> None:
         cpu_start = time.process_time()
         start = time.perf_counter()
-        record_from, deadline = start + warmup, start + warmup + seconds
+        record_from, deadline = start + warmup, start + warmup + duration
         await asyncio.gather(
             *(
                 _client(
@@ -330,51 +413,113 @@ def measure(
                     deadline,
                     max_requests,
                 )
-                for k in range(concurrency)
+                for k in range(clients)
             )
         )
         result.seconds = min(time.perf_counter(), deadline) - record_from
         result.client_cpu = (time.process_time() - cpu_start) / (time.perf_counter() - start)
 
+    server_cpu = server.cpu_seconds()
     asyncio.run(run())
+    result.server_cpu = server.cpu_seconds() - server_cpu
     return result
 
 
 @dataclass(frozen=True)
 class Target:
+    """What a measured endpoint must reach; `rps` counts successful answers only."""
+
     min_rps: float | None = None
     max_p50_ms: float | None = None
+    max_p95_ms: float | None = None
 
     def describe(self) -> str:
         parts = []
         if self.max_p50_ms is not None:
             parts.append(f"p50 < {self.max_p50_ms:g} ms")
+        if self.max_p95_ms is not None:
+            parts.append(f"p95 < {self.max_p95_ms:g} ms")
         if self.min_rps is not None:
             parts.append(f"≥ {self.min_rps:,.0f}/s")
-        return ", ".join(parts) or "—"
+        return ", ".join(parts)
 
     def met(self, result: Result) -> bool:
-        return (self.min_rps is None or result.rps >= self.min_rps) and (
-            self.max_p50_ms is None or result.percentile(50) < self.max_p50_ms
+        return (
+            (self.min_rps is None or result.rps >= self.min_rps)
+            and (self.max_p50_ms is None or result.percentile(50) < self.max_p50_ms)
+            and (self.max_p95_ms is None or result.percentile(95) < self.max_p95_ms)
         )
+
+
+@dataclass(frozen=True)
+class Check:
+    """One figure next to its target: `passed` None when the figure has no target.
+    `correctness` marks checks whose failure is a bug (make bench then exits non-zero),
+    not a missed speed target."""
+
+    name: str
+    figure: str
+    target: str = ""
+    passed: bool | None = None
+    correctness: bool = False
+
+    @property
+    def verdict(self) -> str:
+        return {True: "PASS", False: "MISS", None: ""}[self.passed]
+
+
+def checks(results: Sequence[Result], targets: dict[str, Target]) -> list[Check]:
+    """A check per measured endpoint (its figures against its target, if any) and one that no
+    request failed."""
+    found = []
+    for r in results:
+        target = targets.get(r.name)
+        found.append(
+            Check(
+                r.name,
+                f"{r.rps:,.0f}/s, p50 {r.percentile(50):.1f} ms, p95 {r.percentile(95):.1f} ms",
+                target.describe() if target else "",
+                target.met(r) if target else None,
+            )
+        )
+        if r.errors:
+            found.append(Check(f"{r.name}: errors", f"{r.errors}", "0", False, correctness=True))
+    return found
 
 
 def table(results: Sequence[Result], targets: dict[str, Target], floor: str | None = None) -> str:
     """A plain-text table of the figures, with each result's share of the floor's rate."""
     floor_rps = next((r.rps for r in results if r.name == floor), None)
     header = (
-        f"{'endpoint':<34}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'of floor':>10}"
-        f"{'errors':>8}{'client cpu':>12}  target"
+        f"{'endpoint':<34}{'ok/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'of floor':>10}"
+        f"{'errors':>8}{'client cpu':>12}{'cpu ms/req':>12}  target"
     )
-    lines = [header, "-" * (len(header) + 26)]
+    lines = [header, "-" * (len(header) + 30)]
     for r in results:
         target = targets.get(r.name)
-        verdict = ""
-        if target:
-            verdict = f"{target.describe()}: {'met' if target.met(r) else 'MISSED'}"
+        verdict = f"{target.describe()}: {'PASS' if target.met(r) else 'MISS'}" if target else ""
         share = f"{r.rps / floor_rps:.0%}" if floor_rps else ""
         lines.append(
             f"{r.name:<34}{r.rps:>9,.0f}{r.percentile(50):>9.1f}{r.percentile(95):>9.1f}"
-            f"{share:>10}{r.errors:>8}{r.client_cpu:>12.0%}  {verdict}"
+            f"{share:>10}{r.errors:>8}{r.client_cpu:>12.0%}{r.cpu_ms:>12.2f}  {verdict}"
         )
+    for r in results:
+        if set(r.statuses) - {200}:
+            lines.append(f"{r.name}: statuses {dict(sorted(r.statuses.items()))}")
+    lines.append(
+        "cpu ms/req: CPU of gunicorn and the PostgreSQL backends per request (steady however"
+        " loaded the machine is); 2 cores give at most 2,000 / that requests per second."
+    )
+    return "\n".join(lines)
+
+
+def summary(results: dict[str, list[Check]]) -> str:
+    """Every figure of every section next to its target, with PASS/MISS."""
+    width = max((len(c.name) for cs in results.values() for c in cs), default=10) + 2
+    lines = []
+    for section, found in results.items():
+        lines.append(f"[{section}]")
+        for c in found:
+            target = f"target {c.target}" if c.target else ""
+            lines.append(f"  {c.name:<{width}}{c.figure:<44}{target:<30}{c.verdict}")
     return "\n".join(lines)

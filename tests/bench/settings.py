@@ -1,4 +1,4 @@
-"""Production settings plus the bench-only floor view; used only by the benchmark server."""
+"""Production settings plus the bench-only views (`urls.py`); used only by `make bench`."""
 
 from config.settings.production import *  # noqa: F403
 

@@ -1,32 +1,23 @@
 """Stock integrity at chain scale: reconciliation and snapshot import on PostgreSQL.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/omni_stock_bench python -m tests.bench.stock
-
-Builds (once; reused when present) 50 stores × 10,000 variants = 500,000 stock rows and
+In its own database (`omni_bench_stock` by default), builds (once; reused when present) 50 stores × 10,000 variants = 500,000 stock rows and
 2,000,000 movements with `INSERT … SELECT generate_series`, then times a full reconciliation and a
 500,000-row snapshot import, and prints the figures with the process's peak memory. Targets:
-reconciliation < 60 s and < 300 MB, snapshot import < 60 s. `main()` returns the figures.
+reconciliation < 60 s and < 300 MB, snapshot import < 60 s.
 """
 
 import io
-import os
 import resource
-import sys
 import time
 from decimal import Decimal
+
+from .harness import Check, database_url, server_env, setup_django
 
 STORES = 50
 VARIANTS = 10_000
 VARIANTS_PER_PRODUCT = 5
 MOVEMENTS_PER_LEVEL = 4  # 500,000 × 4 = 2,000,000
 PREFIX = "bench"
-
-
-def _setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-    import django
-
-    django.setup()
 
 
 def _peak_mb() -> float:
@@ -203,19 +194,14 @@ def _reconcile_with_drift(stores: list[int]) -> dict:
     return {"reconcile_drift_s": seconds, "reconcile_drift_findings": run.findings_count}
 
 
-def main() -> dict:
-    _setup_django()
-    from django.core.management import call_command
-    from django.db import connection
-
+def run() -> list[Check]:
+    env = server_env(database_url("_stock"))
+    print(f"Stock on {env['DATABASE_URL']}")
+    setup_django(env)
     from inventory.services import stock_reconcile
     from inventory.snapshots import snapshot_read, stock_snapshot_import
     from stores.models import Store
 
-    if connection.vendor != "postgresql":
-        print("stock bench: needs PostgreSQL (set DATABASE_URL=postgres://…); skipped")
-        return {}
-    call_command("migrate", verbosity=0)
     figures = prepare()
     print(
         f"stock bench data: {figures['stores']} stores × {figures['variants']} variants = "
@@ -258,8 +244,30 @@ def main() -> dict:
         f"reconciliation after the import: {figures['reconcile_after_s']} s, "
         f"{after.findings_count} findings; process peak memory {figures['peak_mb']} MB"
     )
-    return figures
-
-
-if __name__ == "__main__":
-    sys.exit(0 if main() is not None else 1)
+    rows = f"{figures['stock_rows']:,} rows"
+    return [
+        Check(
+            f"reconciliation ({rows})",
+            f"{figures['reconcile_s']} s",
+            "< 60 s",
+            figures["reconcile_s"] < 60,
+        ),
+        Check(
+            "reconciliation with 4.5 % drift",
+            f"{figures['reconcile_drift_s']} s",
+            "< 60 s",
+            figures["reconcile_drift_s"] < 60,
+        ),
+        Check(
+            f"snapshot import ({figures['snapshot_rows']:,} rows)",
+            f"{figures['snapshot_s']} s",
+            "< 60 s",
+            figures["snapshot_s"] < 60,
+        ),
+        Check(
+            "reconciliation peak memory",
+            f"{figures['reconcile_peak_mb']} MB",
+            "< 300 MB",
+            figures["reconcile_peak_mb"] < 300,
+        ),
+    ]
