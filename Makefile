@@ -39,7 +39,7 @@ bench: install
 # Refresh the German catalogue after adding strings (needs GNU gettext); the .mo files are committed
 # so that a fresh machine needs no gettext.
 messages: install
-	$(BIN)/python manage.py makemessages --locale de --ignore ".venv/*" --ignore "tests/*"
+	$(BIN)/python manage.py makemessages --locale de --ignore ".venv/*" --ignore "tests/*" --ignore "staticfiles/*" --ignore "media/*" --ignore ".data/*"
 	$(BIN)/python manage.py compilemessages --locale de --ignore ".venv/*"
 
 clean:

@@ -19,9 +19,17 @@ class StockLevel(models.Model):
     over-reservation impossible even for a statement that bypasses the services.
     """
 
-    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="stock_levels")
+    store = models.ForeignKey(
+        "stores.Store",
+        on_delete=models.CASCADE,
+        related_name="stock_levels",
+        verbose_name=_("store"),
+    )
     variant = models.ForeignKey(
-        "shop.Variant", on_delete=models.CASCADE, related_name="stock_levels"
+        "shop.Variant",
+        on_delete=models.CASCADE,
+        related_name="stock_levels",
+        verbose_name=_("variant"),
     )
     on_hand = models.IntegerField(_("on hand"), default=0)
     reserved = models.IntegerField(_("reserved"), default=0)
@@ -81,10 +89,16 @@ class StockMovement(models.Model):
     """The ledger: on_hand equals the sum of `quantity`, reserved the sum of `reserved_delta`."""
 
     store = models.ForeignKey(
-        "stores.Store", on_delete=models.PROTECT, related_name="stock_movements"
+        "stores.Store",
+        on_delete=models.PROTECT,
+        related_name="stock_movements",
+        verbose_name=_("store"),
     )
     variant = models.ForeignKey(
-        "shop.Variant", on_delete=models.PROTECT, related_name="stock_movements"
+        "shop.Variant",
+        on_delete=models.PROTECT,
+        related_name="stock_movements",
+        verbose_name=_("variant"),
     )
     kind = models.CharField(_("kind"), max_length=24, choices=MovementKind.choices)
     quantity = models.IntegerField(_("on-hand change"), default=0)
@@ -105,7 +119,12 @@ class StockMovement(models.Model):
         help_text=_("When the till or ERP says it happened, if it said so."),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
     )
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
@@ -132,9 +151,17 @@ class Reservation(models.Model):
     StockLevel.reserved equals the sum of open reservations; reconciliation checks it.
     """
 
-    store = models.ForeignKey("stores.Store", on_delete=models.PROTECT, related_name="reservations")
+    store = models.ForeignKey(
+        "stores.Store",
+        on_delete=models.PROTECT,
+        related_name="reservations",
+        verbose_name=_("store"),
+    )
     variant = models.ForeignKey(
-        "shop.Variant", on_delete=models.PROTECT, related_name="reservations"
+        "shop.Variant",
+        on_delete=models.PROTECT,
+        related_name="reservations",
+        verbose_name=_("variant"),
     )
     reference = models.CharField(_("reference"), max_length=64)
     quantity = models.PositiveIntegerField(_("quantity"))

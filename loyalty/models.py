@@ -196,10 +196,20 @@ class TierChange(models.Model):
         verbose_name=_("account"),
     )
     from_tier = models.ForeignKey(
-        Tier, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Tier,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("previous tier"),
     )
     to_tier = models.ForeignKey(
-        Tier, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Tier,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("new tier"),
     )
     spend_12m = models.DecimalField(_("spend in 12 months (€)"), max_digits=12, decimal_places=2)
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
