@@ -4,6 +4,7 @@ import threading
 
 import pytest
 from django.db import connection, transaction
+from django.utils import translation
 
 from returns.models import ReturnLine, ReturnRequest
 from returns.services import ReturnRefused, return_request_create
@@ -28,6 +29,7 @@ def test_second_counter_waits_for_the_first_and_is_refused(store, shopper):
 
     def second_counter():
         try:
+            translation.activate("en")  # a new thread starts in the shop's default language
             return_request_create(
                 order=order,
                 lines=[(line.pk, 2)],
