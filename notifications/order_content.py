@@ -7,12 +7,11 @@ so dates and weekday names come out in that language.
 import io
 from collections import defaultdict
 
-import segno
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from shop.pickup_codes import pickup_code_format
+from shop.pickup_codes import code_qr, pickup_code_format
 from stores.models import Weekday
 
 # The Content-ID of the QR code in the HTML e-mail: <img src="cid:pickup-qr@omnishop">.
@@ -73,9 +72,7 @@ def order_staff_link(order) -> str:
 
 def qr_png(data: str) -> bytes:
     buffer = io.BytesIO()
-    # make_qr, not make: segno would pick a Micro QR for short data, which phone cameras and
-    # many counter scanners do not read.
-    segno.make_qr(data, error="m").save(buffer, kind="png", scale=8, border=2)
+    code_qr(data).save(buffer, kind="png", scale=8, border=2)
     return buffer.getvalue()
 
 

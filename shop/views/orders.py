@@ -1,6 +1,5 @@
 """The shopper's own pickup orders: list, detail (timeline, store, code and QR) and cancel."""
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from shop.models import OrderEvent, OrderStatus
-from shop.pickup_codes import pickup_code_format
+from shop.pickup_codes import code_qr, pickup_code_format
 from shop.selectors.orders import orders_for_customer, with_item_counts
 from shop.services.orders import OrderError, order_cancel
 from stores.models import OpeningHours
@@ -40,7 +39,7 @@ def _own_order(request, public_id):
 
 def _qr_svg(code: str) -> str:
     """The pickup code as an inline SVG QR code (the desk's scanner reads it like typed text)."""
-    qr = segno.make(code, error="m")
+    qr = code_qr(code)
     # segno builds the markup from the code alone (our own alphabet), so it is safe to inline.
     return mark_safe(qr.svg_inline(border=2, omitsize=True, title=_("Pickup code"), dark="#1d2733"))  # noqa: S308
 

@@ -5,7 +5,7 @@ import pytest
 
 from inventory.models import Reservation, StockLevel
 from shop.models import Order, OrderStatus
-from shop.pickup_codes import ALPHABET
+from shop.pickup_codes import ALPHABET, code_qr, pickup_code_generate
 from shop.services.orders import OrderError, OrderShortage, order_place
 from tests import factories
 from tests.orders.helpers import level, reservations
@@ -148,3 +148,8 @@ def test_safety_buffer_is_kept_back(store, shopper):
         order_place(customer=shopper, store=store, lines=[(variant, 4)], phone=PHONE)
     order = order_place(customer=shopper, store=store, lines=[(variant, 3)], phone=PHONE)
     assert order.lines.get().quantity == 3
+
+
+def test_code_qr_is_a_regular_qr_code_that_phones_and_scanners_read():
+    qr = code_qr(pickup_code_generate())
+    assert not qr.is_micro
