@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from kombu.exceptions import OperationalError
 
+from config.admin_mixins import ReadOnlyAdminMixin
 from stores.admin_filters import StaffStoreFilter
 from stores.models import Store
 
@@ -45,15 +46,8 @@ class StoreScopedAdmin(admin.ModelAdmin):
         return qs.filter(store__memberships__user=request.user)
 
 
-class ReadOnlyAdmin(StoreScopedAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, StoreScopedAdmin):
+    pass
 
 
 class BelowReorderPointFilter(admin.SimpleListFilter):

@@ -6,6 +6,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.admin_mixins import ReadOnlyAdminMixin
+
 from .errors import LoyaltyError
 from .forms import PointsAdjustForm
 from .models import CardLookup, LoyaltyAccount, PointsEntry, Tier, TierChange
@@ -13,17 +15,8 @@ from .selectors import account_balance
 from .services import may_adjust_points, points_adjust
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Ledger and audit rows are written by the services only, never edited."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass
 
 
 @admin.register(Tier)

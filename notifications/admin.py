@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.admin_mixins import ReadOnlyAdminMixin
+
 from .models import Notification, NotificationStatus
 from .services import NotificationError, notifications_retry
 
@@ -10,7 +12,7 @@ admin.site.index_template = "notifications/admin/index.html"
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The outbox, read-only: what was sent to whom, and what failed and why."""
 
     list_display = [
@@ -56,15 +58,6 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("last error"))
     def last_error_short(self, obj):

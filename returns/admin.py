@@ -9,18 +9,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from config.admin_mixins import ReadOnlyAdminMixin
+
 from .models import Refund, ReturnEvent, ReturnLine, ReturnRequest, StoreCreditEntry
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class ReturnLineInline(ReadOnlyInline):
@@ -90,17 +85,8 @@ class ReturnRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(StoreCreditEntry)
-class StoreCreditEntryAdmin(admin.ModelAdmin):
+class StoreCreditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["user", "amount", "source", "created_at"]
     search_fields = ["user__email", "=source"]
     list_select_related = ["user"]
     readonly_fields = ["user", "amount", "source", "note", "created_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

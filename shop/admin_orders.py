@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from config.admin_mixins import ReadOnlyAdminMixin
 from inventory.selectors import shortfalls_for_references
 from shop.models import HandoverAttempt, Order, OrderStatus
 from shop.order_display import duration_short
@@ -383,7 +384,7 @@ class OrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(HandoverAttempt)
-class HandoverAttemptAdmin(admin.ModelAdmin):
+class HandoverAttemptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Pickup codes entered at the counters of one's stores: who tried which order, and when."""
 
     list_display = ["created_at", "store", "order", "actor", "success", "ip"]
@@ -408,12 +409,3 @@ class HandoverAttemptAdmin(admin.ModelAdmin):
         if self.get_object(request, unquote(object_id)) is None:
             raise Http404
         return super().history_view(request, object_id, extra_context)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
