@@ -1,17 +1,16 @@
 """The shopper's card page and wallet pass, and the associates' loyalty desk. Thin: forms in,
 one service or selector call, errors out as form errors."""
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.qr import qr_svg_inline
 from stores.models import Store
 
 from . import barcode, wallet
@@ -33,8 +32,6 @@ def card(request):
     page = Paginator(entries_for_account(account), HISTORY_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    # A regular QR code (not Micro QR, which many scanners cannot read) of the digits only.
-    qr = segno.make_qr(account.card_number, error="m")
     return render(
         request,
         "loyalty/card.html",
@@ -43,8 +40,7 @@ def card(request):
             "balance": balance,
             "balance_value": points_value(balance),
             "progress": tier_progress(account),
-            # segno's own SVG markup of our 13 digits: nothing user-supplied to escape.
-            "qr_svg": mark_safe(qr.svg_inline(omitsize=True, border=2, dark="#111")),  # noqa: S308
+            "qr_svg": qr_svg_inline(account.card_number),
             "barcode_svg": barcode.svg(
                 account.card_number,
                 label=_("Card number %(number)s") % {"number": account.card_number_grouped},

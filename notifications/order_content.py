@@ -4,14 +4,14 @@ Called when a notification is sent, inside `translation.override(<recipient's la
 so dates and weekday names come out in that language.
 """
 
-import io
 from collections import defaultdict
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from shop.pickup_codes import code_qr, pickup_code_format
+from core.qr import qr_png
+from shop.pickup_codes import pickup_code_format
 from stores.models import Weekday
 
 # The Content-ID of the QR code in the HTML e-mail: <img src="cid:pickup-qr@omnishop">.
@@ -68,12 +68,6 @@ def order_event_link(event) -> str:
 
 def order_staff_link(order) -> str:
     return reverse("admin:shop_order_change", args=[order.pk])
-
-
-def qr_png(data: str) -> bytes:
-    buffer = io.BytesIO()
-    code_qr(data).save(buffer, kind="png", scale=8, border=2)
-    return buffer.getvalue()
 
 
 def pickup_qr_images(order) -> dict[str, bytes]:

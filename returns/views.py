@@ -7,12 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.qr import qr_svg_data_uri
 from shop.models import Order, OrderStatus
 from stores.geo import Point
 from stores.selectors import store_for_request, stores_near
 
 from . import selectors
-from .codes import return_code_format, return_code_qr_svg
+from .codes import return_code_format
 from .forms import ReturnStartForm
 from .models import ReturnStatus
 from .services import (
@@ -86,7 +87,7 @@ def return_detail(request, public_id):
         "my_store": my_store,
     }
     if ret.status == ReturnStatus.REQUESTED:
-        context["qr"] = return_code_qr_svg(ret.code)
+        context["qr"] = qr_svg_data_uri(ret.code)
     return render(request, "returns/detail.html", context)
 
 

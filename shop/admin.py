@@ -6,9 +6,9 @@ from django.db.models import Count, Max, Min
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.templatetags.money import format_money
 from shop.models import Category, Product, ProductImage, Variant
 from shop.services.catalogue import product_image_add, product_image_delete
-from shop.templatetags.money import format_money
 
 
 @admin.register(Category)

@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from config.admin_mixins import ReadOnlyAdminMixin
+from core.admin_mixins import ReadOnlyAdminMixin
 from inventory.selectors import shortfalls_for_references
 from shop.models import HandoverAttempt, Order, OrderStatus
 from shop.order_display import duration_short

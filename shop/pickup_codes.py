@@ -8,8 +8,6 @@ an order number reveals nothing about how many orders a shop takes.
 import re
 import secrets
 
-import segno
-
 ALPHABET = "34679ACDEFGHJKMNPRTWXY"
 CODE_LENGTH = 8
 _SEPARATORS = re.compile(r"[\s\-_.]+")
@@ -37,9 +35,3 @@ def pickup_code_normalize(code: str) -> str:
 def pickup_code_format(code: str) -> str:
     """For display: "7K4M 2Q9T"."""
     return f"{code[:4]} {code[4:]}" if len(code) == CODE_LENGTH else code
-
-
-def code_qr(code: str) -> segno.QRCode:
-    """A regular QR code of `code`. Never a Micro QR, which segno would pick for 8 characters
-    and which phone cameras and most counter scanners cannot read."""
-    return segno.make_qr(code, error="m")

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_htmx",
     "template_partials",
+    "core",
     "accounts",
     "stores",
     "inventory",
@@ -176,7 +177,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_PAGINATION_CLASS": "config.api.PageNumberPagination400",
+    "DEFAULT_PAGINATION_CLASS": "core.api.PageNumberPagination400",
     "PAGE_SIZE": 48,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }

@@ -12,7 +12,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import ErrorSerializer
+from core.api import ErrorSerializer
 from stores.api.permissions import HasStoreToken
 from stores.tokens import StoreTokenAuthentication
 

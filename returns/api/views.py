@@ -11,7 +11,7 @@ from rest_framework.permissions import IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import ErrorSerializer
+from core.api import ErrorSerializer
 from returns import selectors
 from returns.codes import return_code_normalize
 from returns.models import ReturnRequest

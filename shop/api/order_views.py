@@ -18,7 +18,7 @@ from rest_framework import generics, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import ErrorSerializer
+from core.api import ErrorSerializer
 from shop.models import Order, OrderEvent, OrderLine, OrderStatus
 from shop.selectors.orders import orders_for_customer, orders_for_staff
 from shop.services import orders as services

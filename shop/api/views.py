@@ -7,7 +7,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import BAD_REQUEST, NOT_FOUND
+from core.api import BAD_REQUEST, NOT_FOUND
 from inventory.selectors import product_stock_by_store
 from shop.models import Category, Product
 from shop.selectors.catalogue import (

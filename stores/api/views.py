@@ -5,7 +5,7 @@ from rest_framework import generics
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 
-from config.api import BAD_REQUEST
+from core.api import BAD_REQUEST
 from stores.selectors import locate, stores_near
 
 from .params import NEAR, near_from_query

@@ -4,7 +4,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from shop.templatetags.money import format_money
+from core.templatetags.money import format_money
 
 
 @pytest.mark.parametrize(

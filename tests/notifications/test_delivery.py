@@ -13,10 +13,11 @@ from django.core import mail
 from django.utils import timezone
 from PIL import Image
 
+from core.qr import qr_png
 from notifications import kinds
 from notifications.errors import TransientDeliveryError
 from notifications.models import Notification, NotificationStatus
-from notifications.order_content import QR_CID, qr_png
+from notifications.order_content import QR_CID
 from notifications.services import notification_deliver, notifications_retry
 from notifications.tasks import requeue_stale_notifications, retry_countdown, send_notification
 from shop.models import OrderStatus

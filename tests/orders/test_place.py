@@ -3,9 +3,10 @@ from decimal import Decimal
 
 import pytest
 
+from core.qr import qr_code as code_qr
 from inventory.models import Reservation, StockLevel
 from shop.models import Order, OrderStatus
-from shop.pickup_codes import ALPHABET, code_qr, pickup_code_generate
+from shop.pickup_codes import ALPHABET, pickup_code_generate
 from shop.services.orders import OrderError, OrderShortage, order_place
 from tests import factories
 from tests.orders.helpers import level, reservations
