@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.base
 
-.PHONY: install setup run test lint format bench messages clean
+.PHONY: install dev-install setup run test lint format bench messages clean
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +13,14 @@ $(VENV)/.installed: requirements.lock
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	touch $@
 
+# Test and lint tools (requirements-dev.lock, pinned to the same versions as requirements.lock) on top.
+$(VENV)/.dev-installed: $(VENV)/.installed requirements.lock requirements-dev.lock
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
+	touch $@
+
 install: $(VENV)/.installed
+
+dev-install: $(VENV)/.dev-installed
 
 setup: install
 	$(BIN)/python manage.py migrate --noinput
@@ -22,18 +29,18 @@ setup: install
 run: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --port $(PORT)
 
-test: install
+test: dev-install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest $(PYTEST_ARGS)
 
-lint: install
+lint: dev-install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: install
+format: dev-install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install
+bench: dev-install
 	$(BIN)/python -m tests.bench
 
 # Refresh the German catalogue after adding strings (needs GNU gettext); the .mo files are committed
