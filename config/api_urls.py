@@ -3,9 +3,9 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("shop.api.urls")),
+    path("", include("shop.storefront.api.urls")),
     path("", include("stores.api.urls")),
-    path("", include("shop.api.order_urls")),
+    path("", include("shop.orders.api.urls")),
     path("", include("inventory.api.urls")),
     path("", include("loyalty.api.urls")),
     path("", include("returns.api.urls")),

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.utils.functional import SimpleLazyObject
 
 from notifications.selectors import unread_count_subquery
-from shop.selectors.cart import cart_item_count, cart_units_subquery
+from shop.orders.selectors.cart import cart_item_count, cart_units_subquery
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from core.qr import qr_png
-from shop.pickup_codes import pickup_code_format
+from shop.orders.pickup_codes import pickup_code_format
 from stores.models import Weekday
 
 # The Content-ID of the QR code in the HTML e-mail: <img src="cid:pickup-qr@omnishop">.
@@ -67,7 +67,7 @@ def order_event_link(event) -> str:
 
 
 def order_staff_link(order) -> str:
-    return reverse("admin:shop_order_change", args=[order.pk])
+    return reverse("admin:orders_order_change", args=[order.pk])
 
 
 def pickup_qr_images(order) -> dict[str, bytes]:

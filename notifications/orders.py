@@ -12,7 +12,7 @@ from django.db.models import CharField, Exists, OuterRef
 from django.db.models.functions import Cast
 
 from accounts.models import User
-from shop.models import Order, OrderStatus
+from shop.orders.models import Order, OrderStatus
 
 from .models import Channel, Notification
 from .services import Recipient, notify

@@ -11,7 +11,7 @@ that records the problem, so the outbox rows exist exactly when the findings or 
 
 from django.db.models import Min
 
-from shop.models import Order
+from shop.orders.models import Order
 
 from .models import Notification
 from .services import Recipient, notify

@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from shop.models import Order
+from shop.orders.models import Order
 
 FINDINGS_LISTED = 20
 
@@ -31,7 +31,7 @@ def shortfall_context(shortfall) -> dict:
 
 def shortfall_link(shortfall) -> str:
     # The order number is the reservation's reference; the orders admin finds it by number.
-    return f"{reverse('admin:shop_order_changelist')}?{urlencode({'q': shortfall.reference})}"
+    return f"{reverse('admin:orders_order_changelist')}?{urlencode({'q': shortfall.reference})}"
 
 
 def shortfall_order_context(shortfall) -> dict:

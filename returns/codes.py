@@ -1,6 +1,6 @@
 """Return codes: 8 characters from the pickup-code alphabet (no look-alikes), and their QR."""
 
-from shop.pickup_codes import (
+from shop.orders.pickup_codes import (
     pickup_code_format,
     pickup_code_generate,
     pickup_code_normalize,

@@ -61,7 +61,7 @@ class ReturnRequest(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     code = models.CharField(_("return code"), max_length=8, unique=True, editable=False)
     order = models.ForeignKey(
-        "shop.Order", on_delete=models.PROTECT, related_name="returns", verbose_name=_("order")
+        "orders.Order", on_delete=models.PROTECT, related_name="returns", verbose_name=_("order")
     )
     customer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -163,7 +163,7 @@ class ReturnLine(models.Model):
         ReturnRequest, on_delete=models.CASCADE, related_name="lines", verbose_name=_("return")
     )
     order_line = models.ForeignKey(
-        "shop.OrderLine",
+        "orders.OrderLine",
         on_delete=models.PROTECT,
         related_name="return_lines",
         verbose_name=_("order line"),

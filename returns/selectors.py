@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from shop.models import Order, OrderLine, OrderStatus
+from shop.orders.models import Order, OrderLine, OrderStatus
 
 from .codes import return_code_normalize
 from .models import ReturnEvent, ReturnLine, ReturnRequest

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from inventory.models import MovementKind
 from inventory.services import stock_receive, stock_receive_damaged
-from shop.models import Order, OrderLine, OrderStatus
+from shop.orders.models import Order, OrderLine, OrderStatus
 from stores.models import StaffMembership, StaffRole, Store
 
 from . import points

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.qr import qr_svg_data_uri
-from shop.models import Order, OrderStatus
+from shop.orders.models import Order, OrderStatus
 from stores.geo import Point
 from stores.selectors import store_for_request, stores_near
 

@@ -35,8 +35,8 @@ ASSOCIATE: dict[str, dict[str, tuple[str, ...]]] = {
         "product": VIEW,
         "productimage": VIEW,
         "variant": VIEW,
-        "order": VIEW_CHANGE,
     },
+    "orders": {"order": VIEW_CHANGE},
     "returns": {"returnrequest": VIEW},
 }
 
@@ -63,9 +63,8 @@ MANAGER: dict[str, dict[str, tuple[str, ...]]] = {
         "product": MANAGE,
         "productimage": MANAGE,
         "variant": MANAGE,
-        "order": VIEW_CHANGE,
-        "handoverattempt": VIEW,
     },
+    "orders": {"order": VIEW_CHANGE, "handoverattempt": VIEW},
     "returns": {"returnrequest": VIEW},
     "loyalty": {
         "loyaltyaccount": ("view", "adjust_points"),

@@ -6,7 +6,7 @@ from factory.django import DjangoModelFactory
 
 from accounts.models import User
 from inventory.services import stock_receive
-from shop.models import Category, Product, ProductImage, Variant
+from shop.catalogue.models import Category, Product, ProductImage, Variant
 from stores.models import OpeningHours, StaffMembership, StaffRole, Store
 
 PASSWORD = "correct-horse-42"
@@ -113,8 +113,8 @@ def pickup_order(store: Store, items, customer: User | None = None, status: str 
 
     `items` is a list of (variant, quantity); stock must already be on the shelf.
     """
-    from shop.models import OrderStatus
-    from shop.services import orders as services
+    from shop.orders.models import OrderStatus
+    from shop.orders.services import orders as services
 
     customer = customer or UserFactory()
     order = services.order_place(

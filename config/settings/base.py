@@ -42,11 +42,14 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "stores",
-    "inventory",
-    "shop",
-    "loyalty",
-    "returns",
     "notifications",
+    "shop.catalogue",
+    "inventory",
+    "loyalty",
+    "shop.storefront",
+    "shop.orders",
+    "returns",
+    "shop.demo",
 ]
 
 MIDDLEWARE = [
@@ -191,7 +194,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "OrderStatusEnum": "shop.models.orders.OrderStatus",
+        "OrderStatusEnum": "shop.orders.models.orders.OrderStatus",
         "ReturnStatusEnum": "returns.models.ReturnStatus",
     },
 }

@@ -24,7 +24,7 @@ from returns.services import (
     return_refund,
     return_request_create,
 )
-from shop.models import Order
+from shop.orders.models import Order
 from stores.models import Store
 
 from .serializers import (

@@ -7,8 +7,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.templatetags.money import format_money
-from shop.models import Category, Product, ProductImage, Variant
-from shop.services.catalogue import product_image_add, product_image_delete
+from shop.catalogue.models import Category, Product, ProductImage, Variant
+from shop.catalogue.services import product_image_add, product_image_delete
 
 
 @admin.register(Category)
@@ -133,6 +133,3 @@ class VariantAdmin(admin.ModelAdmin):
     list_select_related = ["product"]
     search_fields = ["sku", "ean", "product__name", "product__brand"]
     autocomplete_fields = ["product"]
-
-
-from . import admin_orders  # noqa: E402, F401  (pickup orders, registered in their own module)

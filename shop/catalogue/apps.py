@@ -2,9 +2,12 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-class ShopConfig(AppConfig):
-    name = "shop"
-    verbose_name = _("Shop")
+class CatalogueConfig(AppConfig):
+    """Categories, products, variants and their pictures.
 
-    def ready(self):
-        from shop import receivers  # noqa: F401  (connects the login hook)
+    The label stays "shop" (the app's label before orders moved out of it), so existing
+    databases, migrations, permissions and admin URLs keep working unchanged."""
+
+    name = "shop.catalogue"
+    label = "shop"
+    verbose_name = _("Catalogue")

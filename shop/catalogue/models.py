@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from shop.images import validate_product_image
+from shop.catalogue.images import validate_product_image
 
 ean_validator = RegexValidator(r"^\d{8}$|^\d{13}$", _("An EAN has 8 or 13 digits."))
 

@@ -5,8 +5,8 @@ from pathlib import PurePath
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from shop.images import make_thumbnail, validate_product_image
-from shop.models import Product, ProductImage
+from shop.catalogue.images import make_thumbnail, validate_product_image
+from shop.catalogue.models import Product, ProductImage
 
 
 class ProductImageError(ValidationError):

@@ -7,8 +7,9 @@ a shopper who already has orders gets none.
 from django.contrib.auth import get_user_model
 
 from inventory.models import StockLevel
-from shop.models import OrderStatus, Variant
-from shop.services import orders as services
+from shop.catalogue.models import Variant
+from shop.orders.models import OrderStatus
+from shop.orders.services import orders as services
 from stores.models import StaffRole, Store
 
 # (lines as (variant index, quantity), the state each order is moved to)

@@ -23,8 +23,8 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from inventory.models import MovementKind, StockLevel, StockMovement
-from shop.images import make_thumbnail
-from shop.models import Category, Product, ProductImage, Variant
+from shop.catalogue.images import make_thumbnail
+from shop.catalogue.models import Category, Product, ProductImage, Variant
 from stores.models import OpeningHours, StaffMembership, StaffRole, Store
 from stores.staff_groups import GROUP_FOR_ROLE, staff_groups_ensure
 

@@ -2,7 +2,7 @@
 
 Staff see only the orders of their stores (superusers all); another store's order is a 404.
 Nothing is edited directly: every button (actions, mark short, handover) calls one service
-from `shop.services.orders` and reports its outcome as an admin message.
+from `shop.orders.services.orders` and reports its outcome as an admin message.
 """
 
 from django.contrib import admin, messages
@@ -18,11 +18,11 @@ from django.utils.translation import ngettext
 
 from core.admin_mixins import ReadOnlyAdminMixin
 from inventory.selectors import shortfalls_for_references
-from shop.models import HandoverAttempt, Order, OrderStatus
-from shop.order_display import duration_short
-from shop.pickup_codes import pickup_code_normalize
-from shop.selectors.orders import orders_for_staff, overdue_q, with_item_counts
-from shop.services import orders as services
+from shop.orders.models import HandoverAttempt, Order, OrderStatus
+from shop.orders.order_display import duration_short
+from shop.orders.pickup_codes import pickup_code_normalize
+from shop.orders.selectors.orders import orders_for_staff, overdue_q, with_item_counts
+from shop.orders.services import orders as services
 from stores.admin_filters import StaffStoreFilter
 from stores.models import Store
 
@@ -295,17 +295,17 @@ class OrderAdmin(admin.ModelAdmin):
             path(
                 "<path:object_id>/transition/<slug:name>/",
                 view(self.transition_view),
-                name="shop_order_transition",
+                name="orders_order_transition",
             ),
             path(
                 "<path:object_id>/lines/<int:line_id>/short/",
                 view(self.mark_short_view),
-                name="shop_order_mark_short",
+                name="orders_order_mark_short",
             ),
             path(
                 "<path:object_id>/handover/",
                 view(self.handover_view),
-                name="shop_order_handover",
+                name="orders_order_handover",
             ),
             *super().get_urls(),
         ]
@@ -320,7 +320,7 @@ class OrderAdmin(admin.ModelAdmin):
         return order, None
 
     def _back(self, order):
-        return HttpResponseRedirect(reverse("admin:shop_order_change", args=[order.pk]))
+        return HttpResponseRedirect(reverse("admin:orders_order_change", args=[order.pk]))
 
     def transition_view(self, request, object_id, name):
         order, refusal = self._guarded(request, object_id)

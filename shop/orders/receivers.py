@@ -4,7 +4,7 @@ hands over to the cart service and does nothing else."""
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from shop.services.cart import cart_merge_on_login
+from shop.orders.services.cart import cart_merge_on_login
 
 
 @receiver(user_logged_in, dispatch_uid="shop.cart_merge_on_login")

@@ -5,8 +5,8 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
-from shop.models import Order, OrderStatus
-from shop.services.orders import OrderError, order_expire
+from shop.orders.models import Order, OrderStatus
+from shop.orders.services.orders import OrderError, order_expire
 
 logger = logging.getLogger(__name__)
 
@@ -14,7 +14,7 @@ logger = logging.getLogger(__name__)
 EXPIRY_BATCH = 2000
 
 
-@shared_task
+@shared_task(name="shop.tasks.expire_overdue_orders")  # the name queued messages know
 def expire_overdue_orders(order_ids: list[int] | None = None) -> int:
     """Expire ready orders past their hold (or just `order_ids`) and release their stock.
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shop.views import cart, checkout, desk, orders
+from shop.orders.views import cart, checkout, desk, orders
 
 app_name = "pickup"
 

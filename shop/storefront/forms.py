@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .selectors.catalogue import SORTS
+from .selectors import SORTS
 
 SORT_LABELS = {
     "name": _("Name A–Z"),

@@ -11,7 +11,7 @@ from inventory.selectors import (
     nearest_store_having_products,
     product_availability_at_store,
 )
-from shop.models import Category, Product, ProductImage, Variant
+from shop.catalogue.models import Category, Product, ProductImage, Variant
 from stores.geo import Point
 from stores.models import Store
 

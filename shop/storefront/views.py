@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from inventory.selectors import NearestStock, stores_with_availability
-from shop.forms import ProductFilterForm
-from shop.models import Category, Product
-from shop.selectors.catalogue import (
+from shop.catalogue.models import Category, Product
+from shop.storefront.forms import ProductFilterForm
+from shop.storefront.selectors import (
     SORTS,
     StoreBadge,
     attach_store_badges,

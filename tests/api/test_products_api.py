@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from shop.models import Product
+from shop.catalogue.models import Product
 from tests.factories import (
     CategoryFactory,
     ProductFactory,

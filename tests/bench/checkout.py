@@ -51,7 +51,7 @@ def _create_data(run_id: str, clients: int, variants: int, units: int):
     from accounts.models import User
     from inventory.models import StockLevel
     from inventory.services import stock_receive
-    from shop.models import Category, Product, Variant
+    from shop.catalogue.models import Category, Product, Variant
     from stores.models import Store
 
     store = Store.objects.create(
@@ -88,7 +88,7 @@ def _verify(store, units: int) -> tuple[int, int]:
     from django.db.models import Sum
 
     from inventory.models import Reservation, StockLevel
-    from shop.models import OrderLine
+    from shop.orders.models import OrderLine
 
     oversold = 0
     mismatched = 0
@@ -117,7 +117,7 @@ def _queries_per_checkout(store, skus, token) -> int:
     from django.test.utils import CaptureQueriesContext
 
     from inventory.services import stock_receive
-    from shop.models import Variant
+    from shop.catalogue.models import Variant
 
     variant = Variant.objects.get(sku=skus[0])
     stock_receive(store_id=store.pk, variant_id=variant.pk, quantity=1, reference="bench")

@@ -26,7 +26,7 @@ def _peak_mb() -> float:
 
 def _catalogue() -> tuple[list[int], list[int]]:
     """The bench stores and variants, created through the ORM (so new model fields get defaults)."""
-    from shop.models import Category, Product, Variant
+    from shop.catalogue.models import Category, Product, Variant
     from stores.models import Store
 
     Store.objects.bulk_create(

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from inventory.models import MovementKind, StockLevel, StockMovement
-from shop.models import Order, OrderStatus
+from shop.orders.models import Order, OrderStatus
 from tests import factories
 from tests.browser_support import new_context
 
@@ -58,7 +58,7 @@ def test_reserve_pick_and_hand_over(browser, live_server):
 
     # The associate starts picking and marks the order ready in the admin.
     desk = new_context(browser, viewport={"width": 1024, "height": 768}).new_page()
-    desk.goto(url + "/admin/login/?next=/admin/shop/order/")
+    desk.goto(url + "/admin/login/?next=/admin/orders/order/")
     desk.fill("input[name=username]", associate.email)
     desk.fill("input[name=password]", factories.PASSWORD)
     desk.locator("input[type=submit]").click()

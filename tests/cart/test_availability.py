@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from shop.models import Cart, CartLine
+from shop.orders.models import Cart, CartLine
 from tests import factories
 
 from .conftest import choose_store, htmx

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from shop.models import Cart, CartLine
-from shop.models.cart import CART_SESSION_KEY
+from shop.orders.models import Cart, CartLine
+from shop.orders.models.cart import CART_SESSION_KEY
 from tests import factories
 
 from .conftest import english_client, htmx

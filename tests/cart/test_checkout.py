@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from inventory.models import Reservation, StockLevel
-from shop.models import Cart, CartLine, Order, OrderStatus
+from shop.orders.models import Cart, CartLine, Order, OrderStatus
 from tests import factories
 
 from .conftest import choose_store, english_client

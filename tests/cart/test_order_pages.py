@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from inventory.models import StockLevel
-from shop.models import OrderStatus
+from shop.orders.models import OrderStatus
 from tests import factories
 
 

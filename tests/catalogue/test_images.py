@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import translation
 from PIL import Image
 
-from shop.models import ProductImage
-from shop.services.catalogue import ProductImageError, product_image_add
+from shop.catalogue.models import ProductImage
+from shop.catalogue.services import ProductImageError, product_image_add
 from tests.factories import ProductFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from shop.models import Product
+from shop.catalogue.models import Product
 from tests.catalogue.conftest import choose_store
 from tests.factories import CategoryFactory, ProductFactory, VariantFactory, stock
 

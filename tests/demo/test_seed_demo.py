@@ -4,8 +4,9 @@ from django.core.management import CommandError, call_command
 from django.db.models import Sum
 
 from inventory.models import MovementKind, StockLevel, StockMovement
+from shop.catalogue.models import Category, Product, ProductImage, Variant
 from shop.demo.catalogue_data import demo_products, ean13
-from shop.models import Category, Order, OrderStatus, Product, ProductImage, Variant
+from shop.orders.models import Order, OrderStatus
 from stores.models import OpeningHours, StaffMembership, StaffRole, Store
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 import pytest
 from django.utils import translation
 
-from shop.models import Order
+from shop.orders.models import Order
 from tests import factories
 
 from .smtp import SmtpServer

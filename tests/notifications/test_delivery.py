@@ -20,7 +20,7 @@ from notifications.models import Notification, NotificationStatus
 from notifications.order_content import QR_CID
 from notifications.services import notification_deliver, notifications_retry
 from notifications.tasks import requeue_stale_notifications, retry_countdown, send_notification
-from shop.models import OrderStatus
+from shop.orders.models import OrderStatus
 
 from .broker import closed_port, eager_tasks, use_broker
 from .conftest import place
@@ -263,7 +263,7 @@ def test_messages_link_to_the_order_page(store, associate, jacket, settings):
     in_app = Notification.objects.get(kind="order_placed", channel="in_app")
     assert in_app.link == f"/orders/{order.public_id}/"
     staff = Notification.objects.get(kind="order_received", recipient=associate)
-    assert staff.link == f"/admin/shop/order/{order.pk}/change/"
+    assert staff.link == f"/admin/orders/order/{order.pk}/change/"
 
 
 def test_retry_waits_stay_below_the_sweeps_staleness(settings):

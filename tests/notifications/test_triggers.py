@@ -11,8 +11,8 @@ from notifications.models import Notification, NotificationStatus
 from notifications.orders import notify_order_placed, notify_order_ready
 from notifications.services import Recipient, notify
 from notifications.tasks import send_pickup_reminders
-from shop.models import OrderStatus
-from shop.services.orders import (
+from shop.orders.models import OrderStatus
+from shop.orders.services.orders import (
     OrderShortage,
     order_cancel,
     order_expire,

@@ -1,13 +1,13 @@
 import pytest
 from django.urls import reverse
 
-from shop.models import HandoverAttempt, OrderStatus
+from shop.orders.models import HandoverAttempt, OrderStatus
 from tests import factories
 from tests.orders.helpers import level, snapshot
 
 pytestmark = pytest.mark.django_db
 
-CHANGELIST = "admin:shop_order_changelist"
+CHANGELIST = "admin:orders_order_changelist"
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def staff_client(client, associate):
 
 
 def _change(order):
-    return reverse("admin:shop_order_change", args=[order.pk])
+    return reverse("admin:orders_order_change", args=[order.pk])
 
 
 def test_list_shows_only_the_associates_store(staff_client, ours, theirs):
@@ -54,7 +54,7 @@ def test_list_shows_only_the_associates_store(staff_client, ours, theirs):
 def test_another_stores_order_is_a_404(staff_client, theirs):
     assert staff_client.get(_change(theirs)).status_code == 404
     assert staff_client.get(_change(theirs) + "history/").status_code == 404
-    url = reverse("admin:shop_order_transition", args=[theirs.pk, "start-picking"])
+    url = reverse("admin:orders_order_transition", args=[theirs.pk, "start-picking"])
     before = snapshot(theirs)
     assert staff_client.post(url).status_code == 404
     assert snapshot(theirs) == before
@@ -91,25 +91,25 @@ def test_actions_cannot_reach_another_store(staff_client, theirs):
 
 
 def test_change_page_mark_short_and_handover(staff_client, store, ours, jacket, associate):
-    staff_client.post(reverse("admin:shop_order_transition", args=[ours.pk, "start-picking"]))
+    staff_client.post(reverse("admin:orders_order_transition", args=[ours.pk, "start-picking"]))
     page = staff_client.get(_change(ours)).content.decode()
     assert "Mark short" in page and "Timeline" in page
     assert ours.pickup_code not in page  # the customer brings the code; staff do not read it off
     line = ours.lines.get()
     staff_client.post(
-        reverse("admin:shop_order_mark_short", args=[ours.pk, line.pk]), {"units": "1"}
+        reverse("admin:orders_order_mark_short", args=[ours.pk, line.pk]), {"units": "1"}
     )
     assert level(store, jacket) == (9, 1)
-    staff_client.post(reverse("admin:shop_order_transition", args=[ours.pk, "mark-ready"]))
+    staff_client.post(reverse("admin:orders_order_transition", args=[ours.pk, "mark-ready"]))
     response = staff_client.post(
-        reverse("admin:shop_order_handover", args=[ours.pk]), {"code": "AAAA-AAAA"}, follow=True
+        reverse("admin:orders_order_handover", args=[ours.pk]), {"code": "AAAA-AAAA"}, follow=True
     )
     assert "Wrong pickup code" in response.content.decode()
     assert "1 wrong code in the last 15 minutes" in response.content.decode()
     ours.refresh_from_db()
     assert ours.status == OrderStatus.READY
     response = staff_client.post(
-        reverse("admin:shop_order_handover", args=[ours.pk]),
+        reverse("admin:orders_order_handover", args=[ours.pk]),
         {"code": ours.pickup_code.lower()},
         follow=True,
     )
@@ -121,12 +121,12 @@ def test_change_page_mark_short_and_handover(staff_client, store, ours, jacket, 
 
 
 def test_mark_short_with_bad_units_changes_nothing(staff_client, ours, associate):
-    staff_client.post(reverse("admin:shop_order_transition", args=[ours.pk, "start-picking"]))
+    staff_client.post(reverse("admin:orders_order_transition", args=[ours.pk, "start-picking"]))
     line = ours.lines.get()
     before = snapshot(ours)
     for units in ("", "abc", "0", "5"):
         staff_client.post(
-            reverse("admin:shop_order_mark_short", args=[ours.pk, line.pk]), {"units": units}
+            reverse("admin:orders_order_mark_short", args=[ours.pk, line.pk]), {"units": units}
         )
     assert snapshot(ours) == before
 
@@ -139,7 +139,7 @@ def test_view_only_staff_cannot_change(client, store, ours):
     client.force_login(viewer)
     assert client.get(_change(ours)).status_code == 200
     before = snapshot(ours)
-    url = reverse("admin:shop_order_transition", args=[ours.pk, "start-picking"])
+    url = reverse("admin:orders_order_transition", args=[ours.pk, "start-picking"])
     assert client.post(url).status_code == 404
     assert snapshot(ours) == before
 
@@ -163,7 +163,7 @@ def test_overdue_filter(staff_client, store, ours, jacket):
 
     from django.utils import timezone
 
-    from shop.models import Order
+    from shop.orders.models import Order
 
     late = factories.pickup_order(store, [(jacket, 1)])
     Order.objects.filter(pk=late.pk).update(
@@ -200,7 +200,7 @@ def test_changelist_query_count_does_not_grow(staff_client, store):
 def test_managers_see_the_handover_attempts_of_their_stores_only(client, store, jacket):
     from django.contrib.auth.models import Permission
 
-    from shop.services.orders import WrongPickupCode, order_collect
+    from shop.orders.services.orders import WrongPickupCode, order_collect
 
     manager = factories.staff(store, role="manager")
     manager.user_permissions.add(Permission.objects.get(codename="view_handoverattempt"))
@@ -213,12 +213,13 @@ def test_managers_see_the_handover_attempts_of_their_stores_only(client, store, 
         with pytest.raises(WrongPickupCode):
             order_collect(order=order, code="WRONG", actor=factories.staff(order.store))
     client.force_login(manager)
-    html = client.get(reverse("admin:shop_handoverattempt_changelist")).content.decode()
+    html = client.get(reverse("admin:orders_handoverattempt_changelist")).content.decode()
     assert ours.number in html and theirs.number not in html
     attempt = HandoverAttempt.objects.get(order=theirs)
-    url = reverse("admin:shop_handoverattempt_change", args=[attempt.pk])
+    url = reverse("admin:orders_handoverattempt_change", args=[attempt.pk])
     assert client.get(url).status_code == 404
     mine = HandoverAttempt.objects.get(order=ours)
     assert (
-        client.get(reverse("admin:shop_handoverattempt_change", args=[mine.pk])).status_code == 200
+        client.get(reverse("admin:orders_handoverattempt_change", args=[mine.pk])).status_code
+        == 200
     )

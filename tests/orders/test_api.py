@@ -3,7 +3,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from inventory.models import Reservation
-from shop.models import HandoverAttempt, Order, OrderStatus
+from shop.orders.models import HandoverAttempt, Order, OrderStatus
 from tests import factories
 from tests.orders.helpers import level, snapshot
 

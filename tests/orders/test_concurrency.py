@@ -7,8 +7,8 @@ from django.db import close_old_connections, connection, connections
 from django.db.models import Sum
 
 from inventory.models import Reservation, StockLevel
-from shop.models import Order
-from shop.services.orders import OrderShortage, order_place
+from shop.orders.models import Order
+from shop.orders.services.orders import OrderShortage, order_place
 from tests import factories
 from tests.components import require_postgres
 
@@ -129,7 +129,7 @@ def test_every_transition_locks_the_order_before_writing_it():
     require_postgres()
     from django.test.utils import CaptureQueriesContext
 
-    from shop.services import orders as services
+    from shop.orders.services import orders as services
 
     store = factories.StoreFactory()
     variant = factories.VariantFactory()

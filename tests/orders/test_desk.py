@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from shop.models import Order, OrderStatus
+from shop.orders.models import Order, OrderStatus
 from tests import factories
 from tests.orders.helpers import level, snapshot
 

@@ -6,7 +6,7 @@ import os
 import pytest
 from django.utils import timezone
 
-from shop.models import Order, OrderStatus
+from shop.orders.models import Order, OrderStatus
 from tests import factories
 from tests.browser_support import logged_in_context
 

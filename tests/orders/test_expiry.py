@@ -5,8 +5,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from inventory.models import Reservation
-from shop.models import Order, OrderStatus
-from shop.tasks import expire_overdue_orders
+from shop.orders.models import Order, OrderStatus
+from shop.orders.tasks import expire_overdue_orders
 from tests import factories
 from tests.orders.helpers import level
 

@@ -5,9 +5,9 @@ import pytest
 
 from core.qr import qr_code as code_qr
 from inventory.models import Reservation, StockLevel
-from shop.models import Order, OrderStatus
-from shop.pickup_codes import ALPHABET, pickup_code_generate
-from shop.services.orders import OrderError, OrderShortage, order_place
+from shop.orders.models import Order, OrderStatus
+from shop.orders.pickup_codes import ALPHABET, pickup_code_generate
+from shop.orders.services.orders import OrderError, OrderShortage, order_place
 from tests import factories
 from tests.orders.helpers import level, reservations
 

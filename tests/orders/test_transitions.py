@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from inventory.models import MovementKind, StockMovement
-from shop.models import HandoverAttempt, OrderStatus
-from shop.services.orders import (
+from shop.orders.models import HandoverAttempt, OrderStatus
+from shop.orders.services.orders import (
     HandoverRateLimited,
     OrderError,
     OrderNotFound,

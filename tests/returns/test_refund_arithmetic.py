@@ -5,7 +5,7 @@ import pytest
 from returns.models import Refund, RefundMethod
 from returns.refunds import allocate, units_value_cents
 from returns.services import return_receive, return_refund, return_request_create
-from shop.models import Order
+from shop.orders.models import Order
 from tests import factories
 
 from .helpers import inspect_all, line_of

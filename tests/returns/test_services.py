@@ -26,7 +26,7 @@ from returns.services import (
     return_refund,
     return_request_create,
 )
-from shop.models import Order
+from shop.orders.models import Order
 from tests import factories
 
 from .helpers import inspect_all, line_of, on_hand, points_balance, snapshot

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from inventory.models import StockLevel
 from returns.credit import store_credit_balance
-from shop.models import Order
+from shop.orders.models import Order
 from tests import factories
 from tests.cart.conftest import choose_store
 

@@ -12,7 +12,7 @@ from inventory.services import Delta, stock_deltas_apply
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-CHANGELIST = reverse("admin:shop_order_changelist")
+CHANGELIST = reverse("admin:orders_order_changelist")
 
 
 @pytest.fixture
@@ -62,14 +62,14 @@ def test_changelist_flags_orders_that_lost_units_without_extra_queries(staff_cli
 def test_change_view_warns_about_the_missing_units(staff_client, store):
     [short] = orders_with_shortfalls(store, 1)
     sku = short.lines.get().sku
-    html = staff_client.get(reverse("admin:shop_order_change", args=[short.pk])).content.decode()
+    html = staff_client.get(reverse("admin:orders_order_change", args=[short.pk])).content.decode()
     assert 'data-testid="shortfalls"' in html
     assert f"1 unit of {sku} missing" in html
 
 
 def test_change_view_without_shortfalls_shows_no_warning(staff_client, store, jacket):
     order = factories.pickup_order(store, [(jacket, 1)])
-    html = staff_client.get(reverse("admin:shop_order_change", args=[order.pk])).content.decode()
+    html = staff_client.get(reverse("admin:orders_order_change", args=[order.pk])).content.decode()
     assert 'data-testid="shortfalls"' not in html
 
 

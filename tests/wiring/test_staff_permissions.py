@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.models import User
 from inventory.services import stock_reconcile
 from loyalty.services import loyalty_account_open
-from shop.models import Order
+from shop.orders.models import Order
 from stores.models import StaffMembership
 from tests import factories
 
@@ -48,7 +48,7 @@ def admin(name: str, *args) -> str:
 
 STAFF_PAGES = [
     admin("index"),
-    admin("shop_order_changelist"),
+    admin("orders_order_changelist"),
     admin("returns_returnrequest_changelist"),
     admin("inventory_stocklevel_changelist"),
     admin("inventory_stockshortfall_changelist"),
@@ -62,7 +62,7 @@ MANAGER_PAGES = [
     admin("inventory_reconciliationrun_changelist"),
     admin("inventory_reconciliationfinding_changelist"),
     admin("inventory_stocklevel_import"),
-    admin("shop_handoverattempt_changelist"),
+    admin("orders_handoverattempt_changelist"),
     admin("loyalty_loyaltyaccount_changelist"),
 ]
 
@@ -86,16 +86,16 @@ def test_manager_opens_the_staff_and_the_manager_pages(demo):
 @pytest.mark.parametrize("email", [ASSOCIATE, MANAGER])
 def test_staff_see_their_store_only(demo, email):
     client = client_for(email)
-    html = client.get(admin("shop_order_changelist")).content.decode()
+    html = client.get(admin("orders_order_changelist")).content.decode()
     assert demo["home"].number in html and demo["other"].number not in html
-    assert client.get(admin("shop_order_change", demo["home"].pk)).status_code == 200
-    assert client.get(admin("shop_order_change", demo["other"].pk)).status_code == 404
+    assert client.get(admin("orders_order_change", demo["home"].pk)).status_code == 200
+    assert client.get(admin("orders_order_change", demo["other"].pk)).status_code == 404
 
 
 def test_associate_works_the_queue_through_the_admin(demo):
     client = client_for(ASSOCIATE)
     order = demo["home"]
-    response = client.post(admin("shop_order_transition", order.pk, "start-picking"))
+    response = client.post(admin("orders_order_transition", order.pk, "start-picking"))
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.status == "picking"

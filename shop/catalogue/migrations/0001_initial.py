@@ -2,8 +2,8 @@
 
 import django.core.validators
 import django.db.models.deletion
-import shop.images
-import shop.models.catalogue
+import shop.catalogue.images
+import shop.catalogue.models
 from decimal import Decimal
 from django.db import migrations, models
 
@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
             name='ProductImage',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(upload_to=shop.models.catalogue.product_image_path, validators=[shop.images.validate_product_image], verbose_name='image')),
+                ('image', models.ImageField(upload_to=shop.catalogue.models.product_image_path, validators=[shop.catalogue.images.validate_product_image], verbose_name='image')),
                 ('thumbnail', models.ImageField(blank=True, editable=False, upload_to='products/thumbs/', verbose_name='thumbnail')),
                 ('alt_text', models.CharField(blank=True, max_length=200, verbose_name='alternative text')),
                 ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),

@@ -4,8 +4,9 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from shop.models import Order, OrderEvent, OrderLine, OrderStatus, Variant
-from shop.services.orders import MAX_LINE_QUANTITY, MAX_LINES
+from shop.catalogue.models import Variant
+from shop.orders.models import Order, OrderEvent, OrderLine, OrderStatus
+from shop.orders.services.orders import MAX_LINE_QUANTITY, MAX_LINES
 from stores.models import Store
 
 

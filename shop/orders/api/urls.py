@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import order_views as views
+from . import views
 
 urlpatterns = [
     path("orders/", views.OrderListCreateView.as_view(), name="api-order-list"),

@@ -19,11 +19,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import ErrorSerializer
-from shop.models import Order, OrderEvent, OrderLine, OrderStatus
-from shop.selectors.orders import orders_for_customer, orders_for_staff
-from shop.services import orders as services
+from shop.orders.models import Order, OrderEvent, OrderLine, OrderStatus
+from shop.orders.selectors.orders import orders_for_customer, orders_for_staff
+from shop.orders.services import orders as services
 
-from .order_serializers import (
+from .serializers import (
     CancelSerializer,
     CollectSerializer,
     OrderCreateSerializer,

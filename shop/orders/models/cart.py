@@ -29,6 +29,7 @@ class Cart(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:
+        db_table = "shop_cart"  # the table it had as part of the "shop" app
         verbose_name = _("cart")
         verbose_name_plural = _("carts")
 
@@ -47,6 +48,7 @@ class CartLine(models.Model):
     added_at = models.DateTimeField(_("added"), auto_now_add=True)
 
     class Meta:
+        db_table = "shop_cartline"  # the table it had as part of the "shop" app
         verbose_name = _("cart line")
         verbose_name_plural = _("cart lines")
         ordering = ["added_at", "id"]

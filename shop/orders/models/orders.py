@@ -1,6 +1,6 @@
 """Pickup orders (click & collect): the order, its lines, its timeline and handover attempts.
 
-Every change goes through `shop.services.orders`; these models only hold the data and the
+Every change goes through `shop.orders.services.orders`; these models only hold the data and the
 database constraints that keep it sane even for a statement that bypasses the services.
 """
 
@@ -84,6 +84,7 @@ class Order(models.Model):
     objects = OrderQuerySet.as_manager()
 
     class Meta:
+        db_table = "shop_order"  # the table it had as part of the "shop" app
         verbose_name = _("pickup order")
         verbose_name_plural = _("pickup orders")
         ordering = ["-created_at", "-id"]
@@ -146,6 +147,7 @@ class OrderLine(models.Model):
     quantity_short = models.PositiveIntegerField(_("units short"), default=0)
 
     class Meta:
+        db_table = "shop_orderline"  # the table it had as part of the "shop" app
         verbose_name = _("order line")
         verbose_name_plural = _("order lines")
         ordering = ["id"]
@@ -198,6 +200,7 @@ class OrderEvent(models.Model):
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
     class Meta:
+        db_table = "shop_orderevent"  # the table it had as part of the "shop" app
         verbose_name = _("order event")
         verbose_name_plural = _("order events")
         ordering = ["created_at", "id"]
@@ -234,6 +237,7 @@ class HandoverAttempt(models.Model):
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
     class Meta:
+        db_table = "shop_handoverattempt"  # the table it had as part of the "shop" app
         verbose_name = _("handover attempt")
         verbose_name_plural = _("handover attempts")
         ordering = ["-created_at"]

@@ -21,9 +21,10 @@ from django.db.models.functions import Coalesce
 
 from inventory.models import StockLevel
 from inventory.selectors import availability_at_store
-from shop.models import Cart, CartLine, ProductImage
-from shop.models.cart import CART_SESSION_KEY
-from shop.selectors.catalogue import LOW_STOCK_MAX
+from shop.catalogue.models import ProductImage
+from shop.orders.models import Cart, CartLine
+from shop.orders.models.cart import CART_SESSION_KEY
+from shop.storefront.selectors import LOW_STOCK_MAX
 from stores.geo import Point, distance_km_expression
 from stores.models import Store
 

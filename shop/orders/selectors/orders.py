@@ -6,7 +6,7 @@ from django.db.models import F, IntegerField, OuterRef, Q, QuerySet, Subquery, S
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from shop.models import Order, OrderLine, OrderStatus
+from shop.orders.models import Order, OrderLine, OrderStatus
 from stores.models import Store
 
 

@@ -9,9 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shop.models import Cart, CartLine, Variant
-from shop.models.cart import CART_SESSION_KEY as SESSION_KEY
-from shop.models.cart import MAX_LINE_QUANTITY
+from shop.catalogue.models import Variant
+from shop.orders.models import Cart, CartLine
+from shop.orders.models.cart import CART_SESSION_KEY as SESSION_KEY
+from shop.orders.models.cart import MAX_LINE_QUANTITY
 
 
 class CartError(Exception):

@@ -3,10 +3,10 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from shop.models import Cart, Order
-from shop.selectors.cart import cart_lines
-from shop.services.cart import CartError, cart_clear, lock_cart
-from shop.services.orders import order_place
+from shop.orders.models import Cart, Order
+from shop.orders.selectors.cart import cart_lines
+from shop.orders.services.cart import CartError, cart_clear, lock_cart
+from shop.orders.services.orders import order_place
 from stores.models import Store
 
 

@@ -56,9 +56,10 @@ from returns.credit import (
     store_credit_give_back,
     store_credit_spend,
 )
-from shop.models import HandoverAttempt, Order, OrderEvent, OrderLine, OrderStatus, Variant
-from shop.payments import payment_method_for
-from shop.pickup_codes import (
+from shop.catalogue.models import Variant
+from shop.orders.models import HandoverAttempt, Order, OrderEvent, OrderLine, OrderStatus
+from shop.orders.payments import payment_method_for
+from shop.orders.pickup_codes import (
     order_number_generate,
     pickup_code_generate,
     pickup_code_normalize,

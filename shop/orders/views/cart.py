@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
-from shop.selectors.cart import cart_view
-from shop.services.cart import (
+from shop.orders.selectors.cart import cart_view
+from shop.orders.services.cart import (
     CartError,
     cart_add,
     cart_get,

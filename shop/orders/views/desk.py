@@ -1,6 +1,6 @@
 """The associate's desk page: the pickup queue of one store and the handover scanner.
 
-Thin views over `shop.services.orders`, the same services the admin and the API call.
+Thin views over `shop.orders.services.orders`, the same services the admin and the API call.
 Every write is a POST with CSRF; htmx swaps partials, and without JavaScript the forms
 still work through redirects.
 """
@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from inventory.selectors import shortfalls_for_references
-from shop.order_display import duration_short
-from shop.selectors.orders import desk_queue
-from shop.services import orders as services
+from shop.orders.order_display import duration_short
+from shop.orders.selectors.orders import desk_queue
+from shop.orders.services import orders as services
 from stores.models import Store
 
 SESSION_KEY = "desk_store_id"

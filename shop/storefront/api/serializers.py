@@ -3,7 +3,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from shop.models import Category, Product, ProductImage, Variant
+from shop.catalogue.models import Category, Product, ProductImage, Variant
 
 
 class CategorySerializer(serializers.ModelSerializer):

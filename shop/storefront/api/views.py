@@ -9,8 +9,8 @@ from rest_framework.views import APIView
 
 from core.api import BAD_REQUEST, NOT_FOUND
 from inventory.selectors import product_stock_by_store
-from shop.models import Category, Product
-from shop.selectors.catalogue import (
+from shop.catalogue.models import Category, Product
+from shop.storefront.selectors import (
     category_descendant_ids,
     product_search,
     with_variants_and_images,

@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from shop.demo import DEMO_ACCOUNTS, demo_seed
-from shop.demo.seed import DEFAULT_PRODUCTS, DEFAULT_STORES
+from shop.demo.seed import DEFAULT_PRODUCTS, DEFAULT_STORES, DEMO_ACCOUNTS, demo_seed
 
 SIZE_KEYS = {"products", "stores"}
 

@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from shop.services.cart import CartError, cart_purge_abandoned
+from shop.orders.services.cart import CartError, cart_purge_abandoned
 
 
 class Command(BaseCommand):

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrdersConfig(AppConfig):
+    """Cart, checkout, pickup orders and the associates' desk."""
+
+    name = "shop.orders"
+    label = "orders"
+    verbose_name = _("Pickup orders")
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (connects the login hook)
