@@ -27,6 +27,12 @@ urlpatterns = [
             url="/admin/orders/%(model)s/%(rest)s", query_string=True, permanent=True
         ),
     ),
+    re_path(
+        r"^admin/returns/storecreditentry/(?P<rest>.*)$",
+        RedirectView.as_view(
+            url="/admin/loyalty/storecreditentry/%(rest)s", query_string=True, permanent=True
+        ),
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

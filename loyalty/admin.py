@@ -10,7 +10,7 @@ from core.admin_mixins import ReadOnlyAdminMixin
 
 from .errors import LoyaltyError
 from .forms import PointsAdjustForm
-from .models import CardLookup, LoyaltyAccount, PointsEntry, Tier, TierChange
+from .models import CardLookup, LoyaltyAccount, PointsEntry, StoreCreditEntry, Tier, TierChange
 from .selectors import account_balance
 from .services import may_adjust_points, points_adjust
 
@@ -156,3 +156,11 @@ class CardLookupAdmin(ReadOnlyAdmin):
     search_fields = ["card_number", "staff__email"]
     list_select_related = ["staff", "store", "account"]
     date_hierarchy = "created_at"
+
+
+@admin.register(StoreCreditEntry)
+class StoreCreditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["user", "amount", "source", "created_at"]
+    search_fields = ["user__email", "=source"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "amount", "source", "note", "created_at"]

@@ -262,3 +262,37 @@ class CardLookup(models.Model):
 
     def __str__(self):
         return f"{self.staff} @ {self.store}: {self.card_number}"
+
+
+class StoreCreditEntry(models.Model):
+    """The store-credit ledger (credit from refunds, spent at checkout): the balance is the sum,
+    and never negative."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="store_credit_entries",
+        verbose_name=_("customer"),
+    )
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    source = models.CharField(
+        _("source"),
+        max_length=64,
+        unique=True,
+        help_text=_("What caused it, e.g. refund:<return code> or order:<number>; each once."),
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        db_table = "returns_storecreditentry"  # the table it had in the returns app
+        verbose_name = _("store credit entry")
+        verbose_name_plural = _("store credit entries")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="storecredit_amount_not_zero")
+        ]
+        indexes = [models.Index(fields=["user", "-created_at"], name="storecredit_user_created")]
+
+    def __str__(self):
+        return f"{self.user}: {self.amount:+} ({self.source})"

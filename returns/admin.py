@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_mixins import ReadOnlyAdminMixin
 
-from .models import Refund, ReturnEvent, ReturnLine, ReturnRequest, StoreCreditEntry
+from .models import Refund, ReturnEvent, ReturnLine, ReturnRequest
 
 
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -82,11 +82,3 @@ class ReturnRequestAdmin(admin.ModelAdmin):
     def desk_link(self, obj):
         url = reverse("returns:desk_return", kwargs={"public_id": obj.public_id})
         return format_html('<a href="{}">{}</a>', url, _("Open on the returns desk"))
-
-
-@admin.register(StoreCreditEntry)
-class StoreCreditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["user", "amount", "source", "created_at"]
-    search_fields = ["user__email", "=source"]
-    list_select_related = ["user"]
-    readonly_fields = ["user", "amount", "source", "note", "created_at"]

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from inventory.models import MovementKind
 from inventory.services import stock_receive, stock_receive_damaged
+from loyalty.credit import store_credit_add
 from shop.orders.models import Order, OrderLine, OrderStatus
 from stores.models import StaffMembership, StaffRole, Store
 
@@ -35,7 +36,6 @@ from .models import (
     ReturnReason,
     ReturnRequest,
     ReturnStatus,
-    StoreCreditEntry,
 )
 from .notify import notify_return
 from .refunds import from_cents, line_net_cents, points_share, to_cents, units_value_cents
@@ -482,8 +482,8 @@ def return_refund(*, ret: ReturnRequest, store: Store, method: str, actor) -> Re
             created_by=actor,
         )
         if method == RefundMethod.STORE_CREDIT and refund.amount > 0:
-            StoreCreditEntry.objects.create(
-                user_id=ret.customer_id,
+            store_credit_add(
+                user=ret.customer,
                 amount=refund.amount,
                 source=f"refund:{ret.code}",
                 note=_("Refund of return %(code)s") % {"code": ret.code},

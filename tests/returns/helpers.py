@@ -26,7 +26,8 @@ def inspect_all(ret, condition=LineCondition.SELLABLE, reason=""):
 
 def snapshot(order):
     """Everything a refused return step must leave unchanged."""
-    from returns.models import Refund, ReturnEvent, ReturnRequest, StoreCreditEntry
+    from loyalty.models import StoreCreditEntry
+    from returns.models import Refund, ReturnEvent, ReturnRequest
 
     return (
         list(StockLevel.objects.order_by("pk").values_list("pk", "on_hand", "reserved")),

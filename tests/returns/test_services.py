@@ -5,16 +5,15 @@ import pytest
 from django.utils import timezone
 
 from inventory.models import MovementKind, StockMovement
-from loyalty.models import EntryKind, PointsEntry
+from loyalty.credit import StoreCreditError, store_credit_balance, store_credit_spend
+from loyalty.models import EntryKind, PointsEntry, StoreCreditEntry
 from loyalty.services import points_redeem
-from returns.credit import StoreCreditError, store_credit_balance, store_credit_spend
 from returns.models import (
     LineCondition,
     Refund,
     RefundMethod,
     ReturnRequest,
     ReturnStatus,
-    StoreCreditEntry,
 )
 from returns.services import (
     LineInspection,

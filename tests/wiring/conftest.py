@@ -2,11 +2,10 @@ from decimal import Decimal
 
 import pytest
 
-from loyalty.models import Channel
+from loyalty.credit import store_credit_balance
+from loyalty.models import Channel, StoreCreditEntry
 from loyalty.selectors import account_balance
 from loyalty.services import loyalty_account_open, points_earn
-from returns.credit import store_credit_balance
-from returns.models import StoreCreditEntry
 from tests import factories
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from inventory.models import StockLevel
-from returns.credit import store_credit_balance
+from loyalty.credit import store_credit_balance
 from shop.orders.models import Order
 from tests import factories
 from tests.cart.conftest import choose_store

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
+from loyalty.credit import store_credit_balance
 from loyalty.models import EntryKind, PointsEntry
-from returns.credit import store_credit_balance
 from shop.orders.models import Order, OrderStatus
 from shop.orders.services.orders import OrderError, order_cancel, order_collect, order_place
 from tests import factories

@@ -11,9 +11,8 @@ import pytest
 from django.utils import timezone
 
 from inventory.models import StockLevel
-from loyalty.models import EntryKind, PointsEntry
-from returns.credit import store_credit_balance
-from returns.models import StoreCreditEntry
+from loyalty.credit import store_credit_balance
+from loyalty.models import EntryKind, PointsEntry, StoreCreditEntry
 from shop.orders.models import Order, OrderStatus
 from shop.orders.services.orders import (
     OrderError,

@@ -34,6 +34,12 @@ from inventory.services import (
     stock_release,
     stock_reserve,
 )
+from loyalty.credit import (
+    StoreCreditError,
+    store_credit_balance,
+    store_credit_give_back,
+    store_credit_spend,
+)
 from loyalty.errors import LoyaltyError
 from loyalty.models import Channel as LoyaltyChannel
 from loyalty.rules import points_value, redeemable_max_points
@@ -49,12 +55,6 @@ from notifications.orders import (
     notify_order_expired,
     notify_order_placed,
     notify_order_ready,
-)
-from returns.credit import (
-    StoreCreditError,
-    store_credit_balance,
-    store_credit_give_back,
-    store_credit_spend,
 )
 from shop.catalogue.models import Variant
 from shop.orders.models import HandoverAttempt, Order, OrderEvent, OrderLine, OrderStatus

@@ -13,10 +13,10 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from loyalty.credit import store_credit_balance
 from loyalty.models import LoyaltyAccount
 from loyalty.rules import points_value
 from loyalty.selectors import account_balance, points_redeemable
-from returns.credit import store_credit_balance
 from shop.orders.models import Order
 from shop.orders.payments import PayAtCounter
 from shop.orders.selectors.cart import CartView, cart_view

@@ -1,8 +1,10 @@
-"""The store-credit ledger: refunds put credit on it, checkout spends it, cancellations give it back.
+"""Store credit, the money half of the customer's wallet: refunds put it on, checkout spends it,
+cancellations give it back.
 
-The one module of `returns` that knows nothing of orders or returns, so that checkout (in `shop`)
-can spend credit without `shop` depending on the rest of the returns app. Every entry is unique by
-its source; the balance is the sum of a customer's entries and never negative.
+These services are the only writers of `StoreCreditEntry`. Every entry is unique by its source
+(the same source again returns the entry already written); the balance is the sum of a
+customer's entries and never negative. Each change locks the customer's row first, so two
+checkouts cannot both spend the same credit.
 """
 
 from decimal import Decimal
@@ -19,15 +21,15 @@ CENT = Decimal("0.01")
 
 
 class StoreCreditError(Exception):
-    """Store credit that cannot be spent; the message is meant for a person."""
+    """Store credit that cannot be booked; the message is meant for a person."""
 
 
-def store_credit_balance(user) -> Decimal:
+def store_credit_balance(user: User) -> Decimal:
     total = StoreCreditEntry.objects.filter(user=user).aggregate(total=Sum("amount"))["total"]
     return (total or Decimal("0")).quantize(CENT)
 
 
-def _checked(amount, source: str) -> Decimal:
+def _checked(amount: Decimal, source: str) -> Decimal:
     amount = Decimal(amount)
     if amount <= 0 or amount != amount.quantize(CENT):
         raise StoreCreditError(_("The amount must be positive, in euros and cents."))
@@ -36,23 +38,41 @@ def _checked(amount, source: str) -> Decimal:
     return amount
 
 
-def _lock_customer(user) -> None:
+def _lock_customer(user: User) -> None:
     """Serialise every credit change of one customer (the balance is read after this)."""
     User.objects.select_for_update().filter(pk=user.pk).first()
 
 
-def _existing(user, source: str) -> StoreCreditEntry | None:
+def _existing(user: User, source: str) -> StoreCreditEntry | None:
     existing = StoreCreditEntry.objects.filter(source=source).first()
     if existing is not None and existing.user_id != user.pk:
         raise StoreCreditError(_("This source belongs to another customer."))
     return existing
 
 
-def store_credit_spend(*, user, amount: Decimal, source: str) -> StoreCreditEntry:
+def _credit(*, user: User, amount: Decimal, source: str, note: str) -> StoreCreditEntry:
+    amount = _checked(amount, source)
+    with transaction.atomic():
+        _lock_customer(user)
+        existing = _existing(user, source)
+        if existing is not None:
+            return existing
+        return StoreCreditEntry.objects.create(
+            user=user, amount=amount, source=source, note=note[:255]
+        )
+
+
+def store_credit_add(
+    *, user: User, amount: Decimal, source: str, note: str = ""
+) -> StoreCreditEntry:
+    """Put new credit on the account (a refund paid as store credit, source "refund:<code>")."""
+    return _credit(user=user, amount=amount, source=source, note=note)
+
+
+def store_credit_spend(*, user: User, amount: Decimal, source: str) -> StoreCreditEntry:
     """Spend `amount` of the user's store credit (e.g. at checkout, source "order:<number>").
 
-    Locks the user row so two checkouts cannot both spend the same credit; the balance never
-    goes negative. The same `source` again returns the entry already written.
+    The balance never goes negative. The same `source` again returns the entry already written.
     """
     amount = _checked(amount, source)
     with transaction.atomic():
@@ -69,19 +89,11 @@ def store_credit_spend(*, user, amount: Decimal, source: str) -> StoreCreditEntr
 
 
 def store_credit_give_back(
-    *, user, amount: Decimal, source: str, note: str = ""
+    *, user: User, amount: Decimal, source: str, note: str = ""
 ) -> StoreCreditEntry:
     """Put spent credit back on the account (order cancelled, expired or made smaller).
 
     `source` names the give-back itself (e.g. "order:<number>:back"); the same source again
     returns the entry already written and adds nothing.
     """
-    amount = _checked(amount, source)
-    with transaction.atomic():
-        _lock_customer(user)
-        existing = _existing(user, source)
-        if existing is not None:
-            return existing
-        return StoreCreditEntry.objects.create(
-            user=user, amount=amount, source=source, note=note[:255]
-        )
+    return _credit(user=user, amount=amount, source=source, note=note)
