@@ -9,15 +9,15 @@ class UserManager(DjangoUserManager):
     """E-mail is the login; there are no usernames."""
 
     def _create_user(self, email, password, **extra_fields):
+        from .services import account_finish  # services import this module
+
         if not email:
             raise ValueError("An e-mail address is required.")
-        from loyalty.services import loyalty_account_open
-
         user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
         user.set_password(password)
         with transaction.atomic(using=self._db):
             user.save(using=self._db)
-            loyalty_account_open(user)
+            account_finish(user=user)
         return user
 
     def create_user(self, email, password=None, **extra_fields):

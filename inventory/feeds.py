@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.apps import apps
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from shop.catalogue.models import Variant
 from stores.models import Store
 
 from .models import MovementKind, StockMovement, StockShortfall
@@ -119,7 +119,6 @@ def _checked(items: Sequence[FeedItem]) -> tuple[list[FeedProblem], dict[str, in
 
 
 def _variant_ids_by_sku(skus) -> dict[str, int]:
-    Variant = apps.get_model("shop", "Variant")
     return dict(Variant.objects.filter(sku__in=list(skus)).values_list("sku", "pk"))
 
 

@@ -2,10 +2,10 @@ import csv
 import io
 
 from django import forms
-from django.apps import apps
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shop.catalogue.models import Variant
 from stores.models import Store
 
 
@@ -52,7 +52,6 @@ class CountForm(forms.Form):
             raise forms.ValidationError(_("Count at least one item."))
         errors, counted = [], {}
         skus = {row[0].strip() for row in rows}
-        Variant = apps.get_model("shop", "Variant")
         known = dict(Variant.objects.filter(sku__in=skus).values_list("sku", "pk"))
         for number, row in enumerate(rows, start=2 if has_header else 1):
             sku, units = row[0].strip(), (row[1].strip() if len(row) > 1 else "")

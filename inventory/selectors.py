@@ -1,7 +1,6 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.db import connection
 from django.db.models import (
     F,
@@ -16,6 +15,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest, RowNumber
 
+from shop.catalogue.models import Product, Variant
 from stores.geo import Point, distance_km, distance_km_expression
 from stores.models import Store
 
@@ -39,7 +39,6 @@ def product_availability_at_store(store_id: int, product_ids: Iterable[int]) -> 
     join over the store's whole stock (tens of thousands of rows in a chain) was ten times slower.
     Products without a stock row at the store are missing from the result.
     """
-    Product = apps.get_model("shop", "Product")
     units = (
         StockLevel.objects.filter(store_id=store_id, variant__product_id=OuterRef("pk"))
         .order_by()
@@ -186,7 +185,6 @@ def product_stock_by_store(
     SQL (the same on PostgreSQL and SQLite) with distances and ordering done here: building the
     equivalent ORM queries cost several times the CPU of running them.
     """
-    Product, Variant = apps.get_model("shop", "Product"), apps.get_model("shop", "Variant")
     # Only table names are formatted in; values travel as parameters. The stock rows are
     # joined as "rows of this product's variants" (by slug once more) so that PostgreSQL reads
     # them in one index scan per variant and hashes them, instead of probing per store × variant.

@@ -19,11 +19,11 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shop.catalogue.models import Variant
 from stores.models import Store
 
 from .models import MovementKind, StockLevel, StockMovement, StockShortfall
@@ -164,7 +164,7 @@ def _tables() -> dict[str, str]:
         "rows": TABLE,
         "diff": DIFF,
         "store": Store._meta.db_table,
-        "variant": apps.get_model("shop", "Variant")._meta.db_table,
+        "variant": Variant._meta.db_table,
         "level": StockLevel._meta.db_table,
         "movement": StockMovement._meta.db_table,
     }
