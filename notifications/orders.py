@@ -11,8 +11,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Exists, OuterRef
 from django.db.models.functions import Cast
 
-from accounts.models import User
 from shop.orders.models import Order, OrderStatus
+from stores.selectors import store_staff
 
 from .models import Channel, Notification
 from .services import Recipient, notify
@@ -25,8 +25,9 @@ def _shopper(order: Order) -> list[Recipient]:
 
 def _store_staff(order: Order) -> list[Recipient]:
     """Everyone working in the store, in-app; the store's own mailbox by e-mail, if it has one."""
-    staff = User.objects.filter(store_memberships__store_id=order.store_id, is_active=True)
-    recipients = [Recipient(user=user, channels=(Channel.IN_APP,)) for user in staff]
+    recipients = [
+        Recipient(user=user, channels=(Channel.IN_APP,)) for user in store_staff(order.store_id)
+    ]
     if order.store.email:
         recipients.append(Recipient(email=order.store.email, channels=(Channel.EMAIL,)))
     return recipients

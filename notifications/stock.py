@@ -12,10 +12,11 @@ that records the problem, so the outbox rows exist exactly when the findings or 
 from django.db.models import Min
 
 from shop.orders.models import Order
+from stores.notifications import manager_recipients
+from stores.selectors import store_managers
 
 from .models import Notification
 from .services import Recipient, notify
-from .staff import manager_recipients, store_managers
 
 
 def notify_drift_found(run) -> list[Notification]:
