@@ -20,7 +20,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from . import order_content, return_content, stock_content, tier_content
+from . import order_content, stock_content, tier_content
 from .models import Channel
 
 ContextBuilder = Callable[[Any], dict]
@@ -123,20 +123,6 @@ register(
         context=order_content.order_context,
         link=order_content.order_staff_link,
         description=_("Store staff: a new order to pick"),
-    ),
-    Kind(
-        "return_received",
-        _("We received your return {ret.code}"),
-        context=return_content.return_context,
-        link=return_content.return_link,
-        description=_("Shopper: a return was checked in a store"),
-    ),
-    Kind(
-        "refund_issued",
-        _("Your refund for return {ret.code}"),
-        context=return_content.return_context,
-        link=return_content.return_link,
-        description=_("Shopper: the money for a return was refunded"),
     ),
     Kind(
         "tier_changed",
