@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class LoyaltyConfig(AppConfig):
     name = "loyalty"
     verbose_name = _("Loyalty")
+
+    def ready(self):
+        from notifications.kinds import register
+
+        from .notifications import KINDS
+
+        register(*KINDS)

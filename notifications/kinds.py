@@ -20,7 +20,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from . import order_content, stock_content, tier_content
+from . import order_content, stock_content
 from .models import Channel
 
 ContextBuilder = Callable[[Any], dict]
@@ -123,13 +123,6 @@ register(
         context=order_content.order_context,
         link=order_content.order_staff_link,
         description=_("Store staff: a new order to pick"),
-    ),
-    Kind(
-        "tier_changed",
-        _("Your loyalty tier is now {tier.name}"),
-        context=tier_content.tier_context,
-        link=tier_content.tier_link,
-        description=_("Shopper: the loyalty tier changed"),
     ),
     Kind(
         "stock_drift_found",
