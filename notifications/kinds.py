@@ -20,7 +20,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from . import order_content, stock_content
+from . import stock_content
 from .models import Channel
 
 ContextBuilder = Callable[[Any], dict]
@@ -73,57 +73,6 @@ def register(*kinds: Kind) -> None:
 
 
 register(
-    Kind(
-        "order_placed",
-        _("Your order {order.number} is reserved at {store.name}"),
-        context=order_content.order_context,
-        link=order_content.order_link,
-        description=_("Shopper: order confirmation"),
-    ),
-    Kind(
-        "order_ready",
-        _("Ready for pickup: order {order.number}"),
-        context=order_content.order_context,
-        images=order_content.pickup_qr_images,
-        link=order_content.order_link,
-        description=_("Shopper: order ready for pickup, with code and QR"),
-    ),
-    Kind(
-        "order_reminder",
-        _("Reminder: order {order.number} is waiting for you until {hold_until_short}"),
-        context=order_content.order_context,
-        images=order_content.pickup_qr_images,
-        link=order_content.order_link,
-        description=_("Shopper: one day before the hold period ends"),
-    ),
-    Kind(
-        "order_expired",
-        _("Order {order.number} was not collected"),
-        context=order_content.order_context,
-        link=order_content.order_link,
-        description=_("Shopper: the hold period ended"),
-    ),
-    Kind(
-        "order_cancelled",
-        _("Order {order.number} is cancelled"),
-        context=order_content.order_context,
-        link=order_content.order_link,
-        description=_("Shopper: order cancelled"),
-    ),
-    Kind(
-        "order_changed",
-        _("Order {order.number} has changed"),
-        context=order_content.order_change_context,
-        link=order_content.order_event_link,
-        description=_("Shopper: items could not be found while picking"),
-    ),
-    Kind(
-        "order_received",
-        _("New pickup order {order.number} for {store.name}"),
-        context=order_content.order_context,
-        link=order_content.order_staff_link,
-        description=_("Store staff: a new order to pick"),
-    ),
     Kind(
         "stock_drift_found",
         _("Stock differences at {store.name}: {findings_count} to check"),

@@ -10,4 +10,9 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Pickup orders")
 
     def ready(self):
+        from notifications.kinds import register
+
         from . import receivers  # noqa: F401  (connects the login hook)
+        from .notifications import KINDS
+
+        register(*KINDS)
