@@ -18,9 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
-from . import stock_content
 from .models import Channel
 
 ContextBuilder = Callable[[Any], dict]
@@ -70,31 +68,6 @@ def register(*kinds: Kind) -> None:
         if code in KINDS or codes.count(code) > 1:
             raise DuplicateKind(f"Notification kind {code!r} is already registered")
     KINDS.update(zip(codes, kinds, strict=True))
-
-
-register(
-    Kind(
-        "stock_drift_found",
-        _("Stock differences at {store.name}: {findings_count} to check"),
-        context=stock_content.drift_context,
-        link=stock_content.drift_link,
-        description=_("Store managers: the stock reconciliation found differences"),
-    ),
-    Kind(
-        "stock_shortfall",
-        _("Order {shortfall.reference} is missing {shortfall.units_missing} × {variant.sku}"),
-        context=stock_content.shortfall_context,
-        link=stock_content.shortfall_link,
-        description=_("Store managers: a pickup order lost reserved units to the shelf"),
-    ),
-    Kind(
-        "order_stock_shortfall",
-        _("Order {order.number}: an item is no longer available"),
-        context=stock_content.shortfall_order_context,
-        link=stock_content.shortfall_order_link,
-        description=_("Shopper: reserved units of an open order were lost to the shelf"),
-    ),
-)
 
 
 def get_kind(code: str) -> Kind:

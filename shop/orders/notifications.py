@@ -9,6 +9,9 @@ notifications it created (none when the same transition was already notified).
 The content builders are called when a notification is sent, inside
 `translation.override(<recipient's language>)`, so dates and weekday names come out in that
 language.
+
+`order_stock_shortfall` tells the shopper that an open order lost reserved units to the shelf;
+inventory records the shortfall and runs `notify_order_shortfalls` through its hook.
 """
 
 import datetime as dt
@@ -23,6 +26,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.qr import qr_png
+from inventory.models import StockShortfall
 from notifications.kinds import Kind
 from notifications.models import Channel, Notification
 from notifications.services import Recipient, notify
@@ -96,6 +100,17 @@ def pickup_qr_images(order) -> dict[str, bytes]:
     return {QR_CID: qr_png(order.pickup_code)}
 
 
+def shortfall_order_context(shortfall) -> dict:
+    """For the shopper: their order and the line that lost units."""
+    order = Order.objects.select_related("store", "customer").get(number=shortfall.reference)
+    line = order.lines.filter(variant_id=shortfall.variant_id).first()
+    return {"shortfall": shortfall, "order": order, "store": order.store, "line": line}
+
+
+def shortfall_order_link(shortfall) -> str:
+    return Order.objects.get(number=shortfall.reference).get_absolute_url()
+
+
 KINDS = (
     Kind(
         "order_placed",
@@ -148,6 +163,13 @@ KINDS = (
         link=order_staff_link,
         description=_("Store staff: a new order to pick"),
     ),
+    Kind(
+        "order_stock_shortfall",
+        _("Order {order.number}: an item is no longer available"),
+        context=shortfall_order_context,
+        link=shortfall_order_link,
+        description=_("Shopper: reserved units of an open order were lost to the shelf"),
+    ),
 )
 
 
@@ -199,6 +221,26 @@ def notify_order_changed(order: Order) -> list[Notification]:
     """Items were found missing while picking: told once per short pick (its timeline event)."""
     event = order.events.order_by("created_at", "id").last()
     return notify(kind="order_changed", subject=event, recipients=_shopper(order))
+
+
+def notify_order_shortfalls(shortfalls: list[StockShortfall]) -> list[Notification]:
+    """Reserved units of open orders were lost to the shelf: each order's shopper hears about it,
+    so they know before they come to the counter. inventory runs this after telling the store's
+    managers (registered in OrdersConfig.ready() with `shortfall_handlers_register`)."""
+    orders = {
+        order.number: order
+        for order in Order.objects.open()
+        .filter(number__in={shortfall.reference for shortfall in shortfalls})
+        .select_related("customer")
+    }
+    created: list[Notification] = []
+    for shortfall in shortfalls:
+        order = orders.get(shortfall.reference)
+        if order is not None:
+            created += notify(
+                kind="order_stock_shortfall", subject=shortfall, recipients=_shopper(order)
+            )
+    return created
 
 
 def orders_due_for_reminder(now: dt.datetime, within: dt.timedelta):

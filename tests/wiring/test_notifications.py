@@ -13,7 +13,7 @@ from django.db import connection
 from django.utils import timezone
 
 from inventory.models import MovementKind, ReconciliationFinding, StockShortfall
-from inventory.notify import reconciliation_findings_recorded, shortfalls_recorded
+from inventory.notifications import reconciliation_findings_recorded, shortfalls_recorded
 from inventory.services import Delta, stock_deltas_apply, stock_reconcile
 from loyalty.models import Channel, TierChange
 from loyalty.services import points_earn, tiers_recompute
