@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class InventoryConfig(AppConfig):
     name = "inventory"
     verbose_name = _("Inventory")
+
+    def ready(self):
+        from notifications.kinds import register
+
+        from .notifications import KINDS
+
+        register(*KINDS)

@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import notify, reconciliation
+from . import notifications, reconciliation
 from .models import (
     FindingKind,
     MovementKind,
@@ -351,7 +351,7 @@ def reservations_cut(cuts: Iterable[Cut]) -> list[StockShortfall]:
     Reservation.objects.bulk_update(shrunk, ["quantity"])
     shortfalls = StockShortfall.objects.bulk_create(shortfalls)
     if shortfalls:
-        notify.shortfalls_recorded(shortfalls)
+        notifications.shortfalls_recorded(shortfalls)
     return shortfalls
 
 
@@ -470,7 +470,7 @@ def stock_reconcile(*, user=None, store_ids: Iterable[int] | None = None) -> Rec
             run.finished_at = timezone.now()
             run.save()
             if findings:
-                notify.reconciliation_findings_recorded(run)
+                notifications.reconciliation_findings_recorded(run)
     except Exception as error:
         ReconciliationRun.objects.filter(pk=run.pk).update(
             status=RunStatus.FAILED, error=repr(error)[:2000], finished_at=timezone.now()

@@ -8,7 +8,10 @@ class LoyaltyConfig(AppConfig):
 
     def ready(self):
         from accounts.services import account_finished_hook_register
+        from notifications.kinds import register
 
+        from .notifications import KINDS
         from .services import loyalty_account_open
 
+        register(*KINDS)
         account_finished_hook_register(loyalty_account_open)  # every new account has a card

@@ -21,7 +21,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications.tiers import notify_tier_changed
 from stores.models import StaffMembership, StaffRole, Store
 
 from .ean import card_number_generate, normalise
@@ -44,6 +43,7 @@ from .models import (
     Tier,
     TierChange,
 )
+from .notifications import notify_tier_changed
 from .rules import CENT, points_value, redeemable_max_points, redeemable_max_value
 from .selectors import (
     account_balance,

@@ -1,4 +1,4 @@
-"""What can be notified: one registry entry per kind.
+"""What can be notified: one registry entry per kind, filled by the apps that own the kinds.
 
 A kind has a subject line, templates and the channels it goes out on by default:
 
@@ -6,10 +6,11 @@ A kind has a subject line, templates and the channels it goes out on by default:
     notifications/email/<code>.html  HTML e-mail body (extends notifications/email/base.html)
     notifications/in_app/<code>.txt  the short text on the messages page
 
-Adding a kind means adding one `Kind(...)` to `KINDS` and those three templates; callers then use
+The owning app keeps those templates in its own templates folder under the same names and
+registers its kinds in its AppConfig.ready(): `kinds.register(Kind(...), ...)`. Callers then use
 `notifications.services.notify(kind=..., subject=..., recipients=...)`. The subject line is
 translated when the notification is sent (in the recipient's language) and formatted with the
-template context, e.g. "{order.number}".
+template context, e.g. "{order.number}". This app imports none of the apps that use it.
 """
 
 from collections.abc import Callable
@@ -17,9 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
-from . import order_content, return_content, stock_content, tier_content
 from .models import Channel
 
 ContextBuilder = Callable[[Any], dict]
@@ -54,104 +53,21 @@ class Kind:
         return {**context, **(extra or {})}
 
 
-KINDS: dict[str, Kind] = {
-    kind.code: kind
-    for kind in [
-        Kind(
-            "order_placed",
-            _("Your order {order.number} is reserved at {store.name}"),
-            context=order_content.order_context,
-            link=order_content.order_link,
-            description=_("Shopper: order confirmation"),
-        ),
-        Kind(
-            "order_ready",
-            _("Ready for pickup: order {order.number}"),
-            context=order_content.order_context,
-            images=order_content.pickup_qr_images,
-            link=order_content.order_link,
-            description=_("Shopper: order ready for pickup, with code and QR"),
-        ),
-        Kind(
-            "order_reminder",
-            _("Reminder: order {order.number} is waiting for you until {hold_until_short}"),
-            context=order_content.order_context,
-            images=order_content.pickup_qr_images,
-            link=order_content.order_link,
-            description=_("Shopper: one day before the hold period ends"),
-        ),
-        Kind(
-            "order_expired",
-            _("Order {order.number} was not collected"),
-            context=order_content.order_context,
-            link=order_content.order_link,
-            description=_("Shopper: the hold period ended"),
-        ),
-        Kind(
-            "order_cancelled",
-            _("Order {order.number} is cancelled"),
-            context=order_content.order_context,
-            link=order_content.order_link,
-            description=_("Shopper: order cancelled"),
-        ),
-        Kind(
-            "order_changed",
-            _("Order {order.number} has changed"),
-            context=order_content.order_change_context,
-            link=order_content.order_event_link,
-            description=_("Shopper: items could not be found while picking"),
-        ),
-        Kind(
-            "order_received",
-            _("New pickup order {order.number} for {store.name}"),
-            context=order_content.order_context,
-            link=order_content.order_staff_link,
-            description=_("Store staff: a new order to pick"),
-        ),
-        Kind(
-            "return_received",
-            _("We received your return {ret.code}"),
-            context=return_content.return_context,
-            link=return_content.return_link,
-            description=_("Shopper: a return was checked in a store"),
-        ),
-        Kind(
-            "refund_issued",
-            _("Your refund for return {ret.code}"),
-            context=return_content.return_context,
-            link=return_content.return_link,
-            description=_("Shopper: the money for a return was refunded"),
-        ),
-        Kind(
-            "tier_changed",
-            _("Your loyalty tier is now {tier.name}"),
-            context=tier_content.tier_context,
-            link=tier_content.tier_link,
-            description=_("Shopper: the loyalty tier changed"),
-        ),
-        Kind(
-            "stock_drift_found",
-            _("Stock differences at {store.name}: {findings_count} to check"),
-            context=stock_content.drift_context,
-            link=stock_content.drift_link,
-            description=_("Store managers: the stock reconciliation found differences"),
-        ),
-        Kind(
-            "stock_shortfall",
-            _("Order {shortfall.reference} is missing {shortfall.units_missing} × {variant.sku}"),
-            context=stock_content.shortfall_context,
-            link=stock_content.shortfall_link,
-            description=_("Store managers: a pickup order lost reserved units to the shelf"),
-        ),
-        Kind(
-            "order_stock_shortfall",
-            _("Order {order.number}: an item is no longer available"),
-            context=stock_content.shortfall_order_context,
-            link=stock_content.shortfall_order_link,
-            description=_("Shopper: reserved units of an open order were lost to the shelf"),
-        ),
-    ]
-}
+# code → Kind, filled by `register()` from each owning app's AppConfig.ready().
+KINDS: dict[str, Kind] = {}
+
+
+class DuplicateKind(ValueError):
+    pass
+
+
+def register(*kinds: Kind) -> None:
+    """Add kinds to the registry; a code registered twice is refused (two apps claiming it)."""
+    codes = [kind.code for kind in kinds]
+    for code in codes:
+        if code in KINDS or codes.count(code) > 1:
+            raise DuplicateKind(f"Notification kind {code!r} is already registered")
+    KINDS.update(zip(codes, kinds, strict=True))
 
 
 def get_kind(code: str) -> Kind:

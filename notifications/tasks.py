@@ -1,10 +1,7 @@
 """Celery tasks: thin wrappers that take ids and call one service each."""
 
-import datetime as dt
-
 from celery import shared_task
 from django.conf import settings
-from django.utils import timezone
 
 from .errors import TransientDeliveryError
 from .services import notification_deliver, notifications_requeue_stale
@@ -29,15 +26,3 @@ def send_notification(self, notification_id: int) -> str | None:
 @shared_task(ignore_result=True)
 def requeue_stale_notifications() -> int:
     return notifications_requeue_stale()
-
-
-@shared_task(ignore_result=True)
-def send_pickup_reminders() -> int:
-    """Remind shoppers whose ready order's hold ends within a day (once per order)."""
-    from .orders import notify_order_reminder, orders_due_for_reminder
-
-    count = 0
-    for order in orders_due_for_reminder(timezone.now(), dt.timedelta(hours=24)):
-        if notify_order_reminder(order):
-            count += 1
-    return count

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ReturnsConfig(AppConfig):
     name = "returns"
     verbose_name = _("Returns")
+
+    def ready(self):
+        from notifications.kinds import register
+
+        from .notifications import KINDS
+
+        register(*KINDS)

@@ -37,7 +37,7 @@ from .models import (
     ReturnRequest,
     ReturnStatus,
 )
-from .notify import notify_return
+from .notifications import notify_return
 from .refunds import from_cents, line_net_cents, points_share, to_cents, units_value_cents
 
 MAX_COMMENT = 1000

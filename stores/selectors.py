@@ -1,8 +1,9 @@
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 from django.utils.functional import SimpleLazyObject
 
 from .geo import Point, distance_km_expression
-from .models import OpeningHours, Store
+from .models import OpeningHours, StaffMembership, StaffRole, Store
 
 SESSION_KEY = "my_store_id"
 
@@ -65,3 +66,22 @@ def store_for_request(request) -> Store | None:
 
 def lazy_store_for_request(request):
     return SimpleLazyObject(lambda: store_for_request(request))
+
+
+# --- who works at a store ------------------------------------------------------------------
+
+
+def store_staff(store_id: int) -> QuerySet:
+    """Everyone actively working at the store (any role)."""
+    return get_user_model().objects.filter(store_memberships__store_id=store_id, is_active=True)
+
+
+def store_managers(store_ids) -> dict[int, list]:
+    """{store_id: [active manager, …]} for the given stores, in one query."""
+    managers: dict[int, list] = {store_id: [] for store_id in store_ids}
+    memberships = StaffMembership.objects.filter(
+        store_id__in=list(managers), role=StaffRole.MANAGER, user__is_active=True
+    ).select_related("user")
+    for membership in memberships.order_by("pk"):
+        managers[membership.store_id].append(membership.user)
+    return managers

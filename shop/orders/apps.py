@@ -10,4 +10,11 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Pickup orders")
 
     def ready(self):
+        from inventory.notifications import shortfall_handlers_register
+        from notifications.kinds import register
+
         from . import receivers  # noqa: F401  (connects the login hook)
+        from .notifications import KINDS, notify_order_shortfalls
+
+        register(*KINDS)
+        shortfall_handlers_register(notify_order_shortfalls)

@@ -1,11 +1,13 @@
 """Background jobs of the shop. Tasks take ids, reload what they need and are safe to run twice."""
 
+import datetime as dt
 import logging
 
 from celery import shared_task
 from django.utils import timezone
 
 from shop.orders.models import Order, OrderStatus
+from shop.orders.notifications import notify_order_reminder, orders_due_for_reminder
 from shop.orders.services.orders import OrderError, order_expire
 
 logger = logging.getLogger(__name__)
@@ -33,3 +35,14 @@ def expire_overdue_orders(order_ids: list[int] | None = None) -> int:
             continue
         expired += 1
     return expired
+
+
+# The name queued messages and the beat schedule know (the task lived in notifications before).
+@shared_task(name="notifications.tasks.send_pickup_reminders", ignore_result=True)
+def send_pickup_reminders() -> int:
+    """Remind shoppers whose ready order's hold ends within a day (once per order)."""
+    count = 0
+    for order in orders_due_for_reminder(timezone.now(), dt.timedelta(hours=24)):
+        if notify_order_reminder(order):
+            count += 1
+    return count

@@ -181,7 +181,9 @@ def _reconcile_with_drift(stores: list[int]) -> dict:
             " WHERE id %% 25 = 0 AND id %% 200 <> 1 AND store_id = ANY(%s)",
             [stores],
         )
-    logging.getLogger("inventory.notify").setLevel(logging.ERROR)  # one line per store otherwise
+    logging.getLogger("inventory.notifications").setLevel(
+        logging.ERROR
+    )  # one line per store otherwise
     started = time.perf_counter()
     run = stock_reconcile()
     seconds = round(time.perf_counter() - started, 2)

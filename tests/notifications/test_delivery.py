@@ -17,10 +17,10 @@ from core.qr import qr_png
 from notifications import kinds
 from notifications.errors import TransientDeliveryError
 from notifications.models import Notification, NotificationStatus
-from notifications.order_content import QR_CID
 from notifications.services import notification_deliver, notifications_retry
 from notifications.tasks import requeue_stale_notifications, retry_countdown, send_notification
 from shop.orders.models import OrderStatus
+from shop.orders.notifications import QR_CID
 
 from .broker import closed_port, eager_tasks, use_broker
 from .conftest import place

@@ -3,7 +3,8 @@
 import pytest
 from django.template.loader import get_template
 
-from notifications.kinds import KINDS, Kind, UnknownKind
+from notifications import kinds
+from notifications.kinds import KINDS, DuplicateKind, Kind, UnknownKind, register
 from notifications.models import Channel, NotificationStatus
 from notifications.services import Recipient, notify
 
@@ -51,3 +52,33 @@ def test_a_new_kind_is_one_entry_and_its_templates(db, shopper, store, settings,
 def test_unknown_kind_is_refused_loudly(db, shopper, store):
     with pytest.raises(UnknownKind):
         notify(kind="no_such_kind", subject=store, recipients=[Recipient(user=shopper)])
+
+
+def test_a_kind_code_registered_twice_is_refused(monkeypatch):
+    monkeypatch.setattr(kinds, "KINDS", dict(KINDS))  # a copy: the test registers nothing real
+    taken = Kind("order_placed", "Someone else's order mail")
+    with pytest.raises(DuplicateKind, match="'order_placed' is already registered"):
+        register(taken)
+    assert kinds.KINDS["order_placed"] is KINDS["order_placed"]  # the owner's kind is kept
+    new = Kind("count_done", "Count done")
+    with pytest.raises(DuplicateKind, match="'count_done'"):
+        register(new, new)
+    assert "count_done" not in kinds.KINDS  # nothing of a refused call is registered
+
+
+def test_each_owning_app_registered_its_kinds():
+    assert set(KINDS) == {
+        "order_placed",
+        "order_ready",
+        "order_reminder",
+        "order_expired",
+        "order_cancelled",
+        "order_changed",
+        "order_received",
+        "order_stock_shortfall",
+        "return_received",
+        "refund_issued",
+        "tier_changed",
+        "stock_drift_found",
+        "stock_shortfall",
+    }

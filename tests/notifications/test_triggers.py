@@ -8,10 +8,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from notifications.models import Notification, NotificationStatus
-from notifications.orders import notify_order_placed, notify_order_ready
 from notifications.services import Recipient, notify
-from notifications.tasks import send_pickup_reminders
 from shop.orders.models import OrderStatus
+from shop.orders.notifications import notify_order_placed, notify_order_ready
 from shop.orders.services.orders import (
     OrderShortage,
     order_cancel,
@@ -21,6 +20,7 @@ from shop.orders.services.orders import (
     order_place,
     order_start_picking,
 )
+from shop.orders.tasks import send_pickup_reminders
 from tests import factories
 
 from .conftest import place

@@ -13,12 +13,17 @@ from django.db import connection
 from django.utils import timezone
 
 from inventory.models import MovementKind, ReconciliationFinding, StockShortfall
-from inventory.notify import reconciliation_findings_recorded, shortfalls_recorded
+from inventory.notifications import (
+    reconciliation_findings_recorded,
+    shortfall_handlers_register,
+    shortfalls_recorded,
+)
 from inventory.services import Delta, stock_deltas_apply, stock_reconcile
 from loyalty.models import Channel, TierChange
 from loyalty.services import points_earn, tiers_recompute
 from notifications.models import Notification, NotificationStatus
 from notifications.services import notification_deliver
+from shop.orders.notifications import notify_order_shortfalls
 from stores.models import StaffRole
 from tests import factories
 
@@ -201,3 +206,8 @@ def test_each_shortfall_goes_to_the_managers_once(store):
     message = next(m for m in mail.outbox if m.to == [first.email])
     assert message.subject == f"Order {first.number}: an item is no longer available"
     assert first.lines.get().product_name in message.body
+
+
+def test_the_shortfall_hook_refuses_a_handler_registered_twice():
+    with pytest.raises(ValueError, match="already registered"):
+        shortfall_handlers_register(notify_order_shortfalls)  # OrdersConfig.ready() did

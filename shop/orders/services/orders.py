@@ -49,15 +49,15 @@ from loyalty.services import (
     points_redeem_reduce,
     points_redeem_reverse,
 )
-from notifications.orders import (
+from shop.catalogue.models import Variant
+from shop.orders.models import HandoverAttempt, Order, OrderEvent, OrderLine, OrderStatus
+from shop.orders.notifications import (
     notify_order_cancelled,
     notify_order_changed,
     notify_order_expired,
     notify_order_placed,
     notify_order_ready,
 )
-from shop.catalogue.models import Variant
-from shop.orders.models import HandoverAttempt, Order, OrderEvent, OrderLine, OrderStatus
 from shop.orders.payments import payment_method_for
 from shop.orders.pickup_codes import (
     order_number_generate,

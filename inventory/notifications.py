@@ -1,0 +1,133 @@
+"""Who must hear about stock problems (issue 7), and what they are told.
+
+Called inside the transaction that records the problem, so the notifications enter the outbox
+exactly when the findings or shortfalls are committed (and are sent once, after commit).
+
+- `stock_drift_found`: a reconciliation run found drift at a store; one message per store and
+  run (its subject is the store's first finding of the run) to the store's managers.
+- `stock_shortfall`: a pickup order lost reserved units to the shelf; one message per shortfall
+  to the managers of its store. Then the registered shortfall handlers run (in the same
+  transaction): the apps above inventory that own what a reservation's reference points to
+  (shop.orders tells the order's shopper) register one with `shortfall_handlers_register()` in
+  their AppConfig.ready().
+
+The kinds are registered in InventoryConfig.ready(); their templates are in inventory/templates.
+"""
+
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.db.models import Min
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from notifications.kinds import Kind
+from notifications.models import Notification
+from notifications.services import notify
+from stores.notifications import manager_recipients
+from stores.selectors import store_managers
+
+from .models import ReconciliationRun, StockShortfall
+
+FINDINGS_LISTED = 20
+
+
+# --- what the messages show ----------------------------------------------------------------
+
+
+def drift_context(finding) -> dict:
+    """A run's findings at one store (`finding` is the store's first one in the run)."""
+    findings = finding.run.findings.filter(store_id=finding.store_id).select_related("variant")
+    return {
+        "run": finding.run,
+        "store": finding.store,
+        "findings": list(findings.order_by("pk")[:FINDINGS_LISTED]),
+        "findings_count": findings.count(),
+    }
+
+
+def drift_link(finding) -> str:
+    query = urlencode({"run__exact": finding.run_id, "store": finding.store_id})
+    return f"{reverse('admin:inventory_reconciliationfinding_changelist')}?{query}"
+
+
+def shortfall_context(shortfall) -> dict:
+    return {"shortfall": shortfall, "store": shortfall.store, "variant": shortfall.variant}
+
+
+def shortfall_link(shortfall) -> str:
+    # The order number is the reservation's reference; the orders admin finds it by number.
+    return f"{reverse('admin:orders_order_changelist')}?{urlencode({'q': shortfall.reference})}"
+
+
+KINDS = (
+    Kind(
+        "stock_drift_found",
+        _("Stock differences at {store.name}: {findings_count} to check"),
+        context=drift_context,
+        link=drift_link,
+        description=_("Store managers: the stock reconciliation found differences"),
+    ),
+    Kind(
+        "stock_shortfall",
+        _("Order {shortfall.reference} is missing {shortfall.units_missing} × {variant.sku}"),
+        context=shortfall_context,
+        link=shortfall_link,
+        description=_("Store managers: a pickup order lost reserved units to the shelf"),
+    ),
+)
+
+
+# --- the hook for the apps above: who else hears about shortfalls ---------------------------
+
+ShortfallHandler = Callable[[list[StockShortfall]], object]
+
+_shortfall_handlers: list[ShortfallHandler] = []
+
+
+def shortfall_handlers_register(handler: ShortfallHandler) -> None:
+    """Run `handler(shortfalls)` whenever shortfalls are recorded, after the managers are told,
+    in the same transaction. Call it from an AppConfig.ready(); registering twice is refused."""
+    if handler in _shortfall_handlers:
+        raise ValueError(f"Shortfall handler {handler!r} is already registered")
+    _shortfall_handlers.append(handler)
+
+
+# --- the entry points inventory.services calls ----------------------------------------------
+
+
+def reconciliation_findings_recorded(run: ReconciliationRun) -> list[Notification]:
+    """A reconciliation run recorded findings: each store's managers hear about theirs."""
+    first_ids = (
+        run.findings.order_by()
+        .values("store_id")
+        .annotate(first=Min("pk"))
+        .values_list("first", flat=True)
+    )
+    firsts = list(run.findings.filter(pk__in=list(first_ids)).select_related("store", "run"))
+    managers = store_managers([finding.store_id for finding in firsts])
+    created: list[Notification] = []
+    for finding in firsts:
+        created += notify(
+            kind="stock_drift_found",
+            subject=finding,
+            recipients=manager_recipients(finding.store, managers[finding.store_id]),
+        )
+    return created
+
+
+def shortfalls_recorded(shortfalls: list[StockShortfall]) -> list[Notification]:
+    """Pickup orders lost reserved units to the shelf: the stores' managers hear about each,
+    then the registered shortfall handlers run."""
+    shortfalls = list(shortfalls)
+    managers = store_managers({shortfall.store_id for shortfall in shortfalls})
+    created: list[Notification] = []
+    for shortfall in shortfalls:
+        created += notify(
+            kind="stock_shortfall",
+            subject=shortfall,
+            recipients=manager_recipients(shortfall.store, managers[shortfall.store_id]),
+        )
+    for handler in _shortfall_handlers:
+        handler(shortfalls)
+    return created

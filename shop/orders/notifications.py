@@ -1,0 +1,260 @@
+"""Pickup-order notifications: the order kinds, what they show, who hears about them, and one
+entry function per transition.
+
+The kinds are registered in OrdersConfig.ready(); their templates are in shop/orders/templates
+under the names `Kind.template()` gives. The order services call the entry functions inside
+their transaction, e.g. `notify_order_placed(order)` in `order_place`. Each returns the
+notifications it created (none when the same transition was already notified).
+
+The content builders are called when a notification is sent, inside
+`translation.override(<recipient's language>)`, so dates and weekday names come out in that
+language.
+
+`order_stock_shortfall` tells the shopper that an open order lost reserved units to the shelf;
+inventory records the shortfall and runs `notify_order_shortfalls` through its hook.
+"""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Exists, OuterRef
+from django.db.models.functions import Cast
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from core.qr import qr_png
+from inventory.models import StockShortfall
+from notifications.kinds import Kind
+from notifications.models import Channel, Notification
+from notifications.services import Recipient, notify
+from stores.models import Weekday
+from stores.selectors import store_staff
+
+from .models import Order, OrderStatus
+from .pickup_codes import pickup_code_format
+
+# The Content-ID of the QR code in the HTML e-mail: <img src="cid:pickup-qr@omnishop">.
+QR_CID = "pickup-qr@omnishop"
+
+
+# --- what the messages show ----------------------------------------------------------------
+
+
+def weekly_hours(store, today) -> list[dict]:
+    """Monday to Sunday: {"day": "Montag", "hours": "09:00–20:00" or "", "is_today": bool}."""
+    by_day: dict[int, list[str]] = defaultdict(list)
+    for hours in store.opening_hours.all():
+        by_day[hours.weekday].append(f"{hours.opens:%H:%M}–{hours.closes:%H:%M}")
+    return [
+        {
+            "day": day.label,
+            "hours": ", ".join(by_day[day.value]),
+            "is_today": day == today.weekday(),
+        }
+        for day in Weekday
+    ]
+
+
+def order_context(order) -> dict:
+    store = order.store
+    lines = list(order.lines.all())
+    hours = weekly_hours(store, timezone.localdate())
+    hold_until = timezone.localtime(order.hold_until) if order.hold_until else None
+    return {
+        "order": order,
+        "store": store,
+        "lines": lines,
+        "short_lines": [line for line in lines if line.quantity_short],
+        "opening_hours": hours,
+        "hours_today": next(day for day in hours if day["is_today"]),
+        "pickup_code": pickup_code_format(order.pickup_code),
+        "hold_until": hold_until,
+        "hold_until_short": date_format(hold_until, "SHORT_DATETIME_FORMAT") if hold_until else "",
+        "last_event": order.events.order_by("created_at", "id").last(),
+        "qr_cid": QR_CID,
+    }
+
+
+def order_change_context(event) -> dict:
+    """A short pick: the event that says what was missing, and the order as it is now."""
+    return {**order_context(event.order), "event": event}
+
+
+def order_link(order) -> str:
+    return order.get_absolute_url()
+
+
+def order_event_link(event) -> str:
+    return event.order.get_absolute_url()
+
+
+def order_staff_link(order) -> str:
+    return reverse("admin:orders_order_change", args=[order.pk])
+
+
+def pickup_qr_images(order) -> dict[str, bytes]:
+    """The pickup code as a QR code; the desk scanner reads it like a typed code."""
+    return {QR_CID: qr_png(order.pickup_code)}
+
+
+def shortfall_order_context(shortfall) -> dict:
+    """For the shopper: their order and the line that lost units."""
+    order = Order.objects.select_related("store", "customer").get(number=shortfall.reference)
+    line = order.lines.filter(variant_id=shortfall.variant_id).first()
+    return {"shortfall": shortfall, "order": order, "store": order.store, "line": line}
+
+
+def shortfall_order_link(shortfall) -> str:
+    return Order.objects.get(number=shortfall.reference).get_absolute_url()
+
+
+KINDS = (
+    Kind(
+        "order_placed",
+        _("Your order {order.number} is reserved at {store.name}"),
+        context=order_context,
+        link=order_link,
+        description=_("Shopper: order confirmation"),
+    ),
+    Kind(
+        "order_ready",
+        _("Ready for pickup: order {order.number}"),
+        context=order_context,
+        images=pickup_qr_images,
+        link=order_link,
+        description=_("Shopper: order ready for pickup, with code and QR"),
+    ),
+    Kind(
+        "order_reminder",
+        _("Reminder: order {order.number} is waiting for you until {hold_until_short}"),
+        context=order_context,
+        images=pickup_qr_images,
+        link=order_link,
+        description=_("Shopper: one day before the hold period ends"),
+    ),
+    Kind(
+        "order_expired",
+        _("Order {order.number} was not collected"),
+        context=order_context,
+        link=order_link,
+        description=_("Shopper: the hold period ended"),
+    ),
+    Kind(
+        "order_cancelled",
+        _("Order {order.number} is cancelled"),
+        context=order_context,
+        link=order_link,
+        description=_("Shopper: order cancelled"),
+    ),
+    Kind(
+        "order_changed",
+        _("Order {order.number} has changed"),
+        context=order_change_context,
+        link=order_event_link,
+        description=_("Shopper: items could not be found while picking"),
+    ),
+    Kind(
+        "order_received",
+        _("New pickup order {order.number} for {store.name}"),
+        context=order_context,
+        link=order_staff_link,
+        description=_("Store staff: a new order to pick"),
+    ),
+    Kind(
+        "order_stock_shortfall",
+        _("Order {order.number}: an item is no longer available"),
+        context=shortfall_order_context,
+        link=shortfall_order_link,
+        description=_("Shopper: reserved units of an open order were lost to the shelf"),
+    ),
+)
+
+
+# --- who hears about an order ---------------------------------------------------------------
+
+
+def _shopper(order: Order) -> list[Recipient]:
+    """The customer: by e-mail at the address and in the language given at checkout, and in-app."""
+    return [Recipient(user=order.customer, email=order.email, language=order.language)]
+
+
+def _store_staff(order: Order) -> list[Recipient]:
+    """Everyone working in the store, in-app; the store's own mailbox by e-mail, if it has one."""
+    recipients = [
+        Recipient(user=user, channels=(Channel.IN_APP,)) for user in store_staff(order.store_id)
+    ]
+    if order.store.email:
+        recipients.append(Recipient(email=order.store.email, channels=(Channel.EMAIL,)))
+    return recipients
+
+
+# --- one entry function per transition ------------------------------------------------------
+
+
+def notify_order_placed(order: Order) -> list[Notification]:
+    """Confirmation to the shopper and a new-order message to the store."""
+    return notify(kind="order_placed", subject=order, recipients=_shopper(order)) + notify(
+        kind="order_received", subject=order, recipients=_store_staff(order)
+    )
+
+
+def notify_order_ready(order: Order) -> list[Notification]:
+    return notify(kind="order_ready", subject=order, recipients=_shopper(order))
+
+
+def notify_order_reminder(order: Order) -> list[Notification]:
+    return notify(kind="order_reminder", subject=order, recipients=_shopper(order))
+
+
+def notify_order_expired(order: Order) -> list[Notification]:
+    return notify(kind="order_expired", subject=order, recipients=_shopper(order))
+
+
+def notify_order_cancelled(order: Order) -> list[Notification]:
+    return notify(kind="order_cancelled", subject=order, recipients=_shopper(order))
+
+
+def notify_order_changed(order: Order) -> list[Notification]:
+    """Items were found missing while picking: told once per short pick (its timeline event)."""
+    event = order.events.order_by("created_at", "id").last()
+    return notify(kind="order_changed", subject=event, recipients=_shopper(order))
+
+
+def notify_order_shortfalls(shortfalls: list[StockShortfall]) -> list[Notification]:
+    """Reserved units of open orders were lost to the shelf: each order's shopper hears about it,
+    so they know before they come to the counter. inventory runs this after telling the store's
+    managers (registered in OrdersConfig.ready() with `shortfall_handlers_register`)."""
+    orders = {
+        order.number: order
+        for order in Order.objects.open()
+        .filter(number__in={shortfall.reference for shortfall in shortfalls})
+        .select_related("customer")
+    }
+    created: list[Notification] = []
+    for shortfall in shortfalls:
+        order = orders.get(shortfall.reference)
+        if order is not None:
+            created += notify(
+                kind="order_stock_shortfall", subject=shortfall, recipients=_shopper(order)
+            )
+    return created
+
+
+def orders_due_for_reminder(now: dt.datetime, within: dt.timedelta):
+    """Ready orders whose hold ends within `within` and whose shopper was not reminded yet."""
+    reminded = Notification.objects.filter(
+        kind="order_reminder",
+        subject_type=ContentType.objects.get_for_model(Order),
+        subject_id=Cast(OuterRef("pk"), CharField()),
+    )
+    return (
+        Order.objects.filter(
+            status=OrderStatus.READY, hold_until__gt=now, hold_until__lte=now + within
+        )
+        .exclude(Exists(reminded))
+        .select_related("customer", "store")
+        .order_by("hold_until")
+    )
