@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.qr import qr_svg_inline
 from stores.models import Store
+from stores.selectors import staff_stores
 
 from . import barcode, wallet
 from .errors import LoyaltyError
@@ -67,7 +68,7 @@ def wallet_pass(request):
 def _desk_stores(request) -> list[Store]:
     if not request.user.is_staff:
         raise PermissionDenied
-    stores = list(Store.objects.for_staff(request.user).active().order_by("name"))
+    stores = list(staff_stores(user=request.user).active().order_by("name"))
     if not stores:
         raise PermissionDenied
     return stores

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from stores.models import Store
+from stores.selectors import is_store_manager, staff_stores
 
 from . import selectors
 from .forms import CloseForm, LookupForm, ReceiveForm, RefundForm, ReturnStartForm
@@ -23,7 +24,6 @@ from .models import ReturnRequest, ReturnStatus
 from .services import (
     ReturnError,
     ReturnRefused,
-    is_store_manager,
     return_close,
     return_receive,
     return_refund,
@@ -36,7 +36,7 @@ SESSION_KEY = "returns_desk_store"
 
 def _desk_store(request) -> Store:
     """The store the associate works at now: chosen with ?store=<code>, else remembered."""
-    stores = Store.objects.for_staff(request.user).order_by("name")
+    stores = staff_stores(user=request.user).order_by("name")
     code = request.GET.get("store")
     if code:
         store = stores.filter(code=code).first()
@@ -75,7 +75,7 @@ def desk(request):
         "returns/desk/index.html",
         {
             "store": store,
-            "stores": Store.objects.for_staff(request.user).order_by("name"),
+            "stores": staff_stores(user=request.user).order_by("name"),
             "form": form,
             "found": found,
             "order": order,
@@ -96,7 +96,7 @@ def desk_start(request, order_number):
         if done is not None:
             return redirect("returns:desk_return", public_id=done.public_id)
     returnable = [item for item in selectors.returnable_lines(order) if item.returnable]
-    manager = is_store_manager(request.user, store)
+    manager = is_store_manager(user=request.user, store=store)
     form = ReturnStartForm(request.POST or None, returnable=returnable, allow_override=manager)
     if request.method == "POST" and form.is_valid():
         try:

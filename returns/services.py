@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from inventory.models import MovementKind
 from inventory.services import stock_receive, stock_receive_damaged
 from shop.orders.models import Order, OrderLine, OrderStatus
-from stores.models import StaffMembership, StaffRole, Store
+from stores.models import Store
+from stores.selectors import is_store_manager, is_store_staff
 
 from . import points
 from .codes import return_code_generate
@@ -99,22 +100,6 @@ def returned_quantities(order: Order, *, exclude: ReturnRequest | None = None) -
         row["order_line_id"]: row["units"]
         for row in lines.values("order_line_id").annotate(units=Sum("quantity"))
     }
-
-
-def is_store_staff(user, store: Store) -> bool:
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    if user.is_superuser:
-        return True
-    return StaffMembership.objects.filter(user=user, store=store).exists()
-
-
-def is_store_manager(user, store: Store) -> bool:
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    if user.is_superuser:
-        return True
-    return StaffMembership.objects.filter(user=user, store=store, role=StaffRole.MANAGER).exists()
 
 
 def _lock_order(order: Order) -> Order:
@@ -219,7 +204,7 @@ def return_request_create(
         if store is None:
             if actor is None or actor.pk != order.customer_id:
                 raise ReturnNotFound(_("No such order."))
-        elif not is_store_staff(actor, store):
+        elif not is_store_staff(user=actor, store=store):
             raise ReturnNotFound(_("You do not work in this store."))
         if idempotency_key:
             existing = ReturnRequest.objects.filter(
@@ -240,7 +225,7 @@ def return_request_create(
                 "number": order.number,
                 "date": ends.strftime("%d.%m.%Y"),
             }
-            can_override = store is not None and is_store_manager(actor, store)
+            can_override = store is not None and is_store_manager(user=actor, store=store)
             if not (can_override and override_reason):
                 raise ReturnRefused([refusal], overridable=can_override)
             override_by = actor
@@ -320,7 +305,7 @@ def return_receive(
     need a reason. The refund of each accepted line is fixed here (see `returns.refunds`).
     When every line is rejected the return ends as rejected.
     """
-    if not is_store_staff(actor, store):
+    if not is_store_staff(user=actor, store=store):
         raise ReturnNotFound(_("You do not work in this store."))
     with transaction.atomic():
         order = _lock_order(ret.order)
@@ -433,7 +418,7 @@ def _restock(line: ReturnLine, *, store: Store, actor, reference: str) -> None:
 
 
 def _require_receiving_staff(ret: ReturnRequest, store: Store, actor) -> None:
-    if not is_store_staff(actor, store) or ret.received_store_id != store.pk:
+    if not is_store_staff(user=actor, store=store) or ret.received_store_id != store.pk:
         raise ReturnNotFound(_("No such return in your store."))
 
 

@@ -65,7 +65,8 @@ from shop.orders.pickup_codes import (
     pickup_code_normalize,
 )
 from stores.geo import Point
-from stores.models import StaffMembership, Store
+from stores.models import Store
+from stores.selectors import is_store_staff
 
 logger = logging.getLogger(__name__)
 
@@ -146,21 +147,13 @@ def _check_transition(order: Order, to_status: str) -> None:
     )
 
 
-def is_store_staff(user, store_id: int) -> bool:
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    if user.is_superuser:
-        return True
-    return StaffMembership.objects.filter(user=user, store_id=store_id).exists()
-
-
 def _lock(order: Order) -> Order:
     """The order row, locked for this transaction and read fresh."""
     return Order.objects.select_for_update(of=("self",)).select_related("store").get(pk=order.pk)
 
 
 def _require_staff(order: Order, actor) -> None:
-    if not is_store_staff(actor, order.store_id):
+    if not is_store_staff(user=actor, store=order.store_id):
         raise OrderNotFound(_("No such order in your stores."))
 
 
@@ -517,7 +510,9 @@ def order_mark_ready(*, order: Order, actor) -> Order:
 def order_cancel(*, order: Order, actor, reason: str = "") -> Order:
     """The shopper (their own order) or an associate of the store cancels; stock is released."""
     order = _lock(order)
-    if not (actor and actor.pk == order.customer_id) and not is_store_staff(actor, order.store_id):
+    if not (actor and actor.pk == order.customer_id) and not is_store_staff(
+        user=actor, store=order.store_id
+    ):
         raise OrderNotFound(_("No such order."))
     _check_transition(order, OrderStatus.CANCELLED)
     _settlement_give_back(order)  # loyalty and credit rows before stock rows, as in order_place
@@ -661,7 +656,7 @@ def order_collect_by_code(*, store: Store, code: str, actor, ip: str | None = No
     Wrong codes count against the associate at this store (WRONG_CODES_PER_STAFF per window),
     so nobody can try codes until one fits.
     """
-    if not is_store_staff(actor, store.pk):
+    if not is_store_staff(user=actor, store=store):
         raise OrderNotFound(_("You do not work in this store."))
     normalized = pickup_code_normalize(code)
     now = timezone.now()

@@ -19,6 +19,7 @@ from shop.orders.order_display import duration_short
 from shop.orders.selectors.orders import desk_queue
 from shop.orders.services import orders as services
 from stores.models import Store
+from stores.selectors import staff_stores
 
 SESSION_KEY = "desk_store_id"
 
@@ -32,7 +33,7 @@ def _desk_store(request) -> tuple[Store, list[Store]]:
     """The store whose queue is shown: ?store=<code>, else the last one used, else the first."""
     if not request.user.is_staff:
         raise PermissionDenied
-    stores = list(Store.objects.for_staff(request.user).active().order_by("name"))
+    stores = list(staff_stores(user=request.user).active().order_by("name"))
     if not stores:
         raise PermissionDenied
     wanted = request.GET.get("store") or request.POST.get("store")
