@@ -18,6 +18,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.events import status_event_record
 from inventory.models import MovementKind
 from inventory.services import stock_receive, stock_receive_damaged
 from shop.orders.models import Order, OrderLine, OrderStatus
@@ -113,13 +114,14 @@ def _lock_return(ret: ReturnRequest) -> ReturnRequest:
 def _move(ret: ReturnRequest, to_status: str, *, actor, store=None, note: str = "") -> None:
     from_status = ret.status
     ret.status = to_status
-    ReturnEvent.objects.create(
+    status_event_record(
+        ReturnEvent,
         return_request=ret,
         actor=actor,
         from_status=from_status,
         to_status=to_status,
         store=store,
-        note=note[:255],
+        note=note,
     )
 
 
@@ -246,12 +248,13 @@ def return_request_create(
         note = _("Started at the counter of %(store)s") % {"store": store.name} if store else ""
         if override_by:
             note = _("Window overridden by a manager: %(reason)s") % {"reason": override_reason}
-        ReturnEvent.objects.create(
+        status_event_record(
+            ReturnEvent,
             return_request=ret,
             actor=actor,
             to_status=ReturnStatus.REQUESTED,
             store=store,
-            note=note[:255],
+            note=note,
         )
     return ret
 

@@ -25,6 +25,7 @@ from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.events import status_event_record
 from inventory.selectors import stores_with_availability
 from inventory.services import (
     InsufficientStock,
@@ -175,8 +176,13 @@ def _move(order: Order, to_status: str, *, actor, note: str = "", now=None) -> N
         order.hold_until = now + dt.timedelta(days=order.store.pickup_hold_days)
         fields.append("hold_until")
     order.save(update_fields=fields)
-    OrderEvent.objects.create(
-        order=order, actor=actor, from_status=from_status, to_status=to_status, note=note[:255]
+    status_event_record(
+        OrderEvent,
+        order=order,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
     )
 
 
@@ -333,7 +339,9 @@ def order_place(
                     )
                     for pk, quantity in quantities.items()
                 )
-                OrderEvent.objects.create(order=order, actor=customer, to_status=OrderStatus.PLACED)
+                status_event_record(
+                    OrderEvent, order=order, actor=customer, to_status=OrderStatus.PLACED
+                )
                 notify_order_placed(order)
                 # Last, so the stock rows stay locked for as short a time as possible.
                 stock_reserve(
@@ -467,7 +475,8 @@ def order_mark_line_short(*, line: OrderLine, units: int, actor) -> Order:
         )
         notify_order_cancelled(order)
     else:
-        event = OrderEvent.objects.create(
+        event = status_event_record(
+            OrderEvent,
             order=order,
             actor=actor,
             from_status=order.status,
