@@ -10,7 +10,7 @@ from kombu.exceptions import OperationalError
 
 from core.admin_mixins import ReadOnlyAdminMixin
 from stores.admin_filters import StaffStoreFilter
-from stores.models import Store
+from stores.selectors import staff_stores
 
 from .counts import CountError, stock_count_approve, stock_count_reject
 from .models import (
@@ -33,7 +33,7 @@ def staff_store_ids(user) -> set[int] | None:
     """The stores a person may change stock for; None means all (superuser)."""
     if user.is_superuser:
         return None
-    return set(Store.objects.for_staff(user).values_list("pk", flat=True))
+    return set(staff_stores(user=user).values_list("pk", flat=True))
 
 
 class StoreScopedAdmin(admin.ModelAdmin):
@@ -43,7 +43,7 @@ class StoreScopedAdmin(admin.ModelAdmin):
         qs = super().get_queryset(request)
         if request.user.is_superuser:
             return qs
-        return qs.filter(store__memberships__user=request.user)
+        return qs.filter(store__in=staff_stores(user=request.user))
 
 
 class ReadOnlyAdmin(ReadOnlyAdminMixin, StoreScopedAdmin):
@@ -290,7 +290,7 @@ class FindingInline(admin.TabularInline):
         qs = super().get_queryset(request).select_related("store", "variant__product")
         if request.user.is_superuser:
             return qs
-        return qs.filter(store__in=Store.objects.for_staff(request.user))
+        return qs.filter(store__in=staff_stores(user=request.user))
 
 
 @admin.register(ReconciliationRun)
@@ -315,7 +315,7 @@ class ReconciliationRunAdmin(admin.ModelAdmin):
         qs = super().get_queryset(request)
         if request.user.is_superuser:
             return qs
-        mine = Store.objects.for_staff(request.user)
+        mine = staff_stores(user=request.user)
         return (qs.filter(stores=None) | qs.filter(stores__in=mine)).distinct()
 
     def has_add_permission(self, request):

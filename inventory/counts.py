@@ -19,7 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from stores.models import StaffMembership, StaffRole, Store
+from stores.models import Store
+from stores.selectors import is_store_manager, is_store_staff
 
 from .models import CountStatus, MovementKind, StockCount, StockCountLine, StockLevel
 from .services import Delta, StockError, stock_deltas_apply
@@ -37,24 +38,13 @@ def needs_approval(*, system_on_hand: int, variance: int) -> bool:
     return system_on_hand > 0 and size * 100 > threshold["percent"] * system_on_hand
 
 
-def can_count(user, store: Store) -> bool:
-    return user.is_superuser or StaffMembership.objects.filter(user=user, store=store).exists()
-
-
-def can_approve(user, store: Store) -> bool:
-    return (
-        user.is_superuser
-        or StaffMembership.objects.filter(user=user, store=store, role=StaffRole.MANAGER).exists()
-    )
-
-
 def _locked(count: StockCount) -> StockCount:
     return StockCount.objects.select_for_update().select_related("store").get(pk=count.pk)
 
 
 @transaction.atomic
 def stock_count_open(*, store: Store, user, note: str = "") -> StockCount:
-    if not can_count(user, store):
+    if not is_store_staff(user=user, store=store):
         raise CountError(_("You do not work at this store."))
     return StockCount.objects.create(store=store, created_by=user, note=note)
 
@@ -68,7 +58,7 @@ def stock_count_record(*, count: StockCount, user, counted: Mapping[int, int]) -
     count = _locked(count)
     if count.status != CountStatus.OPEN:
         raise CountError(_("This count has been submitted already."))
-    if not can_count(user, count.store):
+    if not is_store_staff(user=user, store=count.store):
         raise CountError(_("You do not work at this store."))
     if not counted:
         raise CountError(_("Count at least one item."))
@@ -109,7 +99,7 @@ def stock_count_submit(*, count: StockCount, user) -> StockCount:
     count = _locked(count)
     if count.status != CountStatus.OPEN:
         raise CountError(_("This count has been submitted already."))
-    if not can_count(user, count.store):
+    if not is_store_staff(user=user, store=count.store):
         raise CountError(_("You do not work at this store."))
     if not count.lines.exists():
         raise CountError(_("Count at least one item."))
@@ -136,7 +126,7 @@ def stock_count_approve(*, count: StockCount, user) -> StockCount:
     count = _locked(count)
     if count.status != CountStatus.SUBMITTED:
         raise CountError(_("Only a count waiting for approval can be approved."))
-    if not can_approve(user, count.store):
+    if not is_store_manager(user=user, store=count.store):
         raise CountError(_("Only a manager of this store can approve a count."))
     count.status, count.decided_by, count.decided_at = CountStatus.APPROVED, user, timezone.now()
     count.save(update_fields=["status", "decided_by", "decided_at"])
@@ -148,7 +138,7 @@ def stock_count_reject(*, count: StockCount, user) -> StockCount:
     count = _locked(count)
     if count.status != CountStatus.SUBMITTED:
         raise CountError(_("Only a count waiting for approval can be rejected."))
-    if not can_approve(user, count.store):
+    if not is_store_manager(user=user, store=count.store):
         raise CountError(_("Only a manager of this store can reject a count."))
     count.status, count.decided_by, count.decided_at = CountStatus.REJECTED, user, timezone.now()
     count.save(update_fields=["status", "decided_by", "decided_at"])

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from shop.catalogue.models import Variant
 from stores.models import Store
+from stores.selectors import staff_stores
 
 
 class CountForm(forms.Form):
@@ -28,7 +29,7 @@ class CountForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        stores = Store.objects.for_staff(user).active()
+        stores = staff_stores(user=user).active()
         self.fields["store"].queryset = stores
         if stores.count() == 1:
             self.fields["store"].initial = stores.first()

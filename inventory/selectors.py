@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce, Greatest, RowNumber
 from shop.catalogue.models import Product, Variant
 from stores.geo import Point, distance_km, distance_km_expression
 from stores.models import Store
+from stores.selectors import staff_stores
 
 from .models import StockLevel, StockShortfall
 
@@ -149,7 +150,7 @@ def low_stock_for_staff(user) -> QuerySet[StockLevel]:
     """Stock rows at or below their reorder point in the stores this user works for, worst first."""
     return (
         StockLevel.objects.below_reorder_point()
-        .filter(store__in=Store.objects.for_staff(user))
+        .filter(store__in=staff_stores(user=user))
         .select_related("store", "variant__product")
         .annotate(missing=F("reorder_point") - F("on_hand"))
         .order_by("store__name", "-missing", "variant__sku")

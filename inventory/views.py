@@ -7,11 +7,10 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from stores.models import Store
+from stores.selectors import is_store_manager, staff_stores
 
 from .counts import (
     CountError,
-    can_approve,
     stock_count_approve,
     stock_count_reject,
     stock_count_take,
@@ -22,7 +21,7 @@ from .selectors import low_stock_for_staff
 
 
 def _counts_for(user):
-    return StockCount.objects.filter(store__in=Store.objects.for_staff(user)).select_related(
+    return StockCount.objects.filter(store__in=staff_stores(user=user)).select_related(
         "store", "created_by"
     )
 
@@ -61,7 +60,7 @@ def count_detail(request, public_id):
         "count": count,
         "lines": lines,
         "can_decide": count.status == CountStatus.SUBMITTED
-        and can_approve(request.user, count.store),
+        and is_store_manager(user=request.user, store=count.store),
     }
     return TemplateResponse(request, "inventory/count_detail.html", context)
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from stores.models import Store
+from stores.selectors import staff_stores
 
 from .services import MAX_PURCHASE, RECEIPT_MAX_LENGTH
 
@@ -29,7 +30,7 @@ class DeskForm(forms.Form):
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["store"].queryset = Store.objects.for_staff(staff).active().order_by("name")
+        self.fields["store"].queryset = staff_stores(user=staff).active().order_by("name")
 
 
 class DeskPurchaseForm(DeskForm):

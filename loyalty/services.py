@@ -21,7 +21,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from stores.models import StaffMembership, StaffRole, Store
+from stores.models import StaffRole, Store
+from stores.selectors import is_store_staff, staff_stores
 
 from .ean import card_number_generate, normalise
 from .errors import (
@@ -530,7 +531,7 @@ def may_adjust_points(actor) -> bool:
         return False
     return (
         actor.has_perm("loyalty.adjust_points")
-        or StaffMembership.objects.filter(user=actor, role=StaffRole.MANAGER).exists()
+        or staff_stores(user=actor, role=StaffRole.MANAGER).exists()
     )
 
 
@@ -575,7 +576,7 @@ def card_lookup(
     Every attempt, found or not, writes a CardLookup row; they are also the rate limit's counter
     (LOOKUP_LIMIT per LOOKUP_WINDOW). Raises CardNumberError/UnknownCard for a bad number.
     """
-    if not Store.objects.for_staff(staff).filter(pk=store.pk).exists():
+    if not is_store_staff(user=staff, store=store):
         raise NotAllowed(_("You do not work in this store."))
     typed = normalise(card_number)[:32]
     with transaction.atomic():

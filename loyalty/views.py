@@ -3,7 +3,6 @@ one service or selector call, errors out as form errors."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,7 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.qr import qr_svg_inline
-from stores.models import Store
+from stores.desk import (
+    desk_store_for_request,
+    desk_store_remember,
+    desk_store_remembered,
+    desk_stores,
+)
 
 from . import barcode, wallet
 from .errors import LoyaltyError
@@ -21,7 +25,6 @@ from .selectors import account_balance, entries_for_account, recent_purchases, t
 from .services import card_lookup, loyalty_account_open, points_value, store_purchase_record
 
 HISTORY_PAGE_SIZE = 20
-DESK_STORE_SESSION_KEY = "loyalty_desk_store"
 
 
 @login_required
@@ -64,21 +67,6 @@ def wallet_pass(request):
     return response
 
 
-def _desk_stores(request) -> list[Store]:
-    if not request.user.is_staff:
-        raise PermissionDenied
-    stores = list(Store.objects.for_staff(request.user).active().order_by("name"))
-    if not stores:
-        raise PermissionDenied
-    return stores
-
-
-def _desk_initial(request, stores: list[Store]) -> dict:
-    remembered = request.session.get(DESK_STORE_SESSION_KEY)
-    store = next((s for s in stores if s.code == remembered), stores[0])
-    return {"store": store}
-
-
 def _render_desk(request, *, form, purchase_form=None, account=None, status=200):
     context = {"form": form, "purchase_form": purchase_form, "account": account}
     if account is not None:
@@ -98,16 +86,15 @@ def _render_desk(request, *, form, purchase_form=None, account=None, status=200)
 @require_http_methods(["GET", "POST"])
 def desk(request):
     """Look up a card: shows name, tier, balance and last purchases, and the purchase form."""
-    stores = _desk_stores(request)
+    stores = desk_stores(request)
     if request.method == "GET":
-        return _render_desk(
-            request, form=DeskForm(staff=request.user, initial=_desk_initial(request, stores))
-        )
+        store = desk_store_for_request(request, stores)
+        return _render_desk(request, form=DeskForm(staff=request.user, initial={"store": store}))
     form = DeskForm(request.POST, staff=request.user)
     if not form.is_valid():
         return _render_desk(request, form=form, status=400)
     store = form.cleaned_data["store"]
-    request.session[DESK_STORE_SESSION_KEY] = store.code
+    desk_store_remember(request, store)
     try:
         account = card_lookup(
             staff=request.user, store=store, card_number=form.cleaned_data["card_number"]
@@ -127,12 +114,12 @@ def desk(request):
 @require_POST
 def desk_purchase(request):
     """Record an in-store purchase on a card: points are earned for the receipt."""
-    stores = _desk_stores(request)
+    stores = desk_stores(request)
     purchase_form = DeskPurchaseForm(request.POST, staff=request.user, auto_id="purchase_%s")
     lookup_form = DeskForm(
         staff=request.user,
         initial={
-            **_desk_initial(request, stores),
+            "store": desk_store_remembered(request, stores),
             "card_number": request.POST.get("card_number", ""),
         },
     )

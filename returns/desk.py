@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from stores.models import Store
+from stores.desk import desk_store_for_request, desk_stores
+from stores.selectors import is_store_manager
 
 from . import selectors
 from .forms import CloseForm, LookupForm, ReceiveForm, RefundForm, ReturnStartForm
@@ -23,7 +24,6 @@ from .models import ReturnRequest, ReturnStatus
 from .services import (
     ReturnError,
     ReturnRefused,
-    is_store_manager,
     return_close,
     return_receive,
     return_refund,
@@ -31,28 +31,10 @@ from .services import (
     return_window_ends,
 )
 
-SESSION_KEY = "returns_desk_store"
-
-
-def _desk_store(request) -> Store:
-    """The store the associate works at now: chosen with ?store=<code>, else remembered."""
-    stores = Store.objects.for_staff(request.user).order_by("name")
-    code = request.GET.get("store")
-    if code:
-        store = stores.filter(code=code).first()
-        if store is None:
-            raise Http404
-        request.session[SESSION_KEY] = store.pk
-        return store
-    store = stores.filter(pk=request.session.get(SESSION_KEY)).first() or stores.first()
-    if store is None:
-        raise Http404
-    return store
-
 
 def _desk_return(request, public_id) -> ReturnRequest:
     ret = get_object_or_404(selectors.with_details(ReturnRequest.objects), public_id=public_id)
-    store = _desk_store(request)
+    store = desk_store_for_request(request)
     if ret.received_store_id not in (None, store.pk) and not request.user.is_superuser:
         raise Http404
     return ret
@@ -60,7 +42,8 @@ def _desk_return(request, public_id) -> ReturnRequest:
 
 @staff_member_required
 def desk(request):
-    store = _desk_store(request)
+    stores = desk_stores(request)
+    store = desk_store_for_request(request, stores)
     form = LookupForm(request.GET or None)
     found = order = None
     if "q" in request.GET and form.is_valid():
@@ -75,7 +58,7 @@ def desk(request):
         "returns/desk/index.html",
         {
             "store": store,
-            "stores": Store.objects.for_staff(request.user).order_by("name"),
+            "stores": stores,
             "form": form,
             "found": found,
             "order": order,
@@ -87,7 +70,7 @@ def desk(request):
 @staff_member_required
 def desk_start(request, order_number):
     """A shopper came without a return code: start the return at the counter."""
-    store = _desk_store(request)
+    store = desk_store_for_request(request)
     order = selectors.collected_order_by_number(order_number)
     if order is None:
         raise Http404
@@ -96,7 +79,7 @@ def desk_start(request, order_number):
         if done is not None:
             return redirect("returns:desk_return", public_id=done.public_id)
     returnable = [item for item in selectors.returnable_lines(order) if item.returnable]
-    manager = is_store_manager(request.user, store)
+    manager = is_store_manager(user=request.user, store=store)
     form = ReturnStartForm(request.POST or None, returnable=returnable, allow_override=manager)
     if request.method == "POST" and form.is_valid():
         try:
@@ -137,7 +120,7 @@ def desk_start(request, order_number):
 @staff_member_required
 def desk_return(request, public_id):
     ret = _desk_return(request, public_id)
-    store = _desk_store(request)
+    store = desk_store_for_request(request)
     context = {"ret": ret, "store": store}
     if ret.status == ReturnStatus.REQUESTED:
         context["receive_form"] = ReceiveForm(lines=list(ret.lines.all()))
@@ -151,7 +134,7 @@ def desk_return(request, public_id):
 @require_POST
 def desk_receive(request, public_id):
     ret = _desk_return(request, public_id)
-    store = _desk_store(request)
+    store = desk_store_for_request(request)
     form = ReceiveForm(request.POST, lines=list(ret.lines.all()))
     if form.is_valid():
         try:
@@ -177,7 +160,7 @@ def desk_refund(request, public_id):
         try:
             refund = return_refund(
                 ret=ret,
-                store=_desk_store(request),
+                store=desk_store_for_request(request),
                 method=form.cleaned_data["method"],
                 actor=request.user,
             )
@@ -199,7 +182,7 @@ def desk_close(request, public_id):
         try:
             return_close(
                 ret=ret,
-                store=_desk_store(request),
+                store=desk_store_for_request(request),
                 actor=request.user,
                 note=form.cleaned_data["note"],
             )

@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from stores.selectors import staff_stores
+
 
 class ReturnStatus(models.TextChoices):
     REQUESTED = "requested", _("Requested")
@@ -54,7 +56,7 @@ class ReturnRequestQuerySet(models.QuerySet):
         """
         if user.is_superuser:
             return self
-        return self.filter(received_store__memberships__user=user)
+        return self.filter(received_store__in=staff_stores(user=user))
 
 
 class ReturnRequest(models.Model):

@@ -18,11 +18,13 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.events import status_event_record
 from inventory.models import MovementKind
 from inventory.services import stock_receive, stock_receive_damaged
 from loyalty.credit import store_credit_add
 from shop.orders.models import Order, OrderLine, OrderStatus
-from stores.models import StaffMembership, StaffRole, Store
+from stores.models import Store
+from stores.selectors import is_store_manager, is_store_staff
 
 from . import points
 from .codes import return_code_generate
@@ -101,22 +103,6 @@ def returned_quantities(order: Order, *, exclude: ReturnRequest | None = None) -
     }
 
 
-def is_store_staff(user, store: Store) -> bool:
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    if user.is_superuser:
-        return True
-    return StaffMembership.objects.filter(user=user, store=store).exists()
-
-
-def is_store_manager(user, store: Store) -> bool:
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    if user.is_superuser:
-        return True
-    return StaffMembership.objects.filter(user=user, store=store, role=StaffRole.MANAGER).exists()
-
-
 def _lock_order(order: Order) -> Order:
     return Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
 
@@ -128,13 +114,14 @@ def _lock_return(ret: ReturnRequest) -> ReturnRequest:
 def _move(ret: ReturnRequest, to_status: str, *, actor, store=None, note: str = "") -> None:
     from_status = ret.status
     ret.status = to_status
-    ReturnEvent.objects.create(
+    status_event_record(
+        ReturnEvent,
         return_request=ret,
         actor=actor,
         from_status=from_status,
         to_status=to_status,
         store=store,
-        note=note[:255],
+        note=note,
     )
 
 
@@ -219,7 +206,7 @@ def return_request_create(
         if store is None:
             if actor is None or actor.pk != order.customer_id:
                 raise ReturnNotFound(_("No such order."))
-        elif not is_store_staff(actor, store):
+        elif not is_store_staff(user=actor, store=store):
             raise ReturnNotFound(_("You do not work in this store."))
         if idempotency_key:
             existing = ReturnRequest.objects.filter(
@@ -240,7 +227,7 @@ def return_request_create(
                 "number": order.number,
                 "date": ends.strftime("%d.%m.%Y"),
             }
-            can_override = store is not None and is_store_manager(actor, store)
+            can_override = store is not None and is_store_manager(user=actor, store=store)
             if not (can_override and override_reason):
                 raise ReturnRefused([refusal], overridable=can_override)
             override_by = actor
@@ -261,12 +248,13 @@ def return_request_create(
         note = _("Started at the counter of %(store)s") % {"store": store.name} if store else ""
         if override_by:
             note = _("Window overridden by a manager: %(reason)s") % {"reason": override_reason}
-        ReturnEvent.objects.create(
+        status_event_record(
+            ReturnEvent,
             return_request=ret,
             actor=actor,
             to_status=ReturnStatus.REQUESTED,
             store=store,
-            note=note[:255],
+            note=note,
         )
     return ret
 
@@ -320,7 +308,7 @@ def return_receive(
     need a reason. The refund of each accepted line is fixed here (see `returns.refunds`).
     When every line is rejected the return ends as rejected.
     """
-    if not is_store_staff(actor, store):
+    if not is_store_staff(user=actor, store=store):
         raise ReturnNotFound(_("You do not work in this store."))
     with transaction.atomic():
         order = _lock_order(ret.order)
@@ -433,7 +421,7 @@ def _restock(line: ReturnLine, *, store: Store, actor, reference: str) -> None:
 
 
 def _require_receiving_staff(ret: ReturnRequest, store: Store, actor) -> None:
-    if not is_store_staff(actor, store) or ret.received_store_id != store.pk:
+    if not is_store_staff(user=actor, store=store) or ret.received_store_id != store.pk:
         raise ReturnNotFound(_("No such return in your store."))
 
 

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 
 from .models import OpeningHours, StaffMembership, Store, StoreApiToken
+from .selectors import staff_stores
 from .tokens import store_token_create
 
 
@@ -32,7 +33,7 @@ class StoreAdmin(admin.ModelAdmin):
     inlines = [OpeningHoursInline, StaffMembershipInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).for_staff(request.user)
+        return super().get_queryset(request).filter(pk__in=staff_stores(user=request.user))
 
     def has_add_permission(self, request):
         return request.user.is_superuser

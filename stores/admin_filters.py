@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy
 
-from .models import Store
+from .selectors import staff_stores
 
 
 class StaffStoreFilter(admin.SimpleListFilter):
@@ -14,9 +14,7 @@ class StaffStoreFilter(admin.SimpleListFilter):
     parameter_name = "store"
 
     def lookups(self, request, model_admin):
-        return list(
-            Store.objects.for_staff(request.user).order_by("name").values_list("pk", "name")
-        )
+        return list(staff_stores(user=request.user).order_by("name").values_list("pk", "name"))
 
     def queryset(self, request, queryset):
         if self.value():

@@ -24,12 +24,6 @@ class StoreQuerySet(models.QuerySet):
     def pickup(self):
         return self.active().filter(pickup_enabled=True)
 
-    def for_staff(self, user):
-        """Stores whose orders, returns and stock this user may see and change."""
-        if user.is_superuser:
-            return self
-        return self.filter(memberships__user=user)
-
 
 class Store(models.Model):
     code = models.SlugField(_("code"), max_length=20, unique=True)

@@ -85,3 +85,52 @@ def store_managers(store_ids) -> dict[int, list]:
     for membership in memberships.order_by("pk"):
         managers[membership.store_id].append(membership.user)
     return managers
+
+
+# --- who works where ---------------------------------------------------------------------------
+#
+# The one rule for "is this person staff of this store": an anonymous or inactive user works
+# nowhere; an active superuser works in every store (active or not); anyone else works in the
+# stores they have a StaffMembership for, and manages those where its role is "manager".
+
+
+def _may_work(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def staff_stores(*, user, role: str | None = None) -> QuerySet[Store]:
+    """The stores whose orders, returns and stock this user may see and change.
+
+    All stores (inactive ones too) for a superuser, none for an anonymous or inactive user.
+    With `role` (a StaffRole) only the stores where the membership has that role; a superuser
+    still gets all. Chain `.active()` for the stores that are open for business.
+    """
+    if not _may_work(user):
+        return Store.objects.none()
+    if user.is_superuser:
+        return Store.objects.all()
+    if role is None:
+        return Store.objects.filter(memberships__user=user)
+    return Store.objects.filter(memberships__user=user, memberships__role=role)
+
+
+def is_store_staff(*, user, store: Store | int) -> bool:
+    """Does this user work in `store` (a Store or its pk)? See `staff_stores` for the rule."""
+    if not _may_work(user):
+        return False
+    if user.is_superuser:
+        return True
+    store_id = store.pk if isinstance(store, Store) else store
+    return StaffMembership.objects.filter(user=user, store_id=store_id).exists()
+
+
+def is_store_manager(*, user, store: Store | int) -> bool:
+    """Is this user a manager of `store` (or a superuser)?"""
+    if not _may_work(user):
+        return False
+    if user.is_superuser:
+        return True
+    store_id = store.pk if isinstance(store, Store) else store
+    return StaffMembership.objects.filter(
+        user=user, store_id=store_id, role=StaffRole.MANAGER
+    ).exists()

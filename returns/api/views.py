@@ -26,6 +26,7 @@ from returns.services import (
 )
 from shop.orders.models import Order
 from stores.models import Store
+from stores.selectors import staff_stores
 
 from .serializers import (
     ReceiveSerializer,
@@ -115,7 +116,7 @@ class ReturnDetailView(APIView):
 
 
 def _staff_store(request, code: str | None) -> Store:
-    stores = Store.objects.for_staff(request.user)
+    stores = staff_stores(user=request.user)
     if code:
         store = stores.filter(code=code).first()
     else:

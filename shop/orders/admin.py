@@ -24,7 +24,7 @@ from shop.orders.pickup_codes import pickup_code_normalize
 from shop.orders.selectors.orders import orders_for_staff, overdue_q, with_item_counts
 from shop.orders.services import orders as services
 from stores.admin_filters import StaffStoreFilter
-from stores.models import Store
+from stores.selectors import staff_stores
 
 User = get_user_model()
 
@@ -398,7 +398,7 @@ class HandoverAttemptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         qs = super().get_queryset(request)
         if request.user.is_superuser:
             return qs
-        return qs.filter(store__in=Store.objects.for_staff(request.user).values("pk"))
+        return qs.filter(store__in=staff_stores(user=request.user).values("pk"))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if self.get_object(request, unquote(object_id)) is None:

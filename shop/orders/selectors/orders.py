@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from shop.orders.models import Order, OrderLine, OrderStatus
 from stores.models import Store
+from stores.selectors import staff_stores
 
 
 def orders_for_customer(user) -> QuerySet[Order]:
@@ -22,7 +23,7 @@ def orders_for_staff(user) -> QuerySet[Order]:
         return qs
     if not (user.is_authenticated and user.is_active and user.is_staff):
         return qs.none()
-    return qs.filter(store__in=Store.objects.for_staff(user).values("pk"))
+    return qs.filter(store__in=staff_stores(user=user).values("pk"))
 
 
 def with_item_counts(qs: QuerySet[Order]) -> QuerySet[Order]:

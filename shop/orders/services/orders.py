@@ -25,6 +25,7 @@ from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.events import status_event_record
 from inventory.selectors import stores_with_availability
 from inventory.services import (
     InsufficientStock,
@@ -65,7 +66,8 @@ from shop.orders.pickup_codes import (
     pickup_code_normalize,
 )
 from stores.geo import Point
-from stores.models import StaffMembership, Store
+from stores.models import Store
+from stores.selectors import is_store_staff
 
 logger = logging.getLogger(__name__)
 
@@ -146,21 +148,13 @@ def _check_transition(order: Order, to_status: str) -> None:
     )
 
 
-def is_store_staff(user, store_id: int) -> bool:
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    if user.is_superuser:
-        return True
-    return StaffMembership.objects.filter(user=user, store_id=store_id).exists()
-
-
 def _lock(order: Order) -> Order:
     """The order row, locked for this transaction and read fresh."""
     return Order.objects.select_for_update(of=("self",)).select_related("store").get(pk=order.pk)
 
 
 def _require_staff(order: Order, actor) -> None:
-    if not is_store_staff(actor, order.store_id):
+    if not is_store_staff(user=actor, store=order.store_id):
         raise OrderNotFound(_("No such order in your stores."))
 
 
@@ -182,8 +176,13 @@ def _move(order: Order, to_status: str, *, actor, note: str = "", now=None) -> N
         order.hold_until = now + dt.timedelta(days=order.store.pickup_hold_days)
         fields.append("hold_until")
     order.save(update_fields=fields)
-    OrderEvent.objects.create(
-        order=order, actor=actor, from_status=from_status, to_status=to_status, note=note[:255]
+    status_event_record(
+        OrderEvent,
+        order=order,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
     )
 
 
@@ -340,7 +339,9 @@ def order_place(
                     )
                     for pk, quantity in quantities.items()
                 )
-                OrderEvent.objects.create(order=order, actor=customer, to_status=OrderStatus.PLACED)
+                status_event_record(
+                    OrderEvent, order=order, actor=customer, to_status=OrderStatus.PLACED
+                )
                 notify_order_placed(order)
                 # Last, so the stock rows stay locked for as short a time as possible.
                 stock_reserve(
@@ -474,7 +475,8 @@ def order_mark_line_short(*, line: OrderLine, units: int, actor) -> Order:
         )
         notify_order_cancelled(order)
     else:
-        event = OrderEvent.objects.create(
+        event = status_event_record(
+            OrderEvent,
             order=order,
             actor=actor,
             from_status=order.status,
@@ -517,7 +519,9 @@ def order_mark_ready(*, order: Order, actor) -> Order:
 def order_cancel(*, order: Order, actor, reason: str = "") -> Order:
     """The shopper (their own order) or an associate of the store cancels; stock is released."""
     order = _lock(order)
-    if not (actor and actor.pk == order.customer_id) and not is_store_staff(actor, order.store_id):
+    if not (actor and actor.pk == order.customer_id) and not is_store_staff(
+        user=actor, store=order.store_id
+    ):
         raise OrderNotFound(_("No such order."))
     _check_transition(order, OrderStatus.CANCELLED)
     _settlement_give_back(order)  # loyalty and credit rows before stock rows, as in order_place
@@ -661,7 +665,7 @@ def order_collect_by_code(*, store: Store, code: str, actor, ip: str | None = No
     Wrong codes count against the associate at this store (WRONG_CODES_PER_STAFF per window),
     so nobody can try codes until one fits.
     """
-    if not is_store_staff(actor, store.pk):
+    if not is_store_staff(user=actor, store=store):
         raise OrderNotFound(_("You do not work in this store."))
     normalized = pickup_code_normalize(code)
     now = timezone.now()

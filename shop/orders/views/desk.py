@@ -7,7 +7,6 @@ still work through redirects.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,9 +17,8 @@ from inventory.selectors import shortfalls_for_references
 from shop.orders.order_display import duration_short
 from shop.orders.selectors.orders import desk_queue
 from shop.orders.services import orders as services
+from stores.desk import desk_store_for_request, desk_stores
 from stores.models import Store
-
-SESSION_KEY = "desk_store_id"
 
 STEPS = {
     "start-picking": services.order_start_picking,
@@ -29,22 +27,9 @@ STEPS = {
 
 
 def _desk_store(request) -> tuple[Store, list[Store]]:
-    """The store whose queue is shown: ?store=<code>, else the last one used, else the first."""
-    if not request.user.is_staff:
-        raise PermissionDenied
-    stores = list(Store.objects.for_staff(request.user).active().order_by("name"))
-    if not stores:
-        raise PermissionDenied
-    wanted = request.GET.get("store") or request.POST.get("store")
-    if wanted:
-        store = next((s for s in stores if s.code == wanted), None)
-        if store is None:
-            raise Http404
-        request.session[SESSION_KEY] = store.pk
-    else:
-        remembered = request.session.get(SESSION_KEY)
-        store = next((s for s in stores if s.pk == remembered), stores[0])
-    return store, stores
+    """The store whose queue is shown and the stores to switch to (`stores.desk`'s rule)."""
+    stores = desk_stores(request)
+    return desk_store_for_request(request, stores), stores
 
 
 def _queue_context(store: Store) -> dict:
