@@ -5,8 +5,9 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
+from shop.orders.errors import OrderError
 from shop.orders.models import Order, OrderStatus
-from shop.orders.services.orders import OrderError, order_expire
+from shop.orders.services.orders import order_expire
 
 logger = logging.getLogger(__name__)
 

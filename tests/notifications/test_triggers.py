@@ -11,9 +11,9 @@ from notifications.models import Notification, NotificationStatus
 from notifications.orders import notify_order_placed, notify_order_ready
 from notifications.services import Recipient, notify
 from notifications.tasks import send_pickup_reminders
+from shop.orders.errors import OrderShortage
 from shop.orders.models import OrderStatus
 from shop.orders.services.orders import (
-    OrderShortage,
     order_cancel,
     order_expire,
     order_mark_line_short,

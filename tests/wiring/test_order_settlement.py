@@ -14,9 +14,9 @@ from inventory.models import StockLevel
 from loyalty.models import EntryKind, PointsEntry
 from returns.credit import store_credit_balance
 from returns.models import StoreCreditEntry
+from shop.orders.errors import OrderError
 from shop.orders.models import Order, OrderStatus
 from shop.orders.services.orders import (
-    OrderError,
     order_cancel,
     order_collect,
     order_expire,
