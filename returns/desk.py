@@ -18,11 +18,10 @@ from django.views.decorators.http import require_POST
 from stores.models import Store
 
 from . import selectors
+from .errors import ReturnError, ReturnRefused
 from .forms import CloseForm, LookupForm, ReceiveForm, RefundForm, ReturnStartForm
 from .models import ReturnRequest, ReturnStatus
 from .services import (
-    ReturnError,
-    ReturnRefused,
     is_store_manager,
     return_close,
     return_receive,

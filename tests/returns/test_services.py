@@ -7,7 +7,8 @@ from django.utils import timezone
 from inventory.models import MovementKind, StockMovement
 from loyalty.models import EntryKind, PointsEntry
 from loyalty.services import points_redeem
-from returns.credit import StoreCreditError, store_credit_balance, store_credit_spend
+from returns.credit import store_credit_balance, store_credit_spend
+from returns.errors import ReturnError, ReturnNotFound, ReturnRefused, StoreCreditError
 from returns.models import (
     LineCondition,
     Refund,
@@ -18,9 +19,6 @@ from returns.models import (
 )
 from returns.services import (
     LineInspection,
-    ReturnError,
-    ReturnNotFound,
-    ReturnRefused,
     return_cancel,
     return_receive,
     return_refund,

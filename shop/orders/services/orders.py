@@ -50,11 +50,11 @@ from notifications.orders import (
     notify_order_ready,
 )
 from returns.credit import (
-    StoreCreditError,
     store_credit_balance,
     store_credit_give_back,
     store_credit_spend,
 )
+from returns.errors import StoreCreditError
 from shop.catalogue.models import Variant
 from shop.orders.errors import (
     HandoverRateLimited,
