@@ -21,12 +21,9 @@ from django.utils.translation import gettext as _
 
 from stores.models import StaffMembership, StaffRole, Store
 
+from .errors import CountError
 from .models import CountStatus, MovementKind, StockCount, StockCountLine, StockLevel
-from .services import Delta, StockError, stock_deltas_apply
-
-
-class CountError(StockError):
-    pass
+from .services import Delta, stock_deltas_apply
 
 
 def needs_approval(*, system_on_hand: int, variance: int) -> bool:

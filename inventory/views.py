@@ -10,12 +10,12 @@ from django.views.decorators.http import require_POST
 from stores.models import Store
 
 from .counts import (
-    CountError,
     can_approve,
     stock_count_approve,
     stock_count_reject,
     stock_count_take,
 )
+from .errors import CountError
 from .forms import CountForm
 from .models import CountStatus, StockCount
 from .selectors import low_stock_for_staff

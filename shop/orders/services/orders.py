@@ -24,10 +24,9 @@ from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from inventory.errors import InsufficientStock, StockError
 from inventory.selectors import stores_with_availability
 from inventory.services import (
-    InsufficientStock,
-    StockError,
     stock_collect,
     stock_mark_short,
     stock_release,
