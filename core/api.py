@@ -1,11 +1,18 @@
-"""Pieces every app's API shares: pagination that answers a bad page with 400, and the
-documented shapes of error responses."""
+"""Pieces every app's API shares: pagination that answers a bad page with 400, the one
+exception handler that renders domain errors, and the documented shapes of error responses."""
 
+import math
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from .errors import DomainError
 
 
 class PageNumberPagination400(PageNumberPagination):
@@ -26,6 +33,26 @@ class PageNumberPagination400(PageNumberPagination):
                 "last": last,
             }
             raise ValidationError({self.page_query_param: [reason]}) from None
+
+
+def domain_exception_handler(exc, context):
+    """REST_FRAMEWORK["EXCEPTION_HANDLER"]: a DomainError becomes {"detail", "code", "reasons"?}
+    (plus the error's extra keys) with its http_status, and Retry-After when it says when to
+    try again; everything else goes to DRF's default handler.
+
+    Nothing is rolled back here: a service that raises has already undone what it must (and
+    committed what it must keep, e.g. a wrong pickup code attempt)."""
+    if not isinstance(exc, DomainError):
+        return exception_handler(exc, context)
+    body: dict = {"detail": str(exc), "code": exc.code}
+    if exc.reasons is not None:
+        body["reasons"] = list(exc.reasons)
+    body.update(exc.extra())
+    response = Response(body, status=exc.http_status)
+    if exc.retry_at is not None:
+        seconds = (exc.retry_at - timezone.now()).total_seconds()
+        response["Retry-After"] = str(max(math.ceil(seconds), 1))
+    return response
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -12,7 +12,8 @@ from core.admin_mixins import ReadOnlyAdminMixin
 from stores.admin_filters import StaffStoreFilter
 from stores.selectors import staff_stores
 
-from .counts import CountError, stock_count_approve, stock_count_reject
+from .counts import stock_count_approve, stock_count_reject
+from .errors import CountError, SnapshotRejected
 from .models import (
     ReconciliationFinding,
     ReconciliationRun,
@@ -24,7 +25,7 @@ from .models import (
     StockShortfall,
 )
 from .services import stock_shortfalls_resolve
-from .snapshots import SnapshotRejected, snapshot_read, stock_snapshot_import
+from .snapshots import snapshot_read, stock_snapshot_import
 
 SNAPSHOT_REPORT_LIMIT = 500
 

@@ -22,12 +22,9 @@ from django.utils.translation import gettext as _
 from stores.models import Store
 from stores.selectors import is_store_manager, is_store_staff
 
+from .errors import CountError
 from .models import CountStatus, MovementKind, StockCount, StockCountLine, StockLevel
-from .services import Delta, StockError, stock_deltas_apply
-
-
-class CountError(StockError):
-    pass
+from .services import Delta, stock_deltas_apply
 
 
 def needs_approval(*, system_on_hand: int, variance: int) -> bool:

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from shop.catalogue.models import Variant
 from stores.models import Store
 
+from .errors import FeedRejected
 from .models import MovementKind, StockMovement, StockShortfall
-from .services import Delta, StockError, stock_deltas_apply
+from .services import Delta, stock_deltas_apply
 
 # What a till or the ERP may book, and the sign each kind gives to the (positive) quantity.
 FEED_KINDS = {
@@ -48,15 +49,6 @@ class FeedProblem:
 
     def as_dict(self) -> dict:
         return {"index": self.index, "field": self.field, "reason": self.reason}
-
-
-class FeedRejected(StockError):
-    def __init__(self, problems: Sequence[FeedProblem]):
-        self.problems = sorted(problems, key=lambda p: (p.index, p.field))
-        super().__init__(
-            _("%(count)d item(s) of the batch are invalid; nothing was booked.")
-            % {"count": len({p.index for p in self.problems})}
-        )
 
 
 @dataclass

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import notifications, reconciliation
+from .errors import InsufficientStock, StockError
 from .models import (
     FindingKind,
     MovementKind,
@@ -32,16 +33,6 @@ class Shortage:
     variant_id: int
     requested: int
     available: int
-
-
-class StockError(Exception):
-    """A stock change that cannot be made; the message is meant for a person."""
-
-
-class InsufficientStock(StockError):
-    def __init__(self, shortages: list[Shortage]):
-        self.shortages = shortages
-        super().__init__(_("Not enough stock for %(count)d item(s).") % {"count": len(shortages)})
 
 
 class _NotEnough(Exception):

@@ -26,8 +26,9 @@ from django.utils.translation import gettext as _
 from shop.catalogue.models import Variant
 from stores.models import Store
 
+from .errors import SnapshotRejected
 from .models import MovementKind, StockLevel, StockMovement, StockShortfall
-from .services import Cut, StockError, reservations_cut
+from .services import Cut, reservations_cut
 
 MAX_QUANTITY = 1_000_000_000
 TABLE = "inventory_snapshot_rows"
@@ -47,15 +48,6 @@ class RawRow:
 class RowProblem:
     line: int
     reason: str
-
-
-class SnapshotRejected(StockError):
-    def __init__(self, problems: list[RowProblem]):
-        self.problems = sorted(problems, key=lambda p: p.line)
-        super().__init__(
-            _("%(count)d row(s) of the snapshot are invalid; nothing was applied.")
-            % {"count": len({p.line for p in self.problems})}
-        )
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,11 @@ from django.views.decorators.http import require_POST
 from stores.selectors import is_store_manager, staff_stores
 
 from .counts import (
-    CountError,
     stock_count_approve,
     stock_count_reject,
     stock_count_take,
 )
+from .errors import CountError
 from .forms import CountForm
 from .models import CountStatus, StockCount
 from .selectors import low_stock_for_staff

@@ -15,13 +15,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
+from .errors import StoreCreditError
 from .models import StoreCreditEntry
 
 CENT = Decimal("0.01")
-
-
-class StoreCreditError(Exception):
-    """Store credit that cannot be booked; the message is meant for a person."""
 
 
 def store_credit_balance(user: User) -> Decimal:

@@ -1,33 +1,80 @@
-"""Domain errors of the loyalty app. Each message is meant for a person (shopper, associate, till)."""
+"""Domain errors of the loyalty app. Each message is meant for a person (shopper, associate, till);
+the code and status are what the API answers with (core.api.domain_exception_handler)."""
+
+from core.errors import DomainError
 
 
-class LoyaltyError(Exception):
+class LoyaltyError(DomainError):
     """A loyalty change that cannot be made."""
+
+    code = "invalid"
+    http_status = 400
 
 
 class CardNumberError(LoyaltyError):
     """A typed or scanned card number that is malformed (wrong length, wrong check digit)."""
 
+    code = "invalid_card_number"
+    http_status = 400
+
 
 class UnknownCard(CardNumberError):
     """A well-formed card number that belongs to no account."""
+
+    code = "unknown_card"
+    http_status = 404
 
 
 class InsufficientPoints(LoyaltyError):
     """A write that would take the balance below zero."""
 
+    code = "insufficient_points"
+    http_status = 400
+
 
 class RedemptionTooLarge(LoyaltyError):
     """More points than may be used on this order."""
+
+    code = "redemption_too_large"
+    http_status = 400
 
 
 class SourceConflict(LoyaltyError):
     """The source (order, receipt, return) was booked before with different figures."""
 
+    code = "source_conflict"
+    http_status = 409
+
+
+class ReceiptConflict(SourceConflict):
+    """An in-store receipt booked before with another amount or on another card."""
+
+    code = "receipt_conflict"
+
 
 class LookupRateLimited(LoyaltyError):
     """A staff member looked up too many cards in a short time."""
 
+    code = "rate_limited"
+    http_status = 429
+
 
 class NotAllowed(LoyaltyError):
     """The person may not do this (not staff of the store, not a manager)."""
+
+    code = "not_allowed"
+    http_status = 403
+
+
+class WrongStore(NotAllowed):
+    """A till's request names another store than the one its token books for."""
+
+    code = "wrong_store"
+    http_status = 403
+
+
+class StoreCreditError(DomainError):
+    """Store credit that cannot be booked (spent, added, given back); the message is meant for a person."""
+
+    code = "store_credit"
+    http_status = 400

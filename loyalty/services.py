@@ -31,6 +31,7 @@ from .errors import (
     LookupRateLimited,
     LoyaltyError,
     NotAllowed,
+    ReceiptConflict,
     RedemptionTooLarge,
     SourceConflict,
 )
@@ -319,22 +320,25 @@ def store_purchase_record(
     """An in-store purchase (desk or till): points for the receipt, once per receipt and store.
 
     Returns (entry, created). The same receipt again with the same amount returns the first entry;
-    with another amount it raises SourceConflict.
+    with another amount (or on another card) it raises ReceiptConflict.
     """
     amount = _money(amount, allow_zero=False)
     receipt = _receipt_number(receipt_number)
-    with transaction.atomic():
-        locked = _lock(account.pk)
-        return _earn(
-            account=locked,
-            amount=amount,
-            source=f"receipt:{store.pk}:{receipt}",
-            store=store,
-            channel=Channel.STORE,
-            occurred_at=occurred_at,
-            description=_("Receipt %(number)s") % {"number": receipt},
-            actor=actor,
-        )
+    try:
+        with transaction.atomic():
+            locked = _lock(account.pk)
+            return _earn(
+                account=locked,
+                amount=amount,
+                source=f"receipt:{store.pk}:{receipt}",
+                store=store,
+                channel=Channel.STORE,
+                occurred_at=occurred_at,
+                description=_("Receipt %(number)s") % {"number": receipt},
+                actor=actor,
+            )
+    except SourceConflict as error:
+        raise ReceiptConflict(str(error)) from None
 
 
 # -- redeeming -----------------------------------------------------------------------------------

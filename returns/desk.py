@@ -19,11 +19,10 @@ from stores.desk import desk_store_for_request, desk_stores
 from stores.selectors import is_store_manager
 
 from . import selectors
+from .errors import ReturnError, ReturnRefused
 from .forms import CloseForm, LookupForm, ReceiveForm, RefundForm, ReturnStartForm
 from .models import ReturnRequest, ReturnStatus
 from .services import (
-    ReturnError,
-    ReturnRefused,
     return_close,
     return_receive,
     return_refund,

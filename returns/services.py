@@ -28,6 +28,7 @@ from stores.selectors import is_store_manager, is_store_staff
 
 from . import points
 from .codes import return_code_generate
+from .errors import ReturnError, ReturnNotFound, ReturnRefused
 from .models import (
     ACCEPTED_CONDITIONS,
     LineCondition,
@@ -43,23 +44,6 @@ from .notifications import notify_return
 from .refunds import from_cents, line_net_cents, points_share, to_cents, units_value_cents
 
 MAX_COMMENT = 1000
-
-
-class ReturnError(Exception):
-    """A return change that cannot be made; the message is meant for a person."""
-
-
-class ReturnNotFound(ReturnError):
-    """No return the actor may act on (another store's return looks like a missing one)."""
-
-
-class ReturnRefused(ReturnError):
-    """The return breaks a rule; `overridable` when a manager may accept it anyway."""
-
-    def __init__(self, reasons: list[str], *, overridable: bool):
-        self.reasons = reasons
-        self.overridable = overridable
-        super().__init__(" ".join(reasons))
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,10 @@ from stores.selectors import store_for_request, stores_near
 
 from . import selectors
 from .codes import return_code_format
+from .errors import ReturnError, ReturnRefused
 from .forms import ReturnStartForm
 from .models import ReturnStatus
 from .services import (
-    ReturnError,
-    ReturnRefused,
     return_cancel,
     return_request_create,
     return_window_ends,

@@ -183,6 +183,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.api.PageNumberPagination400",
     "PAGE_SIZE": 48,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "core.api.domain_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Omnishop API",

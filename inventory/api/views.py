@@ -7,7 +7,8 @@ from rest_framework.views import APIView
 from stores.api.permissions import HasStoreToken
 from stores.tokens import StoreTokenAuthentication
 
-from ..feeds import FeedItem, FeedProblem, FeedRejected, feed_problems, stock_feed_book
+from ..errors import FeedRejected, WrongStore
+from ..feeds import FeedItem, FeedProblem, feed_problems, stock_feed_book
 from .serializers import FeedBatchSerializer, FeedItemSerializer, FeedResultSerializer
 
 
@@ -45,23 +46,14 @@ class StockMovementFeedView(APIView):
         ]
         foreign = sorted({str(code) for code in named if code is not None} - {store.code})
         if foreign:
-            return Response(
-                {
-                    "detail": _("This token books for store “%(own)s” only, not for “%(other)s”.")
-                    % {"own": store.code, "other": ", ".join(foreign)}
-                },
-                status=status.HTTP_403_FORBIDDEN,
+            raise WrongStore(
+                _("This token books for store “%(own)s” only, not for “%(other)s”.")
+                % {"own": store.code, "other": ", ".join(foreign)}
             )
         items, problems = _parse(raw_items)
-        try:
-            if problems:
-                raise FeedRejected(problems + feed_problems(items))
-            result = stock_feed_book(store=store, items=items)
-        except FeedRejected as error:
-            return Response(
-                {"detail": str(error), "errors": [p.as_dict() for p in error.problems]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+        if problems:
+            raise FeedRejected(problems + feed_problems(items))
+        result = stock_feed_book(store=store, items=items)
         return Response(
             FeedResultSerializer(
                 {

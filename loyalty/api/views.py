@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -17,7 +18,7 @@ from stores.api.permissions import HasStoreToken
 from stores.tokens import StoreTokenAuthentication
 
 from .. import wallet
-from ..errors import CardNumberError, LoyaltyError, SourceConflict, UnknownCard
+from ..errors import CardNumberError, UnknownCard, WrongStore
 from ..selectors import (
     account_balance,
     account_by_card_number,
@@ -31,10 +32,6 @@ from .serializers import (
     TillTransactionInSerializer,
     TillTransactionOutSerializer,
 )
-
-
-def _error(message: str, code: str, http_status: int) -> Response:
-    return Response({"detail": message, "code": code}, status=http_status)
 
 
 class CardView(APIView):
@@ -112,11 +109,7 @@ class TillTransactionView(APIView):
         data = serializer.validated_data
         store = request.auth.store
         if data.get("store") and data["store"] != store.code:
-            return _error(
-                _("This token books for store %(code)s only.") % {"code": store.code},
-                "wrong_store",
-                status.HTTP_403_FORBIDDEN,
-            )
+            raise WrongStore(_("This token books for store %(code)s only.") % {"code": store.code})
         occurred_at = data.get("occurred_at")
         if occurred_at and occurred_at > timezone.now() + dt.timedelta(minutes=5):
             return Response(
@@ -125,22 +118,17 @@ class TillTransactionView(APIView):
             )
         try:
             account = account_by_card_number(data["card_number"])
-        except UnknownCard as error:
-            return _error(str(error), "unknown_card", status.HTTP_404_NOT_FOUND)
-        except CardNumberError as error:
-            return Response({"card_number": [str(error)]}, status=status.HTTP_400_BAD_REQUEST)
-        try:
-            entry, created = store_purchase_record(
-                account=account,
-                store=store,
-                amount=data["amount"],
-                receipt_number=data["receipt_number"],
-                occurred_at=occurred_at,
-            )
-        except SourceConflict as error:
-            return _error(str(error), "receipt_conflict", status.HTTP_409_CONFLICT)
-        except LoyaltyError as error:
-            return _error(str(error), "invalid", status.HTTP_400_BAD_REQUEST)
+        except UnknownCard:
+            raise  # 404, like any domain error
+        except CardNumberError as error:  # a field of the body, answered like its validation
+            raise ValidationError({"card_number": [str(error)]}) from None
+        entry, created = store_purchase_record(
+            account=account,
+            store=store,
+            amount=data["amount"],
+            receipt_number=data["receipt_number"],
+            occurred_at=occurred_at,
+        )
         account.refresh_from_db(fields=["tier"])
         body = TillTransactionOutSerializer(
             {

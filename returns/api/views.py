@@ -1,4 +1,7 @@
-"""Returns API: shoppers start and follow returns; staff receive and refund at their store."""
+"""Returns API: shoppers start and follow returns; staff receive and refund at their store.
+
+The services' errors (returns/errors.py) raise through to the API's exception handler: a return
+or order the caller may not act on is a 404, any other refusal a 400 (with its reasons)."""
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
@@ -17,9 +20,6 @@ from returns.codes import return_code_normalize
 from returns.models import ReturnRequest
 from returns.services import (
     LineInspection,
-    ReturnError,
-    ReturnNotFound,
-    ReturnRefused,
     return_receive,
     return_refund,
     return_request_create,
@@ -39,15 +39,6 @@ ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="Refused, with the reasons."),
     404: OpenApiResponse(ErrorSerializer, description="No such return or order for you."),
 }
-
-
-def _error(exc: ReturnError) -> Response:
-    if isinstance(exc, ReturnNotFound):
-        return Response({"detail": str(exc)}, status=status.HTTP_404_NOT_FOUND)
-    body = {"detail": str(exc)}
-    if isinstance(exc, ReturnRefused):
-        body["reasons"] = exc.reasons
-    return Response(body, status=status.HTTP_400_BAD_REQUEST)
 
 
 def _order_line_id(order: Order, choice: dict) -> int:
@@ -89,17 +80,14 @@ class ReturnListCreateView(ListAPIView):
             (_order_line_id(order, choice), choice["quantity"])
             for choice in data.validated_data["lines"]
         ]
-        try:
-            ret = return_request_create(
-                order=order,
-                lines=lines,
-                reason=data.validated_data["reason"],
-                comment=data.validated_data["comment"],
-                actor=request.user,
-                idempotency_key=data.validated_data["idempotency_key"],
-            )
-        except ReturnError as exc:
-            return _error(exc)
+        ret = return_request_create(
+            order=order,
+            lines=lines,
+            reason=data.validated_data["reason"],
+            comment=data.validated_data["comment"],
+            actor=request.user,
+            idempotency_key=data.validated_data["idempotency_key"],
+        )
         ret = selectors.returns_for_customer(request.user).get(pk=ret.pk)
         return Response(ReturnSerializer(ret).data, status=status.HTTP_201_CREATED)
 
@@ -165,10 +153,7 @@ class StaffReceiveView(APIView):
             if line_id is None:
                 raise ValidationError({"lines": [_("No such item in this return.")]})
             inspections[line_id] = LineInspection(item["condition"], item["reject_reason"])
-        try:
-            return_receive(ret=ret, store=store, actor=request.user, inspections=inspections)
-        except ReturnError as exc:
-            return _error(exc)
+        return_receive(ret=ret, store=store, actor=request.user, inspections=inspections)
         return Response(
             ReturnSerializer(selectors.with_details(ReturnRequest.objects).get(pk=ret.pk)).data
         )
@@ -188,12 +173,9 @@ class StaffRefundView(APIView):
         data.is_valid(raise_exception=True)
         store = _staff_store(request, data.validated_data.get("store"))
         ret = _staff_return(request, code, store)
-        try:
-            return_refund(
-                ret=ret, store=store, method=data.validated_data["method"], actor=request.user
-            )
-        except ReturnError as exc:
-            return _error(exc)
+        return_refund(
+            ret=ret, store=store, method=data.validated_data["method"], actor=request.user
+        )
         return Response(
             ReturnSerializer(selectors.with_details(ReturnRequest.objects).get(pk=ret.pk)).data
         )

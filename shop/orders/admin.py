@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 
 from core.admin_mixins import ReadOnlyAdminMixin
 from inventory.selectors import shortfalls_for_references
+from shop.orders.errors import OrderError
 from shop.orders.models import HandoverAttempt, Order, OrderStatus
 from shop.orders.order_display import duration_short
 from shop.orders.pickup_codes import pickup_code_normalize
@@ -48,7 +49,7 @@ def _run(modeladmin, request, queryset, step, done_message):
     for order in queryset:
         try:
             step(order=order, actor=request.user)
-        except services.OrderError as exc:
+        except OrderError as exc:
             modeladmin.message_user(request, f"{order.number}: {exc}", messages.ERROR)
         else:
             done += 1
@@ -331,7 +332,7 @@ class OrderAdmin(admin.ModelAdmin):
         step, _target, _label, done = TRANSITIONS[name]
         try:
             step(order=order, actor=request.user)
-        except services.OrderError as exc:
+        except OrderError as exc:
             self.message_user(request, str(exc), messages.ERROR)
         else:
             self.message_user(request, done, messages.SUCCESS)
@@ -351,7 +352,7 @@ class OrderAdmin(admin.ModelAdmin):
             return self._back(order)
         try:
             order = services.order_mark_line_short(line=line, units=units, actor=request.user)
-        except services.OrderError as exc:
+        except OrderError as exc:
             self.message_user(request, str(exc), messages.ERROR)
         else:
             message = _("%(units)d × %(sku)s marked short.") % {"units": units, "sku": line.sku}
@@ -371,7 +372,7 @@ class OrderAdmin(admin.ModelAdmin):
                 actor=request.user,
                 ip=request.META.get("REMOTE_ADDR"),
             )
-        except services.OrderError as exc:
+        except OrderError as exc:
             self.message_user(request, str(exc), messages.ERROR)
         else:
             self.message_user(

@@ -6,9 +6,10 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
+from shop.orders.errors import OrderError
 from shop.orders.models import Order, OrderStatus
 from shop.orders.notifications import notify_order_reminder, orders_due_for_reminder
-from shop.orders.services.orders import OrderError, order_expire
+from shop.orders.services.orders import order_expire
 
 logger = logging.getLogger(__name__)
 

@@ -2,8 +2,9 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from inventory.errors import InsufficientStock
 from inventory.models import Reservation, StockLevel, StockMovement
-from inventory.services import InsufficientStock, stock_collect, stock_release, stock_reserve
+from inventory.services import stock_collect, stock_release, stock_reserve
 from tests.factories import stock
 
 pytestmark = pytest.mark.django_db

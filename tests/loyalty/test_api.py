@@ -73,7 +73,7 @@ def test_same_receipt_number_in_another_store_is_another_purchase(till, account)
 def test_token_of_store_a_cannot_book_for_store_b(till, account, store):
     other_store = factories.StoreFactory()
     response = book(till, account, store=other_store.code)
-    assert response.status_code == 403
+    assert response.status_code == 403 and response.json()["code"] == "wrong_store"
     assert other_store.code not in response.json()["detail"]
     assert store.code in response.json()["detail"]
     assert not PointsEntry.objects.exists()
@@ -124,6 +124,8 @@ def test_bad_input_gets_a_reason_and_books_nothing(till, account, field, value, 
     response = till.post(URL, body, format="json")
     assert response.status_code == status, response.json()
     assert needle.lower() in str(response.json()).lower()
+    if status == 404:
+        assert response.json()["code"] == "unknown_card"
     assert not PointsEntry.objects.exists()
 
 

@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from notifications.models import Notification, NotificationStatus
 from notifications.services import Recipient, notify
+from shop.orders.errors import OrderShortage
 from shop.orders.models import OrderStatus
 from shop.orders.notifications import notify_order_placed, notify_order_ready
 from shop.orders.services.orders import (
-    OrderShortage,
     order_cancel,
     order_expire,
     order_mark_line_short,

@@ -200,7 +200,8 @@ def test_changelist_query_count_does_not_grow(staff_client, store):
 def test_managers_see_the_handover_attempts_of_their_stores_only(client, store, jacket):
     from django.contrib.auth.models import Permission
 
-    from shop.orders.services.orders import WrongPickupCode, order_collect
+    from shop.orders.errors import WrongPickupCode
+    from shop.orders.services.orders import order_collect
 
     manager = factories.staff(store, role="manager")
     manager.user_permissions.add(Permission.objects.get(codename="view_handoverattempt"))

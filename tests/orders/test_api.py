@@ -71,6 +71,10 @@ def test_idempotency_key(api, store, jacket):
         ORDERS, _body(store, (jacket, 3)), format="json", HTTP_IDEMPOTENCY_KEY="abc-123"
     )
     assert different.status_code == 409
+    assert different.json() == {
+        "detail": f"This Idempotency-Key was used for a different order ({first.json()['number']}).",
+        "code": "idempotency_conflict",
+    }
     assert Order.objects.count() == 1 and level(store, jacket) == (10, 1)
 
 
@@ -79,6 +83,8 @@ def test_shortage_is_409_with_the_short_lines(api, store, jacket, socks):
     factories.stock(elsewhere, jacket, 30)
     response = api.post(ORDERS, _body(store, (jacket, 12), (socks, 1)), format="json")
     assert response.status_code == 409
+    assert response.json()["code"] == "insufficient_stock"
+    assert response.json()["detail"].startswith("Not enough stock at this store")
     [short] = response.json()["short_lines"]
     assert short == {
         "sku": jacket.sku,
@@ -109,6 +115,15 @@ def test_bad_lines_are_400_and_change_nothing(api, store, jacket, change, reason
     assert response.status_code == 400
     assert reason in str(response.json())
     assert not Order.objects.exists() and level(store, jacket) == (10, 0)
+
+
+def test_a_refusal_of_the_service_is_400_with_a_code(api, shopper, store, jacket):
+    shopper.email = ""
+    shopper.save(update_fields=["email"])
+    response = api.post(ORDERS, _body(store, (jacket, 1)), format="json")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The account needs an e-mail address.", "code": "invalid"}
+    assert not Order.objects.exists()
 
 
 def test_line_twice_names_the_sku(api, store, jacket):
@@ -204,6 +219,7 @@ def test_staff_flow(staff_api, store, jacket, socks):
     assert staff_api.post(f"{base}/mark-ready/").json()["status"] == "ready"
     wrong = staff_api.post(f"{base}/collect/", {"code": "XXXXXXXX"}, format="json")
     assert wrong.status_code == 400 and "Wrong pickup code" in wrong.json()["detail"]
+    assert wrong.json()["code"] == "wrong_pickup_code"
     right = staff_api.post(f"{base}/collect/", {"code": order.pickup_code}, format="json")
     assert right.status_code == 200 and right.json()["status"] == "collected"
     assert level(store, jacket) == (8, 0)
@@ -217,6 +233,7 @@ def test_staff_refusals(staff_api, store, jacket):
     response = staff_api.post(f"{base}/mark-ready/")
     assert response.status_code == 409
     assert "only orders being picked can be marked ready" in response.json()["detail"]
+    assert response.json()["code"] == "order_conflict"
     assert staff_api.post(f"{base}/collect/", {"code": order.pickup_code}).status_code == 409
     line = order.lines.get()
     for units in (0, -1, "x", 1.5, 3):
@@ -235,6 +252,7 @@ def test_staff_rate_limit_is_429(staff_api, store, jacket):
         assert staff_api.post(url, {"code": "WRONGWRO"}).status_code == 400
     response = staff_api.post(url, {"code": order.pickup_code})
     assert response.status_code == 429 and int(response["Retry-After"]) > 800
+    assert response.json()["code"] == "rate_limited"
     order.refresh_from_db()
     assert order.status == OrderStatus.READY
     assert HandoverAttempt.objects.filter(order=order, success=False).count() == 5

@@ -7,8 +7,9 @@ from django.db import close_old_connections, connection, connections
 from django.db.models import Sum
 
 from inventory.models import Reservation, StockLevel
+from shop.orders.errors import OrderShortage
 from shop.orders.models import Order
-from shop.orders.services.orders import OrderShortage, order_place
+from shop.orders.services.orders import order_place
 from tests import factories
 from tests.components import require_postgres
 

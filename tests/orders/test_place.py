@@ -5,9 +5,10 @@ import pytest
 
 from core.qr import qr_code as code_qr
 from inventory.models import Reservation, StockLevel
+from shop.orders.errors import IdempotencyConflict, OrderError, OrderShortage
 from shop.orders.models import Order, OrderStatus
 from shop.orders.pickup_codes import ALPHABET, pickup_code_generate
-from shop.orders.services.orders import OrderError, OrderShortage, order_place
+from shop.orders.services.orders import order_place
 from tests import factories
 from tests.orders.helpers import level, reservations
 
@@ -66,6 +67,34 @@ def test_idempotency_key_returns_the_first_order(store, shopper, jacket):
         customer=other, store=store, lines=[(jacket, 1)], phone=PHONE, idempotency_key="k-1"
     )
     assert theirs.pk != first.pk
+
+
+def test_idempotency_key_reused_for_other_lines_or_store_is_a_conflict(
+    store, shopper, jacket, socks
+):
+    first = order_place(
+        customer=shopper, store=store, lines=[(jacket, 2)], phone=PHONE, idempotency_key="k-1"
+    )
+    other_store = factories.StoreFactory()
+    factories.stock(other_store, jacket, 5)
+    for lines, target in (
+        ([(jacket, 1)], store),
+        ([(jacket, 2), (socks, 1)], store),
+        ([(jacket, 2)], other_store),
+    ):
+        with pytest.raises(IdempotencyConflict, match=first.number) as refused:
+            order_place(
+                customer=shopper, store=target, lines=lines, phone=PHONE, idempotency_key="k-1"
+            )
+        assert (refused.value.code, refused.value.http_status) == ("idempotency_conflict", 409)
+    assert Order.objects.count() == 1 and level(store, jacket) == (10, 2)
+    # The same request again, also with its units split over two lines, is the same order.
+    for lines in ([(jacket, 2)], [(jacket, 1), (jacket, 1)]):
+        again = order_place(
+            customer=shopper, store=store, lines=lines, phone=PHONE, idempotency_key=" k-1 "
+        )
+        assert again.pk == first.pk
+    assert Order.objects.count() == 1 and level(store, jacket) == (10, 2)
 
 
 def _refused(store, shopper, lines, phone=PHONE, match=None, target=None):

@@ -6,12 +6,9 @@ import pytest
 from django.utils import timezone
 
 from inventory.models import MovementKind, StockMovement
+from shop.orders.errors import HandoverRateLimited, OrderError, OrderNotFound, WrongPickupCode
 from shop.orders.models import HandoverAttempt, OrderStatus
 from shop.orders.services.orders import (
-    HandoverRateLimited,
-    OrderError,
-    OrderNotFound,
-    WrongPickupCode,
     order_cancel,
     order_collect,
     order_collect_by_code,

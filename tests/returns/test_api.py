@@ -58,6 +58,15 @@ def test_bad_input_is_a_400_with_the_reason(api, order, socks, lines, extra, fra
     assert snapshot(order) == before
 
 
+def test_a_refusal_lists_its_reasons_with_a_code(api, order, socks):
+    response = _start(api, order, [{"line_id": line_of(order, socks).pk, "quantity": 9}])
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "return_refused"
+    assert body["reasons"] and "can still be returned" in body["reasons"][0]
+    assert body["detail"] == " ".join(body["reasons"])
+
+
 def test_someone_elses_order_is_a_404(api, order, jacket):
     api.force_authenticate(factories.UserFactory())
     response = api.post(
@@ -90,6 +99,7 @@ def test_staff_of_any_store_receive_and_refund(api, order, jacket, associate, ot
         format="json",
     )
     assert again.status_code == 400 and "already processed" in again.json()["detail"]
+    assert again.json()["code"] == "invalid"
     assert StockMovement.objects.filter(store=other_store).count() == 1
 
     refund = api.post(

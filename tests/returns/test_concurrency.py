@@ -6,8 +6,9 @@ import pytest
 from django.db import connection, transaction
 from django.utils import translation
 
+from returns.errors import ReturnRefused
 from returns.models import ReturnLine, ReturnRequest
-from returns.services import ReturnRefused, return_request_create
+from returns.services import return_request_create
 from tests import factories
 from tests.components import require_postgres
 

@@ -5,9 +5,11 @@ import pytest
 from django.utils import timezone
 
 from inventory.models import MovementKind, StockMovement
-from loyalty.credit import StoreCreditError, store_credit_balance, store_credit_spend
+from loyalty.credit import store_credit_balance, store_credit_spend
+from loyalty.errors import StoreCreditError
 from loyalty.models import EntryKind, PointsEntry, StoreCreditEntry
 from loyalty.services import points_redeem
+from returns.errors import ReturnError, ReturnNotFound, ReturnRefused
 from returns.models import (
     LineCondition,
     Refund,
@@ -17,9 +19,6 @@ from returns.models import (
 )
 from returns.services import (
     LineInspection,
-    ReturnError,
-    ReturnNotFound,
-    ReturnRefused,
     return_cancel,
     return_receive,
     return_refund,

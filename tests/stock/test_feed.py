@@ -101,7 +101,7 @@ def test_bad_items_are_listed_by_index_and_nothing_is_booked(store, variant):
         },
         format="json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 400 and response.json()["code"] == "feed_rejected"
     errors = {(e["index"], e["field"]) for e in response.json()["errors"]}
     assert {
         (1, "sku"),

@@ -4,6 +4,7 @@ import threading
 import pytest
 from django.db import connection
 
+from inventory.errors import InsufficientStock
 from inventory.models import (
     FindingKind,
     ReconciliationFinding,
@@ -11,7 +12,7 @@ from inventory.models import (
     StockLevel,
     StockMovement,
 )
-from inventory.services import InsufficientStock, stock_reconcile, stock_release, stock_reserve
+from inventory.services import stock_reconcile, stock_release, stock_reserve
 from notifications.models import Notification
 from stores.models import StaffRole
 from tests.components import require_postgres

@@ -3,8 +3,9 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from inventory.errors import SnapshotRejected
 from inventory.models import Reservation, StockLevel, StockMovement, StockShortfall
-from inventory.snapshots import SnapshotRejected, snapshot_read, stock_snapshot_import
+from inventory.snapshots import snapshot_read, stock_snapshot_import
 from tests.factories import StoreFactory, VariantFactory, reserve, stock
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,9 @@ import pytest
 
 from loyalty.credit import store_credit_balance
 from loyalty.models import EntryKind, PointsEntry
+from shop.orders.errors import OrderError
 from shop.orders.models import Order, OrderStatus
-from shop.orders.services.orders import OrderError, order_cancel, order_collect, order_place
+from shop.orders.services.orders import order_cancel, order_collect, order_place
 from tests import factories
 from tests.components import require_postgres
 from tests.loyalty.test_concurrency import run_concurrently

@@ -13,9 +13,9 @@ from django.utils import timezone
 from inventory.models import StockLevel
 from loyalty.credit import store_credit_balance
 from loyalty.models import EntryKind, PointsEntry, StoreCreditEntry
+from shop.orders.errors import OrderError
 from shop.orders.models import Order, OrderStatus
 from shop.orders.services.orders import (
-    OrderError,
     order_cancel,
     order_collect,
     order_expire,

@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from inventory.snapshots import SnapshotRejected, snapshot_read, stock_snapshot_import
+from inventory.errors import SnapshotRejected
+from inventory.snapshots import snapshot_read, stock_snapshot_import
 
 
 class Command(BaseCommand):

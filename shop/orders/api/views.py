@@ -1,17 +1,16 @@
 """Pickup orders over the API: shoppers place, list, read and cancel their own orders; staff
 move the orders of their stores through picking, ready and handover.
 
-Thin views: parse, call one service, turn its error into a status code —
-OrderShortage → 409 with the short lines, a refused transition → 409, an order the caller
-may not see → 404, a rate-limited handover → 429, anything else the caller got wrong → 400.
+Thin views: parse, call one service, and let its error raise: the API's exception handler
+(core.api) answers with the status and code each error class carries (shop/orders/errors.py) —
+OrderShortage → 409 with the short lines, a reused Idempotency-Key → 409, a refused transition
+→ 409, an order the caller may not see → 404, a rate-limited handover → 429 with Retry-After,
+anything else the caller got wrong → 400.
 """
-
-import math
 
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
@@ -52,50 +51,6 @@ def _with_details(qs: QuerySet[Order]) -> QuerySet[Order]:
     )
 
 
-def _error(message, code=status.HTTP_400_BAD_REQUEST) -> Response:
-    return Response({"detail": str(message)}, status=code)
-
-
-def _transition_error(exc: services.OrderError) -> Response:
-    if isinstance(exc, services.OrderNotFound):
-        return _error(exc, status.HTTP_404_NOT_FOUND)
-    if isinstance(exc, services.HandoverRateLimited):
-        response = _error(exc, status.HTTP_429_TOO_MANY_REQUESTS)
-        seconds = (exc.retry_at - timezone.now()).total_seconds()
-        response["Retry-After"] = str(max(math.ceil(seconds), 1))
-        return response
-    if isinstance(exc, services.WrongPickupCode):
-        return _error(exc, status.HTTP_400_BAD_REQUEST)
-    return _error(exc, status.HTTP_409_CONFLICT)
-
-
-def _shortage_response(exc: services.OrderShortage) -> Response:
-    return Response(
-        {
-            "detail": str(exc),
-            "short_lines": [
-                {
-                    "sku": s.variant.sku,
-                    "requested": s.requested,
-                    "available": s.available,
-                    "elsewhere": [
-                        {"store": store.code, "name": store.name, "available": units}
-                        for store, units in s.elsewhere
-                    ],
-                }
-                for s in exc.shortages
-            ],
-        },
-        status=status.HTTP_409_CONFLICT,
-    )
-
-
-def _same_request(order: Order, store, lines) -> bool:
-    wanted = sorted((variant.pk, quantity) for variant, quantity in lines)
-    placed = sorted(order.lines.values_list("variant_id", "quantity"))
-    return order.store_id == store.pk and wanted == placed
-
-
 class OrderListCreateView(generics.ListAPIView):
     """The caller's own pickup orders, newest first; POST places a new one."""
 
@@ -126,26 +81,16 @@ class OrderListCreateView(generics.ListAPIView):
         data = payload.validated_data
         key = request.headers.get("Idempotency-Key", "").strip()
         started = timezone.now()
-        try:
-            order = services.order_place(
-                customer=request.user,
-                store=data["store"],
-                lines=data["lines"],
-                phone=data.get("phone") or request.user.phone,
-                idempotency_key=key,
-                points_to_redeem=data["points"],
-                use_store_credit=data["use_store_credit"],
-            )
-        except services.OrderShortage as exc:
-            return _shortage_response(exc)
-        except services.OrderError as exc:
-            return _error(exc)
+        order = services.order_place(
+            customer=request.user,
+            store=data["store"],
+            lines=data["lines"],
+            phone=data.get("phone") or request.user.phone,
+            idempotency_key=key,
+            points_to_redeem=data["points"],
+            use_store_credit=data["use_store_credit"],
+        )
         replay = bool(key) and order.created_at < started
-        if replay and not _same_request(order, data["store"], data["lines"]):
-            return _error(
-                _("This Idempotency-Key was used for a different order (%s).") % order.number,
-                status.HTTP_409_CONFLICT,
-            )
         prefetch_related_objects([order], "lines", "events")
         return Response(
             OrderSerializer(order).data,
@@ -176,12 +121,9 @@ class OrderCancelView(APIView):
         order = get_object_or_404(orders_for_customer(request.user), number=number)
         payload = CancelSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        try:
-            order = services.order_cancel(
-                order=order, actor=request.user, reason=payload.validated_data.get("reason", "")
-            )
-        except services.OrderError as exc:
-            return _transition_error(exc)
+        order = services.order_cancel(
+            order=order, actor=request.user, reason=payload.validated_data.get("reason", "")
+        )
         return Response(
             OrderSerializer(_with_details(Order.objects.filter(pk=order.pk)).get()).data
         )
@@ -244,10 +186,7 @@ class StaffTransitionView(APIView):
             payload = self.request_serializer(data=request.data)
             payload.is_valid(raise_exception=True)
             data = payload.validated_data
-        try:
-            order = self.step(order, request, data, **kwargs)
-        except services.OrderError as exc:
-            return _transition_error(exc)
+        order = self.step(order, request, data, **kwargs)
         order = _with_details(Order.objects.filter(pk=order.pk)).get()
         return Response(StaffOrderSerializer(order).data)
 

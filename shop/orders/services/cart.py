@@ -10,13 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shop.catalogue.models import Variant
+from shop.orders.errors import CartError
 from shop.orders.models import Cart, CartLine
 from shop.orders.models.cart import CART_SESSION_KEY as SESSION_KEY
 from shop.orders.models.cart import MAX_LINE_QUANTITY
-
-
-class CartError(Exception):
-    """A cart change that cannot be made; the message is meant for the shopper."""
 
 
 def _check_quantity(quantity: object) -> int:

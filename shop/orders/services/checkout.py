@@ -3,9 +3,10 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from shop.orders.errors import CartError
 from shop.orders.models import Cart, Order
 from shop.orders.selectors.cart import cart_lines
-from shop.orders.services.cart import CartError, cart_clear, lock_cart
+from shop.orders.services.cart import cart_clear, lock_cart
 from shop.orders.services.orders import order_place
 from stores.models import Store
 

@@ -16,7 +16,6 @@ import hmac
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -26,22 +25,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.events import status_event_record
+from inventory.errors import InsufficientStock, StockError
 from inventory.selectors import stores_with_availability
 from inventory.services import (
-    InsufficientStock,
-    StockError,
     stock_collect,
     stock_mark_short,
     stock_release,
     stock_reserve,
 )
 from loyalty.credit import (
-    StoreCreditError,
     store_credit_balance,
     store_credit_give_back,
     store_credit_spend,
 )
-from loyalty.errors import LoyaltyError
+from loyalty.errors import LoyaltyError, StoreCreditError
 from loyalty.models import Channel as LoyaltyChannel
 from loyalty.rules import points_value, redeemable_max_points
 from loyalty.services import (
@@ -51,6 +48,16 @@ from loyalty.services import (
     points_redeem_reverse,
 )
 from shop.catalogue.models import Variant
+from shop.orders.errors import (
+    HandoverRateLimited,
+    IdempotencyConflict,
+    LineShortage,
+    OrderError,
+    OrderInvalid,
+    OrderNotFound,
+    OrderShortage,
+    WrongPickupCode,
+)
 from shop.orders.models import HandoverAttempt, Order, OrderEvent, OrderLine, OrderStatus
 from shop.orders.notifications import (
     notify_order_cancelled,
@@ -80,43 +87,6 @@ WRONG_CODES_PER_STAFF = 10
 WRONG_CODE_WINDOW = dt.timedelta(minutes=15)
 
 _PHONE = re.compile(r"^\+?[0-9 ()/.\-]{5,31}$")
-
-
-class OrderError(Exception):
-    """An order change that cannot be made; the message is meant for a person."""
-
-
-class OrderNotFound(OrderError):
-    """No order the actor may act on (another store's order looks exactly like a missing one)."""
-
-
-class WrongPickupCode(OrderError):
-    pass
-
-
-class HandoverRateLimited(OrderError):
-    def __init__(self, message: str, retry_at: dt.datetime):
-        super().__init__(message)
-        self.retry_at = retry_at
-
-
-@dataclass(frozen=True)
-class LineShortage:
-    variant: Variant
-    requested: int
-    available: int
-    elsewhere: list[tuple[Store, int]] = field(default_factory=list)
-
-
-class OrderShortage(OrderError):
-    """Not every line can be reserved at the chosen store; nothing was reserved."""
-
-    def __init__(self, shortages: list[LineShortage]):
-        self.shortages = shortages
-        super().__init__(
-            _("Not enough stock at this store for: %(skus)s.")
-            % {"skus": ", ".join(s.variant.sku for s in shortages)}
-        )
 
 
 # from → allowed targets (DESIGN.md); everything else is refused.
@@ -193,29 +163,29 @@ def _clean_phone(phone: str) -> str:
     phone = " ".join((phone or "").split())
     digits = sum(ch.isdigit() for ch in phone)
     if not _PHONE.match(phone) or not 5 <= digits <= 20:
-        raise OrderError(_("Please give a phone number we can call, for example +49 30 1234567."))
+        raise OrderInvalid(_("Please give a phone number we can call, for example +49 30 1234567."))
     return phone
 
 
 def _merge_lines(lines: Sequence[tuple[Variant, int]]) -> dict[int, int]:
     """{variant_id: units}, two lines of the same variant counted together."""
     if not lines:
-        raise OrderError(_("The order has no items."))
+        raise OrderInvalid(_("The order has no items."))
     if len(lines) > MAX_LINES:
-        raise OrderError(_("An order can have at most %(max)d lines.") % {"max": MAX_LINES})
+        raise OrderInvalid(_("An order can have at most %(max)d lines.") % {"max": MAX_LINES})
     merged: dict[int, int] = {}
     for variant, quantity in lines:
         if isinstance(quantity, bool) or not isinstance(quantity, int):
-            raise OrderError(_("Quantities must be whole numbers."))
+            raise OrderInvalid(_("Quantities must be whole numbers."))
         if not 1 <= quantity <= MAX_LINE_QUANTITY:
-            raise OrderError(
+            raise OrderInvalid(
                 _("Each quantity must be between 1 and %(max)d.") % {"max": MAX_LINE_QUANTITY}
             )
         merged[variant.pk] = merged.get(variant.pk, 0) + quantity
     for variant_id, quantity in merged.items():
         if quantity > MAX_LINE_QUANTITY:
             sku = next(v.sku for v, _q in lines if v.pk == variant_id)
-            raise OrderError(
+            raise OrderInvalid(
                 _("At most %(max)d units of %(sku)s per order.")
                 % {"max": MAX_LINE_QUANTITY, "sku": sku}
             )
@@ -232,7 +202,7 @@ def _sellable_variants(variant_ids) -> dict[int, Variant]:
     missing = [pk for pk in variant_ids if pk not in variants]
     if missing:
         skus = Variant.objects.filter(pk__in=missing).values_list("sku", flat=True)
-        raise OrderError(
+        raise OrderInvalid(
             _("These items are no longer sold: %(skus)s.")
             % {"skus": ", ".join(sorted(skus)) or "?"}
         )
@@ -260,10 +230,29 @@ def _line_shortages(store: Store, shortages, variants: dict[int, Variant]) -> li
     return result
 
 
-def _existing_for_key(customer, idempotency_key: str) -> Order | None:
+def _same_request(order: Order, store: Store, lines: Sequence[tuple[Variant, int]]) -> bool:
+    """Whether `lines` at `store` ask for what `order` was placed with (lines of one variant
+    counted together, as when placing)."""
+    wanted: dict[int, int] = {}
+    for variant, quantity in lines:
+        if isinstance(quantity, bool) or not isinstance(quantity, int):
+            return False
+        wanted[variant.pk] = wanted.get(variant.pk, 0) + quantity
+    placed = dict(order.lines.values_list("variant_id", "quantity"))
+    return order.store_id == store.pk and wanted == placed
+
+
+def _existing_for_key(customer, idempotency_key: str, store: Store, lines) -> Order | None:
+    """The order `customer` placed before with this key, when it asked for the same lines at
+    the same store; IdempotencyConflict when the key was used for something else."""
     if not idempotency_key:
         return None
-    return Order.objects.filter(customer=customer, idempotency_key=idempotency_key).first()
+    existing = Order.objects.filter(customer=customer, idempotency_key=idempotency_key).first()
+    if existing is None or _same_request(existing, store, lines):
+        return existing
+    raise IdempotencyConflict(
+        _("This Idempotency-Key was used for a different order (%s).") % existing.number
+    )
 
 
 def order_place(
@@ -278,9 +267,11 @@ def order_place(
 ) -> Order:
     """Reserve every line at `store` for `customer`, all or nothing, and return the new order.
 
-    Two lines of the same variant count together. The same (customer, idempotency_key) returns
-    the order placed the first time instead of placing a second one. Raises OrderShortage
-    (every short line and the nearest stores that have it) or OrderError for bad input.
+    Two lines of the same variant count together. The same (customer, idempotency_key) with
+    the same lines and store returns the order placed the first time instead of placing a
+    second one (also when two such requests race); with other lines or another store it raises
+    IdempotencyConflict. Raises OrderShortage (every short line and the nearest stores that
+    have it) or OrderInvalid for bad input.
 
     `points_to_redeem` loyalty points (100 = 1 €, at most half the order) and, with
     `use_store_credit`, the customer's store credit (as much as the rest of the order needs)
@@ -289,19 +280,19 @@ def order_place(
     """
     idempotency_key = (idempotency_key or "").strip()
     if len(idempotency_key) > 100:
-        raise OrderError(_("The idempotency key may have at most 100 characters."))
-    existing = _existing_for_key(customer, idempotency_key)
+        raise OrderInvalid(_("The idempotency key may have at most 100 characters."))
+    existing = _existing_for_key(customer, idempotency_key, store, lines)
     if existing is not None:
         return existing
     if not (store.is_active and store.pickup_enabled):
-        raise OrderError(_("%(store)s does not offer pickup.") % {"store": store.name})
+        raise OrderInvalid(_("%(store)s does not offer pickup.") % {"store": store.name})
     if not customer.email:
-        raise OrderError(_("The account needs an e-mail address."))
+        raise OrderInvalid(_("The account needs an e-mail address."))
     phone = _clean_phone(phone)
     if isinstance(points_to_redeem, bool) or not isinstance(points_to_redeem, int):
-        raise OrderError(_("Points are whole numbers."))
+        raise OrderInvalid(_("Points are whole numbers."))
     if points_to_redeem < 0:
-        raise OrderError(_("The number of points cannot be negative."))
+        raise OrderInvalid(_("The number of points cannot be negative."))
     quantities = _merge_lines(lines)
     variants = _sellable_variants(list(quantities))
 
@@ -349,14 +340,14 @@ def order_place(
                 )
             return order
         except IntegrityError:
-            existing = _existing_for_key(customer, idempotency_key)
+            existing = _existing_for_key(customer, idempotency_key, store, lines)
             if existing is not None:  # the same key won a race: that order is the answer
                 return existing
         except InsufficientStock as exc:
             raise OrderShortage(_line_shortages(store, exc.shortages, variants)) from None
         except (StockError, LoyaltyError, StoreCreditError) as exc:
-            raise OrderError(str(exc)) from None
-    raise OrderError(_("Could not number the order; please try again."))
+            raise OrderInvalid(str(exc)) from None
+    raise OrderInvalid(_("Could not number the order; please try again."))
 
 
 def _source(order: Order) -> str:
@@ -674,7 +665,7 @@ def order_collect_by_code(*, store: Store, code: str, actor, ip: str | None = No
     if retry_at is not None:
         error: OrderError = _rate_limit_error(retry_at)
     elif not normalized:
-        raise OrderError(_("Please scan or type a pickup code."))
+        raise OrderInvalid(_("Please scan or type a pickup code."))
     else:
         candidates = list(
             Order.objects.filter(store=store, pickup_code=normalized).order_by("-created_at")[:5]

@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
+from shop.orders.errors import CartError
 from shop.orders.selectors.cart import cart_view
 from shop.orders.services.cart import (
-    CartError,
     cart_add,
     cart_get,
     cart_get_or_create,

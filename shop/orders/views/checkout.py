@@ -17,12 +17,12 @@ from loyalty.credit import store_credit_balance
 from loyalty.models import LoyaltyAccount
 from loyalty.rules import points_value
 from loyalty.selectors import account_balance, points_redeemable
+from shop.orders.errors import CartError, OrderError, OrderShortage
 from shop.orders.models import Order
 from shop.orders.payments import PayAtCounter
 from shop.orders.selectors.cart import CartView, cart_view
-from shop.orders.services.cart import CartError, cart_get
+from shop.orders.services.cart import cart_get
 from shop.orders.services.checkout import checkout_place
-from shop.orders.services.orders import OrderError, OrderShortage
 from stores.selectors import store_for_request
 
 SESSION_KEY = "checkout_once"  # the one-time form token of the checkout page

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from inventory.selectors import shortfalls_for_references
+from shop.orders.errors import OrderError
 from shop.orders.order_display import duration_short
 from shop.orders.selectors.orders import desk_queue
 from shop.orders.services import orders as services
@@ -68,7 +69,7 @@ def desk_step(request, public_id, step):
     order = get_object_or_404(store.pickup_orders, public_id=public_id)
     try:
         STEPS[step](order=order, actor=request.user)
-    except services.OrderError as exc:
+    except OrderError as exc:
         error = str(exc)
     else:
         error = ""
@@ -91,7 +92,7 @@ def desk_collect(request):
             actor=request.user,
             ip=request.META.get("REMOTE_ADDR"),
         )
-    except services.OrderError as exc:
+    except OrderError as exc:
         context["error"] = str(exc)
     else:
         context["order"] = order

@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.qr import qr_svg_inline
+from shop.orders.errors import OrderError
 from shop.orders.models import OrderEvent, OrderStatus
 from shop.orders.pickup_codes import pickup_code_format
 from shop.orders.selectors.orders import orders_for_customer, with_item_counts
-from shop.orders.services.orders import OrderError, order_cancel
+from shop.orders.services.orders import order_cancel
 from stores.models import OpeningHours
 
 # Steps every order walks through on the way to the counter, for the timeline.

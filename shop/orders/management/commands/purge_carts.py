@@ -2,7 +2,8 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from shop.orders.services.cart import CartError, cart_purge_abandoned
+from shop.orders.errors import CartError
+from shop.orders.services.cart import cart_purge_abandoned
 
 
 class Command(BaseCommand):
