@@ -297,7 +297,7 @@ class Cut:
     cause: str
 
 
-def reservations_cut(cuts: Iterable[Cut]) -> list[StockShortfall]:
+def reservations_cut(*, cuts: Iterable[Cut]) -> list[StockShortfall]:
     """Shrink open reservations by the units the shelf no longer holds, newest order first.
 
     The caller has already lowered StockLevel.reserved (and locked those stock rows); this keeps
@@ -415,7 +415,7 @@ def stock_deltas_apply(*, store_id: int, deltas: Sequence[Delta], user=None) -> 
         for level in levels.values():
             level.updated_at = now
         StockLevel.objects.bulk_update(list(levels.values()), ["on_hand", "reserved", "updated_at"])
-        shortfalls = reservations_cut(cuts)
+        shortfalls = reservations_cut(cuts=cuts)
         StockMovement.objects.bulk_create(movements)
     return DeltasApplied(movements=movements, shortfalls=shortfalls)
 

@@ -21,6 +21,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from accounts.types import AnyUser
 from stores.models import StaffRole, Store
 from stores.selectors import is_store_staff, staff_stores
 
@@ -122,7 +124,7 @@ def _create_entry(**fields) -> PointsEntry:
 # -- accounts ------------------------------------------------------------------------------------
 
 
-def loyalty_account_open(user) -> LoyaltyAccount:
+def loyalty_account_open(*, user: User) -> LoyaltyAccount:
     """The user's loyalty account, created with a fresh card number if there is none yet.
 
     Idempotent and safe under concurrency: a clash on the card number draws a new one, a clash
@@ -165,7 +167,7 @@ def _tier_refresh(account: LoyaltyAccount, now: dt.datetime | None = None) -> Ti
     return change
 
 
-def tiers_recompute(now: dt.datetime | None = None) -> int:
+def tiers_recompute(*, now: dt.datetime | None = None) -> int:
     """Move every account whose tier no longer matches its spend; returns how many moved.
 
     Set-based: one query per tier band finds the accounts in the wrong tier (spend computed in the
@@ -283,7 +285,7 @@ def points_earn(
     if amount == 0:
         return None
     with transaction.atomic():
-        account = _lock(loyalty_account_open(user).pk)
+        account = _lock(loyalty_account_open(user=user).pk)
         entry, _created = _earn(
             account=account,
             amount=amount,
@@ -371,7 +373,7 @@ def points_redeem(
             }
         )
     with transaction.atomic():
-        account = _lock(loyalty_account_open(user).pk)
+        account = _lock(loyalty_account_open(user=user).pk)
         existing = PointsEntry.objects.filter(source=source, kind=EntryKind.REDEEM).first()
         if existing is not None:
             if existing.account_id != account.pk or existing.points != -points:
@@ -503,7 +505,7 @@ def points_take_back(
         amount = _money(amount, allow_zero=True)
     channel = channel or (Channel.STORE if store else Channel.SYSTEM)
     with transaction.atomic():
-        account = _lock(loyalty_account_open(user).pk)
+        account = _lock(loyalty_account_open(user=user).pk)
         existing = PointsEntry.objects.filter(source=source, kind=EntryKind.RETURN_TAKEBACK).first()
         if existing is not None:
             if existing.account_id != account.pk:
@@ -529,7 +531,7 @@ def points_take_back(
 # -- manual adjustment ---------------------------------------------------------------------------
 
 
-def may_adjust_points(actor) -> bool:
+def may_adjust_points(*, actor: AnyUser | None) -> bool:
     """Managers (a store manager, or someone given the permission) may adjust points."""
     if actor is None or not actor.is_active or not actor.is_staff:
         return False
@@ -547,7 +549,7 @@ def points_adjust(*, account: LoyaltyAccount, points: int, reason: str, actor) -
         raise LoyaltyError(_("Give a reason for the adjustment."))
     if abs(points) > MAX_ADJUSTMENT:
         raise LoyaltyError(_("An adjustment is at most %(max)d points.") % {"max": MAX_ADJUSTMENT})
-    if not may_adjust_points(actor):
+    if not may_adjust_points(actor=actor):
         raise NotAllowed(_("Only managers may adjust points."))
     with transaction.atomic():
         locked = _lock(account.pk)

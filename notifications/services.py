@@ -63,7 +63,7 @@ class Recipient:
         return settings.LANGUAGE_CODE
 
 
-def usable_email(address: str) -> bool:
+def usable_email(*, address: str) -> bool:
     try:
         validate_email(address)
     except ValidationError:
@@ -104,7 +104,9 @@ def notify(
     with transaction.atomic(savepoint=False):
         created = _insert_new(rows)
         if created:
-            transaction.on_commit(partial(enqueue, [n.pk for n in created]), robust=True)
+            transaction.on_commit(
+                partial(enqueue, notification_ids=[n.pk for n in created]), robust=True
+            )
     return created
 
 
@@ -112,7 +114,7 @@ def _channels_for(kind: Kind, recipient: Recipient, subject) -> list[str]:
     wanted = [c for c in kind.channels if recipient.channels is None or c in recipient.channels]
     channels = []
     for channel in wanted:
-        if channel == Channel.EMAIL and not usable_email(recipient.address):
+        if channel == Channel.EMAIL and not usable_email(address=recipient.address):
             logger.warning(
                 "No usable e-mail address (%r) for %s about %r to user %s: %s",
                 recipient.address,
@@ -169,7 +171,7 @@ def _insert_new(rows: list[Notification]) -> list[Notification]:
     return created
 
 
-def enqueue(notification_ids: Sequence[int]) -> int:
+def enqueue(*, notification_ids: Sequence[int]) -> int:
     """Hand notifications to the broker; returns how many were queued.
 
     Never raises for an unreachable broker: the rows stay pending and the sweep queues them
@@ -195,7 +197,7 @@ def enqueue(notification_ids: Sequence[int]) -> int:
 # --- delivery ------------------------------------------------------------------------------
 
 
-def notification_deliver(notification_id: int, *, final_attempt: bool = True) -> str | None:
+def notification_deliver(*, notification_id: int, final_attempt: bool = True) -> str | None:
     """Send one pending notification through its channel and return its new status.
 
     The row stays locked while it is sent, so two workers never send it both; anything not
@@ -254,7 +256,7 @@ def notifications_requeue_stale(*, older_than: dt.timedelta | None = None) -> in
     )
     if ids:
         logger.info("Re-queueing %d stale notification(s)", len(ids))
-    return enqueue(ids)
+    return enqueue(notification_ids=ids)
 
 
 @transaction.atomic
@@ -268,7 +270,7 @@ def notifications_retry(*, notification_ids: Iterable[int]) -> int:
     if not ids:
         raise NotificationError(_("Only failed notifications can be retried."))
     Notification.objects.filter(pk__in=ids).update(status=NotificationStatus.PENDING)
-    transaction.on_commit(partial(enqueue, ids), robust=True)
+    transaction.on_commit(partial(enqueue, notification_ids=ids), robust=True)
     return len(ids)
 
 

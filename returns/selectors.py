@@ -86,7 +86,7 @@ class ReturnableLine:
 
 
 def returnable_lines(order: Order) -> list[ReturnableLine]:
-    already = returned_quantities(order)
+    already = returned_quantities(order=order)
     return [
         ReturnableLine(line=line, returned=already.get(line.pk, 0))
         for line in order.lines.all()
@@ -97,7 +97,7 @@ def returnable_lines(order: Order) -> list[ReturnableLine]:
 def can_start_return(order: Order) -> bool:
     if order.status != OrderStatus.COLLECTED:
         return False
-    ends = return_window_ends(order)
+    ends = return_window_ends(order=order)
     if ends is None or timezone.localdate() > ends:
         return False
     return any(r.returnable for r in returnable_lines(order))

@@ -59,7 +59,7 @@ def return_window_days() -> int:
     return settings.RETURN_WINDOW_DAYS
 
 
-def return_window_ends(order: Order) -> dt.date | None:
+def return_window_ends(*, order: Order) -> dt.date | None:
     """The last calendar day (local time) on which a return of this order may be started."""
     if order.collected_at is None:
         return None
@@ -67,7 +67,7 @@ def return_window_ends(order: Order) -> dt.date | None:
     return collected_on + dt.timedelta(days=return_window_days())
 
 
-def returned_quantities(order: Order, *, exclude: ReturnRequest | None = None) -> dict[int, int]:
+def returned_quantities(*, order: Order, exclude: ReturnRequest | None = None) -> dict[int, int]:
     """{order_line_id: units already returned or on their way back} for the order.
 
     Counts every line of a return that is not rejected, except returns that were cancelled
@@ -201,10 +201,10 @@ def return_request_create(
         if order.status != OrderStatus.COLLECTED:
             raise ReturnError(_("Only collected orders can be returned."))
         chosen = _clean_lines(order, lines)
-        quantity_refusals = _quantity_refusals(order, chosen, returned_quantities(order))
+        quantity_refusals = _quantity_refusals(order, chosen, returned_quantities(order=order))
         if quantity_refusals:
             raise ReturnRefused(quantity_refusals, overridable=False)
-        ends = return_window_ends(order)
+        ends = return_window_ends(order=order)
         override_by = None
         if timezone.localdate() > ends:
             refusal = _("The return window for order %(number)s ended on %(date)s.") % {
@@ -308,7 +308,7 @@ def return_receive(
         order_lines = list(order.lines.all())
         net = line_net_cents(order, order_lines)
         accepted_before = _accepted_units(order, exclude=ret)
-        already = returned_quantities(order, exclude=ret)
+        already = returned_quantities(order=order, exclude=ret)
         refusals = _quantity_refusals(
             order,
             {

@@ -39,7 +39,7 @@ def _active_variant(variant_id: object) -> Variant:
     return variant
 
 
-def lock_cart(cart: Cart) -> None:
+def lock_cart(*, cart: Cart) -> None:
     """Lock the cart row for this transaction (the UPDATE takes the row lock) and mark it used."""
     if not Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now()):
         raise CartError(_("Your cart has changed in the meantime. Please reload the page."))
@@ -73,7 +73,7 @@ def cart_add(*, cart: Cart, variant_id: int, quantity: int) -> CartLine:
     """Put `quantity` units of a variant into the cart, on top of what is already there."""
     quantity = _check_quantity(quantity)
     variant = _active_variant(variant_id)
-    lock_cart(cart)
+    lock_cart(cart=cart)
     line = CartLine.objects.filter(cart=cart, variant=variant).first()
     if line is None:
         line = CartLine.objects.create(cart=cart, variant=variant, quantity=quantity)
@@ -94,7 +94,7 @@ def cart_add(*, cart: Cart, variant_id: int, quantity: int) -> CartLine:
 def cart_set_quantity(*, cart: Cart, variant_id: int, quantity: int) -> CartLine:
     """Change the quantity of a line already in the cart."""
     quantity = _check_quantity(quantity)
-    lock_cart(cart)
+    lock_cart(cart=cart)
     line = _line(cart, variant_id)
     line.quantity = quantity
     line.save(update_fields=["quantity"])
@@ -103,13 +103,13 @@ def cart_set_quantity(*, cart: Cart, variant_id: int, quantity: int) -> CartLine
 
 @transaction.atomic
 def cart_remove(*, cart: Cart, variant_id: int) -> None:
-    lock_cart(cart)
+    lock_cart(cart=cart)
     _line(cart, variant_id).delete()
 
 
 @transaction.atomic
 def cart_clear(*, cart: Cart) -> None:
-    lock_cart(cart)
+    lock_cart(cart=cart)
     CartLine.objects.filter(cart=cart).delete()
 
 

@@ -29,7 +29,9 @@ def checkout_place(
     next time. Points and store credit are passed on to `order_place`. Raises OrderShortage /
     OrderError (nothing reserved, cart unchanged) or CartError.
     """
-    lock_cart(cart)  # a second submit of the same form waits here until the first has committed
+    lock_cart(
+        cart=cart
+    )  # a second submit of the same form waits here until the first has committed
     existing = (
         Order.objects.filter(customer=customer, idempotency_key=token).first() if token else None
     )

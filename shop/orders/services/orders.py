@@ -368,7 +368,9 @@ def _settle_online(order: Order, points: int, use_store_credit: bool) -> None:
         )
         order.points_redeemed = points
     if use_store_credit:
-        wanted = min(store_credit_balance(order.customer), order.total - order.loyalty_discount)
+        wanted = min(
+            store_credit_balance(user=order.customer), order.total - order.loyalty_discount
+        )
         if wanted > 0:
             store_credit_spend(user=order.customer, amount=wanted, source=_source(order))
             order.store_credit_used = wanted
