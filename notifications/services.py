@@ -9,16 +9,18 @@ a sweep that overlaps a retry, still sends once.
 
 import datetime as dt
 import logging
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connections, router, transaction
-from django.db.models import sql
+from django.db.models import Model, sql
 from django.db.models.constants import OnConflict
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -28,6 +30,11 @@ from .channels import CHANNELS
 from .errors import PermanentDeliveryError, TransientDeliveryError
 from .kinds import Kind, get_kind
 from .models import Channel, Notification, NotificationStatus
+
+if TYPE_CHECKING:
+    # notifications imports no other app of ours, accounts included: django-stubs resolves this
+    # alias to AUTH_USER_MODEL (accounts.User).
+    from django.contrib.auth.models import _User
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +51,7 @@ class Recipient:
     a store's mailbox e-mail only). `language` defaults to the account's language.
     """
 
-    user: object | None = None
+    user: "_User | None" = None
     email: str = ""
     language: str = ""
     channels: tuple[str, ...] | None = None
@@ -74,9 +81,9 @@ def usable_email(*, address: str) -> bool:
 def notify(
     *,
     kind: str | Kind,
-    subject,
+    subject: Model,
     recipients: Iterable[Recipient],
-    context: dict | None = None,
+    context: dict[str, Any] | None = None,
 ) -> list[Notification]:
     """Write one pending notification per recipient and channel, and queue them on commit.
 
@@ -110,7 +117,7 @@ def notify(
     return created
 
 
-def _channels_for(kind: Kind, recipient: Recipient, subject) -> list[str]:
+def _channels_for(kind: Kind, recipient: Recipient, subject: Model) -> list[str]:
     wanted = [c for c in kind.channels if recipient.channels is None or c in recipient.channels]
     channels = []
     for channel in wanted:
@@ -130,7 +137,9 @@ def _channels_for(kind: Kind, recipient: Recipient, subject) -> list[str]:
     return channels
 
 
-def _key(channel: str, recipient_id: int | None, recipient_email: str) -> tuple:
+def _key(
+    channel: str, recipient_id: int | None, recipient_email: str
+) -> tuple[str, int | None, str]:
     """What makes a notification unique besides kind and subject (see the model's constraints)."""
     if recipient_id is not None:
         return (channel, recipient_id, "")
@@ -147,7 +156,7 @@ def _insert_new(rows: list[Notification]) -> list[Notification]:
     one of them first wins (PostgreSQL makes this INSERT wait for it) and this one skips it;
     no savepoints, no read beforehand.
     """
-    new: dict[tuple, Notification] = {}
+    new: dict[tuple[str, int | None, str], Notification] = {}
     for row in rows:
         new.setdefault(_key(row.channel, row.recipient_id, row.recipient_email), row)
     if not new:
@@ -274,7 +283,9 @@ def notifications_retry(*, notification_ids: Iterable[int]) -> int:
     return len(ids)
 
 
-def notifications_mark_read(*, user, public_ids: Iterable | None = None) -> int:
+def notifications_mark_read(
+    *, user: "_User", public_ids: Iterable[uuid.UUID | str] | None = None
+) -> int:
     """Mark the user's unread in-app messages read (all of them, or the given ones)."""
     qs = Notification.objects.inbox(user).unread()
     if public_ids is not None:
