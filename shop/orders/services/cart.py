@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from accounts.types import AnyUser
 from shop.catalogue.models import Variant
 from shop.orders.errors import CartError
 from shop.orders.models import Cart, CartLine
@@ -45,7 +47,7 @@ def lock_cart(*, cart: Cart) -> None:
         raise CartError(_("Your cart has changed in the meantime. Please reload the page."))
 
 
-def cart_get(*, user, session: SessionBase) -> Cart | None:
+def cart_get(*, user: AnyUser, session: SessionBase) -> Cart | None:
     """The shopper's cart, if there is one: the account's, else the session's anonymous cart."""
     if user.is_authenticated:
         return Cart.objects.filter(user=user).first()
@@ -56,11 +58,11 @@ def cart_get(*, user, session: SessionBase) -> Cart | None:
 
 
 @transaction.atomic
-def cart_get_or_create(*, user, session: SessionBase) -> Cart:
+def cart_get_or_create(*, user: AnyUser, session: SessionBase) -> Cart:
     """The shopper's cart, created on first use (an anonymous one is remembered in the session)."""
     if user.is_authenticated:
-        cart, _created = Cart.objects.get_or_create(user=user)
-        return cart
+        account_cart, _created = Cart.objects.get_or_create(user=user)
+        return account_cart
     cart = cart_get(user=user, session=session)
     if cart is None:
         cart = Cart.objects.create()
@@ -137,7 +139,7 @@ def cart_merge(*, source: Cart, target: Cart) -> Cart:
 
 
 @transaction.atomic
-def cart_merge_on_login(*, user, session: SessionBase) -> None:
+def cart_merge_on_login(*, user: User, session: SessionBase) -> None:
     """On login, the anonymous cart of this session joins the account's cart and is gone."""
     token = session.pop(SESSION_KEY, None)
     if not token:
