@@ -6,21 +6,26 @@ in their `AppConfig.ready()`; the hooks run in the transaction that saved the us
 never exists without what they create.
 """
 
-from collections.abc import Callable
+from typing import Protocol
 
 from .models import User
 
-AccountHook = Callable[[User], object]
+
+class AccountHook(Protocol):
+    """A hook takes the new account by keyword: `hook(user=user)`."""
+
+    def __call__(self, *, user: User) -> object: ...
+
 
 _hooks: list[AccountHook] = []
 
 
-def account_finished_hook_register(hook: AccountHook) -> None:
-    """Run `hook(user)` for every new account (idempotent hooks only: a retry may run it twice)."""
+def account_finished_hook_register(*, hook: AccountHook) -> None:
+    """Run `hook(user=user)` for every new account (idempotent hooks only: a retry may run it twice)."""
     if hook not in _hooks:
         _hooks.append(hook)
 
 
 def account_finish(*, user: User) -> None:
     for hook in _hooks:
-        hook(user)
+        hook(user=user)

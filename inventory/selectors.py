@@ -1,5 +1,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.db import connection
 from django.db.models import (
@@ -15,12 +17,23 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest, RowNumber
 
+from accounts.types import AnyUser
 from shop.catalogue.models import Product, Variant
 from stores.geo import Point, distance_km, distance_km_expression
 from stores.models import Store
 from stores.selectors import staff_stores
 
 from .models import StockLevel, StockShortfall
+
+if TYPE_CHECKING:  # django-stubs-ext is a dev dependency: the alias exists for mypy only
+    from django_stubs_ext import WithAnnotations
+
+
+class Availability(TypedDict):
+    available: int
+
+
+StoreWithAvailability: TypeAlias = "WithAnnotations[Store, Availability]"
 
 AVAILABLE = Greatest(F("on_hand") - F("reserved") - F("safety_buffer"), Value(0))
 
@@ -56,7 +69,9 @@ def product_availability_at_store(store_id: int, product_ids: Iterable[int]) -> 
     return {pk: units for pk, units in rows if units is not None}
 
 
-def stores_with_availability(variant_ids: Iterable[int], origin: Point | None) -> QuerySet[Store]:
+def stores_with_availability(
+    variant_ids: Iterable[int], origin: Point | None
+) -> QuerySet[StoreWithAvailability]:
     """Every active store with `available` units of the given variants, nearest first, in one query."""
     variant_ids = list(variant_ids)
     units = (
@@ -146,7 +161,7 @@ def shortfalls_for_references(
     return found
 
 
-def low_stock_for_staff(user) -> QuerySet[StockLevel]:
+def low_stock_for_staff(user: AnyUser) -> QuerySet[StockLevel]:
     """Stock rows at or below their reorder point in the stores this user works for, worst first."""
     return (
         StockLevel.objects.below_reorder_point()
@@ -176,7 +191,7 @@ class StoreStock:
 
 def product_stock_by_store(
     product_slug: str, origin: Point | None
-) -> tuple[list, list[StoreStock]]:
+) -> tuple[list[Variant], list[StoreStock]]:
     """The active variants of an active product (in their order) and every active store,
     nearest first (by name without an origin), with the units available of each variant — one
     query (variants × stores, LEFT JOIN the stock rows), however many stores and variants.
@@ -205,16 +220,24 @@ def product_stock_by_store(
         cursor.execute(sql, [product_slug, product_slug])
         rows = cursor.fetchall()
     if not rows:  # nothing on sale (or no store open): the rare case, in plain ORM queries
-        variants = Variant.objects.filter(
+        on_sale = Variant.objects.filter(
             product__slug=product_slug, product__is_active=True, is_active=True
         )
-        stores = (
+        open_stores = (
             Store.objects.active()
             .order_by("name", "pk")
             .values_list("pk", "code", "name", "city", "pickup_enabled", "latitude", "longitude")
         )
-        return list(variants), _nearest_first(
-            StoreStock(*store[:5], _distance(origin, *store[5:])) for store in stores
+        return list(on_sale), _nearest_first(
+            StoreStock(
+                store_id=pk,
+                code=code,
+                name=name,
+                city=city,
+                pickup_enabled=pickup,
+                distance_km=_distance(origin, lat, lng),
+            )
+            for pk, code, name, city, pickup, lat, lng in open_stores
         )
     variants: dict[int, Variant] = {}
     stores: dict[int, StoreStock] = {}
@@ -224,14 +247,21 @@ def product_stock_by_store(
         store = stores.get(pk)
         if store is None:
             store = stores[pk] = StoreStock(
-                pk, code, name, city, bool(pickup), _distance(origin, lat, lng)
+                store_id=pk,
+                code=code,
+                name=name,
+                city=city,
+                pickup_enabled=bool(pickup),
+                distance_km=_distance(origin, lat, lng),
             )
         if units is not None:
             store.units[variant_id] = max(units, 0)
     return list(variants.values()), _nearest_first(stores.values())
 
 
-def _distance(origin: Point | None, lat, lng) -> float | None:
+def _distance(
+    origin: Point | None, lat: Decimal | float | str, lng: Decimal | float | str
+) -> float | None:
     return None if origin is None else distance_km(origin, Point(float(lat), float(lng)))
 
 

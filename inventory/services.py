@@ -13,6 +13,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+
 from . import notifications, reconciliation
 from .errors import InsufficientStock, StockError
 from .models import (
@@ -57,7 +59,7 @@ def _level(store_id: int, variant_id: int) -> StockLevel:
 
 
 def stock_reserve(
-    *, store_id: int, reference: str, quantities: Mapping[int, int], user=None
+    *, store_id: int, reference: str, quantities: Mapping[int, int], user: User | None = None
 ) -> None:
     """Reserve `quantities` ({variant_id: units}) at a store for `reference`, all or nothing.
 
@@ -119,7 +121,7 @@ def _settle(
     *,
     kind: str,
     take_from_shelf: bool,
-    user=None,
+    user: User | None = None,
     only_variant: int | None = None,
     units: int | None = None,
     note: str = "",
@@ -143,11 +145,11 @@ def _settle(
         .order_by("pk")
         .values_list("variant_id", "pk")
     )
-    reservations = list(reservations.select_for_update().order_by("pk"))
+    locked = list(reservations.select_for_update().order_by("pk"))
     now = timezone.now()
     settled = 0
     movements = []
-    for reservation in sorted(reservations, key=lambda r: level_pks[r.variant_id]):
+    for reservation in sorted(locked, key=lambda r: level_pks[r.variant_id]):
         quantity = reservation.quantity if units is None else min(units, reservation.quantity)
         if quantity <= 0:
             continue
@@ -178,7 +180,7 @@ def _settle(
 
 
 @transaction.atomic
-def stock_release(*, reference: str, user=None, note: str = "") -> int:
+def stock_release(*, reference: str, user: User | None = None, note: str = "") -> int:
     """Give back every unit still reserved for `reference` (cancel, expiry)."""
     return _settle(
         reference, kind=MovementKind.PICKUP_RELEASED, take_from_shelf=False, user=user, note=note
@@ -186,13 +188,15 @@ def stock_release(*, reference: str, user=None, note: str = "") -> int:
 
 
 @transaction.atomic
-def stock_collect(*, reference: str, user=None) -> int:
+def stock_collect(*, reference: str, user: User | None = None) -> int:
     """The goods leave the store: reserved −= q and on_hand −= q for every open reservation."""
     return _settle(reference, kind=MovementKind.PICKUP_COLLECTED, take_from_shelf=True, user=user)
 
 
 @transaction.atomic
-def stock_mark_short(*, reference: str, variant_id: int, units: int, user=None) -> int:
+def stock_mark_short(
+    *, reference: str, variant_id: int, units: int, user: User | None = None
+) -> int:
     """Units not found at picking: the reservation shrinks and on_hand is corrected by a count adjustment."""
     if units <= 0:
         raise StockError(_("The number of missing units must be positive."))
@@ -213,7 +217,7 @@ def stock_receive(
     store_id: int,
     variant_id: int,
     quantity: int,
-    user=None,
+    user: User | None = None,
     reference: str = "",
     note: str = "",
     kind: str = MovementKind.RECEIPT,
@@ -240,7 +244,13 @@ def stock_receive(
 
 @transaction.atomic
 def stock_receive_damaged(
-    *, store_id: int, variant_id: int, quantity: int, user=None, reference: str = "", note: str = ""
+    *,
+    store_id: int,
+    variant_id: int,
+    quantity: int,
+    user: User | None = None,
+    reference: str = "",
+    note: str = "",
 ) -> tuple[StockMovement, StockMovement]:
     """A returned item that cannot be sold again: received, then written off at once.
 
@@ -297,7 +307,7 @@ class Cut:
     cause: str
 
 
-def reservations_cut(cuts: Iterable[Cut]) -> list[StockShortfall]:
+def reservations_cut(*, cuts: Iterable[Cut]) -> list[StockShortfall]:
     """Shrink open reservations by the units the shelf no longer holds, newest order first.
 
     The caller has already lowered StockLevel.reserved (and locked those stock rows); this keeps
@@ -366,7 +376,9 @@ def _locked_levels(store_id: int, variant_ids: Iterable[int]) -> dict[int, Stock
     return {level.variant_id: level for level in levels}
 
 
-def stock_deltas_apply(*, store_id: int, deltas: Sequence[Delta], user=None) -> DeltasApplied:
+def stock_deltas_apply(
+    *, store_id: int, deltas: Sequence[Delta], user: User | None = None
+) -> DeltasApplied:
     """Book on-hand changes at one store in a fixed number of queries, whatever their number.
 
     The shelf is the truth: a change is applied even when it takes on_hand below the units
@@ -415,7 +427,7 @@ def stock_deltas_apply(*, store_id: int, deltas: Sequence[Delta], user=None) -> 
         for level in levels.values():
             level.updated_at = now
         StockLevel.objects.bulk_update(list(levels.values()), ["on_hand", "reserved", "updated_at"])
-        shortfalls = reservations_cut(cuts)
+        shortfalls = reservations_cut(cuts=cuts)
         StockMovement.objects.bulk_create(movements)
     return DeltasApplied(movements=movements, shortfalls=shortfalls)
 
@@ -423,7 +435,9 @@ def stock_deltas_apply(*, store_id: int, deltas: Sequence[Delta], user=None) -> 
 # --- Reconciliation ------------------------------------------------------------------------
 
 
-def stock_reconcile(*, user=None, store_ids: Iterable[int] | None = None) -> ReconciliationRun:
+def stock_reconcile(
+    *, user: User | None = None, store_ids: Iterable[int] | None = None
+) -> ReconciliationRun:
     """Check every stock row (of `store_ids`, default all) against its ledger and reservations.
 
     Stores the run and its findings; repairs reserved drift, reports on-hand drift. See
@@ -471,7 +485,7 @@ def stock_reconcile(*, user=None, store_ids: Iterable[int] | None = None) -> Rec
 
 
 @transaction.atomic
-def stock_shortfalls_resolve(*, shortfall_ids: Iterable[int], user) -> int:
+def stock_shortfalls_resolve(*, shortfall_ids: Iterable[int], user: User) -> int:
     """Mark shortfalls as dealt with (the customer was told, the order adjusted). Returns count."""
     return StockShortfall.objects.filter(pk__in=list(shortfall_ids), resolved=False).update(
         resolved=True, resolved_by=user, resolved_at=timezone.now()

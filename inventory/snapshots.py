@@ -369,4 +369,4 @@ def _apply(cursor, now, user, note: str) -> list[StockShortfall]:
         ),
         [now],
     )
-    return reservations_cut(cuts)
+    return reservations_cut(cuts=cuts)

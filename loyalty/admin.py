@@ -89,7 +89,7 @@ class LoyaltyAccountAdmin(admin.ModelAdmin):
     def adjust_view(self, request, pk):
         """Manual points adjustment by a manager, with a reason (calls `points_adjust`)."""
         account = get_object_or_404(LoyaltyAccount.objects.select_related("user", "tier"), pk=pk)
-        if not may_adjust_points(request.user):
+        if not may_adjust_points(actor=request.user):
             raise PermissionDenied
         form = PointsAdjustForm(request.POST or None)
         if request.method == "POST" and form.is_valid():

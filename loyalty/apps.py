@@ -14,4 +14,4 @@ class LoyaltyConfig(AppConfig):
         from .services import loyalty_account_open
 
         register(*KINDS)
-        account_finished_hook_register(loyalty_account_open)  # every new account has a card
+        account_finished_hook_register(hook=loyalty_account_open)  # every new account has a card

@@ -21,7 +21,7 @@ from .models import StoreCreditEntry
 CENT = Decimal("0.01")
 
 
-def store_credit_balance(user: User) -> Decimal:
+def store_credit_balance(*, user: User) -> Decimal:
     total = StoreCreditEntry.objects.filter(user=user).aggregate(total=Sum("amount"))["total"]
     return (total or Decimal("0")).quantize(CENT)
 
@@ -77,7 +77,7 @@ def store_credit_spend(*, user: User, amount: Decimal, source: str) -> StoreCred
         existing = _existing(user, source)
         if existing is not None:
             return existing
-        balance = store_credit_balance(user)
+        balance = store_credit_balance(user=user)
         if amount > balance:
             raise StoreCreditError(
                 _("Only %(balance)s € store credit left.") % {"balance": balance}

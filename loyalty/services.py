@@ -14,6 +14,7 @@ return): `loyalty_account_open`, `points_earn`, `points_redeem`, `points_redeem_
 import datetime as dt
 import uuid
 from decimal import ROUND_FLOOR, Decimal, InvalidOperation
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
@@ -21,6 +22,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from accounts.types import AnyUser
 from stores.models import StaffRole, Store
 from stores.selectors import is_store_staff, staff_stores
 
@@ -67,7 +70,8 @@ PART_SEPARATOR = "#"
 # -- helpers -------------------------------------------------------------------------------------
 
 
-def _money(value, *, allow_zero: bool) -> Decimal:
+def _money(value: object, *, allow_zero: bool) -> Decimal:
+    """A euro amount from what a form, the API or a caller gave (Decimal, int or text)."""
     try:
         amount = value if isinstance(value, Decimal) else Decimal(str(value))
     except (InvalidOperation, TypeError, ValueError):
@@ -85,7 +89,7 @@ def _money(value, *, allow_zero: bool) -> Decimal:
     return amount.quantize(CENT)
 
 
-def _whole_points(points, *, allow_negative: bool = False) -> int:
+def _whole_points(points: object, *, allow_negative: bool = False) -> int:
     if isinstance(points, bool) or not isinstance(points, int):
         raise LoyaltyError(_("Points are whole numbers."))
     if points == 0 or (points < 0 and not allow_negative):
@@ -108,7 +112,7 @@ def _lock(account_id: int) -> LoyaltyAccount:
     )
 
 
-def _create_entry(**fields) -> PointsEntry:
+def _create_entry(**fields: Any) -> PointsEntry:
     """Insert a ledger row; a concurrent insert of the same (source, kind) becomes SourceConflict."""
     try:
         with transaction.atomic():
@@ -122,7 +126,7 @@ def _create_entry(**fields) -> PointsEntry:
 # -- accounts ------------------------------------------------------------------------------------
 
 
-def loyalty_account_open(user) -> LoyaltyAccount:
+def loyalty_account_open(*, user: User) -> LoyaltyAccount:
     """The user's loyalty account, created with a fresh card number if there is none yet.
 
     Idempotent and safe under concurrency: a clash on the card number draws a new one, a clash
@@ -165,7 +169,7 @@ def _tier_refresh(account: LoyaltyAccount, now: dt.datetime | None = None) -> Ti
     return change
 
 
-def tiers_recompute(now: dt.datetime | None = None) -> int:
+def tiers_recompute(*, now: dt.datetime | None = None) -> int:
     """Move every account whose tier no longer matches its spend; returns how many moved.
 
     Set-based: one query per tier band finds the accounts in the wrong tier (spend computed in the
@@ -191,7 +195,9 @@ def tiers_recompute(now: dt.datetime | None = None) -> int:
     )
     tiers = list(Tier.objects.order_by("min_spend_12m"))
     # (tier, lowest spend, spend it stays below); below the lowest threshold an account has none.
-    bands = [(None, None, tiers[0].min_spend_12m if tiers else None)]
+    bands: list[tuple[Tier | None, Decimal | None, Decimal | None]] = [
+        (None, None, tiers[0].min_spend_12m if tiers else None)
+    ]
     bands += [
         (tier, tier.min_spend_12m, higher.min_spend_12m if higher else None)
         for tier, higher in zip(tiers, [*tiers[1:], None], strict=True)
@@ -225,7 +231,7 @@ def _earn(
     channel: str,
     occurred_at: dt.datetime | None,
     description: str,
-    actor,
+    actor: User | None,
 ) -> tuple[PointsEntry, bool]:
     """Book a purchase on a locked account; (entry, created)."""
     existing = PointsEntry.objects.filter(source=source, kind=EntryKind.EARN).first()
@@ -261,14 +267,14 @@ def _earn(
 
 def points_earn(
     *,
-    user,
+    user: User,
     amount: Decimal,
     source: str,
     store: Store | None = None,
     channel: str,
     occurred_at: dt.datetime | None = None,
     description: str = "",
-    actor=None,
+    actor: User | None = None,
 ) -> PointsEntry | None:
     """Points for a purchase: 1 per full euro × the tier's multiplier, then the tier is recomputed.
 
@@ -283,7 +289,7 @@ def points_earn(
     if amount == 0:
         return None
     with transaction.atomic():
-        account = _lock(loyalty_account_open(user).pk)
+        account = _lock(loyalty_account_open(user=user).pk)
         entry, _created = _earn(
             account=account,
             amount=amount,
@@ -312,9 +318,9 @@ def store_purchase_record(
     *,
     account: LoyaltyAccount,
     store: Store,
-    amount,
+    amount: Decimal | int | str,
     receipt_number: str,
-    actor=None,
+    actor: User | None = None,
     occurred_at: dt.datetime | None = None,
 ) -> tuple[PointsEntry, bool]:
     """An in-store purchase (desk or till): points for the receipt, once per receipt and store.
@@ -346,7 +352,7 @@ def store_purchase_record(
 
 def points_redeem(
     *,
-    user,
+    user: User,
     points: int,
     source: str,
     order_total: Decimal,
@@ -371,7 +377,7 @@ def points_redeem(
             }
         )
     with transaction.atomic():
-        account = _lock(loyalty_account_open(user).pk)
+        account = _lock(loyalty_account_open(user=user).pk)
         existing = PointsEntry.objects.filter(source=source, kind=EntryKind.REDEEM).first()
         if existing is not None:
             if existing.account_id != account.pk or existing.points != -points:
@@ -483,7 +489,7 @@ def points_redeem_reduce(*, source: str, part: str, points: int) -> PointsEntry:
 
 def points_take_back(
     *,
-    user,
+    user: User,
     points: int,
     source: str,
     amount: Decimal | None = None,
@@ -503,7 +509,7 @@ def points_take_back(
         amount = _money(amount, allow_zero=True)
     channel = channel or (Channel.STORE if store else Channel.SYSTEM)
     with transaction.atomic():
-        account = _lock(loyalty_account_open(user).pk)
+        account = _lock(loyalty_account_open(user=user).pk)
         existing = PointsEntry.objects.filter(source=source, kind=EntryKind.RETURN_TAKEBACK).first()
         if existing is not None:
             if existing.account_id != account.pk:
@@ -529,7 +535,7 @@ def points_take_back(
 # -- manual adjustment ---------------------------------------------------------------------------
 
 
-def may_adjust_points(actor) -> bool:
+def may_adjust_points(*, actor: AnyUser | None) -> bool:
     """Managers (a store manager, or someone given the permission) may adjust points."""
     if actor is None or not actor.is_active or not actor.is_staff:
         return False
@@ -539,7 +545,7 @@ def may_adjust_points(actor) -> bool:
     )
 
 
-def points_adjust(*, account: LoyaltyAccount, points: int, reason: str, actor) -> PointsEntry:
+def points_adjust(*, account: LoyaltyAccount, points: int, reason: str, actor: User) -> PointsEntry:
     """A manual correction by a manager, with a reason; it cannot take the balance below zero."""
     points = _whole_points(points, allow_negative=True)
     reason = (reason or "").strip()
@@ -547,7 +553,7 @@ def points_adjust(*, account: LoyaltyAccount, points: int, reason: str, actor) -
         raise LoyaltyError(_("Give a reason for the adjustment."))
     if abs(points) > MAX_ADJUSTMENT:
         raise LoyaltyError(_("An adjustment is at most %(max)d points.") % {"max": MAX_ADJUSTMENT})
-    if not may_adjust_points(actor):
+    if not may_adjust_points(actor=actor):
         raise NotAllowed(_("Only managers may adjust points."))
     with transaction.atomic():
         locked = _lock(account.pk)
@@ -573,7 +579,7 @@ def points_adjust(*, account: LoyaltyAccount, points: int, reason: str, actor) -
 
 
 def card_lookup(
-    *, staff, store: Store, card_number: str, purpose: str = LookupPurpose.LOOKUP
+    *, staff: User, store: Store, card_number: str, purpose: str = LookupPurpose.LOOKUP
 ) -> LoyaltyAccount:
     """Find a card for a staff member of `store`: rate-limited per person and logged.
 
@@ -591,15 +597,18 @@ def card_lookup(
             raise LookupRateLimited(
                 _("Too many card lookups; please wait a few minutes and try again.")
             )
+        found: LoyaltyAccount | CardNumberError
         try:
-            account = account_by_card_number(typed)
+            found = account_by_card_number(typed)
         except CardNumberError as error:
-            account, failure = None, error
-        else:
-            failure = None
+            found = error
         CardLookup.objects.create(
-            staff=staff, store=store, card_number=typed, account=account, purpose=purpose
+            staff=staff,
+            store=store,
+            card_number=typed,
+            account=found if isinstance(found, LoyaltyAccount) else None,
+            purpose=purpose,
         )
-    if failure is not None:
-        raise failure
-    return account
+    if isinstance(found, CardNumberError):
+        raise found
+    return found

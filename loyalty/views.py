@@ -30,7 +30,7 @@ HISTORY_PAGE_SIZE = 20
 @login_required
 @require_GET
 def card(request):
-    account = loyalty_account_open(request.user)
+    account = loyalty_account_open(user=request.user)
     balance = account_balance(account)
     page = Paginator(entries_for_account(account), HISTORY_PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -59,7 +59,7 @@ def card(request):
 def wallet_pass(request):
     if not wallet.wallet_enabled():
         raise Http404
-    account = loyalty_account_open(request.user)
+    account = loyalty_account_open(user=request.user)
     data = wallet.wallet_pass_build(account, balance=account_balance(account))
     response = HttpResponse(data, content_type=wallet.WALLET_MEDIA_TYPE)
     response["Content-Disposition"] = 'attachment; filename="loyalty-card.pkpass"'

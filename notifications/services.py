@@ -9,16 +9,18 @@ a sweep that overlaps a retry, still sends once.
 
 import datetime as dt
 import logging
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connections, router, transaction
-from django.db.models import sql
+from django.db.models import Model, sql
 from django.db.models.constants import OnConflict
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -28,6 +30,11 @@ from .channels import CHANNELS
 from .errors import PermanentDeliveryError, TransientDeliveryError
 from .kinds import Kind, get_kind
 from .models import Channel, Notification, NotificationStatus
+
+if TYPE_CHECKING:
+    # notifications imports no other app of ours, accounts included: django-stubs resolves this
+    # alias to AUTH_USER_MODEL (accounts.User).
+    from django.contrib.auth.models import _User
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +51,7 @@ class Recipient:
     a store's mailbox e-mail only). `language` defaults to the account's language.
     """
 
-    user: object | None = None
+    user: "_User | None" = None
     email: str = ""
     language: str = ""
     channels: tuple[str, ...] | None = None
@@ -63,7 +70,7 @@ class Recipient:
         return settings.LANGUAGE_CODE
 
 
-def usable_email(address: str) -> bool:
+def usable_email(*, address: str) -> bool:
     try:
         validate_email(address)
     except ValidationError:
@@ -74,9 +81,9 @@ def usable_email(address: str) -> bool:
 def notify(
     *,
     kind: str | Kind,
-    subject,
+    subject: Model,
     recipients: Iterable[Recipient],
-    context: dict | None = None,
+    context: dict[str, Any] | None = None,
 ) -> list[Notification]:
     """Write one pending notification per recipient and channel, and queue them on commit.
 
@@ -104,15 +111,17 @@ def notify(
     with transaction.atomic(savepoint=False):
         created = _insert_new(rows)
         if created:
-            transaction.on_commit(partial(enqueue, [n.pk for n in created]), robust=True)
+            transaction.on_commit(
+                partial(enqueue, notification_ids=[n.pk for n in created]), robust=True
+            )
     return created
 
 
-def _channels_for(kind: Kind, recipient: Recipient, subject) -> list[str]:
+def _channels_for(kind: Kind, recipient: Recipient, subject: Model) -> list[str]:
     wanted = [c for c in kind.channels if recipient.channels is None or c in recipient.channels]
     channels = []
     for channel in wanted:
-        if channel == Channel.EMAIL and not usable_email(recipient.address):
+        if channel == Channel.EMAIL and not usable_email(address=recipient.address):
             logger.warning(
                 "No usable e-mail address (%r) for %s about %r to user %s: %s",
                 recipient.address,
@@ -128,7 +137,9 @@ def _channels_for(kind: Kind, recipient: Recipient, subject) -> list[str]:
     return channels
 
 
-def _key(channel: str, recipient_id: int | None, recipient_email: str) -> tuple:
+def _key(
+    channel: str, recipient_id: int | None, recipient_email: str
+) -> tuple[str, int | None, str]:
     """What makes a notification unique besides kind and subject (see the model's constraints)."""
     if recipient_id is not None:
         return (channel, recipient_id, "")
@@ -145,7 +156,7 @@ def _insert_new(rows: list[Notification]) -> list[Notification]:
     one of them first wins (PostgreSQL makes this INSERT wait for it) and this one skips it;
     no savepoints, no read beforehand.
     """
-    new: dict[tuple, Notification] = {}
+    new: dict[tuple[str, int | None, str], Notification] = {}
     for row in rows:
         new.setdefault(_key(row.channel, row.recipient_id, row.recipient_email), row)
     if not new:
@@ -169,7 +180,7 @@ def _insert_new(rows: list[Notification]) -> list[Notification]:
     return created
 
 
-def enqueue(notification_ids: Sequence[int]) -> int:
+def enqueue(*, notification_ids: Sequence[int]) -> int:
     """Hand notifications to the broker; returns how many were queued.
 
     Never raises for an unreachable broker: the rows stay pending and the sweep queues them
@@ -195,7 +206,7 @@ def enqueue(notification_ids: Sequence[int]) -> int:
 # --- delivery ------------------------------------------------------------------------------
 
 
-def notification_deliver(notification_id: int, *, final_attempt: bool = True) -> str | None:
+def notification_deliver(*, notification_id: int, final_attempt: bool = True) -> str | None:
     """Send one pending notification through its channel and return its new status.
 
     The row stays locked while it is sent, so two workers never send it both; anything not
@@ -254,7 +265,7 @@ def notifications_requeue_stale(*, older_than: dt.timedelta | None = None) -> in
     )
     if ids:
         logger.info("Re-queueing %d stale notification(s)", len(ids))
-    return enqueue(ids)
+    return enqueue(notification_ids=ids)
 
 
 @transaction.atomic
@@ -268,11 +279,13 @@ def notifications_retry(*, notification_ids: Iterable[int]) -> int:
     if not ids:
         raise NotificationError(_("Only failed notifications can be retried."))
     Notification.objects.filter(pk__in=ids).update(status=NotificationStatus.PENDING)
-    transaction.on_commit(partial(enqueue, ids), robust=True)
+    transaction.on_commit(partial(enqueue, notification_ids=ids), robust=True)
     return len(ids)
 
 
-def notifications_mark_read(*, user, public_ids: Iterable | None = None) -> int:
+def notifications_mark_read(
+    *, user: "_User", public_ids: Iterable[uuid.UUID | str] | None = None
+) -> int:
     """Mark the user's unread in-app messages read (all of them, or the given ones)."""
     qs = Notification.objects.inbox(user).unread()
     if public_ids is not None:

@@ -17,7 +17,7 @@ def send_notification(self, notification_id: int) -> str | None:
     """Deliver one notification; safe to run any number of times, it sends at most once."""
     try:
         return notification_deliver(
-            notification_id, final_attempt=self.request.retries >= self.max_retries
+            notification_id=notification_id, final_attempt=self.request.retries >= self.max_retries
         )
     except TransientDeliveryError as exc:
         raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from exc

@@ -110,7 +110,7 @@ def desk_start(request, order_number):
             "store": store,
             "order": order,
             "form": form,
-            "window_ends": return_window_ends(order),
+            "window_ends": return_window_ends(order=order),
             "manager": manager,
         },
     )

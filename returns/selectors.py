@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
+from accounts.types import AnyUser
 from shop.orders.models import Order, OrderLine, OrderStatus
 
 from .codes import return_code_normalize
@@ -19,7 +21,9 @@ def with_details(qs: QuerySet[ReturnRequest]) -> QuerySet[ReturnRequest]:
     )
 
 
-def returns_for_customer(user) -> QuerySet[ReturnRequest]:
+def returns_for_customer(user: AnyUser) -> QuerySet[ReturnRequest]:
+    if not user.is_authenticated:
+        return ReturnRequest.objects.none()
     return with_details(ReturnRequest.objects.filter(customer=user))
 
 
@@ -27,14 +31,14 @@ def returns_for_order(order: Order) -> QuerySet[ReturnRequest]:
     return with_details(ReturnRequest.objects.filter(order=order))
 
 
-def return_for_token(customer, token: str) -> ReturnRequest | None:
+def return_for_token(customer: User, token: str) -> ReturnRequest | None:
     """The return a start form with this one-time token already created (a double submit)."""
     if not token:
         return None
     return ReturnRequest.objects.filter(customer=customer, idempotency_key=token[:64]).first()
 
 
-def returns_for_staff(user) -> QuerySet[ReturnRequest]:
+def returns_for_staff(user: AnyUser) -> QuerySet[ReturnRequest]:
     """The desk list and the admin: returns received at the user's stores."""
     return with_details(ReturnRequest.objects.for_staff(user))
 
@@ -86,7 +90,7 @@ class ReturnableLine:
 
 
 def returnable_lines(order: Order) -> list[ReturnableLine]:
-    already = returned_quantities(order)
+    already = returned_quantities(order=order)
     return [
         ReturnableLine(line=line, returned=already.get(line.pk, 0))
         for line in order.lines.all()
@@ -97,7 +101,7 @@ def returnable_lines(order: Order) -> list[ReturnableLine]:
 def can_start_return(order: Order) -> bool:
     if order.status != OrderStatus.COLLECTED:
         return False
-    ends = return_window_ends(order)
+    ends = return_window_ends(order=order)
     if ends is None or timezone.localdate() > ends:
         return False
     return any(r.returnable for r in returnable_lines(order))

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -18,6 +19,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core.events import status_event_record
 from inventory.models import MovementKind
 from inventory.services import stock_receive, stock_receive_damaged
@@ -59,7 +61,7 @@ def return_window_days() -> int:
     return settings.RETURN_WINDOW_DAYS
 
 
-def return_window_ends(order: Order) -> dt.date | None:
+def return_window_ends(*, order: Order) -> dt.date | None:
     """The last calendar day (local time) on which a return of this order may be started."""
     if order.collected_at is None:
         return None
@@ -67,7 +69,7 @@ def return_window_ends(order: Order) -> dt.date | None:
     return collected_on + dt.timedelta(days=return_window_days())
 
 
-def returned_quantities(order: Order, *, exclude: ReturnRequest | None = None) -> dict[int, int]:
+def returned_quantities(*, order: Order, exclude: ReturnRequest | None = None) -> dict[int, int]:
     """{order_line_id: units already returned or on their way back} for the order.
 
     Counts every line of a return that is not rejected, except returns that were cancelled
@@ -95,7 +97,14 @@ def _lock_return(ret: ReturnRequest) -> ReturnRequest:
     return ReturnRequest.objects.select_for_update(of=("self",)).get(pk=ret.pk)
 
 
-def _move(ret: ReturnRequest, to_status: str, *, actor, store=None, note: str = "") -> None:
+def _move(
+    ret: ReturnRequest,
+    to_status: str,
+    *,
+    actor: User | None,
+    store: Store | None = None,
+    note: str = "",
+) -> None:
     from_status = ret.status
     ret.status = to_status
     status_event_record(
@@ -147,7 +156,9 @@ def _clean_reason(reason: str, comment: str) -> str:
     return comment
 
 
-def _quantity_refusals(order, chosen, already) -> list[str]:
+def _quantity_refusals(
+    order: Order, chosen: Mapping[int, tuple[OrderLine, int]], already: Mapping[int, int]
+) -> list[str]:
     refusals = []
     for line, quantity in chosen.values():
         left = line.quantity_to_collect - already.get(line.pk, 0)
@@ -169,7 +180,7 @@ def return_request_create(
     order: Order,
     lines: Sequence[tuple[OrderLine | int, int]],
     reason: str,
-    actor,
+    actor: User | None,
     comment: str = "",
     store: Store | None = None,
     override_reason: str = "",
@@ -201,16 +212,23 @@ def return_request_create(
         if order.status != OrderStatus.COLLECTED:
             raise ReturnError(_("Only collected orders can be returned."))
         chosen = _clean_lines(order, lines)
-        quantity_refusals = _quantity_refusals(order, chosen, returned_quantities(order))
+        quantity_refusals = _quantity_refusals(order, chosen, returned_quantities(order=order))
         if quantity_refusals:
             raise ReturnRefused(quantity_refusals, overridable=False)
-        ends = return_window_ends(order)
+        ends = return_window_ends(order=order)
         override_by = None
-        if timezone.localdate() > ends:
+        if ends is None:  # a collected order without its collection time: no window to judge by
+            refusal = _(
+                "Order %(number)s has no collection date, so its return window is unknown."
+            ) % {"number": order.number}
+        elif timezone.localdate() > ends:
             refusal = _("The return window for order %(number)s ended on %(date)s.") % {
                 "number": order.number,
                 "date": ends.strftime("%d.%m.%Y"),
             }
+        else:
+            refusal = ""
+        if refusal:
             can_override = store is not None and is_store_manager(user=actor, store=store)
             if not (can_override and override_reason):
                 raise ReturnRefused([refusal], overridable=can_override)
@@ -243,7 +261,7 @@ def return_request_create(
     return ret
 
 
-def _create_with_code(**fields) -> ReturnRequest:
+def _create_with_code(**fields: Any) -> ReturnRequest:
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -259,7 +277,7 @@ def _create_with_code(**fields) -> ReturnRequest:
     raise ReturnError(_("Could not create a return code; please try again."))
 
 
-def return_cancel(*, ret: ReturnRequest, actor) -> ReturnRequest:
+def return_cancel(*, ret: ReturnRequest, actor: User | None) -> ReturnRequest:
     """The shopper changes their mind before bringing anything back: the units are free again."""
     with transaction.atomic():
         _lock_order(ret.order)
@@ -282,7 +300,7 @@ def return_receive(
     *,
     ret: ReturnRequest,
     store: Store,
-    actor,
+    actor: User,
     inspections: Mapping[int, LineInspection],
 ) -> ReturnRequest:
     """The parcel is at the counter of `store` (any store of the chain): inspect every line.
@@ -308,7 +326,7 @@ def return_receive(
         order_lines = list(order.lines.all())
         net = line_net_cents(order, order_lines)
         accepted_before = _accepted_units(order, exclude=ret)
-        already = returned_quantities(order, exclude=ret)
+        already = returned_quantities(order=order, exclude=ret)
         refusals = _quantity_refusals(
             order,
             {
@@ -381,7 +399,7 @@ def _accepted_units(order: Order, *, exclude: ReturnRequest) -> dict[int, int]:
     return {row["order_line_id"]: row["units"] for row in rows}
 
 
-def _restock(line: ReturnLine, *, store: Store, actor, reference: str) -> None:
+def _restock(line: ReturnLine, *, store: Store, actor: User, reference: str) -> None:
     variant_id = line.order_line.variant_id
     if line.condition == LineCondition.SELLABLE:
         stock_receive(
@@ -404,7 +422,7 @@ def _restock(line: ReturnLine, *, store: Store, actor, reference: str) -> None:
         )
 
 
-def _require_receiving_staff(ret: ReturnRequest, store: Store, actor) -> None:
+def _require_receiving_staff(ret: ReturnRequest, store: Store, actor: User) -> None:
     if not is_store_staff(user=actor, store=store) or ret.received_store_id != store.pk:
         raise ReturnNotFound(_("No such return in your store."))
 
@@ -412,7 +430,7 @@ def _require_receiving_staff(ret: ReturnRequest, store: Store, actor) -> None:
 # --- refund ----------------------------------------------------------------------------------
 
 
-def return_refund(*, ret: ReturnRequest, store: Store, method: str, actor) -> Refund:
+def return_refund(*, ret: ReturnRequest, store: Store, method: str, actor: User) -> Refund:
     """Give the money back for the accepted lines, once, at the store that received them.
 
     Loyalty points earned on the returned goods are taken back (one ledger entry per line,
@@ -506,7 +524,7 @@ def _take_back_points(
     return taken, missing
 
 
-def return_close(*, ret: ReturnRequest, store: Store, actor, note: str) -> ReturnRequest:
+def return_close(*, ret: ReturnRequest, store: Store, actor: User, note: str) -> ReturnRequest:
     """End a received return without a refund (for example not eligible), with the reason."""
     note = (note or "").strip()
     if not note:

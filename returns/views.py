@@ -64,7 +64,7 @@ def return_start(request, order_public_id):
         {
             "order": order,
             "form": form,
-            "window_ends": return_window_ends(order),
+            "window_ends": return_window_ends(order=order),
             "window_open": selectors.can_start_return(order),
         },
     )

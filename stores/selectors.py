@@ -1,6 +1,13 @@
-from django.contrib.auth import get_user_model
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import TypeGuard
+
 from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
+
+from accounts.models import User
+from accounts.types import AnyUser
 
 from .geo import Point, distance_km_expression
 from .models import OpeningHours, StaffMembership, StaffRole, Store
@@ -49,12 +56,12 @@ def locate(query: str) -> Point | None:
     return _centre(matches) if matches else None
 
 
-def _centre(coordinates) -> Point:
+def _centre(coordinates: Sequence[tuple[Decimal, Decimal]]) -> Point:
     lats, lngs = zip(*coordinates, strict=True)
     return Point(float(sum(lats)) / len(lats), float(sum(lngs)) / len(lngs))
 
 
-def store_for_request(request) -> Store | None:
+def store_for_request(request: HttpRequest) -> Store | None:
     """The shopper's chosen store: from the session, else from the account."""
     store_id = request.session.get(SESSION_KEY)
     if store_id is None and request.user.is_authenticated:
@@ -64,21 +71,22 @@ def store_for_request(request) -> Store | None:
     return Store.objects.active().filter(pk=store_id).first()
 
 
-def lazy_store_for_request(request):
+def lazy_store_for_request(request: HttpRequest) -> SimpleLazyObject:
+    """`store_for_request` for templates, evaluated on first use (falsy when there is none)."""
     return SimpleLazyObject(lambda: store_for_request(request))
 
 
 # --- who works at a store ------------------------------------------------------------------
 
 
-def store_staff(store_id: int) -> QuerySet:
+def store_staff(store_id: int) -> QuerySet[User]:
     """Everyone actively working at the store (any role)."""
-    return get_user_model().objects.filter(store_memberships__store_id=store_id, is_active=True)
+    return User.objects.filter(store_memberships__store_id=store_id, is_active=True)
 
 
-def store_managers(store_ids) -> dict[int, list]:
+def store_managers(store_ids: Iterable[int]) -> dict[int, list[User]]:
     """{store_id: [active manager, …]} for the given stores, in one query."""
-    managers: dict[int, list] = {store_id: [] for store_id in store_ids}
+    managers: dict[int, list[User]] = {store_id: [] for store_id in store_ids}
     memberships = StaffMembership.objects.filter(
         store_id__in=list(managers), role=StaffRole.MANAGER, user__is_active=True
     ).select_related("user")
@@ -94,11 +102,12 @@ def store_managers(store_ids) -> dict[int, list]:
 # stores they have a StaffMembership for, and manages those where its role is "manager".
 
 
-def _may_work(user) -> bool:
+def _may_work(user: AnyUser | None) -> TypeGuard[User]:
+    """An active, logged-in account (the anonymous visitor never is one)."""
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-def staff_stores(*, user, role: str | None = None) -> QuerySet[Store]:
+def staff_stores(*, user: AnyUser | None, role: str | None = None) -> QuerySet[Store]:
     """The stores whose orders, returns and stock this user may see and change.
 
     All stores (inactive ones too) for a superuser, none for an anonymous or inactive user.
@@ -114,7 +123,7 @@ def staff_stores(*, user, role: str | None = None) -> QuerySet[Store]:
     return Store.objects.filter(memberships__user=user, memberships__role=role)
 
 
-def is_store_staff(*, user, store: Store | int) -> bool:
+def is_store_staff(*, user: AnyUser | None, store: Store | int) -> bool:
     """Does this user work in `store` (a Store or its pk)? See `staff_stores` for the rule."""
     if not _may_work(user):
         return False
@@ -124,7 +133,7 @@ def is_store_staff(*, user, store: Store | int) -> bool:
     return StaffMembership.objects.filter(user=user, store_id=store_id).exists()
 
 
-def is_store_manager(*, user, store: Store | int) -> bool:
+def is_store_manager(*, user: AnyUser | None, store: Store | int) -> bool:
     """Is this user a manager of `store` (or a superuser)?"""
     if not _may_work(user):
         return False

@@ -68,7 +68,7 @@ def choose(request):
     if not form.is_valid():
         return HttpResponseBadRequest(_("Please choose a store."))
     store = get_object_or_404(Store.objects.active(), code=form.cleaned_data["store"])
-    my_store_choose(request, store)
+    my_store_choose(request=request, store=store)
     message = _("%(store)s is now your store.") % {"store": store.name}
     if request.htmx:
         response = render(

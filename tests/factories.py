@@ -142,7 +142,7 @@ def loyalty_account(user: User | None = None):
     """A loyalty account (with its card number) for `user`, or for a new shopper."""
     from loyalty.services import loyalty_account_open
 
-    return loyalty_account_open(user or UserFactory())
+    return loyalty_account_open(user=user or UserFactory())
 
 
 # --- stock integrity (issue 7) ---

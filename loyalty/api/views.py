@@ -44,7 +44,7 @@ class CardView(APIView):
         tags=["loyalty"],
     )
     def get(self, request):
-        account = loyalty_account_open(request.user)
+        account = loyalty_account_open(user=request.user)
         balance = account_balance(account)
         progress = tier_progress(account)
         account.points_balance = balance
@@ -76,7 +76,7 @@ class EntryListView(generics.ListAPIView):
     pagination_class = EntryPagination
 
     def get_queryset(self):
-        return entries_for_account(loyalty_account_open(self.request.user))
+        return entries_for_account(loyalty_account_open(user=self.request.user))
 
 
 class TillTransactionView(APIView):

@@ -12,5 +12,5 @@ def order_returns(order):
     return {
         "returns": list(selectors.returns_for_order(order)),
         "can_start": selectors.can_start_return(order),
-        "window_ends": return_window_ends(order),
+        "window_ends": return_window_ends(order=order),
     }

@@ -3,6 +3,7 @@
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 
 from shop.catalogue.images import make_thumbnail, validate_product_image
@@ -15,7 +16,7 @@ class ProductImageError(ValidationError):
 
 @transaction.atomic
 def product_image_add(
-    *, product: Product, file, alt_text: str = "", position: int | None = None
+    *, product: Product, file: File, alt_text: str = "", position: int | None = None
 ) -> ProductImage:
     """Check an uploaded image, store it with a WebP thumbnail and return the new row.
 
@@ -29,8 +30,9 @@ def product_image_add(
         last = product.images.order_by("-position").values_list("position", flat=True).first()
         position = 0 if last is None else last + 1
     image = ProductImage(product=product, alt_text=alt_text or product.name, position=position)
-    image.image.save(PurePath(file.name).name, file, save=False)
-    stem = PurePath(image.image.name).stem
+    # An upload without a file name (possible for a File built in code) is stored as "image".
+    image.image.save(PurePath(file.name or "image").name, file, save=False)
+    stem = PurePath(image.image.name or "image").stem
     image.thumbnail.save(f"{stem}.webp", make_thumbnail(file, stem), save=False)
     image.save()
     return image
@@ -39,10 +41,10 @@ def product_image_add(
 @transaction.atomic
 def product_image_delete(*, image: ProductImage) -> None:
     """Remove an image row; its files go once the deletion is committed."""
-    stored = [(f.storage, f.name) for f in (image.image, image.thumbnail) if f]
+    stored = [(f.storage, f.name) for f in (image.image, image.thumbnail) if f.name]
     image.delete()
 
-    def delete_files():
+    def delete_files() -> None:
         for storage, name in stored:
             storage.delete(name)
 

@@ -40,7 +40,7 @@ def category_descendant_ids(categories: Sequence[Category], root: Category) -> s
     return found
 
 
-def _active_variants():
+def _active_variants() -> QuerySet[Variant]:
     return Variant.objects.filter(product=OuterRef("pk"), is_active=True)
 
 
@@ -120,4 +120,5 @@ def attach_store_badges(products: Sequence[Product], store: Store | None) -> Non
     origin = Point(float(store.latitude), float(store.longitude))
     nearest = nearest_store_having_products(missing, origin, exclude_store_id=store.pk)
     for product in products:
-        product.badge = StoreBadge(units.get(product.pk) or 0, nearest.get(product.pk))
+        # A display attribute for the product card template, not a model field.
+        product.badge = StoreBadge(units.get(product.pk) or 0, nearest.get(product.pk))  # type: ignore[attr-defined]

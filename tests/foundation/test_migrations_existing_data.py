@@ -131,7 +131,7 @@ def test_data_written_before_the_split_survives_the_migrations():
         assert order.returns.count() == 0  # the returns FK follows the model to its new app
 
         user = User.objects.get(pk=old["user_pk"])
-        assert store_credit_balance(user) == Decimal("15.00")
+        assert store_credit_balance(user=user) == Decimal("15.00")
         assert StoreCreditEntry.objects.filter(user=user).count() == 2
         assert account_balance(user.loyalty_account) == 300
         level = StockLevel.objects.get(variant__sku="ZELT-1")

@@ -45,8 +45,8 @@ def ledger_sum(account) -> int:
 
 def test_account_open_is_idempotent_and_starts_in_the_lowest_tier(tiers):
     user = factories.UserFactory()
-    first = loyalty_account_open(user)
-    again = loyalty_account_open(user)
+    first = loyalty_account_open(user=user)
+    again = loyalty_account_open(user=user)
     assert first.pk == again.pk
     assert LoyaltyAccount.objects.filter(user=user).count() == 1
     assert first.tier == tiers["Basic"]
@@ -66,7 +66,7 @@ def test_card_number_collision_draws_a_new_number(monkeypatch):
     taken = factories.loyalty_account()
     numbers = iter([taken.card_number, "2000000000008"])
     monkeypatch.setattr("loyalty.services.card_number_generate", lambda: next(numbers))
-    account = loyalty_account_open(factories.UserFactory())
+    account = loyalty_account_open(user=factories.UserFactory())
     assert account.card_number == "2000000000008"
 
 

@@ -25,7 +25,7 @@ def test_concurrent_deliveries_send_once(store, jacket, smtp_settings):
     def worker():
         try:
             barrier.wait()
-            results.append(notification_deliver(row.pk))
+            results.append(notification_deliver(notification_id=row.pk))
         finally:
             connection.close()
 

@@ -124,7 +124,7 @@ def test_running_the_task_again_sends_nothing(store, jacket):
     [row] = deliver(kind="order_placed", channel="email")
     sent_at = row.sent_at
     send_notification.apply((row.pk,))
-    assert notification_deliver(row.pk) is None
+    assert notification_deliver(notification_id=row.pk) is None
     row.refresh_from_db()
     assert len(mail.outbox) == 1
     assert (row.attempts, row.sent_at) == (1, sent_at)
@@ -165,7 +165,7 @@ def test_unreachable_mail_server_is_a_reason_to_retry(store, jacket, settings):
     place(store, [(jacket, 1)])
     row = Notification.objects.get(kind="order_placed", channel="email")
     with pytest.raises(TransientDeliveryError, match="Mail server unreachable"):
-        notification_deliver(row.pk, final_attempt=False)
+        notification_deliver(notification_id=row.pk, final_attempt=False)
     row.refresh_from_db()
     assert (row.status, row.attempts) == (NotificationStatus.PENDING, 1)
     assert "Connection refused" in row.last_error

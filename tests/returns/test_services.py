@@ -278,7 +278,7 @@ def test_points_already_spent_are_deducted_from_the_refund(order, jacket, associ
     assert refund.amount == Decimal("49.55")
     assert refund.gross_amount == Decimal("49.90")
     assert points_balance(order.customer) == 0
-    assert store_credit_balance(order.customer) == Decimal("49.55")
+    assert store_credit_balance(user=order.customer) == Decimal("49.55")
 
 
 def test_refund_twice_is_recorded_once(order, jacket, associate, other_store):
@@ -339,10 +339,10 @@ def test_store_credit_is_spent_once_and_never_below_zero(shopper):
     StoreCreditEntry.objects.create(user=shopper, amount=Decimal("20.00"), source="refund:TEST")
     store_credit_spend(user=shopper, amount=Decimal("15.00"), source="order:A")
     store_credit_spend(user=shopper, amount=Decimal("15.00"), source="order:A")
-    assert store_credit_balance(shopper) == Decimal("5.00")
+    assert store_credit_balance(user=shopper) == Decimal("5.00")
     with pytest.raises(StoreCreditError, match=r"5\.00 €"):
         store_credit_spend(user=shopper, amount=Decimal("5.01"), source="order:B")
-    assert store_credit_balance(shopper) == Decimal("5.00")
+    assert store_credit_balance(user=shopper) == Decimal("5.00")
 
 
 def test_shopper_is_notified_when_received_and_refunded(
@@ -359,6 +359,6 @@ def test_shopper_is_notified_when_received_and_refunded(
     ).order_by("id")
     assert [n.kind for n in rows] == ["return_received", "refund_issued"]
     for row in rows:
-        notification_deliver(row.pk)
+        notification_deliver(notification_id=row.pk)
     assert ret.code in mailoutbox[0].subject
     assert "49,90 €" in mailoutbox[1].body or "49.90 €" in mailoutbox[1].body

@@ -33,10 +33,10 @@ def give_points(user, euros: str) -> int:
 
 
 def points(user) -> int:
-    return account_balance(loyalty_account_open(user))
+    return account_balance(loyalty_account_open(user=user))
 
 
 def give_credit(user, euros: str) -> Decimal:
     """Store credit as a refund to store credit books it (the ledger entry)."""
     StoreCreditEntry.objects.create(user=user, amount=Decimal(euros), source=f"refund:T{euros}")
-    return store_credit_balance(user)
+    return store_credit_balance(user=user)

@@ -71,7 +71,7 @@ def test_checkout_places_the_order_with_points_and_credit(client, shopper, store
     )
     assert order.amount_due == Decimal("57.50")
     assert points(shopper) == balance - 1000
-    assert store_credit_balance(shopper) == 0
+    assert store_credit_balance(user=shopper) == 0
 
     html = client.get(order.get_absolute_url()).content.decode()
     assert 'data-testid="loyalty-discount">−€10.00' in html

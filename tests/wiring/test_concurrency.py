@@ -48,7 +48,7 @@ def test_concurrent_checkouts_never_spend_points_or_credit_twice():
     assert len(placed) == balance // 2000  # the points run out first
     assert points(shopper) == balance - 2000 * len(placed) >= 0
     credit_used = sum((o.store_credit_used for o in placed), Decimal("0"))
-    assert store_credit_balance(shopper) == Decimal("25.00") - credit_used >= 0
+    assert store_credit_balance(user=shopper) == Decimal("25.00") - credit_used >= 0
 
 
 def test_placing_while_the_previous_order_is_collected_and_another_cancelled():

@@ -40,9 +40,9 @@ def rows(kind: str) -> list[tuple]:
 
 def deliver_all(kind: str) -> None:
     for pk in Notification.objects.filter(kind=kind).values_list("pk", flat=True):
-        assert notification_deliver(pk) == NotificationStatus.SENT, Notification.objects.get(
-            pk=pk
-        ).last_error
+        assert notification_deliver(notification_id=pk) == NotificationStatus.SENT, (
+            Notification.objects.get(pk=pk).last_error
+        )
 
 
 # --- tier change → the shopper -------------------------------------------------------------

@@ -101,7 +101,7 @@ def test_store_credit_pays_part_of_the_order_and_never_more_than_is_due(store, s
     order = place(shopper, store, [(jacket, 1)], points_to_redeem=1000, use_store_credit=True)
     # 40 € − 10 € points = 30 € left; the credit pays all of it and keeps 20 €.
     assert (order.store_credit_used, order.amount_due) == (Decimal("30.00"), Decimal("0.00"))
-    assert store_credit_balance(shopper) == Decimal("20.00")
+    assert store_credit_balance(user=shopper) == Decimal("20.00")
     spent = StoreCreditEntry.objects.get(source=f"order:{order.number}")
     assert spent.amount == Decimal("-30.00")
 
@@ -110,7 +110,7 @@ def test_without_the_choice_store_credit_stays_untouched(store, shopper, jacket)
     give_credit(shopper, "50.00")
     order = place(shopper, store, [(jacket, 1)])
     assert (order.store_credit_used, order.amount_due) == (Decimal("0"), Decimal("40.00"))
-    assert store_credit_balance(shopper) == Decimal("50.00")
+    assert store_credit_balance(user=shopper) == Decimal("50.00")
 
 
 @pytest.mark.parametrize("how", ["shopper", "associate", "expiry"])
@@ -118,7 +118,7 @@ def test_cancel_and_expiry_give_points_and_credit_back_once(store, shopper, asso
     balance = give_points(shopper, "3000.00")
     give_credit(shopper, "10.00")
     order = place(shopper, store, [(jacket, 1)], points_to_redeem=2000, use_store_credit=True)
-    assert points(shopper) == balance - 2000 and store_credit_balance(shopper) == 0
+    assert points(shopper) == balance - 2000 and store_credit_balance(user=shopper) == 0
 
     if how == "expiry":
         order_start_picking(order=order, actor=associate)
@@ -134,7 +134,7 @@ def test_cancel_and_expiry_give_points_and_credit_back_once(store, shopper, asso
             order_cancel(order=order, actor=actor)
 
     assert points(shopper) == balance
-    assert store_credit_balance(shopper) == Decimal("10.00")
+    assert store_credit_balance(user=shopper) == Decimal("10.00")
     assert StoreCreditEntry.objects.filter(source=f"order:{order.number}:back").count() == 1
 
 
@@ -169,14 +169,14 @@ def test_short_pick_keeps_points_within_half_and_gives_the_rest_back(
     )
     assert (order.store_credit_used, order.amount_due) == (Decimal("5.00"), Decimal("0.00"))
     assert points(shopper) == balance - 500
-    assert store_credit_balance(shopper) == Decimal("25.00")
+    assert store_credit_balance(user=shopper) == Decimal("25.00")
     order.refresh_from_db()
     assert (order.points_redeemed, order.store_credit_used) == (500, Decimal("5.00"))
 
     # Cancelling now gives back exactly what is still used.
     order_cancel(order=order, actor=associate)
     assert points(shopper) == balance
-    assert store_credit_balance(shopper) == Decimal("30.00")
+    assert store_credit_balance(user=shopper) == Decimal("30.00")
 
 
 def test_everything_short_cancels_and_gives_everything_back(store, shopper, associate, jacket):
@@ -187,7 +187,7 @@ def test_everything_short_cancels_and_gives_everything_back(store, shopper, asso
     order = order_mark_line_short(line=order.lines.get(), units=1, actor=associate)
     assert order.status == OrderStatus.CANCELLED
     assert points(shopper) == balance
-    assert store_credit_balance(shopper) == Decimal("30.00")
+    assert store_credit_balance(user=shopper) == Decimal("30.00")
 
 
 def test_collect_without_points_earns_on_the_total(store, associate, jacket):

@@ -79,7 +79,7 @@ def test_manager_opens_the_staff_and_the_manager_pages(demo):
     client = client_for(MANAGER)
     for url in STAFF_PAGES + MANAGER_PAGES:
         assert client.get(url).status_code == 200, url
-    account = loyalty_account_open(User.objects.get(email="kunde@omnishop.example"))
+    account = loyalty_account_open(user=User.objects.get(email="kunde@omnishop.example"))
     assert client.get(admin("loyalty_loyaltyaccount_adjust", account.pk)).status_code == 200
 
 

@@ -19,9 +19,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from accounts.models import User
+from accounts.types import AnyUser
 from inventory.models import StockLevel
 from inventory.selectors import availability_at_store
-from shop.catalogue.models import ProductImage
+from shop.catalogue.models import ProductImage, Variant
 from shop.orders.models import Cart, CartLine
 from shop.orders.models.cart import CART_SESSION_KEY
 from shop.storefront.selectors import LOW_STOCK_MAX
@@ -35,7 +37,7 @@ class CartRow:
     available: int | None  # units available at the chosen store; None without a store
 
     @property
-    def variant(self):
+    def variant(self) -> Variant:
         return self.line.variant
 
     @property
@@ -79,7 +81,8 @@ class CartView:
 
     @property
     def supplying_stores(self) -> list[Store]:
-        return [store for store in self.stores if store.supplies_all]
+        # `supplies_all` is set on each store by pickup_stores_for (not a model field).
+        return [store for store in self.stores if store.supplies_all]  # type: ignore[attr-defined]
 
     @property
     def store_supplies_all(self) -> bool:
@@ -108,7 +111,7 @@ def cart_lines(cart: Cart | None) -> list[CartLine]:
     )
 
 
-def cart_item_count(*, user, session: SessionBase) -> int:
+def cart_item_count(*, user: AnyUser, session: SessionBase) -> int:
     """Units in the shopper's cart, for the header: one query, none for a session without a cart."""
     if user.is_authenticated:
         lines = CartLine.objects.filter(cart__user=user)
@@ -119,7 +122,7 @@ def cart_item_count(*, user, session: SessionBase) -> int:
     return lines.aggregate(units=Coalesce(Sum("quantity"), 0))["units"]
 
 
-def cart_units_subquery(user) -> Subquery:
+def cart_units_subquery(user: User) -> Subquery:
     """Units in a logged-in shopper's cart, as a scalar subquery for the header's one query."""
     units = (
         CartLine.objects.filter(cart__user=user)
@@ -159,7 +162,7 @@ def pickup_stores_for(quantities: Mapping[int, int], origin: Point | None) -> li
 
 
 def _with_supplies(store: Store, supplies_all: bool) -> Store:
-    store.supplies_all = supplies_all
+    store.supplies_all = supplies_all  # type: ignore[attr-defined]  # for the template, not a field
     return store
 
 

@@ -6,17 +6,20 @@ from django.db.models import F, IntegerField, OuterRef, Q, QuerySet, Subquery, S
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.types import AnyUser
 from shop.orders.models import Order, OrderLine, OrderStatus
 from stores.models import Store
 from stores.selectors import staff_stores
 
 
-def orders_for_customer(user) -> QuerySet[Order]:
-    """The shopper's own orders, newest first, with the store for the list."""
+def orders_for_customer(user: AnyUser) -> QuerySet[Order]:
+    """The shopper's own orders, newest first, with the store for the list (none when anonymous)."""
+    if not user.is_authenticated:
+        return Order.objects.none()
     return Order.objects.filter(customer=user).select_related("store").order_by("-created_at")
 
 
-def orders_for_staff(user) -> QuerySet[Order]:
+def orders_for_staff(user: AnyUser) -> QuerySet[Order]:
     """Orders of the stores `user` works in (all for a superuser); another store's are absent."""
     qs = Order.objects.select_related("store", "customer")
     if user.is_superuser:

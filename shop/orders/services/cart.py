@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from accounts.types import AnyUser
 from shop.catalogue.models import Variant
 from shop.orders.errors import CartError
 from shop.orders.models import Cart, CartLine
@@ -39,13 +41,13 @@ def _active_variant(variant_id: object) -> Variant:
     return variant
 
 
-def lock_cart(cart: Cart) -> None:
+def lock_cart(*, cart: Cart) -> None:
     """Lock the cart row for this transaction (the UPDATE takes the row lock) and mark it used."""
     if not Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now()):
         raise CartError(_("Your cart has changed in the meantime. Please reload the page."))
 
 
-def cart_get(*, user, session: SessionBase) -> Cart | None:
+def cart_get(*, user: AnyUser, session: SessionBase) -> Cart | None:
     """The shopper's cart, if there is one: the account's, else the session's anonymous cart."""
     if user.is_authenticated:
         return Cart.objects.filter(user=user).first()
@@ -56,11 +58,11 @@ def cart_get(*, user, session: SessionBase) -> Cart | None:
 
 
 @transaction.atomic
-def cart_get_or_create(*, user, session: SessionBase) -> Cart:
+def cart_get_or_create(*, user: AnyUser, session: SessionBase) -> Cart:
     """The shopper's cart, created on first use (an anonymous one is remembered in the session)."""
     if user.is_authenticated:
-        cart, _created = Cart.objects.get_or_create(user=user)
-        return cart
+        account_cart, _created = Cart.objects.get_or_create(user=user)
+        return account_cart
     cart = cart_get(user=user, session=session)
     if cart is None:
         cart = Cart.objects.create()
@@ -73,7 +75,7 @@ def cart_add(*, cart: Cart, variant_id: int, quantity: int) -> CartLine:
     """Put `quantity` units of a variant into the cart, on top of what is already there."""
     quantity = _check_quantity(quantity)
     variant = _active_variant(variant_id)
-    lock_cart(cart)
+    lock_cart(cart=cart)
     line = CartLine.objects.filter(cart=cart, variant=variant).first()
     if line is None:
         line = CartLine.objects.create(cart=cart, variant=variant, quantity=quantity)
@@ -94,7 +96,7 @@ def cart_add(*, cart: Cart, variant_id: int, quantity: int) -> CartLine:
 def cart_set_quantity(*, cart: Cart, variant_id: int, quantity: int) -> CartLine:
     """Change the quantity of a line already in the cart."""
     quantity = _check_quantity(quantity)
-    lock_cart(cart)
+    lock_cart(cart=cart)
     line = _line(cart, variant_id)
     line.quantity = quantity
     line.save(update_fields=["quantity"])
@@ -103,13 +105,13 @@ def cart_set_quantity(*, cart: Cart, variant_id: int, quantity: int) -> CartLine
 
 @transaction.atomic
 def cart_remove(*, cart: Cart, variant_id: int) -> None:
-    lock_cart(cart)
+    lock_cart(cart=cart)
     _line(cart, variant_id).delete()
 
 
 @transaction.atomic
 def cart_clear(*, cart: Cart) -> None:
-    lock_cart(cart)
+    lock_cart(cart=cart)
     CartLine.objects.filter(cart=cart).delete()
 
 
@@ -137,7 +139,7 @@ def cart_merge(*, source: Cart, target: Cart) -> Cart:
 
 
 @transaction.atomic
-def cart_merge_on_login(*, user, session: SessionBase) -> None:
+def cart_merge_on_login(*, user: User, session: SessionBase) -> None:
     """On login, the anonymous cart of this session joins the account's cart and is gone."""
     token = session.pop(SESSION_KEY, None)
     if not token:

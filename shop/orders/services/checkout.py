@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from shop.orders.errors import CartError
 from shop.orders.models import Cart, Order
 from shop.orders.selectors.cart import cart_lines
@@ -15,7 +16,7 @@ from stores.models import Store
 def checkout_place(
     *,
     cart: Cart,
-    customer,
+    customer: User,
     store: Store,
     phone: str,
     token: str,
@@ -29,7 +30,8 @@ def checkout_place(
     next time. Points and store credit are passed on to `order_place`. Raises OrderShortage /
     OrderError (nothing reserved, cart unchanged) or CartError.
     """
-    lock_cart(cart)  # a second submit of the same form waits here until the first has committed
+    # A second submit of the same form waits here until the first has committed.
+    lock_cart(cart=cart)
     existing = (
         Order.objects.filter(customer=customer, idempotency_key=token).first() if token else None
     )

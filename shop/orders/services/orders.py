@@ -19,15 +19,18 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import User
 from core.events import status_event_record
 from inventory.errors import InsufficientStock, StockError
 from inventory.selectors import stores_with_availability
 from inventory.services import (
+    Shortage,
     stock_collect,
     stock_mark_short,
     stock_release,
@@ -105,7 +108,7 @@ _REFUSALS = {
 }
 
 
-def _check_transition(order: Order, to_status: str) -> None:
+def _check_transition(order: Order, to_status: OrderStatus) -> None:
     if to_status in TRANSITIONS.get(order.status, ()):
         return
     raise OrderError(
@@ -123,12 +126,19 @@ def _lock(order: Order) -> Order:
     return Order.objects.select_for_update(of=("self",)).select_related("store").get(pk=order.pk)
 
 
-def _require_staff(order: Order, actor) -> None:
+def _require_staff(order: Order, actor: User) -> None:
     if not is_store_staff(user=actor, store=order.store_id):
         raise OrderNotFound(_("No such order in your stores."))
 
 
-def _move(order: Order, to_status: str, *, actor, note: str = "", now=None) -> None:
+def _move(
+    order: Order,
+    to_status: OrderStatus,
+    *,
+    actor: User | None,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> None:
     """Set the new status and its timestamp, save, and write the timeline event."""
     now = now or timezone.now()
     from_status = order.status
@@ -192,7 +202,7 @@ def _merge_lines(lines: Sequence[tuple[Variant, int]]) -> dict[int, int]:
     return merged
 
 
-def _sellable_variants(variant_ids) -> dict[int, Variant]:
+def _sellable_variants(variant_ids: list[int]) -> dict[int, Variant]:
     variants = {
         v.pk: v
         for v in Variant.objects.select_related("product").filter(
@@ -209,11 +219,13 @@ def _sellable_variants(variant_ids) -> dict[int, Variant]:
     return variants
 
 
-def _line_shortages(store: Store, shortages, variants: dict[int, Variant]) -> list[LineShortage]:
+def _line_shortages(
+    store: Store, shortages: Sequence[Shortage], variants: dict[int, Variant]
+) -> list[LineShortage]:
     origin = Point(float(store.latitude), float(store.longitude))
     result = []
     for shortage in shortages:
-        elsewhere = [
+        elsewhere: list[tuple[Store, int]] = [
             (other, other.available)
             for other in stores_with_availability([shortage.variant_id], origin)
             .filter(pickup_enabled=True, available__gt=0)
@@ -242,7 +254,9 @@ def _same_request(order: Order, store: Store, lines: Sequence[tuple[Variant, int
     return order.store_id == store.pk and wanted == placed
 
 
-def _existing_for_key(customer, idempotency_key: str, store: Store, lines) -> Order | None:
+def _existing_for_key(
+    customer: User, idempotency_key: str, store: Store, lines: Sequence[tuple[Variant, int]]
+) -> Order | None:
     """The order `customer` placed before with this key, when it asked for the same lines at
     the same store; IdempotencyConflict when the key was used for something else."""
     if not idempotency_key:
@@ -257,7 +271,7 @@ def _existing_for_key(customer, idempotency_key: str, store: Store, lines) -> Or
 
 def order_place(
     *,
-    customer,
+    customer: User,
     store: Store,
     lines: Sequence[tuple[Variant, int]],
     phone: str,
@@ -368,7 +382,9 @@ def _settle_online(order: Order, points: int, use_store_credit: bool) -> None:
         )
         order.points_redeemed = points
     if use_store_credit:
-        wanted = min(store_credit_balance(order.customer), order.total - order.loyalty_discount)
+        wanted = min(
+            store_credit_balance(user=order.customer), order.total - order.loyalty_discount
+        )
         if wanted > 0:
             store_credit_spend(user=order.customer, amount=wanted, source=_source(order))
             order.store_credit_used = wanted
@@ -417,7 +433,7 @@ def _settlement_shrink(order: Order, event: OrderEvent) -> None:
 
 
 @transaction.atomic
-def order_start_picking(*, order: Order, actor) -> Order:
+def order_start_picking(*, order: Order, actor: User) -> Order:
     order = _lock(order)
     _require_staff(order, actor)
     _check_transition(order, OrderStatus.PICKING)
@@ -426,7 +442,7 @@ def order_start_picking(*, order: Order, actor) -> Order:
 
 
 @transaction.atomic
-def order_mark_line_short(*, line: OrderLine, units: int, actor) -> Order:
+def order_mark_line_short(*, line: OrderLine, units: int, actor: User) -> Order:
     """`units` more units of `line` were not found on the shelf.
 
     The reservation shrinks and on-hand is corrected (count adjustment); the total is
@@ -497,7 +513,7 @@ def _save_amounts(order: Order) -> None:
 
 
 @transaction.atomic
-def order_mark_ready(*, order: Order, actor) -> Order:
+def order_mark_ready(*, order: Order, actor: User) -> Order:
     order = _lock(order)
     _require_staff(order, actor)
     _check_transition(order, OrderStatus.READY)
@@ -507,7 +523,7 @@ def order_mark_ready(*, order: Order, actor) -> Order:
 
 
 @transaction.atomic
-def order_cancel(*, order: Order, actor, reason: str = "") -> Order:
+def order_cancel(*, order: Order, actor: User | None, reason: str = "") -> Order:
     """The shopper (their own order) or an associate of the store cancels; stock is released."""
     order = _lock(order)
     if not (actor and actor.pk == order.customer_id) and not is_store_staff(
@@ -552,7 +568,9 @@ def order_expire(*, order: Order) -> Order:
 # --- handover ----------------------------------------------------------------------------------
 
 
-def _rate_limited(attempts, limit: int, now) -> dt.datetime | None:
+def _rate_limited(
+    attempts: QuerySet[HandoverAttempt], limit: int, now: dt.datetime
+) -> dt.datetime | None:
     """When the oldest of `limit` recent wrong attempts leaves the window, else None."""
     recent = list(
         attempts.filter(success=False, created_at__gt=now - WRONG_CODE_WINDOW)
@@ -572,7 +590,7 @@ def _rate_limit_error(retry_at: dt.datetime) -> HandoverRateLimited:
     )
 
 
-def order_collect(*, order: Order, code: str, actor, ip: str | None = None) -> Order:
+def order_collect(*, order: Order, code: str, actor: User, ip: str | None = None) -> Order:
     """Hand a ready order over once its pickup code matches (case, spaces and dashes ignored).
 
     Only staff of the order's store (or a superuser) may do it. Wrong codes are recorded and
@@ -620,7 +638,7 @@ def order_collect(*, order: Order, code: str, actor, ip: str | None = None) -> O
     raise error
 
 
-def _collect(order: Order, actor) -> None:
+def _collect(order: Order, actor: User) -> None:
     now = timezone.now()
     # Points on what the shopper paid: the total less the points discount (store credit is
     # money refunded earlier, so it earns like any other payment). Booked before the stock
@@ -650,7 +668,7 @@ def _collect(order: Order, actor) -> None:
     )
 
 
-def order_collect_by_code(*, store: Store, code: str, actor, ip: str | None = None) -> Order:
+def order_collect_by_code(*, store: Store, code: str, actor: User, ip: str | None = None) -> Order:
     """The desk scanner: hand over the ready order at `store` whose pickup code this is.
 
     Wrong codes count against the associate at this store (WRONG_CODES_PER_STAFF per window),

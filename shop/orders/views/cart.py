@@ -120,7 +120,7 @@ def cart_store_choose(request):
     store = Store.objects.pickup().filter(pk=_int(request.POST.get("store"))).first()
     if store is None:
         return _after_change(request, _("Please choose one of the listed stores."))
-    my_store_choose(request, store)
+    my_store_choose(request=request, store=store)
     return _after_change(request)
 
 

@@ -88,7 +88,7 @@ def _offer(user, total: Decimal) -> SettlementOffer:
     return SettlementOffer(
         points=points_redeemable(account, total) if account and total > 0 else 0,
         points_balance=balance,
-        store_credit=store_credit_balance(user),
+        store_credit=store_credit_balance(user=user),
     )
 
 
