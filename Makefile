@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.base
 
-.PHONY: install dev-install setup run test lint format bench messages clean
+.PHONY: install dev-install setup run test lint format bench graph messages clean
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ format: dev-install
 
 bench: dev-install
 	$(BIN)/python -m tests.bench
+
+# The apps' import graph and its cycles (the layers contract of make lint forbids any).
+graph: dev-install
+	$(BIN)/python -m tests.app_graph
 
 # Refresh the German catalogue after adding strings (needs GNU gettext); the .mo files are committed
 # so that a fresh machine needs no gettext.
