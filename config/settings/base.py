@@ -244,6 +244,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "shop.tasks.expire_overdue_orders",
         "schedule": 15 * 60,
     },
+    "drop-unanswered-rescues": {
+        "task": "shop.orders.tasks.drop_unanswered_rescues",
+        "schedule": 5 * 60,
+    },
     "send-pickup-reminders": {
         "task": "notifications.tasks.send_pickup_reminders",
         "schedule": 15 * 60,

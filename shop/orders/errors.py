@@ -99,3 +99,17 @@ class OrderShortage(OrderError):
                 for s in self.shortages
             ]
         }
+
+
+class RescueClosed(OrderError):
+    """The customer (or the deadline) already decided what happens to these missing units."""
+
+    code = "rescue_closed"
+    http_status = 409
+
+
+class RescueNoStore(OrderError):
+    """No other pickup store has the missing units right now."""
+
+    code = "rescue_no_store"
+    http_status = 409

@@ -33,7 +33,8 @@ from notifications.services import Recipient, notify
 from stores.models import Weekday
 from stores.selectors import store_staff
 
-from .models import Order, OrderStatus
+from .links import collector_url, rescue_url
+from .models import Order, OrderStatus, ShortPickRescue
 from .pickup_codes import pickup_code_format
 
 # The Content-ID of the QR code in the HTML e-mail: <img src="cid:pickup-qr@omnishop">.
@@ -100,6 +101,46 @@ def pickup_qr_images(order) -> dict[str, bytes]:
     return {QR_CID: qr_png(order.pickup_code)}
 
 
+def rescue_context(rescue) -> dict:
+    """A short pick waiting for the shopper's answer: the missing units, the nearest store that
+    has them, and one link per choice (each opens the choice page, which asks once more)."""
+    from .selectors.rescue import rescue_stores
+
+    url = rescue_url(rescue)
+    stores = rescue_stores(rescue=rescue)
+    return {
+        **order_context(rescue.order),
+        "rescue": rescue,
+        "line": rescue.line,
+        "other_store": stores[0] if stores else None,
+        "deadline": timezone.localtime(rescue.deadline),
+        "choice_links": {
+            choice: f"{url}?choice={choice}" for choice in ("other_store", "drop", "cancel")
+        },
+    }
+
+
+def rescue_link(rescue) -> str:
+    return rescue_url(rescue)
+
+
+def collector_context(order) -> dict:
+    customer = order.customer
+    return {
+        **order_context(order),
+        "collector_code": pickup_code_format(order.collector_code),
+        "shopper_name": customer.get_full_name() or customer.email,
+    }
+
+
+def collector_link(order) -> str:
+    return collector_url(order)
+
+
+def collector_qr_images(order) -> dict[str, bytes]:
+    return {QR_CID: qr_png(order.collector_code)}
+
+
 def shortfall_order_context(shortfall) -> dict:
     """For the shopper: their order and the line that lost units."""
     order = Order.objects.select_related("store", "customer").get(number=shortfall.reference)
@@ -155,6 +196,29 @@ KINDS = (
         context=order_change_context,
         link=order_event_link,
         description=_("Shopper: items could not be found while picking"),
+    ),
+    Kind(
+        "order_rescue",
+        _("Order {order.number}: items are missing – please choose"),
+        context=rescue_context,
+        link=rescue_link,
+        description=_("Shopper: items were missing while picking; another store, drop or cancel"),
+    ),
+    Kind(
+        "order_collector",
+        _("{shopper_name} asks you to collect order {order.number}"),
+        channels=(Channel.EMAIL,),
+        context=collector_context,
+        images=collector_qr_images,
+        link=collector_link,
+        description=_("Named collector: their own pickup code and link"),
+    ),
+    Kind(
+        "order_collected",
+        _("Order {order.number} was collected"),
+        context=order_context,
+        link=order_link,
+        description=_("Shopper: proof of pickup, with who collected"),
     ),
     Kind(
         "order_received",
@@ -221,6 +285,28 @@ def notify_order_changed(order: Order) -> list[Notification]:
     """Items were found missing while picking: told once per short pick (its timeline event)."""
     event = order.events.order_by("created_at", "id").last()
     return notify(kind="order_changed", subject=event, recipients=_shopper(order))
+
+
+def notify_order_rescue(rescue: ShortPickRescue) -> list[Notification]:
+    """Items were missing while picking: the shopper chooses what happens (once per short pick)."""
+    return notify(kind="order_rescue", subject=rescue, recipients=_shopper(rescue.order))
+
+
+def notify_order_collector(order: Order) -> list[Notification]:
+    """The person named to collect gets their own code and link, in the shopper's language."""
+    return notify(
+        kind="order_collector",
+        subject=order,
+        recipients=[
+            Recipient(
+                email=order.collector_email, language=order.language, channels=(Channel.EMAIL,)
+            )
+        ],
+    )
+
+
+def notify_order_collected(order: Order) -> list[Notification]:
+    return notify(kind="order_collected", subject=order, recipients=_shopper(order))
 
 
 def notify_order_shortfalls(shortfalls: list[StockShortfall]) -> list[Notification]:

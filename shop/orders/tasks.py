@@ -7,9 +7,10 @@ from celery import shared_task
 from django.utils import timezone
 
 from shop.orders.errors import OrderError
-from shop.orders.models import Order, OrderStatus
+from shop.orders.models import Order, OrderStatus, RescueChoice, ShortPickRescue
 from shop.orders.notifications import notify_order_reminder, orders_due_for_reminder
 from shop.orders.services.orders import order_expire
+from shop.orders.services.rescue import rescue_time_out
 
 logger = logging.getLogger(__name__)
 
@@ -47,3 +48,15 @@ def send_pickup_reminders() -> int:
         if notify_order_reminder(order):
             count += 1
     return count
+
+
+@shared_task(name="shop.orders.tasks.drop_unanswered_rescues", ignore_result=True)
+def drop_unanswered_rescues() -> int:
+    """Short picks without the shopper's answer by their deadline: the missing units are dropped
+    and the order proceeds. Each in its own transaction; answered ones are skipped."""
+    due = ShortPickRescue.objects.filter(choice=RescueChoice.OPEN, deadline__lte=timezone.now())
+    dropped = 0
+    for rescue in due.order_by("deadline")[:EXPIRY_BATCH]:
+        if rescue_time_out(rescue=rescue):
+            dropped += 1
+    return dropped

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shop.orders.views import cart, checkout, desk, orders
+from shop.orders.views import cart, checkout, desk, orders, rescue
 
 app_name = "pickup"
 
@@ -16,6 +16,9 @@ urlpatterns: list = [
     path("orders/", orders.order_list, name="order_list"),
     path("orders/<uuid:public_id>/", orders.order_detail, name="order_detail"),
     path("orders/<uuid:public_id>/cancel/", orders.order_cancel_view, name="order_cancel"),
+    path("orders/<uuid:public_id>/collector/", rescue.order_collector_view, name="order_collector"),
+    path("orders/rescue/<str:token>/", rescue.order_rescue, name="order_rescue"),
+    path("orders/collect/<str:token>/", rescue.order_collect_link, name="order_collect_link"),
     # orders: the associate's desk page
     path("desk/", desk.desk, name="desk"),
     path("desk/queue/", desk.desk_queue_partial, name="desk_queue"),

@@ -22,6 +22,7 @@ from shop.orders.services.orders import (
 )
 from shop.orders.tasks import send_pickup_reminders
 from tests import factories
+from tests.orders.helpers import drop_rescues
 
 from .conftest import place
 from .helpers import sent_set
@@ -73,12 +74,13 @@ def test_each_transition_adds_its_kind_once(store, associate, jacket, socks):
     line = order.lines.get(variant=jacket)
     order = order_mark_line_short(line=line, units=1, actor=associate)
     order = order_mark_line_short(line=line, units=1, actor=associate)
-    changed = Notification.objects.filter(kind="order_changed")
-    # One message per short pick, each about its timeline event.
+    changed = Notification.objects.filter(kind="order_rescue")
+    # One message per short pick, each about its rescue (the shopper chooses what happens).
     assert changed.count() == 4
-    assert {n.subject.note for n in changed} == {f"1 × {jacket.sku} not found"}
+    assert {(n.subject.units, n.subject.line.sku) for n in changed} == {(1, jacket.sku)}
     assert len({n.subject_id for n in changed}) == 2
 
+    drop_rescues(order)
     order_mark_ready(order=order, actor=associate)
     assert sent_set(kind="order_ready") == {
         ("order_ready", "email", shopper_email, "en"),

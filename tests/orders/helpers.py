@@ -31,3 +31,12 @@ def snapshot(order):
         reservations(order),
         order.events.count(),
     )
+
+
+def drop_rescues(order) -> None:
+    """The shopper answers every open short-pick rescue of `order` with "leave them out"."""
+    from shop.orders.models import RescueChoice, ShortPickRescue
+    from shop.orders.services.rescue import order_rescue_choose
+
+    for rescue in ShortPickRescue.objects.filter(order=order, choice=RescueChoice.OPEN):
+        order_rescue_choose(rescue=rescue, choice=RescueChoice.DROP, actor=order.customer)

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from shop.orders.models import HandoverAttempt, OrderStatus
 from tests import factories
-from tests.orders.helpers import level, snapshot
+from tests.orders.helpers import drop_rescues, level, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +100,13 @@ def test_change_page_mark_short_and_handover(staff_client, store, ours, jacket, 
         reverse("admin:orders_order_mark_short", args=[ours.pk, line.pk]), {"units": "1"}
     )
     assert level(store, jacket) == (9, 1)
+    waiting = staff_client.post(
+        reverse("admin:orders_order_transition", args=[ours.pk, "mark-ready"]), follow=True
+    )
+    assert "waits for the customer to choose" in waiting.content.decode()
+    ours.refresh_from_db()
+    assert ours.status == OrderStatus.PICKING
+    drop_rescues(ours)
     staff_client.post(reverse("admin:orders_order_transition", args=[ours.pk, "mark-ready"]))
     response = staff_client.post(
         reverse("admin:orders_order_handover", args=[ours.pk]), {"code": "AAAA-AAAA"}, follow=True

@@ -5,7 +5,7 @@ from rest_framework.test import APIClient
 from inventory.models import Reservation
 from shop.orders.models import HandoverAttempt, Order, OrderStatus
 from tests import factories
-from tests.orders.helpers import level, snapshot
+from tests.orders.helpers import drop_rescues, level, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -216,6 +216,9 @@ def test_staff_flow(staff_api, store, jacket, socks):
     line = order.lines.get(variant=socks)
     response = staff_api.post(f"{base}/lines/{line.pk}/short/", {"units": 1}, format="json")
     assert response.status_code == 200 and response.json()["total"] == "99.80"
+    waiting = staff_api.post(f"{base}/mark-ready/")
+    assert waiting.status_code == 409 and waiting.json()["code"] == "order_conflict"
+    drop_rescues(order)
     assert staff_api.post(f"{base}/mark-ready/").json()["status"] == "ready"
     wrong = staff_api.post(f"{base}/collect/", {"code": "XXXXXXXX"}, format="json")
     assert wrong.status_code == 400 and "Wrong pickup code" in wrong.json()["detail"]

@@ -5,7 +5,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shop.catalogue.models import Variant
-from shop.orders.models import Order, OrderEvent, OrderLine, OrderStatus
+from shop.orders.models import (
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    RescueChoice,
+    ShortPickRescue,
+)
 from shop.orders.services.orders import MAX_LINE_QUANTITY, MAX_LINES
 from stores.models import Store
 
@@ -111,12 +118,24 @@ class OrderEventSerializer(serializers.ModelSerializer):
         fields = ["from_status", "to_status", "note", "created_at"]
 
 
+class RescueSerializer(serializers.ModelSerializer):
+    """Units marked short and what the customer chose (`open` while the order waits)."""
+
+    sku = serializers.CharField(source="line.sku")
+    rescue_order = serializers.SlugRelatedField(slug_field="number", read_only=True)
+
+    class Meta:
+        model = ShortPickRescue
+        fields = ["id", "sku", "units", "choice", "deadline", "chosen_at", "rescue_order"]
+
+
 class OrderSerializer(serializers.ModelSerializer):
     """An order as its shopper sees it; the pickup code appears once the order is ready."""
 
     store = PickupStoreSerializer()
     lines = OrderLineSerializer(many=True)
     events = OrderEventSerializer(many=True)
+    rescues = RescueSerializer(many=True)
     pickup_code = serializers.SerializerMethodField()
 
     class Meta:
@@ -141,6 +160,9 @@ class OrderSerializer(serializers.ModelSerializer):
             "cancelled_at",
             "expired_at",
             "events",
+            "rescues",
+            "collector_name",
+            "collected_by",
         ]
 
     def get_pickup_code(self, order) -> str | None:
@@ -162,6 +184,26 @@ class ShortLineSerializer(serializers.Serializer):
 
 class CollectSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=20)
+
+
+class RescueChooseSerializer(serializers.Serializer):
+    choice = serializers.ChoiceField(
+        choices=[RescueChoice.OTHER_STORE, RescueChoice.DROP, RescueChoice.CANCEL]
+    )
+    rescue = StrictIntegerField(
+        required=False, help_text="Which short pick; default the oldest still open."
+    )
+    store = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Store.objects.filter(is_active=True, pickup_enabled=True),
+        required=False,
+        help_text="For other_store: the store code; default the nearest that has the units.",
+    )
+
+
+class CollectorSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
 
 
 class CancelSerializer(serializers.Serializer):

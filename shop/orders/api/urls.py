@@ -6,6 +6,12 @@ urlpatterns = [
     path("orders/", views.OrderListCreateView.as_view(), name="api-order-list"),
     path("orders/<str:number>/", views.OrderDetailView.as_view(), name="api-order-detail"),
     path("orders/<str:number>/cancel/", views.OrderCancelView.as_view(), name="api-order-cancel"),
+    path("orders/<str:number>/rescue/", views.OrderRescueView.as_view(), name="api-order-rescue"),
+    path(
+        "orders/<str:number>/collector/",
+        views.OrderCollectorView.as_view(),
+        name="api-order-collector",
+    ),
     path("staff/orders/", views.StaffOrderListView.as_view(), name="api-staff-order-list"),
     path(
         "staff/orders/<str:number>/",

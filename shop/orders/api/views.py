@@ -11,6 +11,7 @@ anything else the caller got wrong → 400.
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
@@ -18,15 +19,20 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import ErrorSerializer
-from shop.orders.models import Order, OrderEvent, OrderLine, OrderStatus
+from shop.orders.errors import RescueClosed
+from shop.orders.models import Order, OrderEvent, OrderLine, OrderStatus, ShortPickRescue
 from shop.orders.selectors.orders import orders_for_customer, orders_for_staff
 from shop.orders.services import orders as services
+from shop.orders.services.collector import order_collector_set
+from shop.orders.services.rescue import order_rescue_choose
 
 from .serializers import (
     CancelSerializer,
+    CollectorSerializer,
     CollectSerializer,
     OrderCreateSerializer,
     OrderSerializer,
+    RescueChooseSerializer,
     ShortageSerializer,
     ShortLineSerializer,
     StaffOrderSerializer,
@@ -48,6 +54,10 @@ def _with_details(qs: QuerySet[Order]) -> QuerySet[Order]:
     return qs.select_related("store").prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.order_by("id")),
         Prefetch("events", queryset=OrderEvent.objects.order_by("created_at", "id")),
+        Prefetch(
+            "rescues",
+            queryset=ShortPickRescue.objects.select_related("line", "rescue_order"),
+        ),
     )
 
 
@@ -123,6 +133,66 @@ class OrderCancelView(APIView):
         payload.is_valid(raise_exception=True)
         order = services.order_cancel(
             order=order, actor=request.user, reason=payload.validated_data.get("reason", "")
+        )
+        return Response(
+            OrderSerializer(_with_details(Order.objects.filter(pk=order.pk)).get()).data
+        )
+
+
+class OrderRescueView(APIView):
+    """The shopper's answer after a short pick (the same service as the page and e-mail link)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        summary="Choose what happens to items missing after picking",
+        request=RescueChooseSerializer,
+        responses={
+            200: OrderSerializer,
+            400: ErrorSerializer,
+            404: ErrorSerializer,
+            409: ErrorSerializer,
+        },
+    )
+    def post(self, request, number):
+        order = get_object_or_404(orders_for_customer(request.user), number=number)
+        payload = RescueChooseSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        rescues = ShortPickRescue.objects.filter(order=order).order_by("created_at", "id")
+        if "rescue" in data:
+            rescue = get_object_or_404(rescues, pk=data["rescue"])
+        else:
+            rescue = rescues.filter(choice="open").first()
+            if rescue is None:
+                raise RescueClosed(_("No missing items wait for an answer on this order."))
+        order_rescue_choose(
+            rescue=rescue, choice=data["choice"], actor=request.user, store=data.get("store")
+        )
+        return Response(
+            OrderSerializer(_with_details(Order.objects.filter(pk=order.pk)).get()).data
+        )
+
+
+class OrderCollectorView(APIView):
+    """Name who collects the order (an empty name: only the shopper)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        summary="Name someone else to collect",
+        request=CollectorSerializer,
+        responses={200: OrderSerializer, 400: ErrorSerializer, 404: ErrorSerializer},
+    )
+    def post(self, request, number):
+        order = get_object_or_404(orders_for_customer(request.user), number=number)
+        payload = CollectorSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        order_collector_set(
+            order=order,
+            actor=request.user,
+            name=payload.validated_data["name"],
+            email=payload.validated_data.get("email", ""),
         )
         return Response(
             OrderSerializer(_with_details(Order.objects.filter(pk=order.pk)).get()).data

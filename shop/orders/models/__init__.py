@@ -1,5 +1,23 @@
 from .cart import Cart, CartLine
-from .orders import HandoverAttempt, Order, OrderEvent, OrderLine, OrderStatus
+from .orders import (
+    CollectedBy,
+    HandoverAttempt,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    RescueChoice,
+    ShortPickRescue,
+)
 
-__all__ = ["HandoverAttempt", "Order", "OrderEvent", "OrderLine", "OrderStatus"]
+__all__ = [
+    "CollectedBy",
+    "HandoverAttempt",
+    "Order",
+    "OrderEvent",
+    "OrderLine",
+    "OrderStatus",
+    "RescueChoice",
+    "ShortPickRescue",
+]
 __all__ += ["Cart", "CartLine"]

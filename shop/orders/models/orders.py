@@ -23,6 +23,11 @@ class OrderStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
+class CollectedBy(models.TextChoices):
+    CUSTOMER = "customer", _("the customer")
+    COLLECTOR = "collector", _("the named person")
+
+
 OPEN_STATUSES = (OrderStatus.PLACED, OrderStatus.PICKING, OrderStatus.READY)
 
 
@@ -80,6 +85,15 @@ class Order(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     expired_at = models.DateTimeField(_("expired"), null=True, blank=True)
     hold_until = models.DateTimeField(_("held until"), null=True, blank=True)
+    # Someone else may collect: their name, where their own pickup code goes, and that code.
+    collector_name = models.CharField(_("collected by (name)"), max_length=100, blank=True)
+    collector_email = models.EmailField(_("collector's e-mail"), blank=True)
+    collector_code = models.CharField(
+        _("collector's pickup code"), max_length=8, blank=True, db_index=True
+    )
+    collected_by = models.CharField(
+        _("handed over to"), max_length=16, choices=CollectedBy.choices, blank=True
+    )
 
     objects = OrderQuerySet.as_manager()
 
@@ -250,3 +264,79 @@ class HandoverAttempt(models.Model):
 
     def __str__(self):
         return f"{self.order_id or '?'} {'✓' if self.success else '✗'} {self.created_at:%H:%M}"
+
+
+class RescueChoice(models.TextChoices):
+    """What happens to units an associate could not find (see `order_rescue_choose`)."""
+
+    OPEN = "open", _("waiting for the customer")
+    OTHER_STORE = "other_store", _("collect at another store")
+    DROP = "drop", _("drop the missing units")
+    CANCEL = "cancel", _("cancel the whole order")
+    TIMED_OUT = "timed_out", _("no answer: missing units dropped")
+
+
+class ShortPickRescue(models.Model):
+    """Units of a line marked short while picking, and what the customer chose to do about them.
+
+    While a rescue is open the order waits: it cannot be marked ready. The customer chooses on
+    the order page, through a signed e-mail link or the API; with no answer by `deadline` the
+    job `drop_unanswered_rescues` drops the units and the order proceeds.
+    """
+
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="rescues", verbose_name=_("order")
+    )
+    line = models.ForeignKey(
+        OrderLine, on_delete=models.CASCADE, related_name="rescues", verbose_name=_("order line")
+    )
+    units = models.PositiveIntegerField(_("missing units"))
+    choice = models.CharField(
+        _("choice"),
+        max_length=16,
+        choices=RescueChoice.choices,
+        default=RescueChoice.OPEN,
+        db_index=True,
+    )
+    deadline = models.DateTimeField(_("answer by"))
+    rescue_order = models.ForeignKey(
+        Order,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rescued_from",
+        verbose_name=_("order at the other store"),
+    )
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("chosen by"),
+    )
+    chosen_at = models.DateTimeField(_("chosen"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("short-pick rescue")
+        verbose_name_plural = _("short-pick rescues")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(units__gte=1), name="rescue_units_positive"),
+            models.CheckConstraint(
+                condition=Q(choice__in=RescueChoice.values), name="rescue_choice_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(choice=RescueChoice.OPEN) | Q(chosen_at__isnull=False),
+                name="rescue_chosen_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["choice", "deadline"], name="rescue_choice_deadline")]
+
+    def __str__(self):
+        return f"{self.order_id}: {self.units} × {self.line_id} ({self.choice})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.choice == RescueChoice.OPEN

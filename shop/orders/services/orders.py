@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
@@ -61,13 +61,23 @@ from shop.orders.errors import (
     OrderShortage,
     WrongPickupCode,
 )
-from shop.orders.models import HandoverAttempt, Order, OrderEvent, OrderLine, OrderStatus
+from shop.orders.models import (
+    CollectedBy,
+    HandoverAttempt,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    RescueChoice,
+    ShortPickRescue,
+)
 from shop.orders.notifications import (
     notify_order_cancelled,
-    notify_order_changed,
+    notify_order_collected,
     notify_order_expired,
     notify_order_placed,
     notify_order_ready,
+    notify_order_rescue,
 )
 from shop.orders.payments import payment_method_for
 from shop.orders.pickup_codes import (
@@ -88,6 +98,9 @@ ELSEWHERE_LIMIT = 5
 WRONG_CODES_PER_ORDER = 5
 WRONG_CODES_PER_STAFF = 10
 WRONG_CODE_WINDOW = dt.timedelta(minutes=15)
+# How long the shopper has to choose what happens to units marked short (then they are dropped).
+# Counted in hours for now; the store calendar may later end it at a closing time instead.
+RESCUE_ANSWER_WINDOW = dt.timedelta(hours=24)
 
 _PHONE = re.compile(r"^\+?[0-9 ()/.\-]{5,31}$")
 
@@ -495,7 +508,11 @@ def order_mark_line_short(*, line: OrderLine, units: int, actor: User) -> Order:
         stock_mark_short(
             reference=order.number, variant_id=line.variant_id, units=units, user=actor
         )
-        notify_order_changed(order)
+        # The order waits for the shopper's answer (another store, drop, cancel everything).
+        rescue = ShortPickRescue.objects.create(
+            order=order, line=line, units=units, deadline=timezone.now() + RESCUE_ANSWER_WINDOW
+        )
+        notify_order_rescue(rescue)
     return order
 
 
@@ -517,6 +534,14 @@ def order_mark_ready(*, order: Order, actor: User) -> Order:
     order = _lock(order)
     _require_staff(order, actor)
     _check_transition(order, OrderStatus.READY)
+    if order.rescues.filter(choice=RescueChoice.OPEN).exists():
+        raise OrderError(
+            _(
+                "Order %(number)s waits for the customer to choose what happens to the missing "
+                "items; it can be marked ready once they have chosen or the time to answer is over."
+            )
+            % {"number": order.number}
+        )
     _move(order, OrderStatus.READY, actor=actor)
     notify_order_ready(order)
     return order
@@ -533,6 +558,9 @@ def order_cancel(*, order: Order, actor: User | None, reason: str = "") -> Order
     _check_transition(order, OrderStatus.CANCELLED)
     _settlement_give_back(order)  # loyalty and credit rows before stock rows, as in order_place
     stock_release(reference=order.number, user=actor, note=reason[:255])
+    order.rescues.filter(choice=RescueChoice.OPEN).update(
+        choice=RescueChoice.CANCEL, chosen_by=actor, chosen_at=timezone.now()
+    )
     _move(order, OrderStatus.CANCELLED, actor=actor, note=reason)
     notify_order_cancelled(order)
     return order
@@ -608,14 +636,13 @@ def order_collect(*, order: Order, code: str, actor: User, ip: str | None = None
             error: OrderError = _rate_limit_error(retry_at)
         else:
             _check_transition(order, OrderStatus.COLLECTED)
-            matches = hmac.compare_digest(
-                pickup_code_normalize(code).encode(), order.pickup_code.encode()
-            )
+            collected_by = _code_owner(order, pickup_code_normalize(code))
+            matches = collected_by is not None
             HandoverAttempt.objects.create(
                 store_id=order.store_id, order=order, actor=actor, success=matches, ip=ip
             )
-            if matches:
-                _collect(order, actor)
+            if collected_by is not None:
+                _collect(order, actor, collected_by)
                 return order
             error = WrongPickupCode(
                 _("Wrong pickup code for order %(number)s (%(count)d of %(max)d attempts).")
@@ -638,7 +665,22 @@ def order_collect(*, order: Order, code: str, actor: User, ip: str | None = None
     raise error
 
 
-def _collect(order: Order, actor: User) -> None:
+def _code_owner(order: Order, normalized: str) -> CollectedBy | None:
+    """Whose code this is: the customer's, the named collector's, or nobody's (None).
+
+    Both codes are compared in constant time, so the answer takes as long either way."""
+    own = hmac.compare_digest(normalized.encode(), order.pickup_code.encode())
+    other = bool(order.collector_code) & hmac.compare_digest(
+        normalized.encode(), (order.collector_code or "-").encode()
+    )
+    if own:
+        return CollectedBy.CUSTOMER
+    if other:
+        return CollectedBy.COLLECTOR
+    return None
+
+
+def _collect(order: Order, actor: User, collected_by: CollectedBy) -> None:
     now = timezone.now()
     # Points on what the shopper paid: the total less the points discount (store credit is
     # money refunded earlier, so it earns like any other payment). Booked before the stock
@@ -659,13 +701,13 @@ def _collect(order: Order, actor: User) -> None:
     stock_collect(reference=order.number, user=actor)
     method = payment_method_for(order)
     paid = method.capture_at_handover(order)
-    _move(
-        order,
-        OrderStatus.COLLECTED,
-        actor=actor,
-        now=now,
-        note=_("%(method)s: %(amount)s €") % {"method": method.label, "amount": paid},
-    )
+    note = _("%(method)s: %(amount)s €") % {"method": method.label, "amount": paid}
+    if collected_by == CollectedBy.COLLECTOR:
+        note += "; " + _("collected by %(name)s") % {"name": order.collector_name}
+    order.collected_by = collected_by
+    order.save(update_fields=["collected_by"])
+    _move(order, OrderStatus.COLLECTED, actor=actor, now=now, note=note[:255])
+    notify_order_collected(order)
 
 
 def order_collect_by_code(*, store: Store, code: str, actor: User, ip: str | None = None) -> Order:
@@ -686,7 +728,9 @@ def order_collect_by_code(*, store: Store, code: str, actor: User, ip: str | Non
         raise OrderInvalid(_("Please scan or type a pickup code."))
     else:
         candidates = list(
-            Order.objects.filter(store=store, pickup_code=normalized).order_by("-created_at")[:5]
+            Order.objects.filter(store=store)
+            .filter(Q(pickup_code=normalized) | Q(collector_code=normalized))
+            .order_by("-created_at")[:5]
         )
         ready = [o for o in candidates if o.status == OrderStatus.READY]
         if ready:

@@ -7,11 +7,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from core.qr import qr_svg_inline
 from shop.orders.errors import OrderError
-from shop.orders.models import OrderEvent, OrderStatus
+from shop.orders.links import collector_url, rescue_url
+from shop.orders.models import OrderEvent, OrderStatus, ShortPickRescue
 from shop.orders.pickup_codes import pickup_code_format
 from shop.orders.selectors.orders import orders_for_customer, with_item_counts
 from shop.orders.services.orders import order_cancel
@@ -19,6 +21,13 @@ from stores.models import OpeningHours
 
 # Steps every order walks through on the way to the counter, for the timeline.
 HAPPY_PATH = (OrderStatus.PLACED, OrderStatus.PICKING, OrderStatus.READY, OrderStatus.COLLECTED)
+# Short step names: the status badge already says "Ready for pickup" once on the page.
+STEP_LABELS = {
+    OrderStatus.PLACED: pgettext_lazy("order step", "Placed"),
+    OrderStatus.PICKING: pgettext_lazy("order step", "Picking"),
+    OrderStatus.READY: pgettext_lazy("order step", "Ready"),
+    OrderStatus.COLLECTED: pgettext_lazy("order step", "Collected"),
+}
 
 
 @login_required
@@ -34,6 +43,10 @@ def _own_order(request, public_id):
         "lines",
         Prefetch("events", queryset=OrderEvent.objects.order_by("created_at", "id")),
         Prefetch("store__opening_hours", queryset=OpeningHours.objects.order_by("opens")),
+        Prefetch(
+            "rescues",
+            queryset=ShortPickRescue.objects.select_related("line", "rescue_order__store"),
+        ),
     )
     return get_object_or_404(orders, public_id=public_id)
 
@@ -54,9 +67,12 @@ def order_detail(request, public_id):
         "store": order.store,
         "hours_today": order.store.hours_on(now.date()),
         "open_now": order.store.is_open_at(now),
-        "steps": [(status, status.label, status in reached) for status in HAPPY_PATH],
+        "steps": [(status, STEP_LABELS[status], status in reached) for status in HAPPY_PATH],
         "code": pickup_code_format(order.pickup_code),
         "qr_svg": _qr_svg(order.pickup_code) if order.status == OrderStatus.READY else "",
+        "rescues": [(rescue, rescue_url(rescue)) for rescue in order.rescues.all()],
+        "collector_link": collector_url(order) if order.collector_code else "",
+        "collector_code": pickup_code_format(order.collector_code),
     }
     return TemplateResponse(request, "shop/orders/detail.html", context)
 
