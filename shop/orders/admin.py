@@ -21,6 +21,7 @@ from inventory.selectors import shortfalls_for_references
 from shop.orders.errors import OrderError
 from shop.orders.models import HandoverAttempt, Order, OrderStatus
 from shop.orders.order_display import duration_short
+from shop.orders.selectors.rescue import rescues_by_order
 from shop.orders.pickup_codes import pickup_code_normalize
 from shop.orders.selectors.orders import orders_for_staff, overdue_q, with_item_counts
 from shop.orders.services import orders as services
@@ -277,6 +278,7 @@ class OrderAdmin(admin.ModelAdmin):
             ],
             "wrong_codes": failed,
             "shortfalls": shortfalls_for_references([order.number]).get(order.number, []),
+            "rescues": rescues_by_order(order_ids=[order.pk]).get(order.pk, []),
             "max_wrong_codes": services.WRONG_CODES_PER_ORDER,
             "show_save": False,
             "show_save_and_continue": False,

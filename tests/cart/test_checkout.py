@@ -222,3 +222,23 @@ def test_two_simultaneous_submits_of_one_form_place_one_order(berlin, jacket, bo
     assert locations == [order.get_absolute_url()] * 2
     assert reserved(berlin, jacket) == 2
     assert not CartLine.objects.exists()
+
+
+@pytest.mark.django_db
+def test_checkout_names_someone_else_who_collects(client, ready_cart, berlin, jacket):
+    from notifications.models import Notification
+
+    token = form_token(client.get(CHECKOUT))
+    data = {"store": berlin.pk, "phone": "+49 30 555 0101", "token": token}
+    refused = client.post(CHECKOUT, {**data, "collector_email": "anna@example.com"})
+    assert refused.status_code == 422 and not Order.objects.exists()
+    assert "name of the person who collects" in refused.content.decode()
+
+    client.post(
+        CHECKOUT, {**data, "collector_name": "Anna Berger", "collector_email": "anna@example.com"}
+    )
+    order = Order.objects.get()
+    assert order.collector_name == "Anna Berger" and len(order.collector_code) == 8
+    assert Notification.objects.filter(
+        kind="order_collector", recipient_email="anna@example.com"
+    ).exists()

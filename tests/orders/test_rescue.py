@@ -286,3 +286,30 @@ def test_api_rescue_without_another_store_is_a_409(short):
         f"/api/v1/orders/{short.number}/rescue/", {"choice": "other_store"}, format="json"
     )
     assert response.status_code == 409 and response.json()["code"] == "rescue_no_store"
+
+
+# --- staff see the choice ----------------------------------------------------------------------
+
+
+def test_staff_see_the_waiting_and_the_chosen_rescue_on_desk_and_admin(
+    client, short, associate, near, jacket, django_assert_max_num_queries
+):
+    from django.contrib.auth.models import Permission
+
+    associate.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_order", "change_order"])
+    )
+    client.force_login(associate)
+    desk = client.get(reverse("pickup:desk")).content.decode()
+    assert "waiting for the customer" in desk and "Mark ready once the customer has chosen" in desk
+    admin_url = reverse("admin:orders_order_change", args=[short.pk])
+    assert "waiting for the customer" in client.get(admin_url).content.decode()
+
+    rescue = order_rescue_choose(
+        rescue=ShortPickRescue.objects.get(order=short), choice="other_store", actor=short.customer
+    )
+    page = client.get(admin_url).content.decode()
+    assert "collect at another store" in page and rescue.rescue_order.number in page
+    with django_assert_max_num_queries(20):
+        desk = client.get(reverse("pickup:desk_queue")).content.decode()
+    assert rescue.rescue_order.number in desk and "Mark ready once" not in desk

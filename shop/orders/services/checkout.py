@@ -8,6 +8,7 @@ from shop.orders.errors import CartError
 from shop.orders.models import Cart, Order
 from shop.orders.selectors.cart import cart_lines
 from shop.orders.services.cart import cart_clear, lock_cart
+from shop.orders.services.collector import order_collector_set
 from shop.orders.services.orders import order_place
 from stores.models import Store
 
@@ -22,12 +23,15 @@ def checkout_place(
     token: str,
     points_to_redeem: int = 0,
     use_store_credit: bool = False,
+    collector_name: str = "",
+    collector_email: str = "",
 ) -> Order:
     """Place the cart as one pickup order at `store` and empty the cart, in one transaction.
 
     `token` is the checkout form's one-time token, used as the order's idempotency key: a double
     click or a reload returns the order placed first. The phone number is kept on the account for
-    next time. Points and store credit are passed on to `order_place`. Raises OrderShortage /
+    next time. Points and store credit are passed on to `order_place`; a person named to collect
+    is recorded with `order_collector_set` (their own code) in the same transaction. Raises OrderShortage /
     OrderError (nothing reserved, cart unchanged) or CartError.
     """
     # A second submit of the same form waits here until the first has committed.
@@ -52,5 +56,9 @@ def checkout_place(
     if customer.phone != order.phone:
         customer.phone = order.phone
         customer.save(update_fields=["phone"])
+    if collector_name.strip():
+        order = order_collector_set(
+            order=order, actor=customer, name=collector_name, email=collector_email
+        )
     cart_clear(cart=cart)
     return order

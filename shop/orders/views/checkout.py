@@ -65,6 +65,19 @@ class CheckoutForm(forms.Form):
         help_text=gettext_lazy("100 points = 1 €, for up to half of the order."),
     )
     use_store_credit = forms.BooleanField(label=gettext_lazy("Use my store credit"), required=False)
+    collector_name = forms.CharField(
+        label=gettext_lazy("Someone else collects (name, optional)"), max_length=100, required=False
+    )
+    collector_email = forms.EmailField(
+        label=gettext_lazy("Their e-mail (optional, we send them their own code)"),
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("collector_email") and not (data.get("collector_name") or "").strip():
+            self.add_error("collector_name", _("Please give the name of the person who collects."))
+        return data
 
     def __init__(self, *args, view: CartView, offer: SettlementOffer, **kwargs):
         super().__init__(*args, **kwargs)
@@ -162,6 +175,8 @@ def checkout(request):
             token=form.cleaned_data["token"],
             points_to_redeem=form.cleaned_data["points"] or 0,
             use_store_credit=form.cleaned_data["use_store_credit"],
+            collector_name=form.cleaned_data["collector_name"],
+            collector_email=form.cleaned_data["collector_email"],
         )
     except OrderShortage as exc:
         form.add_error(None, str(exc))

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from inventory.selectors import shortfalls_for_references
 from shop.orders.errors import OrderError
 from shop.orders.order_display import duration_short
+from shop.orders.selectors.rescue import rescues_by_order
 from shop.orders.selectors.orders import desk_queue
 from shop.orders.services import orders as services
 from stores.desk import desk_store_for_request, desk_stores
@@ -39,10 +40,15 @@ def _queue_context(store: Store) -> dict:
     shortfalls = shortfalls_for_references(
         [order.number for orders in columns.values() for order in orders]
     )
+    rescues = rescues_by_order(
+        order_ids=[order.pk for orders in columns.values() for order in orders]
+    )
     for orders in columns.values():
         for order in orders:
             order.age = duration_short(now - order.created_at)
             order.shortfalls = shortfalls.get(order.number, [])
+            order.rescue_list = rescues.get(order.pk, [])
+            order.waits_for_customer = any(rescue.is_open for rescue in order.rescue_list)
     return {"store": store, "columns": columns, "refreshed_at": now}
 
 
