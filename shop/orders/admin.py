@@ -21,9 +21,9 @@ from inventory.selectors import shortfalls_for_references
 from shop.orders.errors import OrderError
 from shop.orders.models import HandoverAttempt, Order, OrderStatus
 from shop.orders.order_display import duration_short
-from shop.orders.selectors.rescue import rescues_by_order
 from shop.orders.pickup_codes import pickup_code_normalize
 from shop.orders.selectors.orders import orders_for_staff, overdue_q, with_item_counts
+from shop.orders.selectors.rescue import rescues_by_order
 from shop.orders.services import orders as services
 from stores.admin_filters import StaffStoreFilter
 from stores.selectors import staff_stores

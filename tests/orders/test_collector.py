@@ -29,9 +29,7 @@ def order(store, jacket, shopper):
 
 
 def _named(order, email="anna@example.com"):
-    return order_collector_set(
-        order=order, actor=order.customer, name="Anna  Berger", email=email
-    )
+    return order_collector_set(order=order, actor=order.customer, name="Anna  Berger", email=email)
 
 
 def test_naming_a_collector_gives_them_their_own_code_and_an_email(order):
@@ -152,6 +150,5 @@ def test_order_page_form_and_api(client, order):
     assert response.status_code == 200 and response.json()["collector_name"] == "Ben"
     assert "collector_code" not in response.json()
     assert (
-        api.post(f"/api/v1/orders/{order.number}/collector/", {}, format="json").status_code
-        == 400
+        api.post(f"/api/v1/orders/{order.number}/collector/", {}, format="json").status_code == 400
     )

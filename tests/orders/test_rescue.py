@@ -58,9 +58,7 @@ def short(store, associate, jacket, socks, shopper):
     """An order of 2 jackets and 3 socks; 2 jackets are not on the shelf."""
     order = factories.pickup_order(store, [(jacket, 2), (socks, 3)], customer=shopper)
     order_start_picking(order=order, actor=associate)
-    order = order_mark_line_short(
-        line=order.lines.get(variant=jacket), units=2, actor=associate
-    )
+    order = order_mark_line_short(line=order.lines.get(variant=jacket), units=2, actor=associate)
     return order
 
 

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 from inventory.selectors import shortfalls_for_references
 from shop.orders.errors import OrderError
 from shop.orders.order_display import duration_short
-from shop.orders.selectors.rescue import rescues_by_order
 from shop.orders.selectors.orders import desk_queue
+from shop.orders.selectors.rescue import rescues_by_order
 from shop.orders.services import orders as services
 from stores.desk import desk_store_for_request, desk_stores
 from stores.models import Store
