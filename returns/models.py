@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from stores.selectors import staff_stores
 
+from .codes import return_code_format
+
 
 class ReturnStatus(models.TextChoices):
     REQUESTED = "requested", _("Requested")
@@ -154,6 +156,11 @@ class ReturnRequest(models.Model):
 
     def get_absolute_url(self):
         return reverse("returns:detail", kwargs={"public_id": self.public_id})
+
+    @property
+    def code_display(self) -> str:
+        """The code as every page and message shows it: "4GMH 4TPN" (like a pickup code)."""
+        return return_code_format(self.code)
 
     @property
     def refund_total(self) -> Decimal:

@@ -166,6 +166,6 @@ def test_order_page_shows_returns_and_the_start_button_in_the_window(shopper, st
         order=collected, lines=[(line.pk, 1)], reason="too_large", actor=shopper
     )
     html = client.get(collected.get_absolute_url()).content.decode()
-    assert f"Return {ret.code}" in html
+    assert f"Return {ret.code_display}" in html
     assert ret.get_absolute_url() in html
     assert 'data-testid="start-return"' in html  # one more unit can still go back

@@ -61,9 +61,18 @@ def _qr_svg(code: str) -> str:
 def order_detail(request, public_id):
     order = _own_order(request, public_id)
     now = timezone.localtime()
-    reached = {event.to_status for event in order.events.all()}
+    events = list(order.events.all())
+    for event in events:
+        # A step reached gets its short name; a note on the way (a short pick, a choice) none.
+        event.label = (
+            STEP_LABELS.get(event.to_status, event.get_to_status_display())
+            if event.to_status != event.from_status
+            else ""
+        )
+    reached = {event.to_status for event in events}
     context = {
         "order": order,
+        "events": events,
         "store": order.store,
         "hours_today": order.store.hours_on(now.date()),
         "open_now": order.store.is_open_at(now),
