@@ -152,3 +152,22 @@ def test_order_page_form_and_api(client, order):
     assert (
         api.post(f"/api/v1/orders/{order.number}/collector/", {}, format="json").status_code == 400
     )
+
+
+def test_the_collector_email_and_the_proof_of_pickup_render(order, associate, settings):
+    from django.core import mail
+
+    from tests.notifications.helpers import deliver
+
+    order = _named(order)
+    [row] = deliver(kind="order_collector", channel="email")
+    assert row.status == "sent", row.last_error
+    [message] = mail.outbox
+    assert message.to == ["anna@example.com"]
+    assert pickup_code_format(order.collector_code) in message.body
+    assert settings.SITE_URL + collector_url(order) in message.body
+    assert order.pickup_code not in message.body
+    order_collect(order=order, code=order.collector_code, actor=associate)
+    proof = deliver(kind="order_collected")
+    assert {row.status for row in proof} == {"sent"}
+    assert "Anna Berger" in mail.outbox[-1].body

@@ -153,3 +153,20 @@ def test_without_javascript_the_forms_still_work(desk_client, store, jacket):
     assert response.status_code == 200
     html = response.content.decode()
     assert 'data-testid="desk-success"' in html and 'data-testid="column-placed"' in html
+
+
+def test_scan_of_the_collectors_code_says_who_collects(desk_client, store, jacket):
+    from shop.orders.services.collector import order_collector_set
+
+    order = factories.pickup_order(store, [(jacket, 1)], status="ready")
+    order = order_collector_set(order=order, actor=order.customer, name="Anna Berger")
+    response = desk_client.post(
+        reverse("pickup:desk_collect"),
+        {"store": store.code, "code": order.collector_code},
+        **HTMX,
+        headers={"accept-language": "de"},
+    )
+    html = response.content.decode()
+    assert 'data-testid="desk-collector"' in html and "Abholung durch Anna Berger" in html
+    order.refresh_from_db()
+    assert order.status == OrderStatus.COLLECTED and order.collected_by == "collector"

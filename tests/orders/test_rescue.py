@@ -4,6 +4,7 @@ signed e-mail link or the API, all through `order_rescue_choose`; unanswered by 
 the units are dropped by the periodic job."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -15,7 +16,7 @@ from inventory.models import Reservation
 from loyalty.models import EntryKind, PointsEntry
 from notifications.models import Notification
 from shop.orders.errors import OrderError, OrderNotFound, RescueClosed, RescueNoStore
-from shop.orders.links import rescue_url
+from shop.orders.links import rescue_token_read, rescue_url
 from shop.orders.models import Order, OrderStatus, RescueChoice, ShortPickRescue
 from shop.orders.services.orders import (
     order_cancel,
@@ -311,3 +312,26 @@ def test_staff_see_the_waiting_and_the_chosen_rescue_on_desk_and_admin(
     with django_assert_max_num_queries(20):
         desk = client.get(reverse("pickup:desk_queue")).content.decode()
     assert rescue.rescue_order.number in desk and "Mark ready once" not in desk
+
+
+def test_the_rescue_email_offers_one_link_per_choice_in_german(short, near, settings):
+    from django.core import mail
+
+    from tests.notifications.helpers import deliver
+
+    # The shopper ordered in German: the message goes out in the language stored with it.
+    Notification.objects.filter(kind="order_rescue").update(language="de")
+    [row] = deliver(kind="order_rescue", channel="email")
+    assert row.status == "sent", row.last_error
+    [message] = mail.outbox
+    assert short.number in message.subject and "Artikel fehlen" in message.subject
+    rescue = ShortPickRescue.objects.get(order=short)
+    prefix = re.escape(settings.SITE_URL + "/orders/rescue/")
+    links = re.findall(prefix + r"([^/\s]+)/\?choice=(\w+)", message.body)
+    assert [choice for _token, choice in links] == ["other_store", "drop", "cancel"]
+    assert {rescue_token_read(token) for token, _choice in links} == {
+        (rescue.pk, str(short.public_id))
+    }
+    assert near.name in message.body and "Weglassen, den Rest behalten" in message.body
+    [in_app] = deliver(kind="order_rescue", channel="in_app")
+    assert in_app.status == "sent" and "2 ×" in in_app.body
