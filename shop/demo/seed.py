@@ -172,6 +172,7 @@ def _seed_stores(
             email=f"{s.code}@omnishop.example",
             pickup_enabled=True,
             pickup_hold_days=s.pickup_hold_days,
+            state=s.state,
         )
         for s in plan
         if s.code not in existing
