@@ -2,23 +2,25 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TypeGuard
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from accounts.models import User
 from accounts.types import AnyUser
 
+from .calendar import calendar_prefetches
 from .geo import Point, distance_km_expression
-from .models import OpeningHours, StaffMembership, StaffRole, Store
+from .models import StaffMembership, StaffRole, Store
 
 SESSION_KEY = "my_store_id"
 
 
 def stores_near(origin: Point | None, queryset: QuerySet[Store] | None = None) -> QuerySet[Store]:
-    """Active stores with their opening hours, nearest first when an origin is known."""
+    """Active stores with their calendars (opening hours, special days ahead), nearest first
+    when an origin is known."""
     qs = (queryset if queryset is not None else Store.objects.active()).prefetch_related(
-        Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens"))
+        *calendar_prefetches()
     )
     if origin is None:
         return qs.order_by("name")
@@ -59,6 +61,20 @@ def locate(query: str) -> Point | None:
 def _centre(coordinates: Sequence[tuple[Decimal, Decimal]]) -> Point:
     lats, lngs = zip(*coordinates, strict=True)
     return Point(float(sum(lats)) / len(lats), float(sum(lngs)) / len(lngs))
+
+
+def route_url(store: Store) -> str:
+    """A route planner (OpenStreetMap) with the store's coordinates as the destination."""
+    return (
+        "https://www.openstreetmap.org/directions?route=%3B"
+        f"{store.latitude:.6f}%2C{store.longitude:.6f}"
+    )
+
+
+def map_url(store: Store) -> str:
+    """The store on the OpenStreetMap map."""
+    lat, lng = f"{store.latitude:.6f}", f"{store.longitude:.6f}"
+    return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lng}#map=17/{lat}/{lng}"
 
 
 def store_for_request(request: HttpRequest) -> Store | None:

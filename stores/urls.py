@@ -7,4 +7,5 @@ app_name = "stores"
 urlpatterns = [
     path("", views.finder, name="finder"),
     path("choose/", views.choose, name="choose"),
+    path("<slug:code>/", views.detail, name="detail"),
 ]

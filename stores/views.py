@@ -9,10 +9,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from .display import hours_range, store_calendar_context
 from .forms import StoreChoiceForm, StoreSearchForm
 from .geo import Point
 from .models import Store, Weekday
-from .selectors import locate, store_for_request, stores_near
+from .selectors import locate, map_url, route_url, store_for_request, stores_near
 from .services import my_store_choose
 
 
@@ -34,10 +35,8 @@ def finder(request):
     now = timezone.localtime()
     stores = list(stores_near(origin))
     for store in stores:
-        store.today_hours = store.hours_on(now.date())
-        store.open_now = store.is_open_at(now)
+        store_calendar_context(store, now=now, days_ahead=7)
         store.is_mine = my_store is not None and store.pk == my_store.pk
-        store.week = _week(store)
     context = {
         "my_store": my_store,
         "form": form,
@@ -51,14 +50,27 @@ def finder(request):
     return render(request, "stores/finder.html", context)
 
 
-def _week(store: Store) -> list[tuple[str, list, bool]]:
-    """Each weekday with its opening hours, and whether it is today (for the hours table)."""
-    today = timezone.localdate().weekday()
+@require_GET
+def detail(request, code):
+    """One store's page: address, phone, the coming days' hours, special days, route."""
+    store = get_object_or_404(stores_near(None), code=code)
+    now = timezone.localtime()
+    store_calendar_context(store, now=now, days_ahead=7)
+    my_store = store_for_request(request)
     hours = list(store.opening_hours.all())
-    return [
-        (label, [h for h in hours if h.weekday == day], day == today)
+    week = [
+        (label, ", ".join(hours_range(h.opens, h.closes) for h in hours if h.weekday == day))
         for day, label in Weekday.choices
     ]
+    context = {
+        "store": store,
+        "my_store": my_store,
+        "is_mine": my_store is not None and my_store.pk == store.pk,
+        "week": week,
+        "route_url": route_url(store),
+        "map_url": map_url(store),
+    }
+    return render(request, "stores/detail.html", context)
 
 
 @require_POST
