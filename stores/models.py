@@ -80,15 +80,21 @@ class Store(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     pickup_enabled = models.BooleanField(_("pickup enabled"), default=True)
     pickup_hold_days = models.PositiveSmallIntegerField(
-        _("pickup hold (days)"),
+        _("pickup hold (opening days)"),
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(30)],
-        help_text=_("How long a ready order waits at the counter before it expires."),
+        help_text=_(
+            "How many opening days a ready order waits at the counter; it expires at closing "
+            "time of the last one."
+        ),
     )
     pickup_target_minutes = models.PositiveIntegerField(
         _("picking target (minutes)"),
         default=120,
-        help_text=_("A placed order not picked within this time counts as overdue."),
+        help_text=_(
+            "Preparation time of an order (counted in opening hours) for the promised pickup "
+            "time; a placed order not picked within it counts as overdue."
+        ),
     )
 
     objects = StoreQuerySet.as_manager()

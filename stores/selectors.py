@@ -1,5 +1,4 @@
-from collections.abc import Iterable, Sequence
-from decimal import Decimal
+from collections.abc import Iterable
 from typing import TypeGuard
 
 from django.db.models import QuerySet
@@ -11,6 +10,7 @@ from accounts.types import AnyUser
 
 from .calendar import calendar_prefetches
 from .geo import Point, distance_km_expression
+from .geocode import Place, locate_place
 from .models import StaffMembership, StaffRole, Store
 
 SESSION_KEY = "my_store_id"
@@ -27,40 +27,10 @@ def stores_near(origin: Point | None, queryset: QuerySet[Store] | None = None) -
     return qs.annotate(distance_km=distance_km_expression(origin)).order_by("distance_km", "name")
 
 
-def locate(query: str) -> Point | None:
-    """Where a postcode or a city is, judged from the stores we have there (no geocoder needed).
-
-    A city matches by name; a German postcode by its longest shared prefix, since nearby
-    areas share leading digits.
-    """
-    query = (query or "").strip()
-    if not query:
-        return None
-    if query.isdigit():
-        for length in range(min(len(query), 5), 0, -1):
-            matches = list(
-                Store.objects.active()
-                .filter(postcode__startswith=query[:length])
-                .values_list("latitude", "longitude")
-            )
-            if matches:
-                return _centre(matches)
-        return None
-    matches = list(
-        Store.objects.active().filter(city__iexact=query).values_list("latitude", "longitude")
-    )
-    if not matches:
-        matches = list(
-            Store.objects.active()
-            .filter(city__icontains=query)
-            .values_list("latitude", "longitude")
-        )
-    return _centre(matches) if matches else None
-
-
-def _centre(coordinates: Sequence[tuple[Decimal, Decimal]]) -> Point:
-    lats, lngs = zip(*coordinates, strict=True)
-    return Point(float(sum(lats)) / len(lats), float(sum(lngs)) / len(lngs))
+def locate(query: str) -> Place | None:
+    """Where a German postcode or place name is (see `stores.geocode`); None if it cannot be
+    placed. A postcode is placed at its region only, so distances from it are approximate."""
+    return locate_place(query)
 
 
 def route_url(store: Store) -> str:

@@ -1,18 +1,22 @@
 """Store finder and the choice of "my store"."""
 
 from django.contrib import messages
-from django.http import HttpResponseBadRequest
+from django.db.models import prefetch_related_objects
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from .display import hours_range, store_calendar_context
+from .calendar import calendar_prefetches
+from .display import hours_range, ready_label, store_calendar_context
 from .forms import StoreChoiceForm, StoreSearchForm
 from .geo import Point
 from .models import Store, Weekday
+from .promise import earliest_promise
 from .selectors import locate, map_url, route_url, store_for_request, stores_near
 from .services import my_store_choose
 
@@ -21,15 +25,18 @@ from .services import my_store_choose
 def finder(request):
     my_store = store_for_request(request)
     form = StoreSearchForm(request.GET)
-    origin, origin_label, not_found = None, "", False
+    origin, origin_label, not_found, approximate = None, "", False, False
     if form.is_valid():
         query = form.cleaned_data["q"].strip()
         if form.cleaned_data["near"]:
             origin, origin_label = form.cleaned_data["near"], _("your location")
         elif query:
-            origin = locate(query)
-            origin_label, not_found = query, origin is None
-    if origin is None and my_store is not None:
+            place = locate(query)
+            if place is None:
+                not_found = True
+            else:
+                origin, origin_label, approximate = place.point, place.name, place.approximate
+    if origin is None and my_store is not None and not not_found:
         origin = Point(float(my_store.latitude), float(my_store.longitude))
         origin_label = my_store.name
     now = timezone.localtime()
@@ -43,11 +50,54 @@ def finder(request):
         "stores": stores,
         "origin_label": origin_label,
         "not_found": not_found,
+        "approximate": approximate,
         "sorted_by_distance": origin is not None,
     }
     if request.htmx and request.htmx.target == "store-results":
         return render(request, "stores/finder.html#results", context)
     return render(request, "stores/finder.html", context)
+
+
+@require_GET
+def promise(request):
+    """The pickup promise of the top bar and the home page, as a text fragment: "today" only
+    when the shopper's store (or, with none chosen, some pickup store) can still make it today."""
+    my_store = store_for_request(request)
+    stores = list(
+        Store.objects.pickup().filter(pk=my_store.pk)
+        if my_store is not None and my_store.pickup_enabled
+        else Store.objects.pickup()
+    )
+    now = timezone.localtime()
+    prefetch_related_objects(stores, *calendar_prefetches())
+    earliest = earliest_promise(stores, at=now)
+    long = bool(request.GET.get("long"))
+    if earliest is None:
+        text = _("Reserve online – pick up in your store, free of charge")
+    elif earliest.date() == now.date():
+        if long:
+            text = (
+                _("%(ready)s at %(store)s if you reserve now.")
+                % {"ready": ready_label(earliest, now), "store": my_store.name}
+                if my_store is not None
+                else _("%(ready)s if you reserve now.") % {"ready": ready_label(earliest, now)}
+            )
+        else:
+            text = _("Reserve online – pick up in your store today, free of charge")
+    elif long and my_store is not None:
+        text = _("%(ready)s at %(store)s if you reserve now.") % {
+            "ready": ready_label(earliest, now),
+            "store": my_store.name,
+        }
+    elif long:
+        text = _("%(ready)s if you reserve now.") % {"ready": ready_label(earliest, now)}
+    else:
+        text = _("Reserve online, free of charge. %(ready)s.") % {
+            "ready": ready_label(earliest, now)
+        }
+    response = HttpResponse(escape(text))
+    response["Cache-Control"] = "private, max-age=60"
+    return response
 
 
 @require_GET

@@ -21,6 +21,7 @@ from stores.calendar import calendar_prefetches
 from stores.display import store_calendar_context
 from stores.geo import InvalidLocation, Point, parse_point
 from stores.models import Store
+from stores.promise import annotate_promises
 from stores.selectors import store_for_request
 
 PAGE_SIZE = 48
@@ -128,6 +129,7 @@ def _availability(request, product: Product, variant, store: Store | None) -> di
         stores_with_availability([variant.pk], origin).prefetch_related(*calendar_prefetches())
     )
     now = timezone.localtime()
+    annotate_promises([row for row in stores if row.available > 0 and row.pickup_enabled], at=now)
     for row in stores:
         store_calendar_context(row, now=now)
         row.is_mine = store is not None and row.pk == store.pk

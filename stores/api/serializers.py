@@ -30,6 +30,7 @@ class StoreSerializer(serializers.ModelSerializer):
     latitude = serializers.FloatField()
     longitude = serializers.FloatField()
     distance_km = serializers.SerializerMethodField()
+    distance_approximate = serializers.SerializerMethodField()
     open_now = serializers.SerializerMethodField()
     opening_hours = OpeningHoursSerializer(many=True)
 
@@ -48,6 +49,7 @@ class StoreSerializer(serializers.ModelSerializer):
             "pickup_enabled",
             "pickup_hold_days",
             "distance_km",
+            "distance_approximate",
             "open_now",
             "opening_hours",
         ]
@@ -58,6 +60,18 @@ class StoreSerializer(serializers.ModelSerializer):
     def get_distance_km(self, store) -> float | None:
         distance = getattr(store, "distance_km", None)
         return round(distance, 1) if distance is not None else None
+
+    @extend_schema_field(
+        {
+            "type": "boolean",
+            "description": "True when the origin is only known roughly (a postcode's region): "
+            "`distance_km` is then approximate.",
+        }
+    )
+    def get_distance_approximate(self, store) -> bool:
+        return getattr(store, "distance_km", None) is not None and bool(
+            self.context.get("approximate")
+        )
 
     def get_open_now(self, store) -> bool:
         return store.is_open_at(timezone.localtime())

@@ -80,6 +80,19 @@ class Order(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     expired_at = models.DateTimeField(_("expired"), null=True, blank=True)
     hold_until = models.DateTimeField(_("held until"), null=True, blank=True)
+    promised_ready_at = models.DateTimeField(
+        _("promised ready"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("When the shopper was told, on placing the order, that it would be ready."),
+    )
+    promise_kept = models.BooleanField(
+        _("promise kept"),
+        null=True,
+        blank=True,
+        help_text=_("Whether the order was ready by the promised time (empty until it is ready)."),
+    )
 
     objects = OrderQuerySet.as_manager()
 

@@ -15,6 +15,7 @@ from shop.orders.models import OrderEvent, OrderStatus
 from shop.orders.pickup_codes import pickup_code_format
 from shop.orders.selectors.orders import orders_for_customer, with_item_counts
 from shop.orders.services.orders import order_cancel
+from stores.display import moment_label, ready_label, store_calendar_context
 from stores.models import OpeningHours
 
 # Steps every order walks through on the way to the counter, for the timeline.
@@ -48,12 +49,15 @@ def _qr_svg(code: str) -> str:
 def order_detail(request, public_id):
     order = _own_order(request, public_id)
     now = timezone.localtime()
+    store_calendar_context(order.store, now=now)
     reached = {event.to_status for event in order.events.all()}
     context = {
         "order": order,
         "store": order.store,
-        "hours_today": order.store.hours_on(now.date()),
-        "open_now": order.store.is_open_at(now),
+        "promised_text": (
+            ready_label(order.promised_ready_at, now) if order.promised_ready_at else ""
+        ),
+        "hold_until_text": moment_label(order.hold_until) if order.hold_until else "",
         "steps": [(status, status.label, status in reached) for status in HAPPY_PATH],
         "code": pickup_code_format(order.pickup_code),
         "qr_svg": _qr_svg(order.pickup_code) if order.status == OrderStatus.READY else "",
