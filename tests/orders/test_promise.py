@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from shop.orders.services import orders as services
 from stores.models import SpecialDay
@@ -96,16 +97,33 @@ def test_ready_late_breaks_the_promise_and_a_hold_runs_across_the_weekend(
     assert order.hold_until == berlin(2026, 12, 8, 20, 0)
 
 
-def test_the_placed_e_mail_tells_the_promised_time(client, koeln, jacket, monkeypatch, mailoutbox):
+def test_the_placed_e_mail_tells_the_promised_time_in_german(koeln, jacket, monkeypatch):
+    from django.core import mail
+
+    from tests.notifications.helpers import deliver
+
     freeze(monkeypatch, berlin(2026, 12, 7, 13, 52))
-    order = factories.pickup_order(koeln, [(jacket, 1)])
-    from notifications.models import Notification
+    customer = factories.UserFactory(language="de")
+    with translation.override("de"):  # the order keeps the language it was placed in
+        factories.pickup_order(koeln, [(jacket, 1)], customer=customer)
+    deliver(kind="order_placed", channel="email", recipient=customer)
+    sent = [m for m in mail.outbox if customer.email in m.to]
+    assert sent
+    assert "Abholbereit ab Mo., 7. Dezember, 16:00 Uhr" in sent[0].body
 
-    placed = Notification.objects.filter(kind="order_placed", recipient=order.customer)
-    assert placed.exists()
-    from shop.orders.notifications import order_context
 
-    assert order_context(order)["promised_text"] == "Ready from Mon, 7 December, 16:00"
+def test_the_ready_e_mail_says_until_when_the_order_is_held(koeln, jacket, monkeypatch):
+    from django.core import mail
+
+    from tests.notifications.helpers import deliver
+
+    freeze(monkeypatch, berlin(2026, 12, 2, 12, 0))
+    customer = factories.UserFactory(language="de")
+    with translation.override("de"):
+        factories.pickup_order(koeln, [(jacket, 1)], customer=customer, status="ready")
+    deliver(kind="order_ready", channel="email", recipient=customer)
+    sent = [m for m in mail.outbox if customer.email in m.to and "Sa., 5. Dezember" in m.body]
+    assert sent and "Sa., 5. Dezember, 20:00 Uhr" in sent[0].body
 
 
 @pytest.mark.parametrize(
