@@ -142,3 +142,12 @@ def test_the_top_bar_says_today_only_when_a_store_can_still_make_it(
     freeze(monkeypatch, moment)
     text = client.get(reverse("stores:promise"), headers={"accept-language": "de"}).content
     assert german in text.decode()
+
+
+def test_checkout_shows_each_stores_ready_by_time(client, koeln, jacket, monkeypatch):
+    freeze(monkeypatch, berlin(2026, 12, 5, 19, 0))  # Saturday evening
+    client.force_login(factories.UserFactory())
+    client.post(reverse("pickup:cart_add"), {"variant": jacket.pk, "quantity": 1})
+    html = client.get(reverse("pickup:checkout"), headers={"accept-language": "de"}).content
+    # An hour on Saturday, an hour on Monday from 10:00.
+    assert "Abholbereit Mo. ab 11:00 Uhr" in html.decode()
