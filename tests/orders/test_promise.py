@@ -151,3 +151,16 @@ def test_checkout_shows_each_stores_ready_by_time(client, koeln, jacket, monkeyp
     html = client.get(reverse("pickup:checkout"), headers={"accept-language": "de"}).content
     # An hour on Saturday, an hour on Monday from 10:00.
     assert "Abholbereit Mo. ab 11:00 Uhr" in html.decode()
+
+
+def test_the_api_and_the_desk_show_the_promised_time(client, koeln, jacket, monkeypatch):
+    freeze(monkeypatch, berlin(2026, 12, 7, 13, 52))
+    order = factories.pickup_order(koeln, [(jacket, 1)])
+    client.force_login(order.customer)
+    body = client.get(f"/api/v1/orders/{order.number}/").json()
+    assert body["promised_ready_at"] == "2026-12-07T16:00:00+01:00"
+    assert body["promise_kept"] is None
+    associate = factories.staff(koeln)
+    client.force_login(associate)
+    html = client.get(reverse("pickup:desk"), headers={"accept-language": "de"}).content.decode()
+    assert "Zugesagt bereit ab 07.12.2026 16:00" in html
