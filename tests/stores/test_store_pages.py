@@ -104,3 +104,34 @@ def test_product_page_store_list_shows_status_and_special_days(client, koeln, mo
     assert "Öffnet morgen um 10:00 Uhr" in row
     assert "Heute: geschlossen" not in row and "Heute: 10:00–20:00 Uhr" in row
     assert "Do., 24. Dezember: 10:00–14:00 Uhr (Heiligabend)" in row
+
+
+def test_the_store_api_tells_the_next_opening_and_special_days(client, koeln, monkeypatch):
+    freeze(monkeypatch, berlin(2026, 12, 22, 21, 0))
+    SpecialDay.objects.create(
+        store=koeln,
+        date=dt.date(2026, 12, 24),
+        opens=dt.time(10),
+        closes=dt.time(14),
+        note="Heiligabend",
+    )
+    store = client.get("/api/v1/stores/").json()["results"][0]
+    assert store["open_now"] is False and store["closes_at"] is None
+    assert store["opens_at"] == "2026-12-23T10:00:00+01:00"
+    assert store["state"] == "NW"
+    assert store["special_days"][:2] == [
+        {
+            "date": "2026-12-24",
+            "kind": "special",
+            "note": "Heiligabend",
+            "opens": "10:00",
+            "closes": "14:00",
+        },
+        {
+            "date": "2026-12-25",
+            "kind": "holiday",
+            "note": "Christmas Day",
+            "opens": None,
+            "closes": None,
+        },
+    ]
