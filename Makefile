@@ -33,7 +33,7 @@ test: dev-install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest $(PYTEST_ARGS)
 
 # The typed domain layer: every services, selectors and errors module (and the wallet's credit.py).
-TYPED := $(shell find . -path ./.venv -prune -o -path ./tests -prune -o \( -name services.py -o -name selectors.py -o -name errors.py -o -name credit.py -o -path '*/services/*.py' -o -path '*/selectors/*.py' \) -print | sort)
+TYPED := $(shell find . -path ./.venv -prune -o -path ./tests -prune -o \( -name services.py -o -name selectors.py -o -name errors.py -o -name credit.py -o -name calendar.py -o -path '*/services/*.py' -o -path '*/selectors/*.py' \) -print | sort)
 
 lint: dev-install
 	$(BIN)/ruff check .

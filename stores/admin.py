@@ -1,7 +1,10 @@
+import datetime as dt
+
 from django.contrib import admin, messages
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import OpeningHours, StaffMembership, Store, StoreApiToken
+from .models import OpeningHours, SpecialDay, StaffMembership, Store, StoreApiToken
 from .selectors import staff_stores
 from .tokens import store_token_create
 
@@ -9,6 +12,19 @@ from .tokens import store_token_create
 class OpeningHoursInline(admin.TabularInline):
     model = OpeningHours
     extra = 0
+
+
+class SpecialDayInline(admin.TabularInline):
+    """Days with other hours than usual, or closed (public holidays come from the state)."""
+
+    model = SpecialDay
+    extra = 1
+    fields = ["date", "closed", "opens", "closes", "note"]
+
+    def get_queryset(self, request):
+        # Past special days stay in the database but would crowd the form.
+        yesterday = timezone.localdate() - dt.timedelta(days=1)
+        return super().get_queryset(request).filter(date__gte=yesterday)
 
 
 class StaffMembershipInline(admin.TabularInline):
@@ -24,13 +40,14 @@ class StoreAdmin(admin.ModelAdmin):
         "name",
         "city",
         "postcode",
+        "state",
         "pickup_enabled",
         "pickup_hold_days",
         "is_active",
     ]
-    list_filter = ["is_active", "pickup_enabled", "city"]
+    list_filter = ["is_active", "pickup_enabled", "state", "city"]
     search_fields = ["code", "name", "city", "postcode"]
-    inlines = [OpeningHoursInline, StaffMembershipInline]
+    inlines = [OpeningHoursInline, SpecialDayInline, StaffMembershipInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(pk__in=staff_stores(user=request.user))

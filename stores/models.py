@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -15,6 +16,27 @@ class Weekday(models.IntegerChoices):
     FRIDAY = 4, _("Friday")
     SATURDAY = 5, _("Saturday")
     SUNDAY = 6, _("Sunday")
+
+
+class State(models.TextChoices):
+    """The German federal states (Bundesländer), by the codes the `holidays` package uses."""
+
+    BW = "BW", _("Baden-Württemberg")
+    BY = "BY", _("Bavaria")
+    BE = "BE", _("Berlin")
+    BB = "BB", _("Brandenburg")
+    HB = "HB", _("Bremen")
+    HH = "HH", _("Hamburg")
+    HE = "HE", _("Hesse")
+    MV = "MV", _("Mecklenburg-Western Pomerania")
+    NI = "NI", _("Lower Saxony")
+    NW = "NW", _("North Rhine-Westphalia")
+    RP = "RP", _("Rhineland-Palatinate")
+    SL = "SL", _("Saarland")
+    SN = "SN", _("Saxony")
+    ST = "ST", _("Saxony-Anhalt")
+    SH = "SH", _("Schleswig-Holstein")
+    TH = "TH", _("Thuringia")
 
 
 class StoreQuerySet(models.QuerySet):
@@ -43,20 +65,36 @@ class Store(models.Model):
         decimal_places=6,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
+    state = models.CharField(
+        _("federal state"),
+        max_length=2,
+        choices=State.choices,
+        blank=True,
+        help_text=_(
+            "Decides the public holidays on which the store is closed. Empty: only the "
+            "nationwide holidays."
+        ),
+    )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     pickup_enabled = models.BooleanField(_("pickup enabled"), default=True)
     pickup_hold_days = models.PositiveSmallIntegerField(
-        _("pickup hold (days)"),
+        _("pickup hold (opening days)"),
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(30)],
-        help_text=_("How long a ready order waits at the counter before it expires."),
+        help_text=_(
+            "How many opening days a ready order waits at the counter; it expires at closing "
+            "time of the last one."
+        ),
     )
     pickup_target_minutes = models.PositiveIntegerField(
         _("picking target (minutes)"),
         default=120,
-        help_text=_("A placed order not picked within this time counts as overdue."),
+        help_text=_(
+            "Preparation time of an order (counted in opening hours) for the promised pickup "
+            "time; a placed order not picked within it counts as overdue."
+        ),
     )
 
     objects = StoreQuerySet.as_manager()
@@ -81,12 +119,15 @@ class Store(models.Model):
         return f"{self.street}, {self.postcode} {self.city}"
 
     def hours_on(self, day: dt.date) -> list["OpeningHours"]:
+        """The regular weekly hours for the weekday of `day` (special days and holidays aside:
+        `stores.calendar.day_hours` knows those)."""
         weekday = day.weekday()
         return [h for h in self.opening_hours.all() if h.weekday == weekday]
 
     def is_open_at(self, moment: dt.datetime) -> bool:
-        now = moment.time()
-        return any(h.opens <= now < h.closes for h in self.hours_on(moment.date()))
+        from .calendar import is_open
+
+        return is_open(store=self, at=moment)
 
 
 class OpeningHours(models.Model):
@@ -112,6 +153,59 @@ class OpeningHours(models.Model):
 
     def __str__(self):
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
+class SpecialDay(models.Model):
+    """A day on which the store keeps other hours than usual, or stays closed."""
+
+    store = models.ForeignKey(
+        Store, on_delete=models.CASCADE, related_name="special_days", verbose_name=_("store")
+    )
+    date = models.DateField(_("date"))
+    closed = models.BooleanField(_("closed all day"), default=False)
+    opens = models.TimeField(_("opens"), null=True, blank=True)
+    closes = models.TimeField(_("closes"), null=True, blank=True)
+    note = models.CharField(
+        _("occasion"),
+        max_length=80,
+        blank=True,
+        help_text=_("Shown to shoppers, for example: Christmas Eve, inventory, Sunday opening."),
+    )
+
+    class Meta:
+        verbose_name = _("special day")
+        verbose_name_plural = _("special days")
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["store", "date"], name="special_day_unique_date"),
+            models.CheckConstraint(
+                condition=(Q(closed=True) & Q(opens__isnull=True) & Q(closes__isnull=True))
+                | (
+                    Q(closed=False)
+                    & Q(opens__isnull=False)
+                    & Q(closes__isnull=False)
+                    & Q(opens__lt=models.F("closes"))
+                ),
+                name="special_day_closed_or_hours",
+            ),
+        ]
+
+    def __str__(self):
+        if self.closed:
+            return f"{self.date:%Y-%m-%d} {_('closed')}"
+        return f"{self.date:%Y-%m-%d} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    def clean(self):
+        if self.closed:
+            if self.opens or self.closes:
+                raise ValidationError(_("A day on which the store is closed has no opening hours."))
+            return
+        if self.opens is None or self.closes is None:
+            raise ValidationError(
+                _("Give the opening and closing time, or mark the day as closed.")
+            )
+        if self.opens >= self.closes:
+            raise ValidationError(_("The store must open before it closes."))
 
 
 class StaffRole(models.TextChoices):

@@ -1,64 +1,50 @@
-from collections.abc import Iterable, Sequence
-from decimal import Decimal
+from collections.abc import Iterable
 from typing import TypeGuard
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from accounts.models import User
 from accounts.types import AnyUser
 
+from .calendar import calendar_prefetches
 from .geo import Point, distance_km_expression
-from .models import OpeningHours, StaffMembership, StaffRole, Store
+from .geocode import Place, locate_place
+from .models import StaffMembership, StaffRole, Store
 
 SESSION_KEY = "my_store_id"
 
 
 def stores_near(origin: Point | None, queryset: QuerySet[Store] | None = None) -> QuerySet[Store]:
-    """Active stores with their opening hours, nearest first when an origin is known."""
+    """Active stores with their calendars (opening hours, special days ahead), nearest first
+    when an origin is known."""
     qs = (queryset if queryset is not None else Store.objects.active()).prefetch_related(
-        Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens"))
+        *calendar_prefetches()
     )
     if origin is None:
         return qs.order_by("name")
     return qs.annotate(distance_km=distance_km_expression(origin)).order_by("distance_km", "name")
 
 
-def locate(query: str) -> Point | None:
-    """Where a postcode or a city is, judged from the stores we have there (no geocoder needed).
+def locate(query: str) -> Place | None:
+    """Where a German postcode or place name is (see `stores.geocode`); None if it cannot be
+    placed. A postcode is placed at its region only, so distances from it are approximate."""
+    return locate_place(query)
 
-    A city matches by name; a German postcode by its longest shared prefix, since nearby
-    areas share leading digits.
-    """
-    query = (query or "").strip()
-    if not query:
-        return None
-    if query.isdigit():
-        for length in range(min(len(query), 5), 0, -1):
-            matches = list(
-                Store.objects.active()
-                .filter(postcode__startswith=query[:length])
-                .values_list("latitude", "longitude")
-            )
-            if matches:
-                return _centre(matches)
-        return None
-    matches = list(
-        Store.objects.active().filter(city__iexact=query).values_list("latitude", "longitude")
+
+def route_url(store: Store) -> str:
+    """A route planner (OpenStreetMap) with the store's coordinates as the destination."""
+    return (
+        "https://www.openstreetmap.org/directions?route=%3B"
+        f"{store.latitude:.6f}%2C{store.longitude:.6f}"
     )
-    if not matches:
-        matches = list(
-            Store.objects.active()
-            .filter(city__icontains=query)
-            .values_list("latitude", "longitude")
-        )
-    return _centre(matches) if matches else None
 
 
-def _centre(coordinates: Sequence[tuple[Decimal, Decimal]]) -> Point:
-    lats, lngs = zip(*coordinates, strict=True)
-    return Point(float(sum(lats)) / len(lats), float(sum(lngs)) / len(lngs))
+def map_url(store: Store) -> str:
+    """The store on the OpenStreetMap map."""
+    lat, lng = f"{store.latitude:.6f}", f"{store.longitude:.6f}"
+    return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lng}#map=17/{lat}/{lng}"
 
 
 def store_for_request(request: HttpRequest) -> Store | None:

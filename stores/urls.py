@@ -7,4 +7,6 @@ app_name = "stores"
 urlpatterns = [
     path("", views.finder, name="finder"),
     path("choose/", views.choose, name="choose"),
+    path("promise/", views.promise, name="promise"),
+    path("<slug:code>/", views.detail, name="detail"),
 ]

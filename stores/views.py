@@ -1,18 +1,23 @@
 """Store finder and the choice of "my store"."""
 
 from django.contrib import messages
-from django.http import HttpResponseBadRequest
+from django.db.models import prefetch_related_objects
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from .calendar import calendar_prefetches
+from .display import hours_range, ready_label, store_calendar_context
 from .forms import StoreChoiceForm, StoreSearchForm
 from .geo import Point
 from .models import Store, Weekday
-from .selectors import locate, store_for_request, stores_near
+from .promise import earliest_promise
+from .selectors import locate, map_url, route_url, store_for_request, stores_near
 from .services import my_store_choose
 
 
@@ -20,30 +25,32 @@ from .services import my_store_choose
 def finder(request):
     my_store = store_for_request(request)
     form = StoreSearchForm(request.GET)
-    origin, origin_label, not_found = None, "", False
+    origin, origin_label, not_found, approximate = None, "", False, False
     if form.is_valid():
         query = form.cleaned_data["q"].strip()
         if form.cleaned_data["near"]:
             origin, origin_label = form.cleaned_data["near"], _("your location")
         elif query:
-            origin = locate(query)
-            origin_label, not_found = query, origin is None
-    if origin is None and my_store is not None:
+            place = locate(query)
+            if place is None:
+                not_found = True
+            else:
+                origin, origin_label, approximate = place.point, place.name, place.approximate
+    if origin is None and my_store is not None and not not_found:
         origin = Point(float(my_store.latitude), float(my_store.longitude))
         origin_label = my_store.name
     now = timezone.localtime()
     stores = list(stores_near(origin))
     for store in stores:
-        store.today_hours = store.hours_on(now.date())
-        store.open_now = store.is_open_at(now)
+        store_calendar_context(store, now=now, days_ahead=7)
         store.is_mine = my_store is not None and store.pk == my_store.pk
-        store.week = _week(store)
     context = {
         "my_store": my_store,
         "form": form,
         "stores": stores,
         "origin_label": origin_label,
         "not_found": not_found,
+        "approximate": approximate,
         "sorted_by_distance": origin is not None,
     }
     if request.htmx and request.htmx.target == "store-results":
@@ -51,14 +58,69 @@ def finder(request):
     return render(request, "stores/finder.html", context)
 
 
-def _week(store: Store) -> list[tuple[str, list, bool]]:
-    """Each weekday with its opening hours, and whether it is today (for the hours table)."""
-    today = timezone.localdate().weekday()
+@require_GET
+def promise(request):
+    """The pickup promise of the top bar and the home page, as a text fragment: "today" only
+    when the shopper's store (or, with none chosen, some pickup store) can still make it today."""
+    my_store = store_for_request(request)
+    stores = list(
+        Store.objects.pickup().filter(pk=my_store.pk)
+        if my_store is not None and my_store.pickup_enabled
+        else Store.objects.pickup()
+    )
+    now = timezone.localtime()
+    prefetch_related_objects(stores, *calendar_prefetches())
+    earliest = earliest_promise(stores, at=now)
+    long = bool(request.GET.get("long"))
+    if earliest is None:
+        text = _("Reserve online – pick up in your store, free of charge")
+    elif earliest.date() == now.date():
+        if long:
+            text = (
+                _("%(ready)s at %(store)s if you reserve now.")
+                % {"ready": ready_label(earliest, now), "store": my_store.name}
+                if my_store is not None
+                else _("%(ready)s if you reserve now.") % {"ready": ready_label(earliest, now)}
+            )
+        else:
+            text = _("Reserve online – pick up in your store today, free of charge")
+    elif long and my_store is not None:
+        text = _("%(ready)s at %(store)s if you reserve now.") % {
+            "ready": ready_label(earliest, now),
+            "store": my_store.name,
+        }
+    elif long:
+        text = _("%(ready)s if you reserve now.") % {"ready": ready_label(earliest, now)}
+    else:
+        text = _("Reserve online, free of charge. %(ready)s.") % {
+            "ready": ready_label(earliest, now)
+        }
+    response = HttpResponse(escape(text))
+    response["Cache-Control"] = "private, max-age=60"
+    return response
+
+
+@require_GET
+def detail(request, code):
+    """One store's page: address, phone, the coming days' hours, special days, route."""
+    store = get_object_or_404(stores_near(None), code=code)
+    now = timezone.localtime()
+    store_calendar_context(store, now=now, days_ahead=7)
+    my_store = store_for_request(request)
     hours = list(store.opening_hours.all())
-    return [
-        (label, [h for h in hours if h.weekday == day], day == today)
+    week = [
+        (label, ", ".join(hours_range(h.opens, h.closes) for h in hours if h.weekday == day))
         for day, label in Weekday.choices
     ]
+    context = {
+        "store": store,
+        "my_store": my_store,
+        "is_mine": my_store is not None and my_store.pk == store.pk,
+        "week": week,
+        "route_url": route_url(store),
+        "map_url": map_url(store),
+    }
+    return render(request, "stores/detail.html", context)
 
 
 @require_POST

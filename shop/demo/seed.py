@@ -25,7 +25,7 @@ from django.utils import timezone
 from inventory.models import MovementKind, StockLevel, StockMovement
 from shop.catalogue.images import make_thumbnail
 from shop.catalogue.models import Category, Product, ProductImage, Variant
-from stores.models import OpeningHours, StaffMembership, StaffRole, Store
+from stores.models import OpeningHours, SpecialDay, StaffMembership, StaffRole, Store
 from stores.staff_groups import GROUP_FOR_ROLE, staff_groups_ensure
 
 from .catalogue_data import CATEGORY_TREE, COLOURS, LEAVES, DemoProduct, demo_products
@@ -172,6 +172,7 @@ def _seed_stores(
             email=f"{s.code}@omnishop.example",
             pickup_enabled=True,
             pickup_hold_days=s.pickup_hold_days,
+            state=s.state,
         )
         for s in plan
         if s.code not in existing
@@ -190,6 +191,20 @@ def _seed_stores(
         if stores[s.code].pk in new_ids
         for days, opens, closes in s.hours
         for day in days
+    )
+    # Short hours on Christmas Eve and New Year's Eve, as most German shops keep them.
+    year = dt.date.today().year
+    SpecialDay.objects.bulk_create(
+        SpecialDay(
+            store_id=store_id,
+            date=dt.date(year, 12, day),
+            opens=dt.time(10),
+            closes=dt.time(14),
+            note=note,
+        )
+        for store_id in new_ids
+        for day, note in ((24, "Heiligabend"), (31, "Silvester"))
+        if dt.date(year, 12, day).weekday() != 6
     )
     report.add("stores", len(missing))
     return [(stores[s.code], s) for s in plan], new_ids

@@ -1,7 +1,7 @@
 """The demo chain's stores: eight flagship stores in real city centres, and further cities for
 large benchmark data sets. Coordinates are the real ones (WGS 84), addresses plausible."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # Weekday 0 = Monday. Each entry: (weekdays, opens, closes). Sunday stays closed (German law).
 MON_FRI = (0, 1, 2, 3, 4)
@@ -24,6 +24,7 @@ class DemoStore:
     hours: tuple = CITY_CENTRE
     size: float = 1.0  # how much stock it carries compared with an average store
     pickup_hold_days: int = 3
+    state: str = ""  # federal state (Bundesland), filled from STATES by `demo_stores`
 
 
 FLAGSHIPS = [
@@ -176,12 +177,74 @@ MORE_CITIES = [
     ("bamberg", "Bamberg", "96047", "49.898800", "10.902800"),
 ]
 
+# The federal state (Bundesland) of each demo city, by store code: it decides the holidays.
+STATES = {
+    "berlin": "BE",
+    "hamburg": "HH",
+    "muenchen": "BY",
+    "koeln": "NW",
+    "frankfurt": "HE",
+    "stuttgart": "BW",
+    "leipzig": "SN",
+    "duesseldorf": "NW",
+    "dortmund": "NW",
+    "essen": "NW",
+    "bremen": "HB",
+    "dresden": "SN",
+    "hannover": "NI",
+    "nuernberg": "BY",
+    "duisburg": "NW",
+    "bochum": "NW",
+    "wuppertal": "NW",
+    "bielefeld": "NW",
+    "bonn": "NW",
+    "muenster": "NW",
+    "mannheim": "BW",
+    "karlsruhe": "BW",
+    "augsburg": "BY",
+    "wiesbaden": "HE",
+    "aachen": "NW",
+    "braunschweig": "NI",
+    "kiel": "SH",
+    "chemnitz": "SN",
+    "halle": "ST",
+    "magdeburg": "ST",
+    "freiburg": "BW",
+    "krefeld": "NW",
+    "mainz": "RP",
+    "luebeck": "SH",
+    "erfurt": "TH",
+    "rostock": "MV",
+    "kassel": "HE",
+    "potsdam": "BB",
+    "saarbruecken": "SL",
+    "oldenburg": "NI",
+    "osnabrueck": "NI",
+    "heidelberg": "BW",
+    "darmstadt": "HE",
+    "regensburg": "BY",
+    "wuerzburg": "BY",
+    "ulm": "BW",
+    "goettingen": "NI",
+    "konstanz": "BW",
+    "rosenheim": "BY",
+    "garmisch": "BY",
+    "oberstdorf": "BY",
+    "berchtesgaden": "BY",
+    "trier": "RP",
+    "schwerin": "MV",
+    "jena": "TH",
+    "passau": "BY",
+    "flensburg": "SH",
+    "bamberg": "BY",
+}
+
 STREETS = ["Bahnhofstraße", "Hauptstraße", "Marktplatz", "Kaiserstraße", "Schloßstraße"]
 
 
 def demo_stores(count: int) -> list[DemoStore]:
     """The first `count` stores of the chain, flagships first; always the same for a count."""
-    stores = FLAGSHIPS[:count]
+    stores = [replace(s, state=STATES[s.code]) for s in FLAGSHIPS[:count]]
     n = 0
     while len(stores) < count:
         code, city, postcode, lat, lng = MORE_CITIES[n % len(MORE_CITIES)]
@@ -201,6 +264,7 @@ def demo_stores(count: int) -> list[DemoStore]:
                 phone="",
                 hours=(CITY_CENTRE, SHORT_SATURDAY, LONG_WEEKDAYS)[n % 3],
                 size=(0.6, 0.8, 1.0, 1.2)[n % 4],
+                state=STATES[MORE_CITIES[n % len(MORE_CITIES)][0]],
             )
         )
         n += 1

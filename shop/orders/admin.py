@@ -129,9 +129,11 @@ class OrderAdmin(admin.ModelAdmin):
         "items",
         "stock_flag",
         "amount_due",
+        "promised_ready_at",
+        "promise_kept",
         "hold_until",
     ]
-    list_filter = ["status", StaffStoreFilter, OverdueFilter]
+    list_filter = ["status", StaffStoreFilter, OverdueFilter, "promise_kept"]
     list_select_related = ["store", "customer"]
     list_per_page = 50
     show_full_result_count = False
@@ -147,6 +149,7 @@ class OrderAdmin(admin.ModelAdmin):
                 "fields": [
                     ("number", "status"),
                     ("store", "hold_until"),
+                    ("promised_ready_at", "promise_kept"),
                     ("customer", "phone"),
                     ("total", "amount_due"),
                     ("points_redeemed", "loyalty_discount", "store_credit_used"),
@@ -175,6 +178,8 @@ class OrderAdmin(admin.ModelAdmin):
         "status",
         "store",
         "hold_until",
+        "promised_ready_at",
+        "promise_kept",
         "customer",
         "phone",
         "total",

@@ -12,9 +12,13 @@ class OrdersConfig(AppConfig):
     def ready(self):
         from inventory.notifications import shortfall_handlers_register
         from notifications.kinds import register
+        from stores.promise import queue_counter_register
 
         from . import receivers  # noqa: F401  (connects the login hook)
         from .notifications import KINDS, notify_order_shortfalls
 
         register(*KINDS)
         shortfall_handlers_register(notify_order_shortfalls)
+        from .selectors.promise import store_queues
+
+        queue_counter_register(store_queues)

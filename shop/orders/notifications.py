@@ -22,7 +22,6 @@ from django.db.models import CharField, Exists, OuterRef
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.qr import qr_png
@@ -30,6 +29,7 @@ from inventory.models import StockShortfall
 from notifications.kinds import Kind
 from notifications.models import Channel, Notification
 from notifications.services import Recipient, notify
+from stores.display import moment_label
 from stores.models import Weekday
 from stores.selectors import store_staff
 
@@ -64,6 +64,7 @@ def order_context(order) -> dict:
     lines = list(order.lines.all())
     hours = weekly_hours(store, timezone.localdate())
     hold_until = timezone.localtime(order.hold_until) if order.hold_until else None
+    promised = order.promised_ready_at
     return {
         "order": order,
         "store": store,
@@ -73,7 +74,12 @@ def order_context(order) -> dict:
         "hours_today": next(day for day in hours if day["is_today"]),
         "pickup_code": pickup_code_format(order.pickup_code),
         "hold_until": hold_until,
-        "hold_until_short": date_format(hold_until, "SHORT_DATETIME_FORMAT") if hold_until else "",
+        # "Sa., 5. Dezember, 20:00 Uhr": the hold ends at closing time of an opening day.
+        "hold_until_text": moment_label(hold_until) if hold_until else "",
+        "hold_until_short": moment_label(hold_until) if hold_until else "",
+        "promised_text": (
+            _("Ready from %(when)s") % {"when": moment_label(promised)} if promised else ""
+        ),
         "last_event": order.events.order_by("created_at", "id").last(),
         "qr_cid": QR_CID,
     }

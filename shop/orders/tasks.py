@@ -39,12 +39,22 @@ def expire_overdue_orders(order_ids: list[int] | None = None) -> int:
     return expired
 
 
+REMINDER_WINDOW = dt.timedelta(hours=30)
+REMINDER_HOURS = (dt.time(9, 0), dt.time(19, 0))
+
+
 # The name queued messages and the beat schedule know (the task lived in notifications before).
 @shared_task(name="notifications.tasks.send_pickup_reminders", ignore_result=True)
 def send_pickup_reminders() -> int:
-    """Remind shoppers whose ready order's hold ends within a day (once per order)."""
+    """Remind shoppers whose ready order's hold ends within REMINDER_WINDOW (once per order),
+    only in the daytime (REMINDER_HOURS, local time): a reminder due at night waits for the
+    morning. Holds end at closing time, so the reminder comes the day before, or at the latest
+    on the morning of the last day."""
+    now = timezone.localtime()
+    if not REMINDER_HOURS[0] <= now.time() < REMINDER_HOURS[1]:
+        return 0
     count = 0
-    for order in orders_due_for_reminder(timezone.now(), dt.timedelta(hours=24)):
+    for order in orders_due_for_reminder(now, REMINDER_WINDOW):
         if notify_order_reminder(order):
             count += 1
     return count

@@ -17,8 +17,11 @@ from shop.storefront.selectors import (
     product_cards,
     product_search,
 )
+from stores.calendar import calendar_prefetches
+from stores.display import store_calendar_context
 from stores.geo import InvalidLocation, Point, parse_point
 from stores.models import Store
+from stores.promise import annotate_promises
 from stores.selectors import store_for_request
 
 PAGE_SIZE = 48
@@ -122,10 +125,13 @@ def _origin(request, store: Store | None) -> tuple[Point | None, str]:
 def _availability(request, product: Product, variant, store: Store | None) -> dict:
     """Every store's units of `variant`, nearest first, and my store's badge taken from that list."""
     origin, origin_kind = _origin(request, store)
-    stores = list(stores_with_availability([variant.pk], origin).prefetch_related("opening_hours"))
+    stores = list(
+        stores_with_availability([variant.pk], origin).prefetch_related(*calendar_prefetches())
+    )
     now = timezone.localtime()
+    annotate_promises([row for row in stores if row.available > 0 and row.pickup_enabled], at=now)
     for row in stores:
-        row.open_now = row.is_open_at(now)
+        store_calendar_context(row, now=now)
         row.is_mine = store is not None and row.pk == store.pk
     return {
         "product": product,

@@ -2,6 +2,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from stores import calendar
 from stores.models import OpeningHours, Store, Weekday
 
 
@@ -30,7 +31,11 @@ class StoreSerializer(serializers.ModelSerializer):
     latitude = serializers.FloatField()
     longitude = serializers.FloatField()
     distance_km = serializers.SerializerMethodField()
+    distance_approximate = serializers.SerializerMethodField()
     open_now = serializers.SerializerMethodField()
+    closes_at = serializers.SerializerMethodField()
+    opens_at = serializers.SerializerMethodField()
+    special_days = serializers.SerializerMethodField()
     opening_hours = OpeningHoursSerializer(many=True)
 
     class Meta:
@@ -48,7 +53,12 @@ class StoreSerializer(serializers.ModelSerializer):
             "pickup_enabled",
             "pickup_hold_days",
             "distance_km",
+            "distance_approximate",
             "open_now",
+            "closes_at",
+            "opens_at",
+            "special_days",
+            "state",
             "opening_hours",
         ]
 
@@ -59,5 +69,76 @@ class StoreSerializer(serializers.ModelSerializer):
         distance = getattr(store, "distance_km", None)
         return round(distance, 1) if distance is not None else None
 
+    @extend_schema_field(
+        {
+            "type": "boolean",
+            "description": "True when the origin is only known roughly (a postcode's region): "
+            "`distance_km` is then approximate.",
+        }
+    )
+    def get_distance_approximate(self, store) -> bool:
+        return getattr(store, "distance_km", None) is not None and bool(
+            self.context.get("approximate")
+        )
+
+    def _status(self, store) -> calendar.OpenStatus:
+        cached = getattr(store, "_api_status", None)
+        if cached is None:
+            cached = store._api_status = calendar.open_status(store=store, at=timezone.now())
+        return cached
+
     def get_open_now(self, store) -> bool:
-        return store.is_open_at(timezone.localtime())
+        return self._status(store).open
+
+    @extend_schema_field(
+        {
+            "type": "string",
+            "format": "date-time",
+            "nullable": True,
+            "description": "While open: when the store closes next.",
+        }
+    )
+    def get_closes_at(self, store) -> str | None:
+        moment = self._status(store).closes_at
+        return moment.isoformat() if moment else None
+
+    @extend_schema_field(
+        {
+            "type": "string",
+            "format": "date-time",
+            "nullable": True,
+            "description": "While closed: when the store opens next (special days and the "
+            "public holidays of its federal state counted).",
+        }
+    )
+    def get_opens_at(self, store) -> str | None:
+        moment = self._status(store).opens_at
+        return moment.isoformat() if moment else None
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "description": "Special days and public holidays in the next 14 days.",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "date": {"type": "string", "format": "date"},
+                    "kind": {"type": "string", "enum": ["special", "holiday"]},
+                    "note": {"type": "string"},
+                    "opens": {"type": "string", "nullable": True},
+                    "closes": {"type": "string", "nullable": True},
+                },
+            },
+        }
+    )
+    def get_special_days(self, store) -> list[dict]:
+        return [
+            {
+                "date": day.day.isoformat(),
+                "kind": day.kind,
+                "note": day.note,
+                "opens": f"{day.opens:%H:%M}" if day.opens else None,
+                "closes": f"{day.closes:%H:%M}" if day.closes else None,
+            }
+            for day in calendar.exceptions_ahead(store=store, at=timezone.now())
+        ]

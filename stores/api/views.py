@@ -20,7 +20,10 @@ from .serializers import StoreSerializer
         OpenApiParameter(
             "q",
             OpenApiTypes.STR,
-            description="A postcode or city instead of `near`: stores nearest to it come first.",
+            description="A German postcode or city/town name instead of `near` (with or without "
+            "umlauts: `Köln`, `koeln`); stores nearest to it come first. A postcode is placed by "
+            "its region (first two digits), so `distance_approximate` is true. A place that "
+            "cannot be placed is a 400.",
         ),
     ],
     responses={200: StoreSerializer(many=True), 400: BAD_REQUEST},
@@ -32,10 +35,26 @@ class StoreListView(generics.ListAPIView):
     def get_queryset(self):
         origin = near_from_query(self.request)
         query = self.request.query_params.get("q", "").strip()
+        self.approximate = False
         if origin is None and query:
-            origin = locate(query)
-            if origin is None:
+            place = locate(query)
+            if place is None:
                 raise ValidationError(
-                    {"q": [_("We have no store in or near “%(query)s”.") % {"query": query}]}
+                    {
+                        "q": [
+                            _(
+                                "We could not place “%(query)s”. Please give a German postcode "
+                                "or the name of a city or town."
+                            )
+                            % {"query": query}
+                        ]
+                    }
                 )
+            origin, self.approximate = place.point, place.approximate
         return stores_near(origin)
+
+    def get_serializer_context(self):
+        return {
+            **super().get_serializer_context(),
+            "approximate": getattr(self, "approximate", False),
+        }

@@ -81,7 +81,7 @@ def test_postcode_or_city_instead_of_near(client, stores):
 
 @pytest.mark.parametrize("near", ["", "52.5,13.4"])
 def test_queries_are_constant(client, stores, django_assert_num_queries, near):
-    with django_assert_num_queries(3):  # count, stores, opening hours
+    with django_assert_num_queries(4):  # count, stores, opening hours, special days ahead
         client.get(LIST, {"near": near} if near else {})
 
 

@@ -79,6 +79,13 @@ def test_demo_data_looks_like_a_german_chain(settings, tmp_path):
     call_command("seed_demo", "--products", "40", "--images", "none", verbosity=0)
     stores = Store.objects.all()
     assert {s.city for s in stores} >= {"Berlin", "Hamburg", "München", "Köln"}
+    # Each store knows its federal state, so holidays are the right ones.
+    assert {s.code: s.state for s in stores if s.code in ("berlin", "koeln", "muenchen")} == {
+        "berlin": "BE",
+        "koeln": "NW",
+        "muenchen": "BY",
+    }
+    assert all(s.state for s in stores)
     assert all(s.pickup_enabled for s in stores)
     assert not OpeningHours.objects.filter(weekday=6).exists()  # closed on Sunday
     assert OpeningHours.objects.filter(weekday=5).exclude(closes__hour=20).exists()

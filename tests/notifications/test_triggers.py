@@ -22,6 +22,7 @@ from shop.orders.services.orders import (
 )
 from shop.orders.tasks import send_pickup_reminders
 from tests import factories
+from tests.clock import berlin, freeze
 from tests.orders.helpers import drop_rescues
 
 from .conftest import place
@@ -126,14 +127,14 @@ def test_expiry_notifies_the_shopper(store, jacket):
     assert Notification.objects.filter(kind="order_expired", recipient=order.customer).count() == 2
 
 
-def test_reminder_job_reminds_once_a_day_before_the_hold_ends(store, jacket):
-    now = timezone.now()
+def test_reminder_job_reminds_once_a_day_before_the_hold_ends(store, jacket, monkeypatch):
+    now = freeze(monkeypatch, berlin(2026, 12, 3, 10, 0))  # reminders go out in the daytime
     due = place(store, [(jacket, 1)], status=OrderStatus.READY)
     later = place(store, [(jacket, 1)], status=OrderStatus.READY)
     placed = place(store, [(jacket, 1)])
     for order, hold_until in [
         (due, now + dt.timedelta(hours=20)),
-        (later, now + dt.timedelta(hours=30)),
+        (later, now + dt.timedelta(hours=40)),
         (placed, now + dt.timedelta(hours=2)),
     ]:
         order.hold_until = hold_until
@@ -145,6 +146,19 @@ def test_reminder_job_reminds_once_a_day_before_the_hold_ends(store, jacket):
         ("order_reminder", "email", due.customer.email, "de"),
         ("order_reminder", "in_app", due.customer.email, "de"),
     }
+
+
+@pytest.mark.parametrize("hour", [19, 23, 3, 8])
+def test_no_reminder_goes_out_at_night(store, jacket, monkeypatch, hour):
+    freeze(monkeypatch, berlin(2026, 12, 3, hour, 30))
+    due = place(store, [(jacket, 1)], status=OrderStatus.READY)
+    due.hold_until = berlin(2026, 12, 4, 12, 0)
+    due.save(update_fields=["hold_until"])
+    assert send_pickup_reminders() == 0
+    assert not sent_set(kind="order_reminder")
+    # It goes out the next morning at nine instead.
+    freeze(monkeypatch, berlin(2026, 12, 4 if hour > 12 else 3, 9, 0))
+    assert send_pickup_reminders() == 1
 
 
 def test_recipient_without_usable_address_gets_in_app_only(store, jacket, caplog):

@@ -17,6 +17,7 @@ from shop.orders.services.orders import (
     order_mark_ready,
     order_start_picking,
 )
+from stores import calendar
 from tests import factories
 from tests.orders.helpers import drop_rescues, level, reservations, snapshot
 
@@ -38,7 +39,12 @@ def test_happy_path_moves_stock_and_writes_the_timeline(order, associate, store,
     assert level(store, jacket) == (10, 2)
     order = order_mark_ready(order=order, actor=associate)
     assert order.status == OrderStatus.READY
-    assert order.hold_until == order.ready_at + dt.timedelta(days=store.pickup_hold_days)
+    # The hold counts opening days after the day it became ready and ends at closing time.
+    assert order.hold_until == calendar.hold_until(
+        store=store, ready_at=order.ready_at, opening_days=store.pickup_hold_days
+    )
+    assert timezone.localtime(order.hold_until).time() == dt.time(20, 0)
+    assert order.hold_until > order.ready_at + dt.timedelta(days=store.pickup_hold_days - 1)
     order = order_collect(order=order, code=order.pickup_code.lower(), actor=associate)
     assert order.status == OrderStatus.COLLECTED and order.collected_at
     assert level(store, jacket) == (8, 0)

@@ -94,6 +94,19 @@ class Order(models.Model):
     collected_by = models.CharField(
         _("handed over to"), max_length=16, choices=CollectedBy.choices, blank=True
     )
+    promised_ready_at = models.DateTimeField(
+        _("promised ready"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("When the shopper was told, on placing the order, that it would be ready."),
+    )
+    promise_kept = models.BooleanField(
+        _("promise kept"),
+        null=True,
+        blank=True,
+        help_text=_("Whether the order was ready by the promised time (empty until it is ready)."),
+    )
 
     objects = OrderQuerySet.as_manager()
 

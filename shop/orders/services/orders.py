@@ -85,8 +85,10 @@ from shop.orders.pickup_codes import (
     pickup_code_generate,
     pickup_code_normalize,
 )
+from stores import calendar
 from stores.geo import Point
 from stores.models import Store
+from stores.promise import promise_for
 from stores.selectors import is_store_staff
 
 logger = logging.getLogger(__name__)
@@ -166,8 +168,14 @@ def _move(
     setattr(order, stamp, now)
     fields = ["status", stamp]
     if to_status == OrderStatus.READY:
-        order.hold_until = now + dt.timedelta(days=order.store.pickup_hold_days)
+        # The hold counts opening days and ends at closing time of the last one.
+        order.hold_until = calendar.hold_until(
+            store=order.store, ready_at=now, opening_days=order.store.pickup_hold_days
+        )
         fields.append("hold_until")
+        if order.promised_ready_at is not None:
+            order.promise_kept = now <= order.promised_ready_at
+            fields.append("promise_kept")
     order.save(update_fields=fields)
     status_event_record(
         OrderEvent,
@@ -326,6 +334,8 @@ def order_place(
     total = sum(
         (variants[pk].price * quantity for pk, quantity in quantities.items()), Decimal("0.00")
     )
+    # What the shopper is told on the pages and in the e-mails: ready from this moment on.
+    promised = promise_for(store=store)
     # A clash of order number or idempotency key aborts the INSERT; then the whole transaction
     # is retried with a fresh number (no savepoint round-trips on the hot path).
     for _attempt in range(3):
@@ -339,6 +349,7 @@ def order_place(
             idempotency_key=idempotency_key,
             number=order_number_generate(),
             pickup_code=pickup_code_generate(),
+            promised_ready_at=promised,
         )
         try:
             with transaction.atomic():
@@ -587,7 +598,8 @@ def order_expire(*, order: Order) -> Order:
         OrderStatus.EXPIRED,
         actor=None,
         now=now,
-        note=_("Not collected within %(days)d days.") % {"days": order.store.pickup_hold_days},
+        note=_("Not collected within %(days)d opening days.")
+        % {"days": order.store.pickup_hold_days},
     )
     notify_order_expired(order)
     return order

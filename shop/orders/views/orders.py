@@ -17,6 +17,7 @@ from shop.orders.models import OrderEvent, OrderStatus, ShortPickRescue
 from shop.orders.pickup_codes import pickup_code_format
 from shop.orders.selectors.orders import orders_for_customer, with_item_counts
 from shop.orders.services.orders import order_cancel
+from stores.display import moment_label, ready_label, store_calendar_context
 from stores.models import OpeningHours
 
 # Steps every order walks through on the way to the counter, for the timeline.
@@ -69,13 +70,16 @@ def order_detail(request, public_id):
             if event.to_status != event.from_status
             else ""
         )
+    store_calendar_context(order.store, now=now)
     reached = {event.to_status for event in events}
     context = {
         "order": order,
         "events": events,
         "store": order.store,
-        "hours_today": order.store.hours_on(now.date()),
-        "open_now": order.store.is_open_at(now),
+        "promised_text": (
+            ready_label(order.promised_ready_at, now) if order.promised_ready_at else ""
+        ),
+        "hold_until_text": moment_label(order.hold_until) if order.hold_until else "",
         "steps": [(status, STEP_LABELS[status], status in reached) for status in HAPPY_PATH],
         "code": pickup_code_format(order.pickup_code),
         "qr_svg": _qr_svg(order.pickup_code) if order.status == OrderStatus.READY else "",
