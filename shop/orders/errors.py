@@ -99,3 +99,10 @@ class OrderShortage(OrderError):
                 for s in self.shortages
             ]
         }
+
+
+class WithdrawalRefused(OrderError):
+    """A withdrawal that cannot be taken (reservation, already withdrawn, period over): 409."""
+
+    code = "withdrawal_refused"
+    http_status = 409

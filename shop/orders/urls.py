@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shop.orders.views import cart, checkout, desk, orders
+from shop.orders.views import cart, checkout, desk, orders, withdrawal
 
 app_name = "pickup"
 
@@ -16,6 +16,10 @@ urlpatterns: list = [
     path("orders/", orders.order_list, name="order_list"),
     path("orders/<uuid:public_id>/", orders.order_detail, name="order_detail"),
     path("orders/<uuid:public_id>/cancel/", orders.order_cancel_view, name="order_cancel"),
+    # the withdrawal button (§ 356a BGB): no login needed
+    path("withdraw/", withdrawal.withdraw, name="withdraw"),
+    path("withdraw/confirm/", withdrawal.withdraw_confirm, name="withdraw_confirm"),
+    path("withdraw/done/", withdrawal.withdraw_done, name="withdraw_done"),
     # orders: the associate's desk page
     path("desk/", desk.desk, name="desk"),
     path("desk/queue/", desk.desk_queue_partial, name="desk_queue"),

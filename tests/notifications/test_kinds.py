@@ -76,6 +76,7 @@ def test_each_owning_app_registered_its_kinds():
         "order_changed",
         "order_received",
         "order_stock_shortfall",
+        "order_withdrawn",
         "return_received",
         "refund_issued",
         "tier_changed",

@@ -111,10 +111,27 @@ class OrderEventSerializer(serializers.ModelSerializer):
         fields = ["from_status", "to_status", "note", "created_at"]
 
 
+class LegalVersionSerializer(serializers.Serializer):
+    """A legal text version the shopper saw at checkout: which page, valid from when, where."""
+
+    page = serializers.CharField()
+    valid_from = serializers.DateTimeField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, text) -> str:
+        return text.get_absolute_url()
+
+
 class OrderSerializer(serializers.ModelSerializer):
-    """An order as its shopper sees it; the pickup code appears once the order is ready."""
+    """An order as its shopper sees it; the pickup code appears once the order is ready.
+
+    `contract_model` says whether the order is a non-binding reservation or a purchase (with the
+    14-day right of withdrawal); `terms_version` and `privacy_version` are the AGB and privacy
+    texts in force when it was placed."""
 
     store = PickupStoreSerializer()
+    terms_version = LegalVersionSerializer(read_only=True, allow_null=True)
+    privacy_version = LegalVersionSerializer(read_only=True, allow_null=True)
     lines = OrderLineSerializer(many=True)
     events = OrderEventSerializer(many=True)
     pickup_code = serializers.SerializerMethodField()
@@ -141,6 +158,9 @@ class OrderSerializer(serializers.ModelSerializer):
             "cancelled_at",
             "expired_at",
             "events",
+            "contract_model",
+            "terms_version",
+            "privacy_version",
         ]
 
     def get_pickup_code(self, order) -> str | None:

@@ -1,5 +1,12 @@
 from .cart import Cart, CartLine
-from .orders import HandoverAttempt, Order, OrderEvent, OrderLine, OrderStatus
+from .orders import (
+    HandoverAttempt,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    OrderWithdrawal,
+)
 
-__all__ = ["HandoverAttempt", "Order", "OrderEvent", "OrderLine", "OrderStatus"]
+__all__ = ["HandoverAttempt", "Order", "OrderEvent", "OrderLine", "OrderStatus", "OrderWithdrawal"]
 __all__ += ["Cart", "CartLine"]
