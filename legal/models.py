@@ -48,7 +48,8 @@ class LegalText(models.Model):
         _("text (German)"),
         help_text=_(
             'Paragraphs are separated by an empty line; a line starting with "## " is a '
-            'heading, lines starting with "- " form a list.'
+            'heading, lines starting with "- " form a list, a paragraph starting with "! " is '
+            "highlighted."
         ),
     )
     body_en = models.TextField(_("text (English)"))

@@ -1,4 +1,5 @@
-"""Turning a stored legal text into HTML: paragraphs, "## " headings and "- " lists, escaped."""
+"""Turning a stored legal text into HTML: paragraphs, "## " headings, "- " lists and "! " notes
+(a highlighted paragraph, e.g. the demo's "template text" warning), all escaped."""
 
 from django.utils.html import escape, urlize
 from django.utils.safestring import SafeString, mark_safe
@@ -19,7 +20,10 @@ def legal_html(text: str) -> SafeString:
             lines = lines[1:]
             if not lines:
                 continue
-        if all(line.startswith("- ") for line in lines):
+        if lines[0].startswith("! "):
+            note = "<br>".join(_inline(line.removeprefix("! ")) for line in lines)
+            blocks.append(f'<p class="legal-note" role="note">{note}</p>')
+        elif all(line.startswith("- ") for line in lines):
             items = "".join(f"<li>{_inline(line[2:])}</li>" for line in lines)
             blocks.append(f"<ul>{items}</ul>")
         else:

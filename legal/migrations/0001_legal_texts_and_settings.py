@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                 ('valid_from', models.DateTimeField(help_text='The shop shows the newest version whose date has come. A version in force cannot be changed any more: save a new version instead.', verbose_name='valid from')),
                 ('title_de', models.CharField(max_length=120, verbose_name='title (German)')),
                 ('title_en', models.CharField(max_length=120, verbose_name='title (English)')),
-                ('body_de', models.TextField(help_text='Paragraphs are separated by an empty line; a line starting with "## " is a heading, lines starting with "- " form a list.', verbose_name='text (German)')),
+                ('body_de', models.TextField(help_text='Paragraphs are separated by an empty line; a line starting with "## " is a heading, lines starting with "- " form a list, a paragraph starting with "! " is highlighted.', verbose_name='text (German)')),
                 ('body_en', models.TextField(verbose_name='text (English)')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
             ],

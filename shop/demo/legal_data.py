@@ -6,8 +6,8 @@ lawyer and completed with the retailer's real data before the shop goes online.
 
 from dataclasses import dataclass
 
-WARNING_DE = "Mustertext – vor Veröffentlichung rechtlich prüfen lassen. Alle Angaben zum Unternehmen sind erfunden."
-WARNING_EN = "Template text – have it checked by a lawyer before publishing. All company details are fictional."
+WARNING_DE = "! Mustertext – vor Veröffentlichung rechtlich prüfen lassen. Alle Angaben zum Unternehmen sind erfunden."
+WARNING_EN = "! Template text – have it checked by a lawyer before publishing. All company details are fictional."
 
 COMPANY_DE = """Omnishop Handels GmbH (fiktives Demo-Unternehmen)
 Musterstraße 1
@@ -183,7 +183,7 @@ WITHDRAWAL = DemoLegalText(
     "Right of withdrawal and model withdrawal form",
     f"""{WARNING_DE}
 
-Das Widerrufsrecht gilt nur für zahlungspflichtige Bestellungen („Zahlungspflichtig bestellen“). Eine unverbindliche Reservierung ist kein Kaufvertrag; sie müssen Sie nicht widerrufen.
+Das Widerrufsrecht gilt nur für zahlungspflichtige Bestellungen („Zahlungspflichtig bestellen“). Eine unverbindliche Reservierung ist kein Kaufvertrag; diese müssen Sie nicht widerrufen.
 
 ## Widerrufsrecht
 Sie haben das Recht, binnen vierzehn Tagen ohne Angabe von Gründen diesen Vertrag zu widerrufen. Die Widerrufsfrist beträgt vierzehn Tage ab dem Tag, an dem Sie oder ein von Ihnen benannter Dritter, der nicht der Beförderer ist, die Waren in Besitz genommen haben bzw. hat (bei Abholung: der Tag der Abholung in der Filiale).

@@ -111,6 +111,9 @@ def test_withdrawing_from_a_purchase_with_the_button_in_the_footer(browser, live
     expect(page.get_by_test_id("withdraw-confirm")).to_have_text("Widerruf bestätigen")
     page.get_by_test_id("withdraw-confirm").click()
     expect(page.get_by_test_id("withdraw-done")).to_contain_text("eingegangen")
+    expect(page.get_by_test_id("withdraw-received")).to_have_text(
+        re.compile(r"Eingegangen: \d{1,2}\. \w+ \d{4}, \d{2}:\d{2} Uhr")
+    )
 
     # The order is cancelled, its stock released, the withdrawal recorded and confirmed by e-mail.
     order.refresh_from_db()
@@ -124,7 +127,8 @@ def test_withdrawing_from_a_purchase_with_the_button_in_the_footer(browser, live
     notification_deliver(notification_id=outbox.pk)
     [message] = mail.outbox
     assert message.subject == f"Widerruf der Bestellung {order.number} eingegangen"
-    assert "bei uns eingegangen" in message.body and " Uhr " in message.body
+    assert "bei uns eingegangen" in message.body
+    assert re.search(r"Eingegangen: \d{1,2}\. \w+ \d{4}, \d{2}:\d{2} Uhr", message.body)
 
 
 @pytest.mark.browser

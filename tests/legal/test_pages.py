@@ -143,6 +143,8 @@ def test_the_contract_model_is_one_setting_in_the_admin(client, db):
 
 
 def test_stored_text_is_escaped_when_rendered():
+    note = legal_html("! Careful <i>\n\nText")
+    assert note.startswith('<p class="legal-note" role="note">Careful &lt;i&gt;</p>')
     html = legal_html(
         "## Head <b>\n\n- one\n- <script>x</script>\n\nLine 1\nLine 2 https://e.example"
     )
@@ -156,8 +158,9 @@ def test_demo_texts_are_marked_as_templates_in_both_languages():
 
     assert {text.page for text in DEMO_LEGAL_TEXTS} == set(PAGES)
     for text in DEMO_LEGAL_TEXTS:
-        assert text.body_de.startswith("Mustertext – vor Veröffentlichung rechtlich prüfen lassen")
-        assert text.body_en.startswith("Template text – have it checked by a lawyer")
+        assert text.body_de.startswith("! Mustertext – vor Veröffentlichung rechtlich prüfen lassen")
+        assert text.body_en.startswith("! Template text – have it checked by a lawyer")
+        assert 'class="legal-note"' in legal_html(text.body_de)
     privacy = next(text for text in DEMO_LEGAL_TEXTS if text.page == "privacy")
     for cookie in ("sessionid", "csrftoken", "django_language", "messages"):
         assert f"- {cookie}:" in privacy.body_de and f"- {cookie}:" in privacy.body_en
