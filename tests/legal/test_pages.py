@@ -158,7 +158,9 @@ def test_demo_texts_are_marked_as_templates_in_both_languages():
 
     assert {text.page for text in DEMO_LEGAL_TEXTS} == set(PAGES)
     for text in DEMO_LEGAL_TEXTS:
-        assert text.body_de.startswith("! Mustertext – vor Veröffentlichung rechtlich prüfen lassen")
+        assert text.body_de.startswith(
+            "! Mustertext – vor Veröffentlichung rechtlich prüfen lassen"
+        )
         assert text.body_en.startswith("! Template text – have it checked by a lawyer")
         assert 'class="legal-note"' in legal_html(text.body_de)
     privacy = next(text for text in DEMO_LEGAL_TEXTS if text.page == "privacy")
