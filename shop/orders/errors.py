@@ -106,3 +106,14 @@ class WithdrawalRefused(OrderError):
 
     code = "withdrawal_refused"
     http_status = 409
+
+
+class WithdrawalRateLimited(OrderError):
+    """Too many wrong order number / e-mail pairs from one client in step 1: 429."""
+
+    code = "rate_limited"
+    http_status = 429
+
+    def __init__(self, message: str, retry_at: dt.datetime):
+        super().__init__(message)
+        self.retry_at = retry_at

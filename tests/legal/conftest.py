@@ -31,3 +31,16 @@ def legal_texts(db):
 @pytest.fixture
 def purchase(db):
     contract_model_set(model="purchase")
+
+
+@pytest.fixture(autouse=True)
+def no_withdrawal_failures():
+    """Step 1 counts wrong attempts per client in the cache (shared across tests, and on Redis
+    across runs): every test starts with none for the test client's address."""
+    from django.core.cache import cache
+
+    from shop.orders.services.withdrawal import _failures_key
+
+    cache.delete(_failures_key("127.0.0.1"))
+    yield
+    cache.delete(_failures_key("127.0.0.1"))

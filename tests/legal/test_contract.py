@@ -240,3 +240,41 @@ def test_the_withdrawal_pages_speak_german(client, db):
     page = client.get(reverse("pickup:withdraw"), HTTP_ACCEPT_LANGUAGE="de")
     assert "Vertrag widerrufen" in page.text and "Weiter zur Bestätigung" in page.text
     assert "Muster-Widerrufsformular" in page.text
+
+
+def test_step_one_stops_a_client_that_tries_out_order_numbers(client, store, stocked, purchase):
+    from django.core.cache import cache
+
+    from shop.orders.errors import WithdrawalRateLimited
+    from shop.orders.services.withdrawal import FIND_FAILURES, _failures_key
+
+    order = place(store, stocked)
+    guesser = "203.0.113.9"
+    cache.delete(_failures_key(guesser))
+    for attempt in range(FIND_FAILURES):
+        with pytest.raises(OrderNotFound):
+            withdrawal_find(number=f"CC-0000-{attempt:04d}", email=order.email, client=guesser)
+    with pytest.raises(WithdrawalRateLimited) as refused:
+        withdrawal_find(number=order.number, email=order.email, client=guesser)
+    assert refused.value.http_status == 429 and refused.value.retry_at is not None
+    # Another client is not affected, and the page answers the limited one with a 429.
+    assert withdrawal_find(number=order.number, email=order.email, client="198.51.100.1") == order
+    page = client.post(
+        reverse("pickup:withdraw"),
+        {"number": order.number, "email": order.email, "name": "E"},
+        REMOTE_ADDR=guesser,
+    )
+    assert page.status_code == 429 and "Too many attempts" in page.text
+    cache.delete(_failures_key(guesser))
+
+
+def test_the_order_page_shows_the_contract_and_the_versions(
+    client, store, stocked, legal_texts, purchase
+):
+    order = place(store, stocked)
+    client.force_login(order.customer)
+    page = client.get(order.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="de")
+    assert "Dies ist ein verbindlicher Kauf" in page.text
+    assert f'href="{legal_texts["terms"].get_absolute_url()}"' in page.text
+    assert f'href="{legal_texts["privacy"].get_absolute_url()}"' in page.text
+    assert 'href="/withdraw/"' in page.text

@@ -11,17 +11,27 @@ The period: until the goods are collected, and 14 days from the day of collectio
 
 import datetime as dt
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from legal.models import ContractModel
-from shop.orders.errors import OrderInvalid, OrderNotFound, WithdrawalRefused
+from shop.orders.errors import (
+    OrderInvalid,
+    OrderNotFound,
+    WithdrawalRateLimited,
+    WithdrawalRefused,
+)
 from shop.orders.models import Order, OrderStatus, OrderWithdrawal
 from shop.orders.notifications import notify_order_withdrawn
 from shop.orders.services.orders import order_cancel
 
 WITHDRAWAL_DAYS = 14
+# Step 1 needs no login: wrong number/address pairs are counted per client (IP address), so the
+# form cannot be used to try out order numbers for a known address.
+FIND_FAILURES = 10
+FIND_WINDOW = dt.timedelta(minutes=15)
 _NOT_FOUND = "No order with this number and e-mail address was found."
 
 
@@ -59,12 +69,26 @@ def _check(order: Order, now: dt.datetime) -> None:
         )
 
 
-def withdrawal_find(*, number: str, email: str, now: dt.datetime | None = None) -> Order:
+def _failures_key(client: str) -> str:
+    return f"withdrawal-find-failures:{client}"
+
+
+def withdrawal_find(
+    *, number: str, email: str, client: str = "", now: dt.datetime | None = None
+) -> Order:
     """Step 1: the order with this number and e-mail address, if it can be withdrawn from.
 
-    Raises OrderNotFound (the same answer whether the number or the address is wrong) or
-    WithdrawalRefused with the reason.
+    Raises OrderNotFound (the same answer whether the number or the address is wrong),
+    WithdrawalRefused with the reason, or WithdrawalRateLimited after FIND_FAILURES wrong pairs
+    from one `client` within FIND_WINDOW.
     """
+    key = _failures_key(client) if client else ""
+    if key and (cache.get(key) or 0) >= FIND_FAILURES:
+        raise WithdrawalRateLimited(
+            _("Too many attempts. Please try again in %(minutes)d minutes.")
+            % {"minutes": FIND_WINDOW.seconds // 60},
+            retry_at=(now or timezone.now()) + FIND_WINDOW,
+        )
     number = (number or "").strip().upper()
     email = (email or "").strip()
     order = (
@@ -73,6 +97,12 @@ def withdrawal_find(*, number: str, email: str, now: dt.datetime | None = None) 
         else None
     )
     if order is None:
+        if key:
+            cache.add(key, 0, timeout=int(FIND_WINDOW.total_seconds()))
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, timeout=int(FIND_WINDOW.total_seconds()))
         raise OrderNotFound(_(_NOT_FOUND))
     _check(order, now or timezone.now())
     return order

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from legal.selectors import contract_model
-from shop.orders.errors import OrderError
+from shop.orders.errors import OrderError, WithdrawalRateLimited
 from shop.orders.models import Order, OrderWithdrawal
 from shop.orders.services.withdrawal import order_withdraw, withdrawal_find
 
@@ -48,8 +48,13 @@ def withdraw(request):
         if form.is_valid():
             try:
                 order = withdrawal_find(
-                    number=form.cleaned_data["number"], email=form.cleaned_data["email"]
+                    number=form.cleaned_data["number"],
+                    email=form.cleaned_data["email"],
+                    client=request.META.get("REMOTE_ADDR", ""),
                 )
+            except WithdrawalRateLimited as exc:
+                form.add_error(None, str(exc))
+                status = 429
             except OrderError as exc:
                 form.add_error(None, str(exc))
             else:
@@ -59,7 +64,7 @@ def withdraw(request):
                     "name": form.cleaned_data["name"],
                 }
                 return redirect("pickup:withdraw_confirm")
-        status = 422
+        status = status if status != 200 else 422
     return TemplateResponse(
         request,
         "shop/withdrawal/find.html",
