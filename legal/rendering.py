@@ -23,9 +23,25 @@ def legal_html(text: str) -> SafeString:
         if lines[0].startswith("! "):
             note = "<br>".join(_inline(line.removeprefix("! ")) for line in lines)
             blocks.append(f'<p class="legal-note" role="note">{note}</p>')
-        elif all(line.startswith("- ") for line in lines):
-            items = "".join(f"<li>{_inline(line[2:])}</li>" for line in lines)
-            blocks.append(f"<ul>{items}</ul>")
         else:
-            blocks.append("<p>" + "<br>".join(_inline(line) for line in lines) + "</p>")
+            blocks.extend(_runs(lines))
     return mark_safe("\n".join(blocks))  # noqa: S308 - every piece was escaped above
+
+
+def _runs(lines: list[str]) -> list[str]:
+    """Consecutive "- " lines become one list, the lines between them paragraphs."""
+    html: list[str] = []
+    run: list[str] = []
+    listing = False
+    for line in [*lines, None]:
+        is_item = line is not None and line.startswith("- ")
+        if run and (line is None or is_item != listing):
+            if listing:
+                html.append("<ul>" + "".join(f"<li>{_inline(i[2:])}</li>" for i in run) + "</ul>")
+            else:
+                html.append("<p>" + "<br>".join(_inline(i) for i in run) + "</p>")
+            run = []
+        if line is not None:
+            run.append(line)
+            listing = is_item
+    return html

@@ -145,6 +145,8 @@ def test_the_contract_model_is_one_setting_in_the_admin(client, db):
 def test_stored_text_is_escaped_when_rendered():
     note = legal_html("! Careful <i>\n\nText")
     assert note.startswith('<p class="legal-note" role="note">Careful &lt;i&gt;</p>')
+    mixed = legal_html("Intro\n- a\n- b\nAfter")
+    assert mixed == "<p>Intro</p>\n<ul><li>a</li><li>b</li></ul>\n<p>After</p>"
     html = legal_html(
         "## Head <b>\n\n- one\n- <script>x</script>\n\nLine 1\nLine 2 https://e.example"
     )
