@@ -18,7 +18,9 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
 SECRET_KEY = env("SECRET_KEY", default="django-insecure-dev-only-change-me")
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless asked for (DEBUG=True in the environment or .env): a shopper never sees Django's
+# debug page, also not on `make run`. Static files and media are served without it (below).
+DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -43,6 +45,7 @@ INSTALLED_APPS = [
     "accounts",
     "stores",
     "notifications",
+    "legal",
     "shop.catalogue",
     "inventory",
     "loyalty",
@@ -67,6 +70,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -82,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "stores.context_processors.my_store",
                 "config.context_processors.header",
+                "legal.context_processors.legal",
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },
@@ -151,6 +156,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# `make run` (runserver, DEBUG off): WhiteNoise serves the static files straight from the apps'
+# and static/ folders, no collectstatic needed, and Django serves the uploaded media (the demo
+# pictures). The production settings turn both off (collectstatic; media from the web server).
+WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
+WHITENOISE_AUTOREFRESH = env.bool("WHITENOISE_AUTOREFRESH", default=True)
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 
 # Returns: how many days after collection a return can be started.
 RETURN_WINDOW_DAYS = env.int("RETURN_WINDOW_DAYS", default=30)

@@ -23,6 +23,8 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from inventory.models import MovementKind, StockLevel, StockMovement
+from legal.models import LegalSettings, LegalText
+from legal.services import contract_model_set, legal_text_save
 from shop.catalogue.images import make_thumbnail
 from shop.catalogue.models import Category, Product, ProductImage, Variant
 from stores.models import OpeningHours, SpecialDay, StaffMembership, StaffRole, Store
@@ -30,6 +32,7 @@ from stores.staff_groups import GROUP_FOR_ROLE, staff_groups_ensure
 
 from .catalogue_data import CATEGORY_TREE, COLOURS, LEAVES, DemoProduct, demo_products
 from .drawing import draw_product
+from .legal_data import DEMO_LEGAL_TEXTS
 from .orders import demo_orders_seed
 from .stores_data import DemoStore, demo_stores
 
@@ -131,6 +134,7 @@ def demo_seed(
             _seed_images(plan, product_ids, shared=images == "shared", report=report)
             log(f"product images: {report.created.get('product images', 0)} new")
         _seed_accounts([store for store, _demo in store_rows], report)
+        _seed_legal(report)
         report.add(
             "pickup orders",
             demo_orders_seed(shopper_email=DEMO_ACCOUNTS[0].email, store=store_rows[0][0]),
@@ -153,6 +157,31 @@ def demo_seed(
     }
     report.seconds = time.monotonic() - started
     return report
+
+
+# The demo's legal texts are in force from this moment on (their first version).
+LEGAL_VALID_FROM = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+def _seed_legal(report: SeedReport) -> None:
+    """The template legal texts (first version of each page) and the contract model setting."""
+    have = set(LegalText.objects.values_list("page", flat=True))
+    for demo in DEMO_LEGAL_TEXTS:
+        if demo.page in have:
+            continue
+        legal_text_save(
+            text=LegalText(
+                page=demo.page,
+                valid_from=LEGAL_VALID_FROM,
+                title_de=demo.title_de,
+                title_en=demo.title_en,
+                body_de=demo.body_de,
+                body_en=demo.body_en,
+            )
+        )
+        report.add("legal texts", 1)
+    if not LegalSettings.objects.exists():
+        contract_model_set(model="reservation")
 
 
 def _seed_stores(

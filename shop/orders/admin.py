@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -19,7 +20,7 @@ from django.utils.translation import ngettext
 from core.admin_mixins import ReadOnlyAdminMixin
 from inventory.selectors import shortfalls_for_references
 from shop.orders.errors import OrderError
-from shop.orders.models import HandoverAttempt, Order, OrderStatus
+from shop.orders.models import HandoverAttempt, Order, OrderStatus, OrderWithdrawal
 from shop.orders.order_display import duration_short
 from shop.orders.pickup_codes import pickup_code_normalize
 from shop.orders.selectors.orders import orders_for_staff, overdue_q, with_item_counts
@@ -157,6 +158,10 @@ class OrderAdmin(admin.ModelAdmin):
             },
         ),
         (
+            _("Contract"),
+            {"fields": ["contract_model", ("terms_version", "privacy_version"), "withdrawal_info"]},
+        ),
+        (
             _("Times and contact"),
             {
                 "classes": ["collapse"],
@@ -195,6 +200,10 @@ class OrderAdmin(admin.ModelAdmin):
         "collected_at",
         "cancelled_at",
         "expired_at",
+        "contract_model",
+        "terms_version",
+        "privacy_version",
+        "withdrawal_info",
     ]
 
     class Media:
@@ -202,6 +211,17 @@ class OrderAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return with_item_counts(orders_for_staff(request.user))
+
+    @admin.display(description=_("withdrawal"))
+    def withdrawal_info(self, order):
+        withdrawal = OrderWithdrawal.objects.filter(order=order).first()
+        if withdrawal is None:
+            return "—"
+        return _("received %(when)s from %(name)s <%(email)s>") % {
+            "when": date_format(timezone.localtime(withdrawal.received_at), "DATETIME_FORMAT"),
+            "name": withdrawal.name,
+            "email": withdrawal.email,
+        }
 
     def get_changelist_instance(self, request):
         """The page of orders, each with the units it lost to the shelf (one query per page)."""
@@ -417,3 +437,20 @@ class HandoverAttemptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         if self.get_object(request, unquote(object_id)) is None:
             raise Http404
         return super().history_view(request, object_id, extra_context)
+
+
+@admin.register(OrderWithdrawal)
+class OrderWithdrawalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Withdrawals received through the withdrawal button (§ 356a BGB); written only there."""
+
+    list_display = ["received_at", "order", "name", "email", "status_at_receipt"]
+    list_select_related = ["order"]
+    search_fields = ["order__number", "email"]
+    ordering = ["-received_at"]
+    fields = [*list_display, "language"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(order__store__in=staff_stores(user=request.user))

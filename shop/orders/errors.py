@@ -113,3 +113,21 @@ class RescueNoStore(OrderError):
 
     code = "rescue_no_store"
     http_status = 409
+
+
+class WithdrawalRefused(OrderError):
+    """A withdrawal that cannot be taken (reservation, already withdrawn, period over): 409."""
+
+    code = "withdrawal_refused"
+    http_status = 409
+
+
+class WithdrawalRateLimited(OrderError):
+    """Too many wrong order number / e-mail pairs from one client in step 1: 429."""
+
+    code = "rate_limited"
+    http_status = 429
+
+    def __init__(self, message: str, retry_at: dt.datetime):
+        super().__init__(message)
+        self.retry_at = retry_at

@@ -22,6 +22,7 @@ from django.db.models import CharField, Exists, OuterRef
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.qr import qr_png
@@ -158,6 +159,23 @@ def shortfall_order_link(shortfall) -> str:
     return Order.objects.get(number=shortfall.reference).get_absolute_url()
 
 
+def withdrawal_context(withdrawal) -> dict:
+    """The withdrawal and its order; the moment of receipt in the reader's language."""
+    order = withdrawal.order
+    received = timezone.localtime(withdrawal.received_at)
+    return {
+        **order_context(order),
+        "withdrawal": withdrawal,
+        "received_date": date_format(received, "DATE_FORMAT"),
+        "received_time": date_format(received, "TIME_FORMAT"),
+        "was_collected": withdrawal.status_at_receipt == OrderStatus.COLLECTED,
+    }
+
+
+def withdrawal_link(withdrawal) -> str:
+    return withdrawal.order.get_absolute_url()
+
+
 KINDS = (
     Kind(
         "order_placed",
@@ -234,6 +252,13 @@ KINDS = (
         description=_("Store staff: a new order to pick"),
     ),
     Kind(
+        "order_withdrawn",
+        _("Withdrawal from order {order.number} received"),
+        context=withdrawal_context,
+        link=withdrawal_link,
+        description=_("Shopper: confirmation of a withdrawal, with date and time of receipt"),
+    ),
+    Kind(
         "order_stock_shortfall",
         _("Order {order.number}: an item is no longer available"),
         context=shortfall_order_context,
@@ -285,6 +310,12 @@ def notify_order_expired(order: Order) -> list[Notification]:
 
 def notify_order_cancelled(order: Order) -> list[Notification]:
     return notify(kind="order_cancelled", subject=order, recipients=_shopper(order))
+
+
+def notify_order_withdrawn(withdrawal) -> list[Notification]:
+    """Confirmation of receipt to the address the order was placed with (§ 356a BGB)."""
+    order = withdrawal.order
+    return notify(kind="order_withdrawn", subject=withdrawal, recipients=_shopper(order))
 
 
 def notify_order_changed(order: Order) -> list[Notification]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shop.orders.views import cart, checkout, desk, orders, rescue
+from shop.orders.views import cart, checkout, desk, orders, rescue, withdrawal
 
 app_name = "pickup"
 
@@ -19,6 +19,10 @@ urlpatterns: list = [
     path("orders/<uuid:public_id>/collector/", rescue.order_collector_view, name="order_collector"),
     path("orders/rescue/<str:token>/", rescue.order_rescue, name="order_rescue"),
     path("orders/collect/<str:token>/", rescue.order_collect_link, name="order_collect_link"),
+    # the withdrawal button (§ 356a BGB): no login needed
+    path("withdraw/", withdrawal.withdraw, name="withdraw"),
+    path("withdraw/confirm/", withdrawal.withdraw_confirm, name="withdraw_confirm"),
+    path("withdraw/done/", withdrawal.withdraw_done, name="withdraw_done"),
     # orders: the associate's desk page
     path("desk/", desk.desk, name="desk"),
     path("desk/queue/", desk.desk_queue_partial, name="desk_queue"),

@@ -79,6 +79,7 @@ def test_each_owning_app_registered_its_kinds():
         "order_rescue",
         "order_collector",
         "order_collected",
+        "order_withdrawn",
         "return_received",
         "refund_issued",
         "tier_changed",

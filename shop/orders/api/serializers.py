@@ -129,10 +129,27 @@ class RescueSerializer(serializers.ModelSerializer):
         fields = ["id", "sku", "units", "choice", "deadline", "chosen_at", "rescue_order"]
 
 
+class LegalVersionSerializer(serializers.Serializer):
+    """A legal text version the shopper saw at checkout: which page, valid from when, where."""
+
+    page = serializers.CharField()
+    valid_from = serializers.DateTimeField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, text) -> str:
+        return text.get_absolute_url()
+
+
 class OrderSerializer(serializers.ModelSerializer):
-    """An order as its shopper sees it; the pickup code appears once the order is ready."""
+    """An order as its shopper sees it; the pickup code appears once the order is ready.
+
+    `contract_model` says whether the order is a non-binding reservation or a purchase (with the
+    14-day right of withdrawal); `terms_version` and `privacy_version` are the AGB and privacy
+    texts in force when it was placed."""
 
     store = PickupStoreSerializer()
+    terms_version = LegalVersionSerializer(read_only=True, allow_null=True)
+    privacy_version = LegalVersionSerializer(read_only=True, allow_null=True)
     lines = OrderLineSerializer(many=True)
     events = OrderEventSerializer(many=True)
     rescues = RescueSerializer(many=True)
@@ -165,6 +182,9 @@ class OrderSerializer(serializers.ModelSerializer):
             "rescues",
             "collector_name",
             "collected_by",
+            "contract_model",
+            "terms_version",
+            "privacy_version",
         ]
 
     def get_pickup_code(self, order) -> str | None:

@@ -51,7 +51,7 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 
 
 def _with_details(qs: QuerySet[Order]) -> QuerySet[Order]:
-    return qs.select_related("store").prefetch_related(
+    return qs.select_related("store", "terms_version", "privacy_version").prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.order_by("id")),
         Prefetch("events", queryset=OrderEvent.objects.order_by("created_at", "id")),
         Prefetch(

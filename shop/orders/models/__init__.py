@@ -6,6 +6,7 @@ from .orders import (
     OrderEvent,
     OrderLine,
     OrderStatus,
+    OrderWithdrawal,
     RescueChoice,
     ShortPickRescue,
 )
@@ -17,6 +18,7 @@ __all__ = [
     "OrderEvent",
     "OrderLine",
     "OrderStatus",
+    "OrderWithdrawal",
     "RescueChoice",
     "ShortPickRescue",
 ]

@@ -13,6 +13,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from legal.models import ContractModel
+
 
 class OrderStatus(models.TextChoices):
     PLACED = "placed", _("Placed")
@@ -107,6 +109,30 @@ class Order(models.Model):
         blank=True,
         help_text=_("Whether the order was ready by the promised time (empty until it is ready)."),
     )
+    # The contract as the shopper concluded it at checkout (legal.LegalSettings at that moment),
+    # and the AGB and privacy versions in force then (the checkout page linked them).
+    contract_model = models.CharField(
+        _("contract model"),
+        max_length=16,
+        choices=ContractModel.choices,
+        default=ContractModel.RESERVATION,
+    )
+    terms_version = models.ForeignKey(
+        "legal.LegalText",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("terms and conditions (version)"),
+    )
+    privacy_version = models.ForeignKey(
+        "legal.LegalText",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("privacy policy (version)"),
+    )
 
     objects = OrderQuerySet.as_manager()
 
@@ -125,6 +151,10 @@ class Order(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(store_credit_used__gte=0), name="order_store_credit_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(contract_model__in=ContractModel.values),
+                name="order_contract_model_valid",
             ),
             models.UniqueConstraint(
                 fields=["customer", "idempotency_key"],
@@ -353,3 +383,30 @@ class ShortPickRescue(models.Model):
     @property
     def is_open(self) -> bool:
         return self.choice == RescueChoice.OPEN
+
+
+class OrderWithdrawal(models.Model):
+    """The shopper's declaration of withdrawal (§ 355, § 356a BGB) from a purchase order.
+
+    Written once per order by the withdrawal button's second step; `received_at` is the moment
+    the declaration reached the shop, which the confirmation e-mail states.
+    """
+
+    order = models.OneToOneField(
+        Order, on_delete=models.PROTECT, related_name="withdrawal", verbose_name=_("order")
+    )
+    received_at = models.DateTimeField(_("received"))
+    name = models.CharField(_("name given"), max_length=150)
+    email = models.EmailField(_("e-mail given"))
+    status_at_receipt = models.CharField(
+        _("order status at receipt"), max_length=16, choices=OrderStatus.choices
+    )
+    language = models.CharField(_("language"), max_length=8)
+
+    class Meta:
+        verbose_name = _("withdrawal")
+        verbose_name_plural = _("withdrawals")
+        ordering = ["-received_at"]
+
+    def __str__(self):
+        return f"{self.order_id} {self.received_at:%Y-%m-%d %H:%M}"

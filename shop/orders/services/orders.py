@@ -36,6 +36,8 @@ from inventory.services import (
     stock_release,
     stock_reserve,
 )
+from legal.models import LegalPage
+from legal.selectors import contract_model, legal_texts_current
 from loyalty.credit import (
     store_credit_balance,
     store_credit_give_back,
@@ -336,6 +338,8 @@ def order_place(
     )
     # What the shopper is told on the pages and in the e-mails: ready from this moment on.
     promised = promise_for(store=store)
+    # The contract as it stands now: the shop's model and the AGB and privacy wording in force.
+    legal_texts = legal_texts_current()
     # A clash of order number or idempotency key aborts the INSERT; then the whole transaction
     # is retried with a fresh number (no savepoint round-trips on the hot path).
     for _attempt in range(3):
@@ -350,6 +354,9 @@ def order_place(
             number=order_number_generate(),
             pickup_code=pickup_code_generate(),
             promised_ready_at=promised,
+            contract_model=contract_model(),
+            terms_version=legal_texts.get(LegalPage.TERMS),
+            privacy_version=legal_texts.get(LegalPage.PRIVACY),
         )
         try:
             with transaction.atomic():
@@ -559,21 +566,30 @@ def order_mark_ready(*, order: Order, actor: User) -> Order:
 
 
 @transaction.atomic
-def order_cancel(*, order: Order, actor: User | None, reason: str = "") -> Order:
-    """The shopper (their own order) or an associate of the store cancels; stock is released."""
+def order_cancel(
+    *, order: Order, actor: User | None, reason: str = "", withdrawal: bool = False
+) -> Order:
+    """The shopper (their own order) or an associate of the store cancels; stock is released.
+
+    `withdrawal`: the shopper withdrew from a purchase (`shop.orders.services.withdrawal`). Then
+    an order that is ready for pickup is cancelled too (the shopper will not come for it), and the
+    withdrawal's own confirmation replaces the cancellation message.
+    """
     order = _lock(order)
     if not (actor and actor.pk == order.customer_id) and not is_store_staff(
         user=actor, store=order.store_id
     ):
         raise OrderNotFound(_("No such order."))
-    _check_transition(order, OrderStatus.CANCELLED)
+    if not (withdrawal and order.status == OrderStatus.READY):
+        _check_transition(order, OrderStatus.CANCELLED)
     _settlement_give_back(order)  # loyalty and credit rows before stock rows, as in order_place
     stock_release(reference=order.number, user=actor, note=reason[:255])
     order.rescues.filter(choice=RescueChoice.OPEN).update(
         choice=RescueChoice.CANCEL, chosen_by=actor, chosen_at=timezone.now()
     )
     _move(order, OrderStatus.CANCELLED, actor=actor, note=reason)
-    notify_order_cancelled(order)
+    if not withdrawal:
+        notify_order_cancelled(order)
     return order
 
 

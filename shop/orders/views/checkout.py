@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from legal.selectors import contract_model
 from loyalty.credit import store_credit_balance
 from loyalty.models import LoyaltyAccount
 from loyalty.rules import points_value
@@ -122,6 +123,7 @@ def _render(
         "payment": PayAtCounter(),
         "offer": form.offer,
         "my_store": view.store,
+        "contract": contract_model().value,
     }
     return TemplateResponse(request, "shop/checkout.html", context, status=status)
 
@@ -185,9 +187,9 @@ def checkout(request):
         form.add_error(None, str(exc))
         return _render(request, view, form, status=422)
     request.session.pop(SESSION_KEY, None)
-    messages.success(
-        request,
-        _("Thank you! Your order %(number)s is reserved at %(store)s.")
-        % {"number": order.number, "store": order.store.name},
-    )
+    if order.contract_model == "purchase":
+        thanks = _("Thank you! Your order %(number)s is placed; pick it up at %(store)s.")
+    else:
+        thanks = _("Thank you! Your order %(number)s is reserved at %(store)s.")
+    messages.success(request, thanks % {"number": order.number, "store": order.store.name})
     return redirect(order)
