@@ -67,8 +67,21 @@ class ProductImageInline(admin.TabularInline):
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    list_display = ["name", "brand", "category", "variant_total", "price_range", "is_active"]
-    list_filter = ["is_active", ("category", admin.RelatedOnlyFieldListFilter), "brand"]
+    list_display = [
+        "name",
+        "brand",
+        "category",
+        "variant_total",
+        "price_range",
+        "tax_class",
+        "is_active",
+    ]
+    list_filter = [
+        "is_active",
+        "tax_class",
+        ("category", admin.RelatedOnlyFieldListFilter),
+        "brand",
+    ]
     list_select_related = ["category", "category__parent"]
     search_fields = ["name", "slug", "brand", "variants__sku", "variants__ean"]
     prepopulated_fields = {"slug": ["name"]}

@@ -36,6 +36,21 @@ class Category(models.Model):
         return reverse("shop:product_list") + f"?category={self.slug}"
 
 
+class TaxClass(models.TextChoices):
+    """The VAT rate of a product (Umsatzsteuer); prices are gross and include it."""
+
+    STANDARD = "standard", _("19 % (standard rate)")
+    REDUCED = "reduced", _("7 % (reduced rate)")
+    ZERO = "zero", _("0 % (zero rate)")
+
+
+VAT_RATES: dict[str, Decimal] = {
+    TaxClass.STANDARD: Decimal("19.00"),
+    TaxClass.REDUCED: Decimal("7.00"),
+    TaxClass.ZERO: Decimal("0.00"),
+}
+
+
 class ProductQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
@@ -49,6 +64,13 @@ class Product(models.Model):
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     brand = models.CharField(_("brand"), max_length=100, blank=True, db_index=True)
     description = models.TextField(_("description"), blank=True)
+    tax_class = models.CharField(
+        _("VAT rate"),
+        max_length=10,
+        choices=TaxClass.choices,
+        default=TaxClass.STANDARD,
+        help_text=_("Prices are gross; this rate is included in them."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -59,12 +81,22 @@ class Product(models.Model):
         verbose_name_plural = _("products")
         ordering = ["name"]
         indexes = [models.Index(fields=["is_active", "name"], name="product_active_name")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(tax_class__in=TaxClass.values), name="product_tax_class_valid"
+            )
+        ]
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
         return reverse("shop:product_detail", kwargs={"slug": self.slug})
+
+    @property
+    def vat_rate(self) -> Decimal:
+        """The VAT rate in per cent (19.00, 7.00, 0.00)."""
+        return VAT_RATES[self.tax_class]
 
 
 def product_image_path(instance, filename):

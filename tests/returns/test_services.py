@@ -361,4 +361,4 @@ def test_shopper_is_notified_when_received_and_refunded(
     for row in rows:
         notification_deliver(notification_id=row.pk)
     assert ret.code in mailoutbox[0].subject
-    assert "49,90 €" in mailoutbox[1].body or "49.90 €" in mailoutbox[1].body
+    assert "49,90\u00a0€" in mailoutbox[1].body or "€49.90" in mailoutbox[1].body

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api import VatAmountSerializer
 from shop.catalogue.models import Variant
 from shop.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from shop.orders.services.orders import MAX_LINE_QUANTITY, MAX_LINES
@@ -89,6 +90,7 @@ class PickupStoreSerializer(serializers.ModelSerializer):
 class OrderLineSerializer(serializers.ModelSerializer):
     quantity_to_collect = serializers.IntegerField(read_only=True)
     line_total = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True)
+    vat_amount = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True)
 
     class Meta:
         model = OrderLine
@@ -102,6 +104,8 @@ class OrderLineSerializer(serializers.ModelSerializer):
             "quantity_short",
             "quantity_to_collect",
             "line_total",
+            "vat_rate",
+            "vat_amount",
         ]
 
 
@@ -118,6 +122,12 @@ class OrderSerializer(serializers.ModelSerializer):
     lines = OrderLineSerializer(many=True)
     events = OrderEventSerializer(many=True)
     pickup_code = serializers.SerializerMethodField()
+    vat = VatAmountSerializer(
+        many=True,
+        source="vat_breakdown",
+        read_only=True,
+        help_text=_("The VAT included in the amount paid for the goods, per rate."),
+    )
 
     class Meta:
         model = Order
@@ -132,6 +142,7 @@ class OrderSerializer(serializers.ModelSerializer):
             "loyalty_discount",
             "store_credit_used",
             "amount_due",
+            "vat",
             "phone",
             "pickup_code",
             "created_at",

@@ -66,3 +66,7 @@ class CartLine(models.Model):
     @property
     def line_total(self):
         return self.variant.price * self.quantity
+
+    @property
+    def vat_rate(self):
+        return self.variant.product.vat_rate

@@ -340,6 +340,7 @@ def order_place(
                         product_name=variants[pk].product.name,
                         variant_label=variants[pk].label[:100],
                         unit_price=variants[pk].price,
+                        vat_rate=variants[pk].product.vat_rate,
                         quantity=quantity,
                     )
                     for pk, quantity in quantities.items()

@@ -53,6 +53,12 @@ class ProductSerializer(serializers.ModelSerializer):
     price_from = serializers.SerializerMethodField()
     image = serializers.SerializerMethodField()
     variants = VariantSerializer(many=True)
+    vat_rate = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        read_only=True,
+        help_text="VAT rate in per cent, included in every price (19.00, 7.00 or 0.00).",
+    )
 
     class Meta:
         model = Product
@@ -64,6 +70,7 @@ class ProductSerializer(serializers.ModelSerializer):
             "url",
             "web_url",
             "currency",
+            "vat_rate",
             "price_from",
             "image",
             "variants",
