@@ -32,7 +32,17 @@ class CategoryAdmin(admin.ModelAdmin):
 class VariantInline(admin.TabularInline):
     model = Variant
     extra = 0
-    fields = ["sku", "ean", "colour", "size", "price", "is_active", "position"]
+    fields = [
+        "sku",
+        "ean",
+        "colour",
+        "size",
+        "price",
+        "net_quantity",
+        "quantity_unit",
+        "is_active",
+        "position",
+    ]
 
 
 class ProductImageForm(forms.ModelForm):

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from shop.catalogue.base_prices import BasePrice, QuantityUnit, base_price
 from shop.catalogue.images import validate_product_image
 
 ean_validator = RegexValidator(r"^\d{8}$|^\d{13}$", _("An EAN has 8 or 13 digits."))
@@ -138,6 +139,21 @@ class Variant(models.Model):
     price = models.DecimalField(
         _("price"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.00"))]
     )
+    net_quantity = models.DecimalField(
+        _("net quantity"),
+        max_digits=10,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.001"))],
+        help_text=_(
+            "For goods sold by weight, volume, length or area: the content of one item, "
+            "e.g. 230 g, 0.75 l, 20 m. The base price is shown next to the price."
+        ),
+    )
+    quantity_unit = models.CharField(
+        _("unit"), max_length=2, choices=QuantityUnit.choices, blank=True
+    )
     is_active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -146,7 +162,15 @@ class Variant(models.Model):
         verbose_name_plural = _("variants")
         ordering = ["position", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(price__gte=0), name="variant_price_not_negative")
+            models.CheckConstraint(condition=Q(price__gte=0), name="variant_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(net_quantity__isnull=True, quantity_unit="")
+                | Q(net_quantity__gt=0, quantity_unit__in=QuantityUnit.values),
+                name="variant_net_quantity_with_unit",
+                violation_error_message=_(
+                    "Give the net quantity and its unit together, or neither."
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -156,3 +180,8 @@ class Variant(models.Model):
     @property
     def label(self) -> str:
         return " / ".join(part for part in (self.colour, self.size) if part)
+
+    @property
+    def base_price(self) -> BasePrice | None:
+        """The price per kg, l, m or m² (or 100 g / 100 ml); None for goods sold by the piece."""
+        return base_price(price=self.price, net_quantity=self.net_quantity, unit=self.quantity_unit)

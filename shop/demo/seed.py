@@ -28,7 +28,14 @@ from shop.catalogue.models import Category, Product, ProductImage, Variant
 from stores.models import OpeningHours, StaffMembership, StaffRole, Store
 from stores.staff_groups import GROUP_FOR_ROLE, staff_groups_ensure
 
-from .catalogue_data import CATEGORY_TREE, COLOURS, LEAVES, DemoProduct, demo_products
+from .catalogue_data import (
+    CATEGORY_TREE,
+    COLOURS,
+    EXTRA_CATEGORIES,
+    LEAVES,
+    DemoProduct,
+    demo_products,
+)
 from .drawing import draw_product
 from .orders import demo_orders_seed
 from .stores_data import DemoStore, demo_stores
@@ -211,6 +218,12 @@ def _seed_categories(report: SeedReport) -> dict[str, Category]:
                     slug=leaf.slug, name=leaf.name, parent=parent, position=child_position
                 )
                 created += 1
+    for position, (parent_slug, slug, name) in enumerate(EXTRA_CATEGORIES, start=len(LEAVES)):
+        if slug not in existing:
+            existing[slug] = Category.objects.create(
+                slug=slug, name=name, parent=existing[parent_slug], position=position
+            )
+            created += 1
     report.add("categories", created)
     return existing
 
@@ -226,6 +239,7 @@ def _seed_products(
             brand=p.brand,
             description=p.description,
             category=categories[p.category_slug],
+            tax_class=p.tax_class,
         )
         for p in plan
         if p.slug not in existing
@@ -248,6 +262,8 @@ def _seed_variants(
             size=v.size,
             colour=v.colour,
             price=v.price,
+            net_quantity=v.net_quantity,
+            quantity_unit=v.quantity_unit,
             position=v.position,
         )
         for p in plan
@@ -376,7 +392,7 @@ def _seed_images(
     rows = []
     shared_files: dict[str, tuple[str, str]] = {}
     for p in todo:
-        colour_name = p.variants[0].colour
+        colour_name = p.variants[0].colour or "Orange"  # the special goods have no colour
         if shared:
             if p.category_slug not in shared_files:
                 shared_files[p.category_slug] = _shared_picture(p, colour_name)
@@ -391,7 +407,8 @@ def _seed_images(
             )
             continue
         picture = ContentFile(_draw(p, colour_name))
-        row = ProductImage(product_id=product_ids[p.slug], alt_text=f"{p.name} ({colour_name})")
+        alt_text = f"{p.name} ({colour_name})" if p.variants[0].colour else p.name
+        row = ProductImage(product_id=product_ids[p.slug], alt_text=alt_text)
         row.image.save(f"{p.slug}.jpg", picture, save=False)
         row.thumbnail.save(f"{p.slug}.webp", make_thumbnail(picture, p.slug), save=False)
         rows.append(row)
@@ -405,17 +422,17 @@ def _draw(p: DemoProduct, colour_name: str) -> bytes:
 
 def _shared_picture(p: DemoProduct, colour_name: str) -> tuple[str, str]:
     """One picture per category for large data sets, written once and reused by every run."""
-    leaf = next(leaf for leaf in LEAVES if leaf.slug == p.category_slug)
-    image_name = f"products/demo/{leaf.slug}.jpg"
-    thumb_name = f"products/thumbs/demo-{leaf.slug}.webp"
+    leaf = next((leaf for leaf in LEAVES if leaf.slug == p.category_slug), None)
+    # The special goods (categories of their own) are few: each keeps its own picture.
+    slug, shape, title = (leaf.slug, leaf.shape, leaf.name) if leaf else (p.slug, p.shape, p.name)
+    image_name = f"products/demo/{slug}.jpg"
+    thumb_name = f"products/thumbs/demo-{slug}.webp"
     if not default_storage.exists(image_name):
         picture = ContentFile(
-            draw_product(
-                shape=leaf.shape, colour=COLOURS[colour_name], title=leaf.name, subtitle="Omnishop"
-            )
+            draw_product(shape=shape, colour=COLOURS[colour_name], title=title, subtitle="Omnishop")
         )
         default_storage.save(image_name, picture)
-        default_storage.save(thumb_name, make_thumbnail(picture, leaf.slug))
+        default_storage.save(thumb_name, make_thumbnail(picture, slug))
     return image_name, thumb_name
 
 

@@ -50,9 +50,13 @@ def product_cards() -> QuerySet[Product]:
     the list ten times slower, and a product without one shows as "currently not available"."""
     first_image = ProductImage.objects.filter(product=OuterRef("pk")).order_by("position", "pk")
     prices = _active_variants().order_by().values("product")
+    cheapest = _active_variants().order_by("price", "position", "pk")
     return Product.objects.active().annotate(
         price_min=Subquery(prices.annotate(v=Min("price")).values("v")[:1]),
         price_max=Subquery(prices.annotate(v=Max("price")).values("v")[:1]),
+        # The content of the cheapest variant, for the base price next to the card's price.
+        cheapest_net_quantity=Subquery(cheapest.values("net_quantity")[:1]),
+        cheapest_quantity_unit=Subquery(cheapest.values("quantity_unit")[:1]),
         thumbnail=Subquery(first_image.values("thumbnail")[:1]),
         thumbnail_alt=Subquery(first_image.values("alt_text")[:1]),
     )

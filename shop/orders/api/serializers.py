@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api import VatAmountSerializer
+from shop.catalogue.api import BasePriceSerializer
 from shop.catalogue.models import Variant
 from shop.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from shop.orders.services.orders import MAX_LINE_QUANTITY, MAX_LINES
@@ -91,6 +92,7 @@ class OrderLineSerializer(serializers.ModelSerializer):
     quantity_to_collect = serializers.IntegerField(read_only=True)
     line_total = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True)
     vat_amount = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True)
+    base_price = BasePriceSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = OrderLine
@@ -106,6 +108,9 @@ class OrderLineSerializer(serializers.ModelSerializer):
             "line_total",
             "vat_rate",
             "vat_amount",
+            "net_quantity",
+            "quantity_unit",
+            "base_price",
         ]
 
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.vat import VatAmount, discounted_vat_breakdown, vat_of_gross
+from shop.catalogue.base_prices import BasePrice, base_price
 
 
 class OrderStatus(models.TextChoices):
@@ -159,6 +160,10 @@ class OrderLine(models.Model):
         default=Decimal("19.00"),
         help_text=_("The product's VAT rate when the order was placed; included in the price."),
     )
+    net_quantity = models.DecimalField(
+        _("net quantity"), max_digits=10, decimal_places=3, null=True, blank=True
+    )
+    quantity_unit = models.CharField(_("unit"), max_length=2, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"))
     quantity_short = models.PositiveIntegerField(_("units short"), default=0)
 
@@ -194,6 +199,13 @@ class OrderLine(models.Model):
     @property
     def line_total(self) -> Decimal:
         return self.unit_price * self.quantity_to_collect
+
+    @property
+    def base_price(self) -> BasePrice | None:
+        """The base price (Grundpreis) at the price and content the line was ordered with."""
+        return base_price(
+            price=self.unit_price, net_quantity=self.net_quantity, unit=self.quantity_unit
+        )
 
     @property
     def vat_amount(self) -> Decimal:

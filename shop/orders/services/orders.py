@@ -341,6 +341,8 @@ def order_place(
                         variant_label=variants[pk].label[:100],
                         unit_price=variants[pk].price,
                         vat_rate=variants[pk].product.vat_rate,
+                        net_quantity=variants[pk].net_quantity,
+                        quantity_unit=variants[pk].quantity_unit,
                         quantity=quantity,
                     )
                     for pk, quantity in quantities.items()

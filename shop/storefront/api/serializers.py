@@ -3,6 +3,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from shop.catalogue.api import BasePriceSerializer
 from shop.catalogue.models import Category, Product, ProductImage, Variant
 
 
@@ -13,9 +14,26 @@ class CategorySerializer(serializers.ModelSerializer):
 
 
 class VariantSerializer(serializers.ModelSerializer):
+    base_price = BasePriceSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="Price per 1 kg, 1 l, 1 m, 1 m² (100 g / 100 ml for packs of up to 250 g/ml); "
+        "null for goods sold by the piece.",
+    )
+
     class Meta:
         model = Variant
-        fields = ["sku", "ean", "size", "colour", "label", "price"]
+        fields = [
+            "sku",
+            "ean",
+            "size",
+            "colour",
+            "label",
+            "price",
+            "net_quantity",
+            "quantity_unit",
+            "base_price",
+        ]
 
 
 class ImageSerializer(serializers.ModelSerializer):
