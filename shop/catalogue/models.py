@@ -1,9 +1,13 @@
+import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, When
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from shop.catalogue.base_prices import BasePrice, QuantityUnit, base_price
@@ -139,6 +143,30 @@ class Variant(models.Model):
     price = models.DecimalField(
         _("price"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.00"))]
     )
+    sale_price = models.DecimalField(
+        _("sale price"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.00"))],
+        help_text=_("A reduced price, lower than the price, for the period below."),
+    )
+    sale_from = models.DateTimeField(
+        _("sale from"), null=True, blank=True, help_text=_("Empty: from now on.")
+    )
+    sale_until = models.DateTimeField(
+        _("sale until"), null=True, blank=True, help_text=_("Empty: until further notice.")
+    )
+    sale_reference_price = models.DecimalField(
+        _("lowest price of the 30 days before the sale"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Worked out from the price history whenever a price changes (§ 11 PAngV)."),
+    )
     net_quantity = models.DecimalField(
         _("net quantity"),
         max_digits=10,
@@ -164,6 +192,19 @@ class Variant(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(price__gte=0), name="variant_price_not_negative"),
             models.CheckConstraint(
+                condition=Q(sale_price__isnull=True)
+                | Q(sale_price__gte=0, sale_price__lt=F("price")),
+                name="variant_sale_price_below_price",
+                violation_error_message=_("A sale price must be lower than the price."),
+            ),
+            models.CheckConstraint(
+                condition=Q(sale_from__isnull=True)
+                | Q(sale_until__isnull=True)
+                | Q(sale_from__lt=F("sale_until")),
+                name="variant_sale_period_in_order",
+                violation_error_message=_("A sale must end after it starts."),
+            ),
+            models.CheckConstraint(
                 condition=Q(net_quantity__isnull=True, quantity_unit="")
                 | Q(net_quantity__gt=0, quantity_unit__in=QuantityUnit.values),
                 name="variant_net_quantity_with_unit",
@@ -181,7 +222,98 @@ class Variant(models.Model):
     def label(self) -> str:
         return " / ".join(part for part in (self.colour, self.size) if part)
 
+    def sale_active_at(self, moment: dt.datetime) -> bool:
+        return (
+            self.sale_price is not None
+            and (self.sale_from is None or self.sale_from <= moment)
+            and (self.sale_until is None or moment < self.sale_until)
+        )
+
+    def price_at(self, moment: dt.datetime) -> Decimal:
+        """What the variant costs at `moment` by its current settings: the sale price within
+        the sale period, the price otherwise."""
+        if self.sale_active_at(moment):
+            assert self.sale_price is not None
+            return self.sale_price
+        return self.price
+
+    @cached_property
+    def current_price(self) -> Decimal:
+        """What the variant costs now (sale price during a sale)."""
+        return self.price_at(timezone.now())
+
+    @cached_property
+    def on_sale(self) -> bool:
+        return self.sale_active_at(timezone.now())
+
     @property
     def base_price(self) -> BasePrice | None:
         """The price per kg, l, m or m² (or 100 g / 100 ml); None for goods sold by the piece."""
-        return base_price(price=self.price, net_quantity=self.net_quantity, unit=self.quantity_unit)
+        return base_price(
+            price=self.current_price, net_quantity=self.net_quantity, unit=self.quantity_unit
+        )
+
+
+def sale_active_q(moment: dt.datetime, prefix: str = "") -> Q:
+    """Variants whose sale runs at `moment` (`prefix` e.g. "variants__" from a product)."""
+    return (
+        Q(**{f"{prefix}sale_price__isnull": False})
+        & (Q(**{f"{prefix}sale_from__isnull": True}) | Q(**{f"{prefix}sale_from__lte": moment}))
+        & (Q(**{f"{prefix}sale_until__isnull": True}) | Q(**{f"{prefix}sale_until__gt": moment}))
+    )
+
+
+def current_price_expression(moment: dt.datetime) -> Case:
+    """The variant's price at `moment` as SQL: the sale price within its period, else the price."""
+    return Case(
+        When(sale_active_q(moment), then=F("sale_price")),
+        default=F("price"),
+        output_field=models.DecimalField(max_digits=10, decimal_places=2),
+    )
+
+
+class PriceChange(models.Model):
+    """One entry of the price history: a variant's price settings from `changed_at` on.
+
+    Written only by `shop.catalogue.services.variant_price_set` (the admin calls it too); never
+    changed. The lowest price of the 30 days before a sale (§ 11 PAngV) is read from it.
+    """
+
+    variant = models.ForeignKey(
+        Variant, on_delete=models.CASCADE, related_name="price_changes", verbose_name=_("variant")
+    )
+    price = models.DecimalField(_("price"), max_digits=10, decimal_places=2)
+    sale_price = models.DecimalField(
+        _("sale price"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    sale_from = models.DateTimeField(_("sale from"), null=True, blank=True)
+    sale_until = models.DateTimeField(_("sale until"), null=True, blank=True)
+    changed_at = models.DateTimeField(_("price valid from"), db_index=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("price changed by"),
+    )
+    note = models.CharField(_("note"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("price change")
+        verbose_name_plural = _("price history")
+        ordering = ["variant", "changed_at", "id"]
+        indexes = [models.Index(fields=["variant", "changed_at"], name="pricechange_variant_at")]
+
+    def __str__(self):
+        return f"{self.variant_id} {self.changed_at:%Y-%m-%d %H:%M}: {self.price}"
+
+    def price_at(self, moment: dt.datetime) -> Decimal:
+        """What these settings charged at `moment`."""
+        if (
+            self.sale_price is not None
+            and (self.sale_from is None or self.sale_from <= moment)
+            and (self.sale_until is None or moment < self.sale_until)
+        ):
+            return self.sale_price
+        return self.price

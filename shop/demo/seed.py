@@ -24,7 +24,8 @@ from django.utils import timezone
 
 from inventory.models import MovementKind, StockLevel, StockMovement
 from shop.catalogue.images import make_thumbnail
-from shop.catalogue.models import Category, Product, ProductImage, Variant
+from shop.catalogue.models import Category, PriceChange, Product, ProductImage, Variant
+from shop.catalogue.services import variant_price_set
 from stores.models import OpeningHours, StaffMembership, StaffRole, Store
 from stores.staff_groups import GROUP_FOR_ROLE, staff_groups_ensure
 
@@ -41,6 +42,7 @@ from .orders import demo_orders_seed
 from .stores_data import DemoStore, demo_stores
 
 DEFAULT_PRODUCTS = 320
+SALE_DEMO_SKU = "SP-00002-2"  # sun cream, 200 ml
 DEFAULT_STORES = 8
 EACH_IMAGE_LIMIT = 1000  # above this many products, products of a category share one picture
 RECEIPT_REFERENCE = "demo-seed"
@@ -132,6 +134,7 @@ def demo_seed(
         log(f"products: {report.created.get('products', 0)} new")
         variant_ids, new_variant_ids = _seed_variants(plan, product_ids, report)
         log(f"variants: {len(new_variant_ids)} new")
+        _seed_sale(report)
         _seed_stock(store_rows, new_store_ids, variant_ids, new_variant_ids, report)
         log(f"stock levels: {report.created.get('stock levels', 0)} new")
         if images != "none":
@@ -275,6 +278,26 @@ def _seed_variants(
     wanted = {v.sku for p in plan for v in p.variants}
     ids = {sku: pk for sku, pk in Variant.objects.values_list("sku", "pk") if sku in wanted}
     return sorted(ids.values()), {ids[v.sku] for v in missing}
+
+
+def _seed_sale(report: SeedReport) -> None:
+    """A sale with a price history that has the trap § 11 PAngV is about: the sun cream (200 ml)
+    cost 14,95 € for weeks, was raised to 16,95 € three days ago and is now on sale at 12,95 €.
+    The reference ("lowest price of the last 30 days") is 14,95 €, not the raised price."""
+    variant = Variant.objects.filter(sku=SALE_DEMO_SKU).first()
+    if variant is None or PriceChange.objects.filter(variant=variant).exists():
+        return
+    now = timezone.now()
+    variant_price_set(variant=variant, price=variant.price, now=now - dt.timedelta(days=45))
+    variant_price_set(variant=variant, price=Decimal("16.95"), now=now - dt.timedelta(days=3))
+    variant_price_set(
+        variant=variant,
+        price=Decimal("16.95"),
+        sale_price=Decimal("12.95"),
+        sale_until=now + dt.timedelta(days=14),
+        now=now,
+    )
+    report.add("sales", 1)
 
 
 def units_received(store_code: str, store_size: float, variant_id: int) -> int | None:

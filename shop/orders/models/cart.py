@@ -65,7 +65,7 @@ class CartLine(models.Model):
 
     @property
     def line_total(self):
-        return self.variant.price * self.quantity
+        return self.variant.current_price * self.quantity
 
     @property
     def vat_rate(self):

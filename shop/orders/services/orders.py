@@ -311,7 +311,8 @@ def order_place(
     variants = _sellable_variants(list(quantities))
 
     total = sum(
-        (variants[pk].price * quantity for pk, quantity in quantities.items()), Decimal("0.00")
+        (variants[pk].current_price * quantity for pk, quantity in quantities.items()),
+        Decimal("0.00"),
     )
     # A clash of order number or idempotency key aborts the INSERT; then the whole transaction
     # is retried with a fresh number (no savepoint round-trips on the hot path).
@@ -339,7 +340,7 @@ def order_place(
                         sku=variants[pk].sku,
                         product_name=variants[pk].product.name,
                         variant_label=variants[pk].label[:100],
-                        unit_price=variants[pk].price,
+                        unit_price=variants[pk].current_price,
                         vat_rate=variants[pk].product.vat_rate,
                         net_quantity=variants[pk].net_quantity,
                         quantity_unit=variants[pk].quantity_unit,

@@ -13,7 +13,30 @@ class CategorySerializer(serializers.ModelSerializer):
         fields = ["slug", "name"]
 
 
+class SaleSerializer(serializers.Serializer):
+    """A running sale: the reduced price, its period and the lowest price of the 30 days before
+    it started (the reference price of § 11 PAngV)."""
+
+    price = serializers.DecimalField(max_digits=10, decimal_places=2, source="sale_price")
+    starts = serializers.DateTimeField(source="sale_from", allow_null=True)
+    ends = serializers.DateTimeField(source="sale_until", allow_null=True)
+    reference_price = serializers.DecimalField(
+        max_digits=10, decimal_places=2, source="sale_reference_price", allow_null=True
+    )
+
+
 class VariantSerializer(serializers.ModelSerializer):
+    price = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        source="current_price",
+        read_only=True,
+        help_text="What the variant costs now (the sale price during a sale), VAT included.",
+    )
+    regular_price = serializers.DecimalField(
+        max_digits=10, decimal_places=2, source="price", read_only=True
+    )
+    sale = serializers.SerializerMethodField()
     base_price = BasePriceSerializer(
         read_only=True,
         allow_null=True,
@@ -30,10 +53,16 @@ class VariantSerializer(serializers.ModelSerializer):
             "colour",
             "label",
             "price",
+            "regular_price",
+            "sale",
             "net_quantity",
             "quantity_unit",
             "base_price",
         ]
+
+    @extend_schema_field(SaleSerializer(allow_null=True))
+    def get_sale(self, variant):
+        return SaleSerializer(variant).data if variant.on_sale else None
 
 
 class ImageSerializer(serializers.ModelSerializer):
@@ -105,7 +134,7 @@ class ProductSerializer(serializers.ModelSerializer):
 
     @extend_schema_field({"type": "string", "format": "decimal", "nullable": True})
     def get_price_from(self, product) -> str | None:
-        prices = [v.price for v in product.variants.all()]
+        prices = [v.current_price for v in product.variants.all()]
         return f"{min(prices):.2f}" if prices else None
 
     @extend_schema_field(ImageSerializer(allow_null=True))
