@@ -8,7 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_mixins import ReadOnlyAdminMixin
 from core.templatetags.money import format_money
-from shop.catalogue.models import Category, PriceChange, Product, ProductImage, Variant
+from shop.catalogue.models import (
+    Category,
+    Manufacturer,
+    PriceChange,
+    Product,
+    ProductImage,
+    Variant,
+)
 from shop.catalogue.services import (
     PRICE_FIELDS,
     product_image_add,
@@ -99,6 +106,20 @@ class ProductImageInline(admin.TabularInline):
         )
 
 
+@admin.register(Manufacturer)
+class ManufacturerAdmin(admin.ModelAdmin):
+    list_display = ["name", "country", "email", "website", "responsible_name"]
+    list_filter = ["country"]
+    search_fields = ["name", "responsible_name"]
+    fieldsets = [
+        (None, {"fields": ["name", "address", "country", "email", "website"]}),
+        (
+            _("Responsible person in the EU (for a manufacturer outside the EU)"),
+            {"fields": ["responsible_name", "responsible_address", "responsible_email"]},
+        ),
+    ]
+
+
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
     list_display = [
@@ -119,7 +140,7 @@ class ProductAdmin(admin.ModelAdmin):
     list_select_related = ["category", "category__parent"]
     search_fields = ["name", "slug", "brand", "variants__sku", "variants__ean"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["category"]
+    autocomplete_fields = ["category", "manufacturer"]
     inlines = [VariantInline, ProductImageInline]
     list_per_page = 50
 

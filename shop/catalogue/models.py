@@ -2,6 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Case, F, Q, When
@@ -56,6 +57,91 @@ VAT_RATES: dict[str, Decimal] = {
 }
 
 
+EU_COUNTRIES = frozenset(
+    [
+        "AT",
+        "BE",
+        "BG",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GR",
+        "HR",
+        "HU",
+        "IE",
+        "IT",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SI",
+        "SK",
+    ]
+)
+
+
+class Manufacturer(models.Model):
+    """Who makes a product, as the General Product Safety Regulation (EU) 2023/988 asks: name,
+    postal and electronic address; for a manufacturer outside the EU, the responsible person in
+    the EU (Art. 4 Regulation (EU) 2019/1020) with the same details."""
+
+    name = models.CharField(_("name"), max_length=200)
+    address = models.TextField(_("manufacturer's postal address"))
+    country = models.CharField(
+        _("manufacturer's country"), max_length=2, help_text=_("ISO code, e.g. DE, CH, CN.")
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("manufacturer's website"), blank=True)
+    responsible_name = models.CharField(
+        _("responsible person in the EU"), max_length=200, blank=True
+    )
+    responsible_address = models.TextField(
+        _("postal address of the responsible person"), blank=True
+    )
+    responsible_email = models.EmailField(_("e-mail of the responsible person"), blank=True)
+
+    class Meta:
+        verbose_name = _("manufacturer")
+        verbose_name_plural = _("manufacturers")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(email="") | ~Q(website=""),
+                name="manufacturer_has_electronic_address",
+                violation_error_message=_("Give an e-mail address or a website."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def in_eu(self) -> bool:
+        return self.country.upper() in EU_COUNTRIES
+
+    def clean(self):
+        self.country = self.country.upper()
+        if not self.in_eu and not (
+            self.responsible_name and self.responsible_address and self.responsible_email
+        ):
+            raise ValidationError(
+                _(
+                    "A manufacturer outside the EU needs a responsible person in the EU with "
+                    "name, postal address and e-mail."
+                )
+            )
+
+
 class ProductQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
@@ -75,6 +161,19 @@ class Product(models.Model):
         choices=TaxClass.choices,
         default=TaxClass.STANDARD,
         help_text=_("Prices are gross; this rate is included in them."),
+    )
+    manufacturer = models.ForeignKey(
+        Manufacturer,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="products",
+        verbose_name=_("manufacturer"),
+    )
+    safety_information = models.TextField(
+        _("safety warnings"),
+        blank=True,
+        help_text=_("Warnings and safety information for the shopper (GPSR), one per line."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -708,6 +708,54 @@ SPECIAL_GOODS: list[tuple[str, str, str, str, str, str, list[tuple[str, str, str
 ]
 
 
+# Manufacturers of the demo brands (GPSR), all fictional: (company, address, country, e-mail,
+# website, responsible person in the EU as (name, address, e-mail) for one outside the EU).
+DEMO_STREETS = [
+    "Industriestraße 12\n83022 Rosenheim",
+    "Am Hafen 3\n24103 Kiel",
+    "Werkstraße 8\n87435 Kempten",
+    "Talweg 21\n79098 Freiburg im Breisgau",
+    "Gewerbepark 5\n01067 Dresden",
+]
+EU_RESPONSIBLE = (
+    "Omnishop Import GmbH (Demo)",
+    "Lagerstraße 1\n10115 Berlin",
+    "produktsicherheit@omnishop.example",
+)
+
+
+def demo_manufacturer(brand: str) -> tuple[str, str, str, str, str, tuple[str, str, str] | None]:
+    """The (fictional) manufacturer behind a demo brand; Flammwerk sits in Switzerland."""
+    slug = german_slug(brand)
+    if brand == "Flammwerk":
+        return (
+            "Flammwerk AG (Demo)",
+            "Bahnhofstrasse 40\n8001 Zürich\nSchweiz",
+            "CH",
+            f"info@{slug}.example",
+            f"https://{slug}.example",
+            EU_RESPONSIBLE,
+        )
+    street = DEMO_STREETS[zlib.crc32(brand.encode()) % len(DEMO_STREETS)]
+    return (f"{brand} GmbH (Demo)", street, "DE", f"info@{slug}.example", "", None)
+
+
+SAFETY_WARNINGS = {
+    "Gaskartusche Schraubventil": (
+        "Gefahr: Extrem entzündbares Gas. Behälter steht unter Druck: kann bei Erwärmung bersten.\n"
+        "Von Hitze, heißen Oberflächen, Funken und offenen Flammen fernhalten. Nicht rauchen.\n"
+        "Vor Sonnenbestrahlung schützen; nicht Temperaturen über 50 °C aussetzen.\n"
+        "Darf nicht in die Hände von Kindern gelangen."
+    ),
+    "Sonnencreme LSF 50": (
+        "Nur zur äußerlichen Anwendung. Kontakt mit den Augen vermeiden.\n"
+        "Säuglinge und Kleinkinder nicht der direkten Sonne aussetzen."
+    ),
+    "Reepschnur 5 mm": "Nicht zum Klettern oder zur Absturzsicherung geeignet.",
+    "Elektrolytgetränk Zitrone": "Nach dem Öffnen gekühlt lagern und innerhalb von 2 Tagen verbrauchen.",
+}
+
+
 def _special(number: int) -> DemoProduct:
     name, brand, category, shape, tax_class, description, variants = SPECIAL_GOODS[number]
     return DemoProduct(

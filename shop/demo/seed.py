@@ -24,7 +24,14 @@ from django.utils import timezone
 
 from inventory.models import MovementKind, StockLevel, StockMovement
 from shop.catalogue.images import make_thumbnail
-from shop.catalogue.models import Category, PriceChange, Product, ProductImage, Variant
+from shop.catalogue.models import (
+    Category,
+    Manufacturer,
+    PriceChange,
+    Product,
+    ProductImage,
+    Variant,
+)
 from shop.catalogue.services import variant_price_set
 from stores.models import OpeningHours, StaffMembership, StaffRole, Store
 from stores.staff_groups import GROUP_FOR_ROLE, staff_groups_ensure
@@ -34,7 +41,9 @@ from .catalogue_data import (
     COLOURS,
     EXTRA_CATEGORIES,
     LEAVES,
+    SAFETY_WARNINGS,
     DemoProduct,
+    demo_manufacturer,
     demo_products,
 )
 from .drawing import draw_product
@@ -135,6 +144,7 @@ def demo_seed(
         variant_ids, new_variant_ids = _seed_variants(plan, product_ids, report)
         log(f"variants: {len(new_variant_ids)} new")
         _seed_sale(report)
+        _seed_manufacturers(plan, report)
         _seed_stock(store_rows, new_store_ids, variant_ids, new_variant_ids, report)
         log(f"stock levels: {report.created.get('stock levels', 0)} new")
         if images != "none":
@@ -278,6 +288,35 @@ def _seed_variants(
     wanted = {v.sku for p in plan for v in p.variants}
     ids = {sku: pk for sku, pk in Variant.objects.values_list("sku", "pk") if sku in wanted}
     return sorted(ids.values()), {ids[v.sku] for v in missing}
+
+
+def _seed_manufacturers(plan: list[DemoProduct], report: SeedReport) -> None:
+    """A manufacturer per brand (GPSR) and the safety warnings of the special goods, for the
+    products of this plan that have none yet."""
+    by_name = {maker.name: maker for maker in Manufacturer.objects.all()}
+    for brand in sorted({p.brand for p in plan}):
+        name, address, country, email, website, responsible = demo_manufacturer(brand)
+        maker = by_name.get(name)
+        if maker is None:
+            r_name, r_address, r_email = responsible or ("", "", "")
+            maker = Manufacturer.objects.create(
+                name=name,
+                address=address,
+                country=country,
+                email=email,
+                website=website,
+                responsible_name=r_name,
+                responsible_address=r_address,
+                responsible_email=r_email,
+            )
+            report.add("manufacturers", 1)
+        slugs = [p.slug for p in plan if p.brand == brand]
+        Product.objects.filter(slug__in=slugs, manufacturer=None).update(manufacturer=maker)
+    for p in plan:
+        if p.name in SAFETY_WARNINGS:
+            Product.objects.filter(slug=p.slug, safety_information="").update(
+                safety_information=SAFETY_WARNINGS[p.name]
+            )
 
 
 def _seed_sale(report: SeedReport) -> None:

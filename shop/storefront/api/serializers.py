@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shop.catalogue.api import BasePriceSerializer
-from shop.catalogue.models import Category, Product, ProductImage, Variant
+from shop.catalogue.models import Category, Manufacturer, Product, ProductImage, Variant
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -147,7 +147,31 @@ class ProductSerializer(serializers.ModelSerializer):
         return self._image_serializer.to_representation(images[0])
 
 
+class ResponsiblePersonSerializer(serializers.Serializer):
+    name = serializers.CharField(source="responsible_name")
+    address = serializers.CharField(source="responsible_address")
+    email = serializers.EmailField(source="responsible_email")
+
+
+class ManufacturerSerializer(serializers.ModelSerializer):
+    """The manufacturer (GPSR): name, postal and electronic address, and for one outside the EU
+    the responsible person in the EU."""
+
+    responsible_person = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Manufacturer
+        fields = ["name", "address", "country", "email", "website", "responsible_person"]
+
+    @extend_schema_field(ResponsiblePersonSerializer(allow_null=True))
+    def get_responsible_person(self, maker):
+        return ResponsiblePersonSerializer(maker).data if maker.responsible_name else None
+
+
 class ProductDetailSerializer(ProductSerializer):
+    manufacturer = ManufacturerSerializer(read_only=True, allow_null=True)
+    safety_warnings = serializers.SerializerMethodField()
+
     availability_url = serializers.HyperlinkedIdentityField(
         view_name="api-product-availability", lookup_field="slug", read_only=True
     )
@@ -157,9 +181,14 @@ class ProductDetailSerializer(ProductSerializer):
         fields = [
             *ProductSerializer.Meta.fields,
             "description",
+            "manufacturer",
+            "safety_warnings",
             "images",
             "availability_url",
         ]
+
+    def get_safety_warnings(self, product) -> list[str]:
+        return [line.strip() for line in product.safety_information.splitlines() if line.strip()]
 
 
 class VariantLabelSerializer(serializers.Serializer):
