@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.templatetags.money import format_money
 from core.vat import VatAmount, vat_breakdown, vat_of_gross
 from stores.selectors import staff_stores
 
@@ -264,7 +265,9 @@ class Refund(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.return_request.code}: {self.amount} € ({self.get_method_display()})"
+        return (
+            f"{self.return_request.code}: {format_money(self.amount)} ({self.get_method_display()})"
+        )
 
     @property
     def gross_amount(self) -> Decimal:

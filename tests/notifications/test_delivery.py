@@ -108,7 +108,7 @@ def test_in_app_message_is_stored_with_its_text(store, jacket):
     assert row.status == NotificationStatus.SENT
     assert row.title == f"Your order {order.number} is reserved at {store.name}"
     assert f"Your order {order.number} is reserved at {store.name}" in row.body
-    assert "49.90 €" in row.body
+    assert "€49.90" in row.body
     assert not mail.outbox
 
 

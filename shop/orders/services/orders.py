@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core.events import status_event_record
+from core.templatetags.money import format_money
 from inventory.errors import InsufficientStock, StockError
 from inventory.selectors import stores_with_availability
 from inventory.services import (
@@ -668,7 +669,7 @@ def _collect(order: Order, actor: User) -> None:
         OrderStatus.COLLECTED,
         actor=actor,
         now=now,
-        note=_("%(method)s: %(amount)s €") % {"method": method.label, "amount": paid},
+        note=_("%(method)s: %(amount)s") % {"method": method.label, "amount": format_money(paid)},
     )
 
 
