@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from .errors import DomainError
+from .templatetags.money import format_vat_note
 
 
 class PageNumberPagination400(PageNumberPagination):
@@ -77,3 +78,17 @@ BAD_REQUEST = OpenApiResponse(
     description="A query parameter is malformed or names nothing we have; the body maps the "
     "parameter to the reasons.",
 )
+
+
+class VatAmountSerializer(serializers.Serializer):
+    """The VAT of one rate in a total: `rate` in per cent, amounts in euro (gross = net + vat),
+    and `text` as the reader's language writes it ("inkl. 19 % MwSt. (3,19 €)")."""
+
+    rate = serializers.DecimalField(max_digits=5, decimal_places=2)
+    gross = serializers.DecimalField(max_digits=12, decimal_places=2)
+    net = serializers.DecimalField(max_digits=12, decimal_places=2)
+    vat = serializers.DecimalField(max_digits=12, decimal_places=2)
+    text = serializers.SerializerMethodField()
+
+    def get_text(self, amount) -> str:
+        return format_vat_note(amount)

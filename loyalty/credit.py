@@ -14,6 +14,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.templatetags.money import format_money
 
 from .errors import StoreCreditError
 from .models import StoreCreditEntry
@@ -80,7 +81,7 @@ def store_credit_spend(*, user: User, amount: Decimal, source: str) -> StoreCred
         balance = store_credit_balance(user=user)
         if amount > balance:
             raise StoreCreditError(
-                _("Only %(balance)s € store credit left.") % {"balance": balance}
+                _("Only %(balance)s store credit left.") % {"balance": format_money(balance)}
             )
         return StoreCreditEntry.objects.create(user=user, amount=-amount, source=source)
 

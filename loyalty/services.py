@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.types import AnyUser
+from core.templatetags.money import format_money
 from stores.models import StaffRole, Store
 from stores.selectors import is_store_staff, staff_stores
 
@@ -82,7 +83,7 @@ def _money(value: object, *, allow_zero: bool) -> Decimal:
         raise LoyaltyError(_("The amount must be more than 0 €."))
     if amount > MAX_PURCHASE:
         raise LoyaltyError(
-            _("The amount must not be more than %(max)s €.") % {"max": f"{MAX_PURCHASE:,.2f}"}
+            _("The amount must not be more than %(max)s.") % {"max": format_money(MAX_PURCHASE)}
         )
     if amount != amount.quantize(CENT):
         raise LoyaltyError(_("The amount has at most two decimal places."))
@@ -242,8 +243,8 @@ def _earn(
             )
         if existing.amount != amount:
             raise SourceConflict(
-                _("“%(source)s” was booked before with %(amount)s €; it cannot change.")
-                % {"source": source, "amount": existing.amount}
+                _("“%(source)s” was booked before with %(amount)s; it cannot change.")
+                % {"source": source, "amount": format_money(existing.amount)}
             )
         return existing, False
     multiplier = account.tier.multiplier if account.tier else Decimal(1)
@@ -370,9 +371,9 @@ def points_redeem(
     discount = points_value(points)
     if points > redeemable_max_points(order_total):
         raise RedemptionTooLarge(
-            _("Points can pay at most half of the order: up to %(most)s € (%(points)d points).")
+            _("Points can pay at most half of the order: up to %(most)s (%(points)d points).")
             % {
-                "most": redeemable_max_value(order_total),
+                "most": format_money(redeemable_max_value(order_total)),
                 "points": redeemable_max_points(order_total),
             }
         )
@@ -399,7 +400,7 @@ def points_redeem(
             amount=discount,
             store=store,
             channel=channel,
-            description=_("%(value)s € off") % {"value": discount},
+            description=_("%(value)s off") % {"value": format_money(discount)},
             occurred_at=timezone.now(),
         )
     return discount

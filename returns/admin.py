@@ -6,10 +6,12 @@ shows the request, its lines, refund and timeline, and links to the desk.
 
 from django.contrib import admin
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_mixins import ReadOnlyAdminMixin
+from core.templatetags.money import format_money, format_percent, format_vat_note
 
 from .models import Refund, ReturnEvent, ReturnLine, ReturnRequest
 
@@ -20,8 +22,14 @@ class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 class ReturnLineInline(ReadOnlyInline):
     model = ReturnLine
-    fields = ["order_line", "quantity", "condition", "reject_reason", "refund_amount"]
+    fields = ["order_line", "quantity", "condition", "reject_reason", "refund_amount", "vat"]
     readonly_fields = fields
+
+    @admin.display(description=_("VAT"))
+    def vat(self, obj):
+        if not obj.pk:
+            return "–"
+        return f"{format_percent(obj.vat_rate)}: {format_money(obj.vat_amount)}"
 
 
 class RefundInline(ReadOnlyInline):
@@ -31,10 +39,16 @@ class RefundInline(ReadOnlyInline):
         "method",
         "points_taken_back",
         "points_deducted_value",
+        "vat",
         "created_by",
         "created_at",
     ]
     readonly_fields = fields
+
+    @admin.display(description=_("VAT"))
+    def vat(self, obj):
+        notes = [format_vat_note(amount) for amount in obj.vat_breakdown] if obj.pk else []
+        return format_html_join(mark_safe("<br>"), "{}", ((note,) for note in notes)) or "–"
 
 
 class ReturnEventInline(ReadOnlyInline):

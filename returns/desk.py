@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.templatetags.money import format_money
 from stores.desk import desk_store_for_request, desk_stores
 from stores.selectors import is_store_manager
 
@@ -166,7 +167,9 @@ def desk_refund(request, public_id):
         except ReturnError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("%(amount)s € refunded.") % {"amount": refund.amount})
+            messages.success(
+                request, _("%(amount)s refunded.") % {"amount": format_money(refund.amount)}
+            )
     return redirect(reverse("returns:desk_return", kwargs={"public_id": ret.public_id}))
 
 

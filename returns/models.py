@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.templatetags.money import format_money
+from core.vat import VatAmount, vat_breakdown, vat_of_gross
 from stores.selectors import staff_stores
 
 from .codes import return_code_format
@@ -166,6 +168,14 @@ class ReturnRequest(models.Model):
     def refund_total(self) -> Decimal:
         return sum((line.refund_amount for line in self.lines.all()), Decimal("0"))
 
+    @property
+    def refund_vat_breakdown(self) -> list[VatAmount]:
+        """The VAT in the lines' refunds, per rate of the order lines, rounded per line like the
+        order's (docs/prices.md). Uses prefetched lines and order lines when there."""
+        return vat_breakdown(
+            (line.refund_amount, line.order_line.vat_rate) for line in self.lines.all()
+        )
+
 
 class ReturnLine(models.Model):
     return_request = models.ForeignKey(
@@ -208,6 +218,15 @@ class ReturnLine(models.Model):
 
     def __str__(self):
         return f"{self.quantity} × {self.order_line.sku}"
+
+    @property
+    def vat_rate(self) -> Decimal:
+        return self.order_line.vat_rate
+
+    @property
+    def vat_amount(self) -> Decimal:
+        """The VAT in this line's refund, rounded half-up to the cent."""
+        return vat_of_gross(gross=self.refund_amount, rate=self.order_line.vat_rate)
 
 
 class Refund(models.Model):
@@ -253,11 +272,18 @@ class Refund(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.return_request.code}: {self.amount} € ({self.get_method_display()})"
+        return (
+            f"{self.return_request.code}: {format_money(self.amount)} ({self.get_method_display()})"
+        )
 
     @property
     def gross_amount(self) -> Decimal:
         return self.amount + self.points_deducted_value
+
+    @property
+    def vat_breakdown(self) -> list[VatAmount]:
+        """The VAT in the refunded goods (`gross_amount`), per rate."""
+        return self.return_request.refund_vat_breakdown
 
 
 class ReturnEvent(models.Model):

@@ -11,8 +11,9 @@ Two allocations, both exact:
    refunds add up to exactly what was paid for the line, however the units were split.
 """
 
-from collections.abc import Sequence
 from decimal import ROUND_FLOOR, Decimal
+
+from core.vat import allocate_cents as allocate
 
 CENT = Decimal("0.01")
 
@@ -23,20 +24,6 @@ def to_cents(amount: Decimal) -> int:
 
 def from_cents(cents: int) -> Decimal:
     return (Decimal(cents) * CENT).quantize(CENT)
-
-
-def allocate(total_cents: int, weights: Sequence[int]) -> list[int]:
-    """Split `total_cents` in proportion to `weights` by largest remainder; sums to the total."""
-    weight_sum = sum(weights)
-    if weight_sum <= 0 or total_cents == 0:
-        return [0] * len(weights)
-    floors = [total_cents * w // weight_sum for w in weights]
-    remainders = [total_cents * w % weight_sum for w in weights]
-    left = total_cents - sum(floors)
-    by_remainder = sorted(range(len(weights)), key=lambda i: (-remainders[i], i))
-    for i in by_remainder[:left]:
-        floors[i] += 1
-    return floors
 
 
 def line_net_cents(order, lines) -> dict[int, int]:

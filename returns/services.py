@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.events import status_event_record
+from core.templatetags.money import format_money
 from inventory.models import MovementKind
 from inventory.services import stock_receive, stock_receive_damaged
 from loyalty.credit import store_credit_add
@@ -483,8 +484,8 @@ def return_refund(*, ret: ReturnRequest, store: Store, method: str, actor: User)
             ReturnStatus.REFUNDED,
             actor=actor,
             store=store,
-            note=_("%(amount)s € refunded (%(method)s)")
-            % {"amount": refund.amount, "method": refund.get_method_display()},
+            note=_("%(amount)s refunded (%(method)s)")
+            % {"amount": format_money(refund.amount), "method": refund.get_method_display()},
         )
         ret.save(update_fields=["status"])
         notify_return(ret, "refund_issued")

@@ -29,3 +29,35 @@ def format_money(amount, language: str | None = None) -> str:
 @register.filter(name="money")
 def money(amount) -> str:
     return format_money(amount)
+
+
+def format_percent(rate, language: str | None = None) -> str:
+    """ "19 %" in German (with a no-break space), "19%" in English; "5,5 %" / "5.5%"."""
+    try:
+        value = Decimal(rate).normalize()
+    except (InvalidOperation, TypeError, ValueError):
+        return ""
+    language = (language or translation.get_language() or "de").split("-")[0]
+    digits = f"{value:f}"
+    if language == "en":
+        return f"{digits}%"
+    return f"{digits.replace('.', ',')}{NBSP}%"
+
+
+def format_vat_note(vat, language: str | None = None) -> str:
+    """ "inkl. 19 % MwSt. (3,19 €)" for one rate of a VAT breakdown (core.vat.VatAmount)."""
+    with translation.override(language or translation.get_language()):
+        return translation.gettext("incl. %(rate)s VAT (%(amount)s)") % {
+            "rate": format_percent(vat.rate),
+            "amount": format_money(vat.vat),
+        }
+
+
+@register.filter(name="percent")
+def percent(rate) -> str:
+    return format_percent(rate)
+
+
+@register.filter(name="vat_note")
+def vat_note(vat) -> str:
+    return format_vat_note(vat)

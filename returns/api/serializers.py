@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api import VatAmountSerializer
 from returns.models import (
     LineCondition,
     Refund,
@@ -17,6 +18,8 @@ class ReturnLineSerializer(serializers.ModelSerializer):
     order_line_id = serializers.IntegerField(source="order_line.pk")
     sku = serializers.CharField(source="order_line.sku")
     product_name = serializers.CharField(source="order_line.product_name")
+    vat_rate = serializers.DecimalField(max_digits=5, decimal_places=2, read_only=True)
+    vat_amount = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True)
 
     class Meta:
         model = ReturnLine
@@ -29,13 +32,29 @@ class ReturnLineSerializer(serializers.ModelSerializer):
             "condition",
             "reject_reason",
             "refund_amount",
+            "vat_rate",
+            "vat_amount",
         ]
 
 
 class RefundSerializer(serializers.ModelSerializer):
+    vat = VatAmountSerializer(
+        many=True,
+        source="vat_breakdown",
+        read_only=True,
+        help_text=_("The VAT in the refunded goods, per rate of the order lines."),
+    )
+
     class Meta:
         model = Refund
-        fields = ["amount", "method", "points_taken_back", "points_deducted_value", "created_at"]
+        fields = [
+            "amount",
+            "method",
+            "points_taken_back",
+            "points_deducted_value",
+            "vat",
+            "created_at",
+        ]
 
 
 class ReturnEventSerializer(serializers.ModelSerializer):

@@ -6,9 +6,22 @@ from django.db.models import Count, Max, Min
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_mixins import ReadOnlyAdminMixin
 from core.templatetags.money import format_money
-from shop.catalogue.models import Category, Product, ProductImage, Variant
-from shop.catalogue.services import product_image_add, product_image_delete
+from shop.catalogue.models import (
+    Category,
+    Manufacturer,
+    PriceChange,
+    Product,
+    ProductImage,
+    Variant,
+)
+from shop.catalogue.services import (
+    PRICE_FIELDS,
+    product_image_add,
+    product_image_delete,
+    variant_price_set,
+)
 
 
 @admin.register(Category)
@@ -32,7 +45,35 @@ class CategoryAdmin(admin.ModelAdmin):
 class VariantInline(admin.TabularInline):
     model = Variant
     extra = 0
-    fields = ["sku", "ean", "colour", "size", "price", "is_active", "position"]
+    fields = [
+        "sku",
+        "ean",
+        "colour",
+        "size",
+        "price",
+        "sale_price",
+        "sale_from",
+        "sale_until",
+        "net_quantity",
+        "quantity_unit",
+        "is_active",
+        "position",
+    ]
+
+
+def _save_variant_with_prices(variant: Variant, actor) -> None:
+    """Save a variant from an admin form; its price and sale go through the catalogue service,
+    which records them in the price history and works out the sale's reference price."""
+    wanted = {field: getattr(variant, field) for field in PRICE_FIELDS}
+    if variant.pk:
+        stored = Variant.objects.filter(pk=variant.pk).values(*PRICE_FIELDS).first() or {}
+        for field, value in stored.items():
+            setattr(variant, field, value)
+    else:  # a new variant starts at its price; a sale is then a change with a reference price
+        variant.sale_price = variant.sale_from = variant.sale_until = None
+    variant.save()
+    updated = variant_price_set(variant=variant, actor=actor, note="admin", **wanted)
+    variant.sale_reference_price = updated.sale_reference_price
 
 
 class ProductImageForm(forms.ModelForm):
@@ -65,14 +106,41 @@ class ProductImageInline(admin.TabularInline):
         )
 
 
+@admin.register(Manufacturer)
+class ManufacturerAdmin(admin.ModelAdmin):
+    list_display = ["name", "country", "email", "website", "responsible_name"]
+    list_filter = ["country"]
+    search_fields = ["name", "responsible_name"]
+    fieldsets = [
+        (None, {"fields": ["name", "address", "country", "email", "website"]}),
+        (
+            _("Responsible person in the EU (for a manufacturer outside the EU)"),
+            {"fields": ["responsible_name", "responsible_address", "responsible_email"]},
+        ),
+    ]
+
+
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    list_display = ["name", "brand", "category", "variant_total", "price_range", "is_active"]
-    list_filter = ["is_active", ("category", admin.RelatedOnlyFieldListFilter), "brand"]
+    list_display = [
+        "name",
+        "brand",
+        "category",
+        "variant_total",
+        "price_range",
+        "tax_class",
+        "is_active",
+    ]
+    list_filter = [
+        "is_active",
+        "tax_class",
+        ("category", admin.RelatedOnlyFieldListFilter),
+        "brand",
+    ]
     list_select_related = ["category", "category__parent"]
     search_fields = ["name", "slug", "brand", "variants__sku", "variants__ean"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["category"]
+    autocomplete_fields = ["category", "manufacturer"]
     inlines = [VariantInline, ProductImageInline]
     list_per_page = 50
 
@@ -100,6 +168,13 @@ class ProductAdmin(admin.ModelAdmin):
         return f"{format_money(obj.price_min)} – {format_money(obj.price_max)}"
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is Variant:
+            variants = formset.save(commit=False)
+            for variant in formset.deleted_objects:
+                variant.delete()
+            for variant in variants:
+                _save_variant_with_prices(variant, request.user)
+            return None
         if formset.model is not ProductImage:
             return super().save_formset(request, form, formset, change)
         # Images go through the catalogue service, which stores the file and makes the thumbnail.
@@ -126,9 +201,36 @@ class ProductAdmin(admin.ModelAdmin):
                 formset.new_objects.append(image)
 
 
+class PriceChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """The price history, newest first: written by the catalogue service, never edited."""
+
+    model = PriceChange
+    extra = 0
+    ordering = ["-changed_at", "-id"]
+    fields = ["changed_at", "price", "sale_price", "sale_from", "sale_until", "changed_by", "note"]
+    readonly_fields = fields
+
+
 @admin.register(Variant)
 class VariantAdmin(admin.ModelAdmin):
-    list_display = ["sku", "product", "colour", "size", "price", "ean", "is_active"]
+    list_display = [
+        "sku",
+        "product",
+        "colour",
+        "size",
+        "price",
+        "sale_price",
+        "net_quantity",
+        "quantity_unit",
+        "ean",
+        "is_active",
+    ]
+    readonly_fields = ["sale_reference_price"]
+    inlines = [PriceChangeInline]
+
+    def save_model(self, request, obj, form, change):
+        _save_variant_with_prices(obj, request.user)
+
     list_filter = ["is_active"]
     list_select_related = ["product"]
     search_fields = ["sku", "ean", "product__name", "product__brand"]

@@ -582,6 +582,8 @@ class DemoVariant:
     colour: str
     price: Decimal
     position: int
+    net_quantity: Decimal | None = None  # goods sold by weight, volume, length or area
+    quantity_unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -594,6 +596,7 @@ class DemoProduct:
     category_slug: str
     shape: str
     variants: tuple[DemoVariant, ...]
+    tax_class: str = "standard"
 
 
 GERMAN_LETTERS = str.maketrans(
@@ -616,11 +619,176 @@ def _pick(seed: int, options, salt: int = 0):
     return options[(seed >> (salt * 5)) % len(options)]
 
 
+# Categories for the goods below that the generated catalogue has no leaf for: (parent, slug, name).
+EXTRA_CATEGORIES = [
+    ("accessoires", "sonnenschutz", "Sonnenschutz"),
+    ("accessoires", "seile-schnuere", "Seile & Schnüre"),
+    ("accessoires", "karten", "Karten"),
+    ("accessoires", "gutscheine", "Gutscheine"),
+    ("camping-kueche", "outdoor-nahrung", "Outdoor-Nahrung & Getränke"),
+]
+
+# (name, brand, category, shape, tax class, description, variants as (size, price, quantity, unit))
+# Goods sold by weight, volume, length or area show a base price (Grundpreis); a map (7 %), a
+# trekking meal (7 %) and a gift voucher (0 %) give the demo orders more than one VAT rate.
+SPECIAL_GOODS: list[tuple[str, str, str, str, str, str, list[tuple[str, str, str, str]]]] = [
+    (
+        "Gaskartusche Schraubventil",
+        "Flammwerk",
+        "kocher",
+        "stove",
+        "standard",
+        "Butan-Propan-Gemisch mit Schraubventil (EN 417) für alle gängigen Outdoor-Kocher. "
+        "Auch bei Kälte zuverlässig.",
+        [("230 g", "5.99", "230", "g"), ("450 g", "8.99", "450", "g")],
+    ),
+    (
+        "Sonnencreme LSF 50",
+        "Alpenlicht",
+        "sonnenschutz",
+        "bottle",
+        "standard",
+        "Wasserfeste Sonnencreme mit sehr hohem Schutz für Gletscher und Gipfel.",
+        [("50 ml", "6.95", "50", "ml"), ("200 ml", "14.95", "200", "ml")],
+    ),
+    (
+        "Reepschnur 5 mm",
+        "Sturmfest",
+        "seile-schnuere",
+        "bag",
+        "standard",
+        "Robuste Polyamid-Reepschnur für Abspannungen und Biwak; am Meter oder als Rolle.",
+        [("Meterware", "1.29", "1", "m"), ("Rolle 20 m", "19.90", "20", "m")],
+    ),
+    (
+        "Elektrolytgetränk Zitrone",
+        "Isarwelle",
+        "outdoor-nahrung",
+        "bottle",
+        "standard",
+        "Isotonisches Getränk mit Natrium und Magnesium, trinkfertig in der Flasche.",
+        [("330 ml", "1.49", "330", "ml"), ("750 ml", "2.79", "750", "ml")],
+    ),
+    (
+        "Trekkingmahlzeit Chili sin Carne",
+        "Waldläufer",
+        "outdoor-nahrung",
+        "pot",
+        "reduced",
+        "Gefriergetrocknete Mahlzeit: mit heißem Wasser aufgießen, zehn Minuten warten, fertig.",
+        [("125 g", "8.95", "125", "g")],
+    ),
+    (
+        "Zeltunterlage 2 × 1,5 m",
+        "Fjellwind",
+        "zelte",
+        "tent",
+        "standard",
+        "Schützt den Zeltboden vor spitzen Steinen und Nässe.",
+        [("3 m²", "24.95", "3", "m2")],
+    ),
+    (
+        "Wanderkarte Harz 1:25.000",
+        "Kartenwerk",
+        "karten",
+        "bag",
+        "reduced",
+        "Topografische Wanderkarte mit allen markierten Wegen, reiß- und wasserfest.",
+        [("", "9.95", "", "")],
+    ),
+    (
+        "Geschenkgutschein",
+        "Omnishop",
+        "gutscheine",
+        "bag",
+        "zero",
+        "Einlösbar in allen Filialen und bei der Abholung online reservierter Ware.",
+        [("25 €", "25.00", "", "")],
+    ),
+]
+
+
+# Manufacturers of the demo brands (GPSR), all fictional: (company, address, country, e-mail,
+# website, responsible person in the EU as (name, address, e-mail) for one outside the EU).
+DEMO_STREETS = [
+    "Industriestraße 12\n83022 Rosenheim",
+    "Am Hafen 3\n24103 Kiel",
+    "Werkstraße 8\n87435 Kempten",
+    "Talweg 21\n79098 Freiburg im Breisgau",
+    "Gewerbepark 5\n01067 Dresden",
+]
+EU_RESPONSIBLE = (
+    "Omnishop Import GmbH (Demo)",
+    "Lagerstraße 1\n10115 Berlin",
+    "produktsicherheit@omnishop.example",
+)
+
+
+def demo_manufacturer(brand: str) -> tuple[str, str, str, str, str, tuple[str, str, str] | None]:
+    """The (fictional) manufacturer behind a demo brand; Flammwerk sits in Switzerland."""
+    slug = german_slug(brand)
+    if brand == "Flammwerk":
+        return (
+            "Flammwerk AG (Demo)",
+            "Bahnhofstrasse 40\n8001 Zürich\nSchweiz",
+            "CH",
+            f"info@{slug}.example",
+            f"https://{slug}.example",
+            EU_RESPONSIBLE,
+        )
+    street = DEMO_STREETS[zlib.crc32(brand.encode()) % len(DEMO_STREETS)]
+    return (f"{brand} GmbH (Demo)", street, "DE", f"info@{slug}.example", "", None)
+
+
+SAFETY_WARNINGS = {
+    "Gaskartusche Schraubventil": (
+        "Gefahr: Extrem entzündbares Gas. Behälter steht unter Druck: kann bei Erwärmung bersten.\n"
+        "Von Hitze, heißen Oberflächen, Funken und offenen Flammen fernhalten. Nicht rauchen.\n"
+        "Vor Sonnenbestrahlung schützen; nicht Temperaturen über 50 °C aussetzen.\n"
+        "Darf nicht in die Hände von Kindern gelangen."
+    ),
+    "Sonnencreme LSF 50": (
+        "Nur zur äußerlichen Anwendung. Kontakt mit den Augen vermeiden.\n"
+        "Säuglinge und Kleinkinder nicht der direkten Sonne aussetzen."
+    ),
+    "Reepschnur 5 mm": "Nicht zum Klettern oder zur Absturzsicherung geeignet.",
+    "Elektrolytgetränk Zitrone": "Nach dem Öffnen gekühlt lagern und innerhalb von 2 Tagen verbrauchen.",
+}
+
+
+def _special(number: int) -> DemoProduct:
+    name, brand, category, shape, tax_class, description, variants = SPECIAL_GOODS[number]
+    return DemoProduct(
+        number=number,
+        slug=german_slug(f"{brand} {name}"),
+        name=name,
+        brand=brand,
+        description=description,
+        category_slug=category,
+        shape=shape,
+        tax_class=tax_class,
+        variants=tuple(
+            DemoVariant(
+                sku=f"SP-{number + 1:05d}-{position + 1}",
+                ean=ean13(f"4260{number:06d}{position:02d}"),
+                size=size,
+                colour="",
+                price=Decimal(price),
+                position=position,
+                net_quantity=Decimal(quantity) if quantity else None,
+                quantity_unit=unit,
+            )
+            for position, (size, price, quantity, unit) in enumerate(variants)
+        ),
+    )
+
+
 def demo_products(count: int) -> list[DemoProduct]:
-    """Products 0 … count-1; a slug taken by an earlier number gets a numbered suffix."""
+    """Products 0 … count-1 (the special goods first); a slug taken by an earlier number gets a
+    numbered suffix."""
     products, taken = [], set()
     for number in range(count):
-        product = _product(number)
+        product = _special(number) if number < len(SPECIAL_GOODS) else _product(number)
         slug, n = product.slug, 2
         while slug in taken:
             slug, n = f"{product.slug}-{n}", n + 1

@@ -26,17 +26,35 @@ from inventory.models import MovementKind, StockLevel, StockMovement
 from legal.models import LegalSettings, LegalText
 from legal.services import contract_model_set, legal_text_save
 from shop.catalogue.images import make_thumbnail
-from shop.catalogue.models import Category, Product, ProductImage, Variant
+from shop.catalogue.models import (
+    Category,
+    Manufacturer,
+    PriceChange,
+    Product,
+    ProductImage,
+    Variant,
+)
+from shop.catalogue.services import variant_price_set
 from stores.models import OpeningHours, SpecialDay, StaffMembership, StaffRole, Store
 from stores.staff_groups import GROUP_FOR_ROLE, staff_groups_ensure
 
-from .catalogue_data import CATEGORY_TREE, COLOURS, LEAVES, DemoProduct, demo_products
+from .catalogue_data import (
+    CATEGORY_TREE,
+    COLOURS,
+    EXTRA_CATEGORIES,
+    LEAVES,
+    SAFETY_WARNINGS,
+    DemoProduct,
+    demo_manufacturer,
+    demo_products,
+)
 from .drawing import draw_product
 from .legal_data import DEMO_LEGAL_TEXTS
 from .orders import demo_orders_seed
 from .stores_data import DemoStore, demo_stores
 
 DEFAULT_PRODUCTS = 320
+SALE_DEMO_SKU = "SP-00002-2"  # sun cream, 200 ml
 DEFAULT_STORES = 8
 EACH_IMAGE_LIMIT = 1000  # above this many products, products of a category share one picture
 RECEIPT_REFERENCE = "demo-seed"
@@ -128,6 +146,8 @@ def demo_seed(
         log(f"products: {report.created.get('products', 0)} new")
         variant_ids, new_variant_ids = _seed_variants(plan, product_ids, report)
         log(f"variants: {len(new_variant_ids)} new")
+        _seed_sale(report)
+        _seed_manufacturers(plan, report)
         _seed_stock(store_rows, new_store_ids, variant_ids, new_variant_ids, report)
         log(f"stock levels: {report.created.get('stock levels', 0)} new")
         if images != "none":
@@ -255,6 +275,12 @@ def _seed_categories(report: SeedReport) -> dict[str, Category]:
                     slug=leaf.slug, name=leaf.name, parent=parent, position=child_position
                 )
                 created += 1
+    for position, (parent_slug, slug, name) in enumerate(EXTRA_CATEGORIES, start=len(LEAVES)):
+        if slug not in existing:
+            existing[slug] = Category.objects.create(
+                slug=slug, name=name, parent=existing[parent_slug], position=position
+            )
+            created += 1
     report.add("categories", created)
     return existing
 
@@ -270,6 +296,7 @@ def _seed_products(
             brand=p.brand,
             description=p.description,
             category=categories[p.category_slug],
+            tax_class=p.tax_class,
         )
         for p in plan
         if p.slug not in existing
@@ -292,6 +319,8 @@ def _seed_variants(
             size=v.size,
             colour=v.colour,
             price=v.price,
+            net_quantity=v.net_quantity,
+            quantity_unit=v.quantity_unit,
             position=v.position,
         )
         for p in plan
@@ -303,6 +332,55 @@ def _seed_variants(
     wanted = {v.sku for p in plan for v in p.variants}
     ids = {sku: pk for sku, pk in Variant.objects.values_list("sku", "pk") if sku in wanted}
     return sorted(ids.values()), {ids[v.sku] for v in missing}
+
+
+def _seed_manufacturers(plan: list[DemoProduct], report: SeedReport) -> None:
+    """A manufacturer per brand (GPSR) and the safety warnings of the special goods, for the
+    products of this plan that have none yet."""
+    by_name = {maker.name: maker for maker in Manufacturer.objects.all()}
+    for brand in sorted({p.brand for p in plan}):
+        name, address, country, email, website, responsible = demo_manufacturer(brand)
+        maker = by_name.get(name)
+        if maker is None:
+            r_name, r_address, r_email = responsible or ("", "", "")
+            maker = Manufacturer.objects.create(
+                name=name,
+                address=address,
+                country=country,
+                email=email,
+                website=website,
+                responsible_name=r_name,
+                responsible_address=r_address,
+                responsible_email=r_email,
+            )
+            report.add("manufacturers", 1)
+        slugs = [p.slug for p in plan if p.brand == brand]
+        Product.objects.filter(slug__in=slugs, manufacturer=None).update(manufacturer=maker)
+    for p in plan:
+        if p.name in SAFETY_WARNINGS:
+            Product.objects.filter(slug=p.slug, safety_information="").update(
+                safety_information=SAFETY_WARNINGS[p.name]
+            )
+
+
+def _seed_sale(report: SeedReport) -> None:
+    """A sale with a price history that has the trap § 11 PAngV is about: the sun cream (200 ml)
+    cost 14,95 € for weeks, was raised to 16,95 € three days ago and is now on sale at 12,95 €.
+    The reference ("lowest price of the last 30 days") is 14,95 €, not the raised price."""
+    variant = Variant.objects.filter(sku=SALE_DEMO_SKU).first()
+    if variant is None or PriceChange.objects.filter(variant=variant).exists():
+        return
+    now = timezone.now()
+    variant_price_set(variant=variant, price=variant.price, now=now - dt.timedelta(days=45))
+    variant_price_set(variant=variant, price=Decimal("16.95"), now=now - dt.timedelta(days=3))
+    variant_price_set(
+        variant=variant,
+        price=Decimal("16.95"),
+        sale_price=Decimal("12.95"),
+        sale_until=now + dt.timedelta(days=14),
+        now=now,
+    )
+    report.add("sales", 1)
 
 
 def units_received(store_code: str, store_size: float, variant_id: int) -> int | None:
@@ -420,7 +498,7 @@ def _seed_images(
     rows = []
     shared_files: dict[str, tuple[str, str]] = {}
     for p in todo:
-        colour_name = p.variants[0].colour
+        colour_name = p.variants[0].colour or "Orange"  # the special goods have no colour
         if shared:
             if p.category_slug not in shared_files:
                 shared_files[p.category_slug] = _shared_picture(p, colour_name)
@@ -435,7 +513,8 @@ def _seed_images(
             )
             continue
         picture = ContentFile(_draw(p, colour_name))
-        row = ProductImage(product_id=product_ids[p.slug], alt_text=f"{p.name} ({colour_name})")
+        alt_text = f"{p.name} ({colour_name})" if p.variants[0].colour else p.name
+        row = ProductImage(product_id=product_ids[p.slug], alt_text=alt_text)
         row.image.save(f"{p.slug}.jpg", picture, save=False)
         row.thumbnail.save(f"{p.slug}.webp", make_thumbnail(picture, p.slug), save=False)
         rows.append(row)
@@ -449,17 +528,17 @@ def _draw(p: DemoProduct, colour_name: str) -> bytes:
 
 def _shared_picture(p: DemoProduct, colour_name: str) -> tuple[str, str]:
     """One picture per category for large data sets, written once and reused by every run."""
-    leaf = next(leaf for leaf in LEAVES if leaf.slug == p.category_slug)
-    image_name = f"products/demo/{leaf.slug}.jpg"
-    thumb_name = f"products/thumbs/demo-{leaf.slug}.webp"
+    leaf = next((leaf for leaf in LEAVES if leaf.slug == p.category_slug), None)
+    # The special goods (categories of their own) are few: each keeps its own picture.
+    slug, shape, title = (leaf.slug, leaf.shape, leaf.name) if leaf else (p.slug, p.shape, p.name)
+    image_name = f"products/demo/{slug}.jpg"
+    thumb_name = f"products/thumbs/demo-{slug}.webp"
     if not default_storage.exists(image_name):
         picture = ContentFile(
-            draw_product(
-                shape=leaf.shape, colour=COLOURS[colour_name], title=leaf.name, subtitle="Omnishop"
-            )
+            draw_product(shape=shape, colour=COLOURS[colour_name], title=title, subtitle="Omnishop")
         )
         default_storage.save(image_name, picture)
-        default_storage.save(thumb_name, make_thumbnail(picture, leaf.slug))
+        default_storage.save(thumb_name, make_thumbnail(picture, slug))
     return image_name, thumb_name
 
 

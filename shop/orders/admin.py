@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin_mixins import ReadOnlyAdminMixin
+from core.templatetags.money import format_money
 from inventory.selectors import shortfalls_for_references
 from shop.orders.errors import OrderError
 from shop.orders.models import HandoverAttempt, Order, OrderStatus, OrderWithdrawal
@@ -404,8 +405,8 @@ class OrderAdmin(admin.ModelAdmin):
         else:
             self.message_user(
                 request,
-                _("Handed over. Amount due at the counter: %(amount)s €.")
-                % {"amount": order.amount_due},
+                _("Handed over. Amount due at the counter: %(amount)s.")
+                % {"amount": format_money(order.amount_due)},
                 messages.SUCCESS,
             )
         return self._back(order)

@@ -3,7 +3,21 @@
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
+from django.utils import timezone
 
 from inventory.selectors import (
     NearestStock,
@@ -11,7 +25,14 @@ from inventory.selectors import (
     nearest_store_having_products,
     product_availability_at_store,
 )
-from shop.catalogue.models import Category, Product, ProductImage, Variant
+from shop.catalogue.models import (
+    Category,
+    Product,
+    ProductImage,
+    Variant,
+    current_price_expression,
+    sale_active_q,
+)
 from stores.geo import Point
 from stores.models import Store
 
@@ -49,10 +70,29 @@ def product_cards() -> QuerySet[Product]:
     sale) and thumbnail. Products are not filtered on having variants: that check made counting
     the list ten times slower, and a product without one shows as "currently not available"."""
     first_image = ProductImage.objects.filter(product=OuterRef("pk")).order_by("position", "pk")
+    now = timezone.now()
+    current = current_price_expression(now)
     prices = _active_variants().order_by().values("product")
+    cheapest = (
+        _active_variants()
+        .annotate(
+            current=current,
+            sale_running=Case(
+                When(sale_active_q(now), then=True), default=False, output_field=BooleanField()
+            ),
+        )
+        .order_by("current", "position", "pk")
+    )
     return Product.objects.active().annotate(
-        price_min=Subquery(prices.annotate(v=Min("price")).values("v")[:1]),
-        price_max=Subquery(prices.annotate(v=Max("price")).values("v")[:1]),
+        # Prices as they are now: the sale price of a variant on sale.
+        price_min=Subquery(prices.annotate(v=Min(current)).values("v")[:1]),
+        price_max=Subquery(prices.annotate(v=Max(current)).values("v")[:1]),
+        # The reference price (§ 11 PAngV) when the cheapest variant is on sale, else None.
+        cheapest_on_sale=Subquery(cheapest.values("sale_running")[:1]),
+        cheapest_reference_price=Subquery(cheapest.values("sale_reference_price")[:1]),
+        # The content of the cheapest variant, for the base price next to the card's price.
+        cheapest_net_quantity=Subquery(cheapest.values("net_quantity")[:1]),
+        cheapest_quantity_unit=Subquery(cheapest.values("quantity_unit")[:1]),
         thumbnail=Subquery(first_image.values("thumbnail")[:1]),
         thumbnail_alt=Subquery(first_image.values("alt_text")[:1]),
     )

@@ -95,7 +95,8 @@ def _product_page(request, slug: str) -> dict:
     """The product, its variants on sale, the selected one (`?variant=`) and where it is in stock."""
     store = store_for_request(request)
     product = get_object_or_404(
-        Product.objects.active().select_related("category", "category__parent"), slug=slug
+        Product.objects.active().select_related("category", "category__parent", "manufacturer"),
+        slug=slug,
     )
     variants = list(product.variants.filter(is_active=True))
     if not variants:  # shown, but with nothing to choose or reserve

@@ -75,6 +75,7 @@ def admin_post(client, product, upload):
         "slug": product.slug,
         "brand": product.brand,
         "description": product.description,
+        "tax_class": product.tax_class,
         "is_active": "on",
         "variants-TOTAL_FORMS": "0",
         "variants-INITIAL_FORMS": "0",

@@ -46,8 +46,10 @@ def test_confirmation_in_german_with_items_store_hours_and_amount(store, jacket,
     assert message.extra_headers["Content-Language"] == "de"
     text = message.body
     assert "Regenjacke Nordkap" in text and "Wandersocken" in text
-    assert "99,80 €" in text  # 2 × 49,90, German number format
-    assert "104,80 €" in text  # amount due
+    assert "99,80\u00a0€" in text  # 2 × 49,90, German number format (no-break space)
+    # VAT per line: 99,80 → 15,93 (15,934…) and 5,00 → 0,80 (0,798…); together 16,73
+    assert "inkl. 19\u00a0% MwSt. (16,73\u00a0€)" in text
+    assert "104,80\u00a0€" in text  # amount due
     assert "Hauptstraße 1, 10115 Berlin" in text
     assert "09:00–20:00" in text
     today = timezone.localdate().strftime("%A")
@@ -64,7 +66,8 @@ def test_confirmation_in_german_with_items_store_hours_and_amount(store, jacket,
     [(html, mimetype)] = message.alternatives
     assert mimetype == "text/html"
     assert "<strong>" + order.number + "</strong>" in html
-    assert "104,80 €" in html
+    assert "104,80\u00a0€" in html
+    assert "inkl. 19\u00a0% MwSt. (16,73\u00a0€)" in html
 
 
 def test_confirmation_in_english_when_ordered_in_english(store, jacket):
@@ -73,7 +76,8 @@ def test_confirmation_in_english_when_ordered_in_english(store, jacket):
     [message] = mail.outbox
     assert message.subject == f"Your order {order.number} is reserved at {store.name}"
     assert "thank you for your order" in message.body
-    assert "49.90 €" in message.body
+    assert "€49.90" in message.body
+    assert "incl. 19% VAT (€7.97)" in message.body  # 49.90 − 49.90 / 1.19 = 7.9672…
     assert message.extra_headers["Content-Language"] == "en"
 
 
@@ -104,7 +108,7 @@ def test_in_app_message_is_stored_with_its_text(store, jacket):
     assert row.status == NotificationStatus.SENT
     assert row.title == f"Your order {order.number} is reserved at {store.name}"
     assert f"Your order {order.number} is reserved at {store.name}" in row.body
-    assert "49.90 €" in row.body
+    assert "€49.90" in row.body
     assert not mail.outbox
 
 

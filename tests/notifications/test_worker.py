@@ -119,7 +119,7 @@ def test_worker_sends_the_confirmation_through_smtp(mail_and_worker, store, jack
     assert confirmation["Content-Language"] == "en"
     text = confirmation.get_body(preferencelist=("plain",)).get_content()
     assert "Hello Jane," in text
-    assert "2 × Regenjacke Nordkap" in text and "99.80 €" in text
+    assert "2 × Regenjacke Nordkap" in text and "€99.80" in text
     assert "Hauptstraße 1, 10115 Berlin" in text
     html = confirmation.get_body(preferencelist=("html",)).get_content()
     assert f"<strong>{order.number}</strong>" in html

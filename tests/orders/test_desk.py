@@ -112,7 +112,7 @@ def test_scan_hands_over(desk_client, store, jacket):
     html = response.content.decode()
     assert 'data-testid="desk-success"' in html
     assert order.number in html and "2 ×" in html
-    assert "99,80 €" in html  # amount due, German format
+    assert "99,80\u00a0€" in html  # amount due, German format
     assert response["HX-Trigger"] == "desk-refresh"
     order.refresh_from_db()
     assert order.status == OrderStatus.COLLECTED

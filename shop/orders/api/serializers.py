@@ -4,6 +4,8 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api import VatAmountSerializer
+from shop.catalogue.api import BasePriceSerializer
 from shop.catalogue.models import Variant
 from shop.orders.models import (
     Order,
@@ -96,6 +98,8 @@ class PickupStoreSerializer(serializers.ModelSerializer):
 class OrderLineSerializer(serializers.ModelSerializer):
     quantity_to_collect = serializers.IntegerField(read_only=True)
     line_total = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True)
+    vat_amount = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True)
+    base_price = BasePriceSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = OrderLine
@@ -109,6 +113,11 @@ class OrderLineSerializer(serializers.ModelSerializer):
             "quantity_short",
             "quantity_to_collect",
             "line_total",
+            "vat_rate",
+            "vat_amount",
+            "net_quantity",
+            "quantity_unit",
+            "base_price",
         ]
 
 
@@ -154,6 +163,12 @@ class OrderSerializer(serializers.ModelSerializer):
     events = OrderEventSerializer(many=True)
     rescues = RescueSerializer(many=True)
     pickup_code = serializers.SerializerMethodField()
+    vat = VatAmountSerializer(
+        many=True,
+        source="vat_breakdown",
+        read_only=True,
+        help_text=_("The VAT included in the amount paid for the goods, per rate."),
+    )
 
     class Meta:
         model = Order
@@ -168,6 +183,7 @@ class OrderSerializer(serializers.ModelSerializer):
             "loyalty_discount",
             "store_credit_used",
             "amount_due",
+            "vat",
             "phone",
             "pickup_code",
             "created_at",

@@ -65,4 +65,8 @@ class CartLine(models.Model):
 
     @property
     def line_total(self):
-        return self.variant.price * self.quantity
+        return self.variant.current_price * self.quantity
+
+    @property
+    def vat_rate(self):
+        return self.variant.product.vat_rate

@@ -13,7 +13,9 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.vat import VatAmount, discounted_vat_breakdown, vat_of_gross
 from legal.models import ContractModel
+from shop.catalogue.base_prices import BasePrice, base_price
 
 
 class OrderStatus(models.TextChoices):
@@ -188,6 +190,13 @@ class Order(models.Model):
     def can_be_cancelled(self) -> bool:
         return self.status in (OrderStatus.PLACED, OrderStatus.PICKING)
 
+    @property
+    def vat_breakdown(self) -> list[VatAmount]:
+        """VAT per rate in what the shopper pays for the goods: the lines still to collect, less
+        the loyalty discount spread over them (docs/prices.md). Uses prefetched lines."""
+        lines = [(line.line_total, line.vat_rate) for line in self.lines.all()]
+        return discounted_vat_breakdown(lines, self.loyalty_discount)
+
 
 class OrderLine(models.Model):
     order = models.ForeignKey(
@@ -200,6 +209,17 @@ class OrderLine(models.Model):
     product_name = models.CharField(_("product"), max_length=200)
     variant_label = models.CharField(_("variant"), max_length=100, blank=True)
     unit_price = models.DecimalField(_("unit price"), max_digits=10, decimal_places=2)
+    vat_rate = models.DecimalField(
+        _("VAT rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("19.00"),
+        help_text=_("The product's VAT rate when the order was placed; included in the price."),
+    )
+    net_quantity = models.DecimalField(
+        _("net quantity"), max_digits=10, decimal_places=3, null=True, blank=True
+    )
+    quantity_unit = models.CharField(_("unit"), max_length=2, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"))
     quantity_short = models.PositiveIntegerField(_("units short"), default=0)
 
@@ -220,6 +240,9 @@ class OrderLine(models.Model):
             models.CheckConstraint(
                 condition=Q(unit_price__gte=0), name="orderline_price_not_negative"
             ),
+            models.CheckConstraint(
+                condition=Q(vat_rate__gte=0, vat_rate__lt=100), name="orderline_vat_rate_range"
+            ),
         ]
 
     def __str__(self):
@@ -232,6 +255,18 @@ class OrderLine(models.Model):
     @property
     def line_total(self) -> Decimal:
         return self.unit_price * self.quantity_to_collect
+
+    @property
+    def base_price(self) -> BasePrice | None:
+        """The base price (Grundpreis) at the price and content the line was ordered with."""
+        return base_price(
+            price=self.unit_price, net_quantity=self.net_quantity, unit=self.quantity_unit
+        )
+
+    @property
+    def vat_amount(self) -> Decimal:
+        """The VAT in the line total, rounded half-up to the cent (docs/prices.md)."""
+        return vat_of_gross(gross=self.line_total, rate=self.vat_rate)
 
 
 class OrderEvent(models.Model):

@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from accounts.types import AnyUser
+from core.vat import VatAmount, vat_breakdown
 from inventory.models import StockLevel
 from inventory.selectors import availability_at_store
 from shop.catalogue.models import ProductImage, Variant
@@ -80,6 +81,10 @@ class CartView:
     @property
     def total(self) -> Decimal:
         return sum((row.line.line_total for row in self.rows), Decimal("0.00"))
+
+    @property
+    def vat_breakdown(self) -> list[VatAmount]:
+        return vat_breakdown((row.line.line_total, row.line.vat_rate) for row in self.rows)
 
     @property
     def supplying_stores(self) -> list[Store]:

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core.events import status_event_record
+from core.templatetags.money import format_money
 from inventory.errors import InsufficientStock, StockError
 from inventory.selectors import stores_with_availability
 from inventory.services import (
@@ -334,7 +335,8 @@ def order_place(
     variants = _sellable_variants(list(quantities))
 
     total = sum(
-        (variants[pk].price * quantity for pk, quantity in quantities.items()), Decimal("0.00")
+        (variants[pk].current_price * quantity for pk, quantity in quantities.items()),
+        Decimal("0.00"),
     )
     # What the shopper is told on the pages and in the e-mails: ready from this moment on.
     promised = promise_for(store=store)
@@ -370,7 +372,10 @@ def order_place(
                         sku=variants[pk].sku,
                         product_name=variants[pk].product.name,
                         variant_label=variants[pk].label[:100],
-                        unit_price=variants[pk].price,
+                        unit_price=variants[pk].current_price,
+                        vat_rate=variants[pk].product.vat_rate,
+                        net_quantity=variants[pk].net_quantity,
+                        quantity_unit=variants[pk].quantity_unit,
                         quantity=quantity,
                     )
                     for pk, quantity in quantities.items()
@@ -729,7 +734,7 @@ def _collect(order: Order, actor: User, collected_by: CollectedBy) -> None:
     stock_collect(reference=order.number, user=actor)
     method = payment_method_for(order)
     paid = method.capture_at_handover(order)
-    note = _("%(method)s: %(amount)s €") % {"method": method.label, "amount": paid}
+    note = _("%(method)s: %(amount)s") % {"method": method.label, "amount": format_money(paid)}
     if collected_by == CollectedBy.COLLECTOR:
         note += "; " + _("collected by %(name)s") % {"name": order.collector_name}
     order.collected_by = collected_by

@@ -3,7 +3,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from shop.catalogue.models import Category, Product, ProductImage, Variant
+from shop.catalogue.api import BasePriceSerializer
+from shop.catalogue.models import Category, Manufacturer, Product, ProductImage, Variant
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -12,10 +13,56 @@ class CategorySerializer(serializers.ModelSerializer):
         fields = ["slug", "name"]
 
 
+class SaleSerializer(serializers.Serializer):
+    """A running sale: the reduced price, its period and the lowest price of the 30 days before
+    it started (the reference price of § 11 PAngV)."""
+
+    price = serializers.DecimalField(max_digits=10, decimal_places=2, source="sale_price")
+    starts = serializers.DateTimeField(source="sale_from", allow_null=True)
+    ends = serializers.DateTimeField(source="sale_until", allow_null=True)
+    reference_price = serializers.DecimalField(
+        max_digits=10, decimal_places=2, source="sale_reference_price", allow_null=True
+    )
+
+
 class VariantSerializer(serializers.ModelSerializer):
+    price = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        source="current_price",
+        read_only=True,
+        help_text="What the variant costs now (the sale price during a sale), VAT included.",
+    )
+    regular_price = serializers.DecimalField(
+        max_digits=10, decimal_places=2, source="price", read_only=True
+    )
+    sale = serializers.SerializerMethodField()
+    base_price = BasePriceSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="Price per 1 kg, 1 l, 1 m, 1 m² (100 g / 100 ml for packs of up to 250 g/ml); "
+        "null for goods sold by the piece.",
+    )
+
     class Meta:
         model = Variant
-        fields = ["sku", "ean", "size", "colour", "label", "price"]
+        fields = [
+            "sku",
+            "ean",
+            "size",
+            "colour",
+            "label",
+            "price",
+            "regular_price",
+            "sale",
+            "net_quantity",
+            "quantity_unit",
+            "base_price",
+        ]
+
+    @extend_schema_field(SaleSerializer(allow_null=True))
+    def get_sale(self, variant):
+        return SaleSerializer(variant).data if variant.on_sale else None
 
 
 class ImageSerializer(serializers.ModelSerializer):
@@ -53,6 +100,12 @@ class ProductSerializer(serializers.ModelSerializer):
     price_from = serializers.SerializerMethodField()
     image = serializers.SerializerMethodField()
     variants = VariantSerializer(many=True)
+    vat_rate = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        read_only=True,
+        help_text="VAT rate in per cent, included in every price (19.00, 7.00 or 0.00).",
+    )
 
     class Meta:
         model = Product
@@ -64,6 +117,7 @@ class ProductSerializer(serializers.ModelSerializer):
             "url",
             "web_url",
             "currency",
+            "vat_rate",
             "price_from",
             "image",
             "variants",
@@ -80,7 +134,7 @@ class ProductSerializer(serializers.ModelSerializer):
 
     @extend_schema_field({"type": "string", "format": "decimal", "nullable": True})
     def get_price_from(self, product) -> str | None:
-        prices = [v.price for v in product.variants.all()]
+        prices = [v.current_price for v in product.variants.all()]
         return f"{min(prices):.2f}" if prices else None
 
     @extend_schema_field(ImageSerializer(allow_null=True))
@@ -93,7 +147,31 @@ class ProductSerializer(serializers.ModelSerializer):
         return self._image_serializer.to_representation(images[0])
 
 
+class ResponsiblePersonSerializer(serializers.Serializer):
+    name = serializers.CharField(source="responsible_name")
+    address = serializers.CharField(source="responsible_address")
+    email = serializers.EmailField(source="responsible_email")
+
+
+class ManufacturerSerializer(serializers.ModelSerializer):
+    """The manufacturer (GPSR): name, postal and electronic address, and for one outside the EU
+    the responsible person in the EU."""
+
+    responsible_person = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Manufacturer
+        fields = ["name", "address", "country", "email", "website", "responsible_person"]
+
+    @extend_schema_field(ResponsiblePersonSerializer(allow_null=True))
+    def get_responsible_person(self, maker):
+        return ResponsiblePersonSerializer(maker).data if maker.responsible_name else None
+
+
 class ProductDetailSerializer(ProductSerializer):
+    manufacturer = ManufacturerSerializer(read_only=True, allow_null=True)
+    safety_warnings = serializers.SerializerMethodField()
+
     availability_url = serializers.HyperlinkedIdentityField(
         view_name="api-product-availability", lookup_field="slug", read_only=True
     )
@@ -103,9 +181,14 @@ class ProductDetailSerializer(ProductSerializer):
         fields = [
             *ProductSerializer.Meta.fields,
             "description",
+            "manufacturer",
+            "safety_warnings",
             "images",
             "availability_url",
         ]
+
+    def get_safety_warnings(self, product) -> list[str]:
+        return [line.strip() for line in product.safety_information.splitlines() if line.strip()]
 
 
 class VariantLabelSerializer(serializers.Serializer):

@@ -88,7 +88,8 @@ class ProductDetailView(generics.RetrieveAPIView):
 
     def get_object(self):
         return _product_or_404(
-            self.kwargs["slug"], with_variants_and_images(Product.objects.active())
+            self.kwargs["slug"],
+            with_variants_and_images(Product.objects.active().select_related("manufacturer")),
         )
 
 
