@@ -6,9 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts.admin_login import RateLimitedAdminAuthenticationForm
+
 admin.site.site_header = _("Omnishop administration")
 admin.site.site_title = "Omnishop"
 admin.site.index_title = _("Store operations")
+# The admin login counts against allauth's login limits (one limiter for both logins).
+admin.site.login_form = RateLimitedAdminAuthenticationForm
 
 urlpatterns = [
     path("", include("shop.storefront.urls")),

@@ -101,7 +101,21 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://omnishop")}
+
+def cache_config(url: str) -> dict:
+    """The cache for CACHE_URL. Redis goes through `core.cache.FailoverRedisCache`: a Redis that
+    is down or hangs costs at most half a second once, then the rate limits (login, admin login)
+    run on a per-process local fallback and are logged, never a 500."""
+    config = env.cache_url_config(url)
+    if config["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        config["BACKEND"] = "core.cache.FailoverRedisCache"
+        config.setdefault("OPTIONS", {}).update(
+            {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+        )
+    return config
+
+
+CACHES = {"default": cache_config(env("CACHE_URL", default="locmemcache://omnishop"))}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
