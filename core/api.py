@@ -1,18 +1,39 @@
 """Pieces every app's API shares: pagination that answers a bad page with 400, the one
 exception handler that renders domain errors, and the documented shapes of error responses."""
 
+import codecs
 import math
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, ParseError, ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from .errors import DomainError
+from .input import json_loads
+
+
+class SafeJSONParser(JSONParser):
+    """DRF's JSON parser through `core.input.json_loads`: a body nested too deep or with a NUL
+    character in a string is a 400 with the reason, not a RecursionError or a database error."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
+        try:
+            text = codecs.getreader(encoding)(stream).read() if stream is not None else ""
+            return json_loads(text, parse_constant=_strict)
+        except ValueError as error:  # malformed, too deep, NUL, or not decodable
+            raise ParseError(_("JSON parse error - %(error)s") % {"error": error}) from None
+
+
+def _strict(value: str):
+    raise ValueError(f"Out of range float values are not JSON compliant: {value!r}")
 
 
 class PageNumberPagination400(PageNumberPagination):
