@@ -143,6 +143,10 @@ ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Sign-up never says whether an address is registered: both answer "confirm your e-mail address"
+# (accounts.forms); allauth's other forms (password reset) prevent enumeration by default.
+ACCOUNT_FORMS = {"signup": "accounts.forms.EnumerationSafeSignupForm"}
+ACCOUNT_PREVENT_ENUMERATION = True
 # allauth's rate limits stay on (its defaults); listed here so they are visible and tunable.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
