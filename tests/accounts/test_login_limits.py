@@ -5,7 +5,6 @@ import logging
 import time
 
 import pytest
-from django.core.cache import cache
 from django.test import override_settings
 
 from config.settings.base import cache_config
@@ -17,13 +16,6 @@ PASSWORD = "Richtig-Passwort-2026"
 ADMIN_LOGIN = "/admin/login/?next=/admin/"
 SHOP_LOGIN = "/accounts/login/"
 CLOSED_PORT_CACHE = {"default": cache_config("redis://127.0.0.1:1/0")}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

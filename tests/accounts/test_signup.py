@@ -41,9 +41,9 @@ def test_a_registered_address_gets_the_same_answer_as_a_new_one(client, settings
 def test_sign_up_confirm_and_go_on_to_checkout_with_the_cart(client, store):
     variant = factories.stocked_variant(store, "49.90")
     client.post(reverse("pickup:cart_add"), {"variant": variant.pk, "quantity": 1})
-    response = _sign_up(client, "new@example.com", "/checkout/")
+    response = _sign_up(client, "frisch@example.com", "/checkout/")
     assert response["Location"] == reverse("account_email_verification_sent")
-    user = User.objects.get(email="new@example.com")
+    user = User.objects.get(email="frisch@example.com")
     assert user.loyalty_account.card_number  # the account is finished at once
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0)
     page = client.get(link)
