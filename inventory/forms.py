@@ -46,7 +46,12 @@ class CountForm(forms.Form):
 
     def _parse(self, text: str, *, has_header: bool) -> dict[int, int]:
         delimiter = ";" if text.count(";") >= text.count(",") else ","
-        rows = [r for r in csv.reader(io.StringIO(text), delimiter=delimiter) if any(r)]
+        try:
+            rows = [r for r in csv.reader(io.StringIO(text), delimiter=delimiter) if any(r)]
+        except csv.Error as error:  # e.g. a field over csv.field_size_limit()
+            raise forms.ValidationError(
+                _("This list cannot be read as CSV: %(e)s") % {"e": error}
+            ) from None
         if has_header and rows:
             rows = rows[1:]
         if not rows:

@@ -15,7 +15,6 @@ and the pickup orders that lost units get a StockShortfall, exactly as for an ov
 
 import csv
 import io
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -23,6 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.input import NUL, json_loads, nul_refusal
 from shop.catalogue.models import Variant
 from stores.models import Store
 
@@ -80,6 +80,9 @@ def snapshot_read(data: bytes | str, filename: str = "") -> Iterator[RawRow]:
     CSV lines are numbered as in the file (the header is line 1); JSON rows from 1.
     """
     text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    if NUL in text:  # PostgreSQL stores no NUL in text: name the line instead of failing there
+        line = text.count("\n", 0, text.index(NUL)) + 1
+        raise SnapshotRejected([RowProblem(line, nul_refusal())])
     if filename.lower().endswith(".json") or text.lstrip().startswith("["):
         return _read_json(text)
     return _read_csv(text)
@@ -87,8 +90,8 @@ def snapshot_read(data: bytes | str, filename: str = "") -> Iterator[RawRow]:
 
 def _read_json(text: str) -> Iterator[RawRow]:
     try:
-        rows = json.loads(text)
-    except ValueError as error:
+        rows = json_loads(text)
+    except ValueError as error:  # malformed, nested too deep or with NUL (core.input)
         raise SnapshotRejected([RowProblem(0, _("Not valid JSON: %(e)s") % {"e": error})]) from None
     if not isinstance(rows, list):
         raise SnapshotRejected([RowProblem(0, _("Expected a JSON list of rows."))])
@@ -108,7 +111,10 @@ def _read_csv(text: str) -> Iterator[RawRow]:
     sample = text[:2048]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip().lower() for h in next(reader, [])]
+    try:
+        header = [h.strip().lower() for h in next(reader, [])]
+    except csv.Error as error:
+        raise SnapshotRejected([_csv_problem(reader, error)]) from None
     columns = {}
     for name, aliases in HEADERS.items():
         found = [i for i, h in enumerate(header) if h in aliases]
@@ -120,9 +126,20 @@ def _read_csv(text: str) -> Iterator[RawRow]:
     return _csv_rows(reader, columns)
 
 
+def _csv_problem(reader, error: csv.Error) -> RowProblem:
+    """A line the csv module cannot read, e.g. a field over csv.field_size_limit()."""
+    return RowProblem(reader.line_num, _("This line cannot be read as CSV: %(e)s") % {"e": error})
+
+
 def _csv_rows(reader, columns: dict[str, int]) -> Iterator[RawRow]:
     width = max(columns.values()) + 1
-    for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise SnapshotRejected([_csv_problem(reader, error)]) from None
         if not any(cell.strip() for cell in row):
             continue
         row = row + [""] * (width - len(row))
@@ -141,14 +158,31 @@ def _quantity(text: str) -> tuple[int | None, str | None]:
     if text.startswith("-") and text[1:].isdigit():
         return None, _("The quantity may not be negative.")
     if not text.isdigit() or int(text) > MAX_QUANTITY:
-        return None, _("The quantity “%(q)s” is not a whole number.") % {"q": text}
+        shown = text if len(text) <= 20 else text[:20] + "…"
+        return None, _("The quantity “%(q)s” is not a whole number.") % {"q": shown}
     return int(text), None
+
+
+MAX_CODE_LENGTH = 100  # the staging table's columns; no store code or SKU is longer
 
 
 def _staged(rows: Iterable[RawRow]) -> Iterator[tuple]:
     for row in rows:
-        quantity, problem = _quantity(row.quantity)
-        yield row.line, row.store_code, row.sku, quantity, problem
+        if len(row.store_code) > MAX_CODE_LENGTH or len(row.sku) > MAX_CODE_LENGTH:
+            quantity, problem = (
+                None,
+                _("The store code or SKU is longer than %(max)d characters.")
+                % {"max": MAX_CODE_LENGTH},
+            )
+        else:
+            quantity, problem = _quantity(row.quantity)
+        yield (
+            row.line,
+            row.store_code[:MAX_CODE_LENGTH],
+            row.sku[:MAX_CODE_LENGTH],
+            quantity,
+            problem[:255] if problem else None,
+        )
 
 
 def _tables() -> dict[str, str]:

@@ -1,18 +1,23 @@
+import datetime as dt
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.admin_mixins import ReadOnlyAdminMixin
 
-from .errors import LoyaltyError
+from .errors import LookupRateLimited, LoyaltyError
 from .forms import PointsAdjustForm
 from .models import CardLookup, LoyaltyAccount, PointsEntry, StoreCreditEntry, Tier, TierChange
 from .selectors import account_balance
-from .services import may_adjust_points, points_adjust
+from .services import account_search_by_staff, may_adjust_points, points_adjust
+
+ADMIN_LOOKUP_VISIBLE = dt.timedelta(days=1)  # how long a found account stays open to its finder
 
 
 class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
@@ -45,6 +50,7 @@ class LoyaltyAccountAdmin(admin.ModelAdmin):
     list_display = ["card_number", "user", "tier", "balance_display", "created_at"]
     list_filter = ["tier"]
     search_fields = ["card_number", "user__email", "user__last_name"]
+    ordering = ["-created_at", "-id"]
     list_select_related = ["user", "tier"]
     readonly_fields = [
         "user",
@@ -59,7 +65,36 @@ class LoyaltyAccountAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_balance()
+        """Superusers see every account. Other staff (store managers) see only the accounts they
+        found by an exact search (see get_search_results) within the last day: no list of the
+        chain's shoppers."""
+        queryset = super().get_queryset(request).with_balance()
+        if request.user.is_superuser:
+            return queryset
+        looked_up = CardLookup.objects.filter(
+            staff=request.user,
+            account__isnull=False,
+            created_at__gte=timezone.now() - ADMIN_LOOKUP_VISIBLE,
+        ).values("account_id")
+        return queryset.filter(pk__in=looked_up)
+
+    def get_search_results(self, request, queryset, search_term):
+        if request.user.is_superuser or not search_term.strip():
+            return super().get_search_results(request, queryset, search_term)
+        try:
+            found = account_search_by_staff(staff=request.user, query=search_term)
+        except LookupRateLimited as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return queryset.none(), False
+        if found is None:
+            self.message_user(
+                request,
+                _("No account: search by the full card number or the exact e-mail address."),
+                messages.WARNING,
+            )
+            return queryset.none(), False
+        # The lookup just logged makes the account visible (get_queryset) to this person.
+        return self.get_queryset(request).filter(pk=found.pk), False
 
     @admin.display(description=gettext_lazy("points balance"), ordering="balance")
     def balance_display(self, obj):
@@ -88,9 +123,11 @@ class LoyaltyAccountAdmin(admin.ModelAdmin):
 
     def adjust_view(self, request, pk):
         """Manual points adjustment by a manager, with a reason (calls `points_adjust`)."""
-        account = get_object_or_404(LoyaltyAccount.objects.select_related("user", "tier"), pk=pk)
         if not may_adjust_points(actor=request.user):
             raise PermissionDenied
+        account = get_object_or_404(
+            self.get_queryset(request).select_related("user", "tier"), pk=pk
+        )
         form = PointsAdjustForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:

@@ -1,6 +1,8 @@
 """Domain errors of the loyalty app. Each message is meant for a person (shopper, associate, till);
 the code and status are what the API answers with (core.api.domain_exception_handler)."""
 
+import datetime as dt
+
 from core.errors import DomainError
 
 
@@ -53,10 +55,15 @@ class ReceiptConflict(SourceConflict):
 
 
 class LookupRateLimited(LoyaltyError):
-    """A staff member looked up too many cards in a short time."""
+    """A staff member looked up too many cards in a short time, or a till token sent too many
+    numbers that match no card."""
 
     code = "rate_limited"
     http_status = 429
+
+    def __init__(self, message: str, retry_at: dt.datetime | None = None):
+        super().__init__(message)
+        self.retry_at = retry_at
 
 
 class NotAllowed(LoyaltyError):

@@ -227,10 +227,13 @@ class TierChange(models.Model):
 class LookupPurpose(models.TextChoices):
     LOOKUP = "lookup", _("Card lookup")
     PURCHASE = "purchase", _("Purchase recorded")
+    ADMIN = "admin", _("Admin search")
+    TILL = "till", _("Till purchase")
 
 
 class CardLookup(models.Model):
-    """Staff looking up a card number at the desk: the audit log and the rate limit's counter."""
+    """A card looked up by staff (desk, admin search) or a till (API): the audit log and the
+    counter of the rate limits (per staff member; per till token for unknown cards)."""
 
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -240,9 +243,22 @@ class CardLookup(models.Model):
         verbose_name=_("staff"),
     )
     store = models.ForeignKey(
-        "stores.Store", on_delete=models.CASCADE, related_name="+", verbose_name=_("store")
+        "stores.Store",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("store"),
     )
-    card_number = models.CharField(_("card number entered"), max_length=32)
+    token = models.ForeignKey(
+        "stores.StoreApiToken",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("till token"),
+    )
+    card_number = models.CharField(_("card number or e-mail entered"), max_length=254)
     account = models.ForeignKey(
         LoyaltyAccount,
         on_delete=models.SET_NULL,
@@ -258,7 +274,10 @@ class CardLookup(models.Model):
         verbose_name = _("card lookup")
         verbose_name_plural = _("card lookups")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["staff", "created_at"], name="cardlookup_staff_time")]
+        indexes = [
+            models.Index(fields=["staff", "created_at"], name="cardlookup_staff_time"),
+            models.Index(fields=["token", "created_at"], name="cardlookup_token_time"),
+        ]
 
     def __str__(self):
         return f"{self.staff} @ {self.store}: {self.card_number}"

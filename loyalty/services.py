@@ -12,6 +12,7 @@ return): `loyalty_account_open`, `points_earn`, `points_redeem`, `points_redeem_
 """
 
 import datetime as dt
+import logging
 import uuid
 from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 from typing import Any
@@ -25,7 +26,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.types import AnyUser
 from core.templatetags.money import format_money
-from stores.models import StaffRole, Store
+from stores.models import StaffRole, Store, StoreApiToken
 from stores.selectors import is_store_staff, staff_stores
 
 from .ean import card_number_generate, normalise
@@ -59,10 +60,16 @@ from .selectors import (
     tier_for_spend,
 )
 
+logger = logging.getLogger(__name__)
+
 MAX_PURCHASE = Decimal("100000.00")  # anything above is a typo, not a purchase
 MAX_ADJUSTMENT = 1_000_000
 LOOKUP_LIMIT = 30
 LOOKUP_WINDOW = dt.timedelta(minutes=10)
+# A till books purchases on cards it scans; numbers that find no card are limited per token, so a
+# token cannot be used to test card numbers.
+TILL_UNKNOWN_CARD_LIMIT = 20
+TILL_UNKNOWN_CARD_WINDOW = dt.timedelta(minutes=10)
 RECEIPT_MAX_LENGTH = 40
 # A partial give-back of a redemption is booked under "<source>#<part>".
 PART_SEPARATOR = "#"
@@ -579,6 +586,26 @@ def points_adjust(*, account: LoyaltyAccount, points: int, reason: str, actor: U
 # -- staff card lookup ---------------------------------------------------------------------------
 
 
+def _staff_lookup_allowed(staff: User) -> None:
+    """The one per-person limit of card lookups (desk and admin): LOOKUP_LIMIT per LOOKUP_WINDOW,
+    counted in CardLookup rows."""
+    recent = CardLookup.objects.filter(
+        staff=staff, created_at__gte=timezone.now() - LOOKUP_WINDOW
+    ).count()
+    if recent >= LOOKUP_LIMIT:
+        logger.warning("Card lookups refused for user %s: rate limit", staff.pk)
+        raise LookupRateLimited(
+            _("Too many card lookups; please wait a few minutes and try again.")
+        )
+
+
+def _found_or_error(typed: str) -> LoyaltyAccount | CardNumberError:
+    try:
+        return account_by_card_number(typed)
+    except CardNumberError as error:
+        return error
+
+
 def card_lookup(
     *, staff: User, store: Store, card_number: str, purpose: str = LookupPurpose.LOOKUP
 ) -> LoyaltyAccount:
@@ -591,24 +618,76 @@ def card_lookup(
         raise NotAllowed(_("You do not work in this store."))
     typed = normalise(card_number)[:32]
     with transaction.atomic():
-        recent = CardLookup.objects.filter(
-            staff=staff, created_at__gte=timezone.now() - LOOKUP_WINDOW
-        ).count()
-        if recent >= LOOKUP_LIMIT:
-            raise LookupRateLimited(
-                _("Too many card lookups; please wait a few minutes and try again.")
-            )
-        found: LoyaltyAccount | CardNumberError
-        try:
-            found = account_by_card_number(typed)
-        except CardNumberError as error:
-            found = error
+        _staff_lookup_allowed(staff)
+        found = _found_or_error(typed)
         CardLookup.objects.create(
             staff=staff,
             store=store,
             card_number=typed,
             account=found if isinstance(found, LoyaltyAccount) else None,
             purpose=purpose,
+        )
+    if isinstance(found, CardNumberError):
+        raise found
+    return found
+
+
+def account_search_by_staff(*, staff: User, query: str) -> LoyaltyAccount | None:
+    """The admin's search over loyalty accounts for staff who are not superusers: one exact card
+    number or e-mail address finds one account, nothing else finds anything (no browsing the
+    chain's shoppers). Limited and logged with the desk's lookups (the same per-person limit);
+    raises LookupRateLimited."""
+    query = (query or "").strip()
+    if not query:
+        return None
+    with transaction.atomic():
+        _staff_lookup_allowed(staff)
+        if "@" in query:
+            found: LoyaltyAccount | None = LoyaltyAccount.objects.filter(
+                user__email__iexact=query
+            ).first()
+        else:
+            result = _found_or_error(normalise(query)[:32])
+            found = result if isinstance(result, LoyaltyAccount) else None
+        CardLookup.objects.create(
+            staff=staff,
+            store=staff_stores(user=staff).order_by("pk").first(),
+            card_number=query[:254],
+            account=found,
+            purpose=LookupPurpose.ADMIN,
+        )
+    return found
+
+
+def till_card_lookup(*, token: StoreApiToken, card_number: str) -> LoyaltyAccount:
+    """The card a till scanned, for its store token: logged, and numbers that find no card are
+    limited per token (TILL_UNKNOWN_CARD_LIMIT per TILL_UNKNOWN_CARD_WINDOW; then every lookup
+    of the token is refused with 429 until the window has passed). Raises CardNumberError,
+    UnknownCard or LookupRateLimited."""
+    typed = normalise(card_number)[:32]
+    with transaction.atomic():
+        failed = list(
+            CardLookup.objects.filter(
+                token=token,
+                account__isnull=True,
+                created_at__gte=timezone.now() - TILL_UNKNOWN_CARD_WINDOW,
+            )
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)[:TILL_UNKNOWN_CARD_LIMIT]
+        )
+        if len(failed) >= TILL_UNKNOWN_CARD_LIMIT:
+            logger.warning("Card lookups refused for till token %s: rate limit", token.pk)
+            raise LookupRateLimited(
+                _("Too many card numbers that match no card; please wait a few minutes."),
+                retry_at=failed[-1] + TILL_UNKNOWN_CARD_WINDOW,
+            )
+        found = _found_or_error(typed)
+        CardLookup.objects.create(
+            token=token,
+            store_id=token.store_id,
+            card_number=typed,
+            account=found if isinstance(found, LoyaltyAccount) else None,
+            purpose=LookupPurpose.TILL,
         )
     if isinstance(found, CardNumberError):
         raise found

@@ -16,6 +16,17 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """Every test starts with an empty cache: the rate limits (logins, sign-up confirmation
+    mails) live there, and one test's attempts must not count against the next test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def english_by_default(monkeypatch):
     """Tests speak English unless they ask for German.
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_htmx",
+    "csp",
     "template_partials",
     "core",
     "accounts",
@@ -61,10 +63,12 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.input.RejectUnsafeInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -84,6 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
                 "stores.context_processors.my_store",
                 "config.context_processors.header",
                 "legal.context_processors.legal",
@@ -106,7 +111,21 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://omnishop")}
+
+def cache_config(url: str) -> dict:
+    """The cache for CACHE_URL. Redis goes through `core.cache.FailoverRedisCache`: a Redis that
+    is down or hangs costs at most half a second once, then the rate limits (login, admin login)
+    run on a per-process local fallback and are logged, never a 500."""
+    config = env.cache_url_config(url)
+    if config["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        config["BACKEND"] = "core.cache.FailoverRedisCache"
+        config.setdefault("OPTIONS", {}).update(
+            {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+        )
+    return config
+
+
+CACHES = {"default": cache_config(env("CACHE_URL", default="locmemcache://omnishop"))}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -129,6 +148,10 @@ ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Sign-up never says whether an address is registered: both answer "confirm your e-mail address"
+# (accounts.forms); allauth's other forms (password reset) prevent enumeration by default.
+ACCOUNT_FORMS = {"signup": "accounts.forms.EnumerationSafeSignupForm"}
+ACCOUNT_PREVENT_ENUMERATION = True
 # allauth's rate limits stay on (its defaults); listed here so they are visible and tunable.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
@@ -138,6 +161,29 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
+
+# Content-Security-Policy on every page (django-csp): scripts only from our own origin or with the
+# request's nonce (no inline handlers, no eval: htmx runs without hx-on), styles from our origin
+# (inline style attributes allowed), images also as data: URIs (QR codes, Swagger UI's icons).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# The language cookie (set by the language switch): not readable by scripts, not sent on
+# cross-site requests; production also sends it over HTTPS only.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
@@ -196,6 +242,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.api.PageNumberPagination400",
     "PAGE_SIZE": 48,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "core.api.domain_exception_handler",
 }
 SPECTACULAR_SETTINGS = {

@@ -21,11 +21,15 @@ from .. import wallet
 from ..errors import CardNumberError, UnknownCard, WrongStore
 from ..selectors import (
     account_balance,
-    account_by_card_number,
     entries_for_account,
     tier_progress,
 )
-from ..services import loyalty_account_open, points_value, store_purchase_record
+from ..services import (
+    loyalty_account_open,
+    points_value,
+    store_purchase_record,
+    till_card_lookup,
+)
 from .serializers import (
     CardSerializer,
     EntrySerializer,
@@ -99,6 +103,10 @@ class TillTransactionView(APIView):
             400: OpenApiResponse(description="Invalid input (card number, amount, receipt)."),
             403: OpenApiResponse(ErrorSerializer, "The body names another store than the token's."),
             404: OpenApiResponse(ErrorSerializer, "No loyalty card has this number."),
+            429: OpenApiResponse(
+                ErrorSerializer,
+                "The token sent too many card numbers that match no card; wait and retry.",
+            ),
             409: OpenApiResponse(ErrorSerializer, "Receipt booked before with another amount."),
         },
         tags=["loyalty"],
@@ -117,9 +125,9 @@ class TillTransactionView(APIView):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         try:
-            account = account_by_card_number(data["card_number"])
+            account = till_card_lookup(token=request.auth, card_number=data["card_number"])
         except UnknownCard:
-            raise  # 404, like any domain error
+            raise  # 404, like any domain error (429 once the token found too many unknown cards)
         except CardNumberError as error:  # a field of the body, answered like its validation
             raise ValidationError({"card_number": [str(error)]}) from None
         entry, created = store_purchase_record(

@@ -50,6 +50,31 @@
     );
   });
 
+  // A select marked data-autosubmit sends its form when it changes (the desk's store picker).
+  document.addEventListener("change", function (event) {
+    var select = event.target.closest && event.target.closest("select[data-autosubmit]");
+    if (select && select.form) select.form.submit();
+  });
+
+  // A form marked data-reset-after-request is emptied after its htmx request and its autofocus
+  // field focused again, ready for the next scan (the pickup desk).
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (!form || !form.matches || !form.matches("form[data-reset-after-request]")) return;
+    form.reset();
+    var field = form.querySelector("[autofocus]");
+    if (field) field.focus();
+  });
+
+  // Loyalty desk: after a booking the card field is emptied and focused, ready for the next
+  // customer's scan.
+  document.body.addEventListener("loyalty:booked", function () {
+    var field = document.querySelector('[data-testid="lookup-form"] [name="card_number"]');
+    if (!field) return;
+    field.value = "";
+    field.focus();
+  });
+
   // A store chosen via htmx says so in the status line for a few seconds.
   document.body.addEventListener("htmx:oobAfterSwap", function (event) {
     if (event.detail.target && event.detail.target.id === "toast") {

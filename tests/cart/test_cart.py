@@ -1,6 +1,9 @@
 """The cart: anonymous and logged in, merge on login, validation, htmx responses."""
 
+import re
+
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from shop.orders.models import Cart, CartLine
@@ -83,6 +86,12 @@ def test_sign_up_keeps_the_cart(client, jacket):
         },
     )
 
+    # Sign-up asks to confirm the address (it does not tell whether it was registered before);
+    # the confirmation link logs the shopper in and goes on to checkout with the cart.
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    link = re.search(r"/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0)
+    response = client.post(link)
     assert response.status_code == 302
     assert response["Location"] == "/checkout/"
     cart = Cart.objects.get()

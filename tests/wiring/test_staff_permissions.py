@@ -80,6 +80,10 @@ def test_manager_opens_the_staff_and_the_manager_pages(demo):
     for url in STAFF_PAGES + MANAGER_PAGES:
         assert client.get(url).status_code == 200, url
     account = loyalty_account_open(user=User.objects.get(email="kunde@omnishop.example"))
+    # a manager reaches a shopper's account only through an exact (logged) search
+    assert client.get(admin("loyalty_loyaltyaccount_adjust", account.pk)).status_code == 404
+    found = client.get(admin("loyalty_loyaltyaccount_changelist"), {"q": account.card_number})
+    assert list(found.context["cl"].result_list) == [account]
     assert client.get(admin("loyalty_loyaltyaccount_adjust", account.pk)).status_code == 200
 
 

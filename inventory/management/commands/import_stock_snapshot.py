@@ -33,6 +33,8 @@ class Command(BaseCommand):
             for problem in error.problems:
                 self.stderr.write(f"line {problem.line}: {problem.reason}")
             raise CommandError(str(error)) from None
+        except UnicodeDecodeError:
+            raise CommandError(f"{file} is not UTF-8 text.") from None
         self.stdout.write("store\tsku\tsystem\tcounted\tdifference")
         for d in report.differences:
             self.stdout.write(

@@ -651,20 +651,39 @@ def _rate_limit_error(retry_at: dt.datetime) -> HandoverRateLimited:
     )
 
 
+def _handover_retry_at(*, store_id: int, actor: User, order: Order | None) -> dt.datetime | None:
+    """The one handover limiter every path shares (desk, API, admin): the associate's wrong codes
+    at the store (WRONG_CODES_PER_STAFF) and, for a known order, the order's (WRONG_CODES_PER_ORDER)
+    within WRONG_CODE_WINDOW. When the later of the blocks ends, else None."""
+    now = timezone.now()
+    blocks = [
+        _rate_limited(
+            HandoverAttempt.objects.filter(store_id=store_id, actor=actor),
+            WRONG_CODES_PER_STAFF,
+            now,
+        )
+    ]
+    if order is not None:
+        blocks.append(
+            _rate_limited(HandoverAttempt.objects.filter(order=order), WRONG_CODES_PER_ORDER, now)
+        )
+    found = [when for when in blocks if when is not None]
+    return max(found) if found else None
+
+
 def order_collect(*, order: Order, code: str, actor: User, ip: str | None = None) -> Order:
     """Hand a ready order over once its pickup code matches (case, spaces and dashes ignored).
 
     Only staff of the order's store (or a superuser) may do it. Wrong codes are recorded and
     logged; after WRONG_CODES_PER_ORDER of them within WRONG_CODE_WINDOW the order refuses
-    every code until the window has passed.
+    every code until the window has passed, and an associate with WRONG_CODES_PER_STAFF wrong
+    codes at the store is refused on every path (desk, API, admin) until the window has passed.
     """
     with transaction.atomic():
         order = _lock(order)
         _require_staff(order, actor)
         now = timezone.now()
-        retry_at = _rate_limited(
-            HandoverAttempt.objects.filter(order=order), WRONG_CODES_PER_ORDER, now
-        )
+        retry_at = _handover_retry_at(store_id=order.store_id, actor=actor, order=order)
         if retry_at is not None:
             error: OrderError = _rate_limit_error(retry_at)
         else:
@@ -752,9 +771,7 @@ def order_collect_by_code(*, store: Store, code: str, actor: User, ip: str | Non
     if not is_store_staff(user=actor, store=store):
         raise OrderNotFound(_("You do not work in this store."))
     normalized = pickup_code_normalize(code)
-    now = timezone.now()
-    staff_attempts = HandoverAttempt.objects.filter(store=store, actor=actor)
-    retry_at = _rate_limited(staff_attempts, WRONG_CODES_PER_STAFF, now)
+    retry_at = _handover_retry_at(store_id=store.pk, actor=actor, order=None)
     if retry_at is not None:
         error: OrderError = _rate_limit_error(retry_at)
     elif not normalized:
