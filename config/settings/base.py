@@ -271,6 +271,13 @@ NOTIFICATIONS_MAX_RETRIES = 5
 NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=30)
 NOTIFICATIONS_STALE_AFTER_MINUTES = 10
 NOTIFICATIONS_SWEEP_BATCH = 500
+# A send started this long ago and never finished (the worker died between handing the message to
+# the mail server and recording it) has an unknown fate: the sweep sends it again with the same
+# Message-ID. Longer than a task may run (CELERY_TASK_TIME_LIMIT).
+NOTIFICATIONS_UNKNOWN_FATE_AFTER_MINUTES = 10
+# Queueing a notification happens on the request thread (on commit): one attempt, and at most
+# this many seconds per connect and per broker reply, so a hung broker cannot slow checkout.
+NOTIFICATIONS_PUBLISH_TIMEOUT = env.float("NOTIFICATIONS_PUBLISH_TIMEOUT", default=0.5)
 
 LOGGING = {
     "version": 1,
