@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from .forms import StoreChoiceForm, StoreSearchForm
 from .geo import Point
@@ -16,7 +16,7 @@ from .selectors import locate, store_for_request, stores_near
 from .services import my_store_choose
 
 
-@require_GET
+@require_safe
 def finder(request):
     my_store = store_for_request(request)
     form = StoreSearchForm(request.GET)

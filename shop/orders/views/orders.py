@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.qr import qr_svg_inline
 from shop.orders.errors import OrderError
@@ -22,7 +22,7 @@ HAPPY_PATH = (OrderStatus.PLACED, OrderStatus.PICKING, OrderStatus.READY, OrderS
 
 
 @login_required
-@require_GET
+@require_safe
 def order_list(request):
     orders = with_item_counts(orders_for_customer(request.user))
     return TemplateResponse(request, "shop/orders/list.html", {"orders": orders})
@@ -44,7 +44,7 @@ def _qr_svg(code: str) -> str:
 
 
 @login_required
-@require_GET
+@require_safe
 def order_detail(request, public_id):
     order = _own_order(request, public_id)
     now = timezone.localtime()
