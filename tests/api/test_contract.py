@@ -121,3 +121,10 @@ def test_stock_feed_refuses_a_time_more_than_a_year_away(occurred_at):
         "/api/v1/stock/movements/", {"movements": [{**item, "occurred_at": recent}]}, format="json"
     )
     assert booked.status_code == 200, booked.json()
+
+
+def test_spectacular_validates_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yml"))
+    assert (tmp_path / "s.yml").read_text().startswith("openapi: 3.")

@@ -70,7 +70,11 @@ class OrderListCreateView(generics.ListAPIView):
         request=OrderCreateSerializer,
         responses={
             201: OrderSerializer,
-            200: OpenApiResponse(OrderSerializer, description="Replay of an Idempotency-Key"),
+            200: OpenApiResponse(
+                OrderSerializer,
+                description="Replay of an Idempotency-Key: the order an earlier or concurrent "
+                "request with this key placed (only that request answered 201).",
+            ),
             400: ErrorSerializer,
             409: OpenApiResponse(
                 ShortageSerializer,
