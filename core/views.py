@@ -5,9 +5,10 @@ config/urls.py points Django's handlers here and CSRF_FAILURE_VIEW at `csrf_fail
 (the error may be the database) and no context processor.
 """
 
-from django.http import HttpResponseServerError
+from django.http import HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
 
@@ -28,6 +29,9 @@ def permission_denied(request, exception=None):
 
 @requires_csrf_token
 def page_not_found(request, exception=None):
+    """Under /api/ a 404 is JSON like every other API answer (an unknown URL too)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
     return _error(request, "404.html", 404)
 
 

@@ -8,9 +8,10 @@ may resend a batch after a timeout.
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shop.catalogue.models import Variant
@@ -29,6 +30,9 @@ FEED_KINDS = {
 }
 MAX_BATCH = 1000
 MAX_QUANTITY = 100_000
+# How far from now an item's `occurred_at` may lie: a till's clock or a late ERP export, not a
+# typo's year 1 or 2100 (which would sort the movement into the wrong place of the ledger).
+MAX_CLOCK_DISTANCE = timedelta(days=365)
 
 
 @dataclass(frozen=True)
@@ -80,8 +84,17 @@ def _checked(items: Sequence[FeedItem]) -> tuple[list[FeedProblem], dict[str, in
         )
     known = _variant_ids_by_sku({item.sku for item in items})
     seen = Counter(item.external_id for item in items)
+    now = timezone.now()
     for item in items:
         index = item.index
+        if item.occurred_at is not None and abs(item.occurred_at - now) > MAX_CLOCK_DISTANCE:
+            problems.append(
+                FeedProblem(
+                    index,
+                    "occurred_at",
+                    _("The time must lie within a year of now (before or after)."),
+                )
+            )
         if item.sku not in known:
             problems.append(
                 FeedProblem(index, "sku", _("Unknown SKU “%(sku)s”.") % {"sku": item.sku})

@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.qr import qr_svg_inline
 from stores.desk import (
@@ -28,7 +28,7 @@ HISTORY_PAGE_SIZE = 20
 
 
 @login_required
-@require_GET
+@require_safe
 def card(request):
     account = loyalty_account_open(user=request.user)
     balance = account_balance(account)
@@ -55,7 +55,7 @@ def card(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def wallet_pass(request):
     if not wallet.wallet_enabled():
         raise Http404

@@ -8,6 +8,7 @@ SMS or push would be one more class here and one more `Channel` choice.
 
 import smtplib
 from email.mime.image import MIMEImage
+from email.utils import parseaddr
 from typing import Protocol
 
 from django.conf import settings
@@ -24,6 +25,14 @@ class NotificationChannel(Protocol):
     def send(self, notification: Notification) -> None: ...
 
 
+def message_id(notification: Notification) -> str:
+    """The e-mail's Message-ID: the same for every attempt at one notification, so a message
+    sent twice (its first fate unknown, see `notifications_requeue_stale`) is one message to the
+    mail systems that drop duplicates, and the copies can be told apart from other mails."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "omnishop.invalid"
+    return f"<notification-{notification.public_id}@{domain}>"
+
+
 class EmailChannel:
     """HTML and plain-text e-mail through Django's mail backend (`EMAIL_URL`)."""
 
@@ -36,6 +45,7 @@ class EmailChannel:
             body=content.bodies["txt"],
             to=[notification.recipient_email],
             headers={
+                "Message-ID": message_id(notification),
                 "Auto-Submitted": "auto-generated",
                 "Content-Language": notification.language,
                 "X-Omnishop-Notification": str(notification.public_id),

@@ -23,6 +23,9 @@ class Channel(models.TextChoices):
 
 class NotificationStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
+    # Handed to the channel, outcome not recorded yet; left so for long, its fate is unknown
+    # and the sweep decides (notifications.services._decide_unknown_fates).
+    SENDING = "sending", _("Being sent")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
 

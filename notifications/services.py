@@ -3,8 +3,11 @@
 `notify()` runs inside the caller's transaction: the rows exist if and only if the change that
 caused them is committed. The send task is queued on commit; if the broker cannot be reached
 the rows simply stay pending and `notifications_requeue_stale()` (a periodic job) queues them
-later. Delivery locks the row and skips anything not pending, so a task that runs twice, or
-a sweep that overlaps a retry, still sends once.
+later. Delivery first marks the row "sending" and commits that, then talks to the mail server,
+then records the outcome; anything not pending is skipped, so a task that runs twice, or a
+sweep that overlaps a retry, still sends once. A send whose fate is unknown (the worker died
+between the two commits) is decided by the sweep: sent again with the same Message-ID, so mail
+systems drop the duplicate (see `_decide_unknown_fates`).
 """
 
 import datetime as dt
@@ -183,39 +186,48 @@ def _insert_new(rows: list[Notification]) -> list[Notification]:
 def enqueue(*, notification_ids: Sequence[int]) -> int:
     """Hand notifications to the broker; returns how many were queued.
 
-    Never raises for an unreachable broker: the rows stay pending and the sweep queues them
-    once it is back. The publish retry policy in settings keeps this to about a second.
+    Runs on the request thread (on commit), so it must never wait for a broker that is down or
+    hung: it publishes over a connection of its own with one attempt and short socket timeouts
+    (`NOTIFICATIONS_PUBLISH_TIMEOUT`, not the worker's longer ones) and never raises. What could
+    not be published stays pending and the sweep queues it once the broker is back.
     """
     from .tasks import send_notification
 
+    if not notification_ids:
+        return 0
+    timeout = settings.NOTIFICATIONS_PUBLISH_TIMEOUT
     queued = 0
-    for pk in notification_ids:
-        try:
-            send_notification.apply_async((pk,))
-        except (OperationalError, OSError) as exc:
-            logger.warning(
-                "Broker unreachable, %d notification(s) stay pending for the sweep (%s)",
-                len(notification_ids) - queued,
-                exc,
-            )
-            break
-        queued += 1
+    try:
+        with send_notification.app.connection_for_write(
+            connect_timeout=timeout,
+            transport_options={
+                "max_retries": 0,  # kombu: connect once, no retry
+                "socket_connect_timeout": timeout,  # Redis
+                "socket_timeout": timeout,  # Redis: an answer within this, or give up
+            },
+        ) as connection:
+            for pk in notification_ids:
+                send_notification.apply_async((pk,), connection=connection, retry=False)
+                queued += 1
+    except (OperationalError, OSError, ConnectionError, TimeoutError) as exc:
+        logger.warning(
+            "Broker unreachable, %d notification(s) stay pending for the sweep (%s)",
+            len(notification_ids) - queued,
+            exc,
+        )
     return queued
 
 
 # --- delivery ------------------------------------------------------------------------------
 
 
-def notification_deliver(*, notification_id: int, final_attempt: bool = True) -> str | None:
-    """Send one pending notification through its channel and return its new status.
+def _claim(notification_id: int) -> Notification | None:
+    """Mark a pending notification as being sent, and commit that before anything is sent.
 
-    The row stays locked while it is sent, so two workers never send it both; anything not
-    pending (sent, failed, deleted) is skipped and None returned. A transient error (mail server
-    says 4xx, connection refused) raises TransientDeliveryError after the attempt is recorded,
-    unless this is the final attempt: then, as for every permanent error, the notification is
-    marked failed with the reason.
+    Only one caller can move a row from pending to sending, so two tasks for one notification
+    (a duplicate, a redelivery after a killed worker) never both send it; a row left in
+    "sending" (the worker died mid-send) is decided by the sweep, never by a redelivered task.
     """
-    retry_error: TransientDeliveryError | None = None
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update()
@@ -224,45 +236,118 @@ def notification_deliver(*, notification_id: int, final_attempt: bool = True) ->
         )
         if notification is None:
             return None
+        notification.status = NotificationStatus.SENDING
         notification.attempts += 1
         notification.last_attempt_at = timezone.now()
-        try:
-            CHANNELS[notification.channel].send(notification)
-        except TransientDeliveryError as exc:
-            notification.last_error = str(exc)
-            if final_attempt:
-                notification.status = NotificationStatus.FAILED
-                logger.error("Notification %s failed for good: %s", notification.pk, exc)
-            else:
-                retry_error = exc
-                logger.warning("Notification %s will be retried: %s", notification.pk, exc)
-        except PermanentDeliveryError as exc:
+        notification.save(update_fields=["status", "attempts", "last_attempt_at"])
+    return notification
+
+
+def notification_deliver(*, notification_id: int, final_attempt: bool = True) -> str | None:
+    """Send one pending notification through its channel and return its new status.
+
+    Three steps: the row is marked "sending" and committed (`_claim`), the channel sends, the
+    outcome is saved. Anything not pending (sending, sent, failed, deleted) is skipped and None
+    returned. A transient error (mail server says 4xx, connection refused) puts the row back to
+    pending and raises TransientDeliveryError after the attempt is recorded, unless this is the
+    final attempt: then, as for every permanent error, the notification is marked failed with
+    the reason. Call it outside a transaction, so that the mark is committed before the send.
+    """
+    notification = _claim(notification_id)
+    if notification is None:
+        return None
+    retry_error: TransientDeliveryError | None = None
+    try:
+        CHANNELS[notification.channel].send(notification)
+    except TransientDeliveryError as exc:
+        notification.last_error = str(exc)
+        if final_attempt:
             notification.status = NotificationStatus.FAILED
-            notification.last_error = str(exc)
-            logger.error("Notification %s failed: %s", notification.pk, exc)
-        except Exception as exc:  # a bug must not leave the row pending forever
-            logger.exception("Notification %s failed unexpectedly", notification.pk)
-            notification.status = NotificationStatus.FAILED
-            notification.last_error = f"{type(exc).__name__}: {exc}"
+            logger.error("Notification %s failed for good: %s", notification.pk, exc)
         else:
-            notification.status = NotificationStatus.SENT
-            notification.sent_at = notification.last_attempt_at
-            notification.last_error = ""
-        notification.save()
+            notification.status = NotificationStatus.PENDING
+            retry_error = exc
+            logger.warning("Notification %s will be retried: %s", notification.pk, exc)
+    except PermanentDeliveryError as exc:
+        notification.status = NotificationStatus.FAILED
+        notification.last_error = str(exc)
+        logger.error("Notification %s failed: %s", notification.pk, exc)
+    except Exception as exc:  # a bug must not leave the row pending forever
+        logger.exception("Notification %s failed unexpectedly", notification.pk)
+        notification.status = NotificationStatus.FAILED
+        notification.last_error = f"{type(exc).__name__}: {exc}"
+    else:
+        notification.status = NotificationStatus.SENT
+        notification.sent_at = timezone.now()
+        notification.last_error = ""
+    notification.save(update_fields=["status", "sent_at", "last_error", "title", "body", "link"])
     if retry_error is not None:
         raise retry_error
     return notification.status
 
 
-def notifications_requeue_stale(*, older_than: dt.timedelta | None = None) -> int:
-    """Queue again what has been pending for too long (lost task, broker down at commit)."""
+UNKNOWN_FATE = (
+    "Sending started at {started} but was never finished (worker stopped?); "
+    "the message may or may not have been delivered."
+)
+
+
+def _decide_unknown_fates(*, started_before: dt.datetime) -> list[int]:
+    """Rows left "sending" since before `started_before`: the worker died between starting the
+    send and recording its outcome, so nobody knows whether the mail server took the message.
+
+    Decision: send again, with the same Message-ID (receiving mail systems drop the duplicate;
+    at worst the recipient sees the message twice, never not at all), as long as the row has
+    attempts left; after `NOTIFICATIONS_MAX_RETRIES + 1` attempts it is marked failed for review
+    in the admin (which can retry it). Returns the ids to queue again.
+    """
+    max_attempts = settings.NOTIFICATIONS_MAX_RETRIES + 1
+    with transaction.atomic():
+        rows = list(
+            Notification.objects.select_for_update()
+            .filter(status=NotificationStatus.SENDING, last_attempt_at__lt=started_before)
+            .order_by("pk")
+            .values_list("pk", "attempts", "last_attempt_at")[: settings.NOTIFICATIONS_SWEEP_BATCH]
+        )
+        resend: list[int] = []
+        give_up: list[int] = []
+        for pk, attempts, started in rows:
+            (resend if attempts < max_attempts else give_up).append(pk)
+            logger.warning("Notification %s: %s", pk, UNKNOWN_FATE.format(started=started))
+        if resend:
+            Notification.objects.filter(pk__in=resend).update(
+                status=NotificationStatus.PENDING,
+                last_error=UNKNOWN_FATE.format(started="an earlier attempt")
+                + " Sent again with the same Message-ID.",
+            )
+        if give_up:
+            Notification.objects.filter(pk__in=give_up).update(
+                status=NotificationStatus.FAILED,
+                last_error=UNKNOWN_FATE.format(started="the last attempt")
+                + " No attempts left: check before retrying.",
+            )
+    return resend
+
+
+def notifications_requeue_stale(
+    *, older_than: dt.timedelta | None = None, unknown_after: dt.timedelta | None = None
+) -> int:
+    """Queue again what has been pending for too long (lost task, broker down at commit), and
+    decide on sends whose fate is unknown (left "sending" for longer than `unknown_after`, see
+    `_decide_unknown_fates`). Returns how many were queued."""
     if older_than is None:
         older_than = dt.timedelta(minutes=settings.NOTIFICATIONS_STALE_AFTER_MINUTES)
+    if unknown_after is None:
+        unknown_after = dt.timedelta(minutes=settings.NOTIFICATIONS_UNKNOWN_FATE_AFTER_MINUTES)
+    now = timezone.now()
+    resend = _decide_unknown_fates(started_before=now - unknown_after)
     ids = list(
-        Notification.objects.stale(timezone.now() - older_than)
+        Notification.objects.stale(now - older_than)
+        .exclude(pk__in=resend)
         .order_by("created_at")
         .values_list("pk", flat=True)[: settings.NOTIFICATIONS_SWEEP_BATCH]
     )
+    ids = resend + ids
     if ids:
         logger.info("Re-queueing %d stale notification(s)", len(ids))
     return enqueue(notification_ids=ids)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from .calendar import calendar_prefetches
 from .display import hours_range, ready_label, store_calendar_context
@@ -21,7 +21,7 @@ from .selectors import locate, map_url, route_url, store_for_request, stores_nea
 from .services import my_store_choose
 
 
-@require_GET
+@require_safe
 def finder(request):
     my_store = store_for_request(request)
     form = StoreSearchForm(request.GET)
@@ -58,7 +58,7 @@ def finder(request):
     return render(request, "stores/finder.html", context)
 
 
-@require_GET
+@require_safe
 def promise(request):
     """The pickup promise of the top bar and the home page, as a text fragment: "today" only
     when the shopper's store (or, with none chosen, some pickup store) can still make it today."""
@@ -100,7 +100,7 @@ def promise(request):
     return response
 
 
-@require_GET
+@require_safe
 def detail(request, code):
     """One store's page: address, phone, the coming days' hours, special days, route."""
     store = get_object_or_404(stores_near(None), code=code)

@@ -233,10 +233,12 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Omnishop <shop@omnishop.
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api_schema.AutoSchema",
+    # Token first: DRF answers missing credentials with the first class's WWW-Authenticate
+    # challenge, so they are a 401 (`WWW-Authenticate: Token`), not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "core.api.PageNumberPagination400",
@@ -258,6 +260,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api_schema.common_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "shop.orders.models.orders.OrderStatus",
         "ReturnStatusEnum": "returns.models.ReturnStatus",
@@ -339,6 +345,13 @@ NOTIFICATIONS_MAX_RETRIES = 5
 NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=30)
 NOTIFICATIONS_STALE_AFTER_MINUTES = 10
 NOTIFICATIONS_SWEEP_BATCH = 500
+# A send started this long ago and never finished (the worker died between handing the message to
+# the mail server and recording it) has an unknown fate: the sweep sends it again with the same
+# Message-ID. Longer than a task may run (CELERY_TASK_TIME_LIMIT).
+NOTIFICATIONS_UNKNOWN_FATE_AFTER_MINUTES = 10
+# Queueing a notification happens on the request thread (on commit): one attempt, and at most
+# this many seconds per connect and per broker reply, so a hung broker cannot slow checkout.
+NOTIFICATIONS_PUBLISH_TIMEOUT = env.float("NOTIFICATIONS_PUBLISH_TIMEOUT", default=0.5)
 
 LOGGING = {
     "version": 1,

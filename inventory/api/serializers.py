@@ -10,14 +10,22 @@ class FeedItemSerializer(serializers.Serializer):
     sku = serializers.CharField(max_length=40)
     kind = serializers.CharField(max_length=24)
     quantity = serializers.IntegerField()
-    occurred_at = serializers.DateTimeField(required=False)
+    occurred_at = serializers.DateTimeField(
+        required=False,
+        help_text="When it happened (default: now); at most one year before or after now.",
+    )
     store = serializers.CharField(required=False, help_text="Optional; must be the token's store.")
 
 
 class FeedBatchSerializer(serializers.Serializer):
     store = serializers.CharField(required=False, help_text="Optional; must be the token's store.")
     movements = serializers.ListField(
-        child=serializers.JSONField(), min_length=1, max_length=MAX_BATCH
+        child=serializers.JSONField(),
+        min_length=1,
+        max_length=MAX_BATCH,
+        help_text="Items of the shape `FeedItem`: external_id, sku, kind (sale, receipt, "
+        "write_off, return_restock), quantity (1 to 100000), optional occurred_at (within a "
+        "year of now, before or after) and store. One bad item rejects the batch.",
     )
 
 

@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from inventory.selectors import NearestStock, stores_with_availability
 from shop.catalogue.models import Category, Product
@@ -28,7 +28,7 @@ PAGE_SIZE = 48
 HOME_PRODUCTS = 10
 
 
-@require_GET
+@require_safe
 def home(request):
     store = store_for_request(request)
     products = list(product_cards().order_by(*SORTS["newest"])[:HOME_PRODUCTS])
@@ -41,7 +41,7 @@ def home(request):
     )
 
 
-@require_GET
+@require_safe
 def product_list(request):
     store = store_for_request(request)
     form = ProductFilterForm(request.GET)
@@ -156,14 +156,14 @@ def _variant_badge(stores: list[Store]) -> StoreBadge | None:
     return StoreBadge(mine.available, nearest)
 
 
-@require_GET
+@require_safe
 def product_detail(request, slug):
     context = _product_page(request, slug)
     context["images"] = list(context["product"].images.all())
     return render(request, "shop/product_detail.html", context)
 
 
-@require_GET
+@require_safe
 def product_availability(request, slug):
     """The htmx partial: every store's stock of one variant, nearest first."""
     context = _product_page(request, slug)

@@ -11,8 +11,10 @@ from stores.models import Store
 NEAR = OpenApiParameter(
     "near",
     OpenApiTypes.STR,
-    description="Latitude and longitude in degrees, comma-separated, e.g. `52.52,13.40`. "
+    description="Latitude and longitude in degrees, comma-separated, e.g. `52.52,13.40` "
+    "(latitude −90 to 90, longitude −180 to 180; anything else is a 400). "
     "Stores come nearest first, with `distance_km`.",
+    pattern=r"^\s*-?[0-9]+(\.[0-9]+)?\s*,\s*-?[0-9]+(\.[0-9]+)?\s*$",
 )
 
 

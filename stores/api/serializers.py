@@ -6,10 +6,26 @@ from stores import calendar
 from stores.models import OpeningHours, Store, Weekday
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        "example": "09:00",
+        "description": "Local time as HH:MM (24 hours), without seconds.",
+    }
+)
+class HourMinuteField(serializers.TimeField):
+    """A time of day sent as "HH:MM" and documented so (not OpenAPI's `format: time`, which
+    would promise seconds)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
 class OpeningHoursSerializer(serializers.ModelSerializer):
     day = serializers.CharField(source="get_weekday_display", help_text="Weekday name.")
-    opens = serializers.TimeField(format="%H:%M")
-    closes = serializers.TimeField(format="%H:%M")
+    opens = HourMinuteField()
+    closes = HourMinuteField()
 
     class Meta:
         model = OpeningHours

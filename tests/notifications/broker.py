@@ -3,6 +3,7 @@
 import contextlib
 import os
 import socket
+import threading
 
 from kombu import pools
 
@@ -49,3 +50,42 @@ def eager_tasks():
         yield
     finally:
         app.conf.task_always_eager = False
+
+
+class SilentBroker:
+    """A local TCP server that accepts connections and never says a word: a hung broker.
+    `connections` counts the connections it accepted (one per publish attempt)."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.1)
+        self.port = self.sock.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.connections = 0
+        self._held: list[socket.socket] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _addr = self.sock.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self.connections += 1
+            self._held.append(conn)  # read nothing, answer nothing, close nothing
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        for conn in self._held:
+            conn.close()
+        self.sock.close()

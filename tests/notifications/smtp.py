@@ -30,6 +30,9 @@ class Handler:
         self.refuse_with: str | None = None
         # Seconds to think before answering DATA, to hold a sender mid-delivery.
         self.delay = 0.0
+        # Called with each message after it is stored and before "250" is answered: the moment
+        # the mail server has accepted a message that its sender has not yet heard about.
+        self.on_accept = None
 
     async def handle_DATA(self, server, session, envelope):
         self.attempts += 1
@@ -37,9 +40,10 @@ class Handler:
         if self.refuse_with:
             return self.refuse_with
         self.envelopes.append(envelope)
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append(message)
+        if self.on_accept is not None:
+            self.on_accept(message)
         return "250 Message accepted for delivery"
 
 

@@ -15,6 +15,7 @@ from PIL import Image
 
 from core.qr import qr_png
 from notifications import kinds
+from notifications.channels import message_id
 from notifications.errors import TransientDeliveryError
 from notifications.models import Notification, NotificationStatus
 from notifications.services import notification_deliver, notifications_retry
@@ -22,7 +23,7 @@ from notifications.tasks import requeue_stale_notifications, retry_countdown, se
 from shop.orders.models import OrderStatus
 from shop.orders.notifications import QR_CID
 
-from .broker import closed_port, eager_tasks, use_broker
+from .broker import SilentBroker, closed_port, eager_tasks, use_broker
 from .conftest import place
 from .helpers import deliver
 
@@ -253,6 +254,84 @@ def test_broker_down_never_fails_the_order_and_leaves_it_pending(
     assert order.pk and order.status == OrderStatus.PLACED
     assert set(Notification.objects.values_list("status", flat=True)) == {"pending"}
     assert "Broker unreachable, 2 notification(s) stay pending for the sweep" in caplog.text
+
+
+def test_send_of_unknown_fate_is_decided_by_the_sweep_not_by_a_redelivery(store, jacket):
+    """A row left "sending" (the worker died after the mail server may have taken it): a task
+    for it sends nothing; the sweep, once the send is old enough, sends it again with the same
+    Message-ID, and marks it failed for review when no attempts are left."""
+    place(store, [(jacket, 1)])
+    place(store, [(jacket, 1)])
+    first, second = Notification.objects.filter(kind="order_placed", channel="email")
+    long_ago = timezone.now() - dt.timedelta(minutes=11)
+    Notification.objects.filter(pk=first.pk).update(
+        status=NotificationStatus.SENDING, attempts=1, last_attempt_at=long_ago
+    )
+    Notification.objects.filter(pk=second.pk).update(
+        status=NotificationStatus.SENDING, attempts=6, last_attempt_at=long_ago
+    )
+    just_now = Notification.objects.get(kind="order_received", subject_id=first.subject_id)
+    Notification.objects.filter(pk=just_now.pk).update(
+        status=NotificationStatus.SENDING, attempts=1, last_attempt_at=timezone.now()
+    )
+
+    assert send_notification.apply((first.pk,)).result is None  # a redelivery: skipped
+    assert not mail.outbox
+    with eager_tasks():
+        requeue_stale_notifications.delay()
+
+    first.refresh_from_db(), second.refresh_from_db(), just_now.refresh_from_db()
+    assert (first.status, first.attempts) == (NotificationStatus.SENT, 2)
+    assert second.status == NotificationStatus.FAILED
+    assert "No attempts left" in second.last_error
+    assert just_now.status == NotificationStatus.SENDING  # may still be on its way: wait
+    sent = [m for m in mail.outbox if m.to == [first.recipient_email]]
+    assert len(sent) == 1
+    assert parsed(sent[0])["Message-ID"].strip() == message_id(first)
+
+
+def test_every_attempt_at_one_e_mail_has_the_same_message_id(store, jacket, smtp_settings):
+    place(store, [(jacket, 1)])
+    row = Notification.objects.get(kind="order_placed", channel="email")
+    smtp_settings.handler.refuse_with = "451 4.3.0 Try again later"
+    with pytest.raises(TransientDeliveryError):
+        notification_deliver(notification_id=row.pk, final_attempt=False)
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (NotificationStatus.PENDING, 1)
+    smtp_settings.handler.refuse_with = None
+    assert notification_deliver(notification_id=row.pk) == NotificationStatus.SENT
+    assert notification_deliver(notification_id=row.pk) is None
+    [message] = smtp_settings.messages
+    assert (
+        message["Message-ID"].strip()
+        == message_id(row)
+        == (f"<notification-{row.public_id}@omnishop.example>")
+    )
+
+
+def test_hung_broker_does_not_slow_checkout(
+    store, jacket, django_capture_on_commit_callbacks, caplog, settings
+):
+    """A broker that accepts the connection and never answers: the order is placed, the
+    notifications are published on commit with one attempt each (no retries) under the short
+    publish timeout, and stay pending for the sweep."""
+    assert settings.NOTIFICATIONS_PUBLISH_TIMEOUT <= 0.5
+    with SilentBroker() as broker:
+        started = time.monotonic()
+        with (
+            use_broker(broker.url),
+            django_capture_on_commit_callbacks(execute=True) as callbacks,
+        ):
+            order = place(store, [(jacket, 1)])
+        elapsed = time.monotonic() - started
+        connections = broker.connections
+    assert len(callbacks) == 2  # shopper's and store's notifications, queued on commit
+    assert order.status == OrderStatus.PLACED
+    # One connection per on-commit publish, no retry; before, each waited 2 × 3 s.
+    assert connections <= 2
+    assert elapsed < 1.5, f"placing the order waited {elapsed:.1f}s for a silent broker"
+    assert set(Notification.objects.values_list("status", flat=True)) == {"pending"}
+    assert "Broker unreachable" in caplog.text
 
 
 def test_messages_link_to_the_order_page(store, associate, jacket, settings):

@@ -20,6 +20,7 @@ import redis
 from django.conf import settings
 from django.db import connection
 
+from notifications.channels import message_id
 from notifications.models import Notification, NotificationStatus
 from notifications.services import notifications_requeue_stale
 from notifications.tasks import send_notification
@@ -45,6 +46,54 @@ def _database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+class Worker:
+    """One `celery worker --pool=solo` process for the test database, startable again after it
+    was killed."""
+
+    def __init__(self, env: dict[str, str], log: Path):
+        self.env, self.log = env, log
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        with self.log.open("a") as out:
+            out.write("\n--- worker starting ---\n")
+            out.flush()
+            start_mark = self.log.stat().st_size
+            self.process = subprocess.Popen(
+                [
+                    *(sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo"),
+                    *("--loglevel=info", "--without-gossip", "--without-mingle"),
+                    "--without-heartbeat",
+                ],
+                cwd=settings.BASE_DIR,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        _wait_for(
+            lambda: (
+                "ready." in self.log.read_text()[start_mark:] or self.process.poll() is not None
+            ),
+            WORKER_START_TIMEOUT,
+            "the worker to start",
+        )
+        assert self.process.poll() is None, self.log.read_text()
+
+    def kill(self) -> None:
+        """SIGKILL: no cleanup, no acknowledgement, no database commit; as a crash or OOM kill."""
+        os.kill(self.process.pid, signal.SIGKILL)
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGQUIT)  # cold shutdown: every test is done with it
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
 @pytest.fixture(scope="module")
 def mail_and_worker(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock():
@@ -52,42 +101,27 @@ def mail_and_worker(django_db_setup, django_db_blocker, tmp_path_factory):
     require_redis()
     redis.Redis.from_url(BROKER).flushdb()  # no leftovers from an earlier run
     log = tmp_path_factory.mktemp("worker") / "worker.log"
-    with SmtpServer() as smtp, use_broker(BROKER), log.open("w") as out:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings.base",
-            "DATABASE_URL": _database_url(),
-            "CONN_MAX_AGE": "0",
-            "CELERY_BROKER_URL": BROKER,
-            "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
-            "CACHE_URL": "locmemcache://worker",
-        }
-        worker = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo"),
-                *("--loglevel=info", "--without-gossip", "--without-mingle", "--without-heartbeat"),
-            ],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
+    log.touch()
+    with SmtpServer() as smtp, use_broker(BROKER):
+        worker = Worker(
+            {
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "config.settings.base",
+                "DATABASE_URL": _database_url(),
+                "CONN_MAX_AGE": "0",
+                "CELERY_BROKER_URL": BROKER,
+                "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
+                "CACHE_URL": "locmemcache://worker",
+            },
+            log,
         )
+        smtp.worker = worker
         try:
-            _wait_for(
-                lambda: "ready." in log.read_text() or worker.poll() is not None,
-                WORKER_START_TIMEOUT,
-                "the worker to start",
-            )
-            assert worker.poll() is None, log.read_text()
+            worker.start()
             yield smtp
         finally:
-            worker.send_signal(signal.SIGQUIT)  # cold shutdown: every test is done with it
-            try:
-                worker.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait()
-            print(Path(log).read_text()[-3000:])  # shown by pytest when a test failed
+            worker.stop()
+            print(log.read_text()[-3000:])  # shown by pytest when a test failed
 
 
 def _wait_for(condition, timeout: float, what: str) -> None:
@@ -154,3 +188,67 @@ def test_order_placed_while_broker_is_down_is_notified_once_it_is_back(
     time.sleep(1.5)
     assert sorted(message["To"] for message in smtp.messages) == sorted([order.email, store.email])
     assert Notification.objects.filter(subject_id=str(order.pk), attempts=1).count() == 3
+
+
+def test_worker_killed_after_the_mail_server_accepted_sends_one_visible_message(
+    mail_and_worker, store, jacket
+):
+    """The mail server has the message, the worker dies before it records that. A redelivered
+    task must not send it again; the sweep decides: it sends once more with the same Message-ID
+    (which receiving mail systems drop as a duplicate), and the outbox shows one sent row."""
+    smtp, worker = mail_and_worker, mail_and_worker.worker
+    smtp.messages.clear()
+    shopper = factories.UserFactory(email="kill@example.com", language="de")
+
+    def kill_on_first_confirmation(message):
+        if message["To"] == shopper.email and smtp.handler.on_accept is not None:
+            smtp.handler.on_accept = None
+            worker.kill()
+
+    smtp.handler.on_accept = kill_on_first_confirmation
+    try:
+        order = place(store, [(jacket, 1)], customer=shopper)
+        _wait_for(lambda: worker.process.poll() is not None, DELIVERY_TIMEOUT, "the kill")
+    finally:
+        smtp.handler.on_accept = None
+    row = Notification.objects.get(subject_id=str(order.pk), kind="order_placed", channel="email")
+    [first] = [m for m in smtp.messages if m["To"] == shopper.email]
+    assert first["Message-ID"].strip() == message_id(row)
+    # The outbox knows the send was started and not finished.
+    assert (row.status, row.attempts) == (NotificationStatus.SENDING, 1)
+
+    worker.start()
+    others = Notification.objects.filter(subject_id=str(order.pk)).exclude(pk=row.pk)
+    _wait_for(
+        lambda: set(others.values_list("status", flat=True)) == {NotificationStatus.SENT},
+        DELIVERY_TIMEOUT,
+        "the other notifications",
+    )
+    # A redelivery of the killed task (as the broker does once its visibility timeout is over)
+    # changes nothing: the row is not pending, its fate is for the sweep to decide.
+    send_notification.delay(row.pk)
+    time.sleep(1.5)
+    row.refresh_from_db()
+    assert row.status == NotificationStatus.SENDING
+    assert len([m for m in smtp.messages if m["To"] == shopper.email]) == 1
+
+    # The sweep sends it again, with the same Message-ID, once.
+    assert (
+        notifications_requeue_stale(older_than=dt.timedelta(0), unknown_after=dt.timedelta(0)) == 1
+    )
+    _wait_for(lambda: _statuses(order) == {NotificationStatus.SENT}, DELIVERY_TIMEOUT, "delivery")
+    assert (
+        notifications_requeue_stale(older_than=dt.timedelta(0), unknown_after=dt.timedelta(0)) == 0
+    )
+    time.sleep(1)
+    copies = [m for m in smtp.messages if m["To"] == shopper.email]
+    assert [m["Message-ID"].strip() for m in copies] == [message_id(row)] * 2
+    assert len({m["Message-ID"].strip() for m in smtp.messages}) == len(smtp.messages) - 1
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (NotificationStatus.SENT, 2)
+    assert (
+        Notification.objects.filter(
+            subject_id=str(order.pk), kind="order_placed", channel="email", status="sent"
+        ).count()
+        == 1
+    )

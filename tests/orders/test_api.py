@@ -78,6 +78,33 @@ def test_idempotency_key(api, store, jacket):
     assert Order.objects.count() == 1 and level(store, jacket) == (10, 1)
 
 
+def test_a_failure_before_the_answer_places_nothing(api, store, jacket, monkeypatch):
+    """The database connection is lost after the order was written but before the answer was
+    ready: the shopper sees an error, so no order may have been placed behind it. A retry with
+    the same key then places it, once."""
+    from django.db import OperationalError
+
+    from shop.orders.api import views
+
+    def lost(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    body = _body(store, (jacket, 1))
+    with monkeypatch.context() as patch:
+        patch.setattr(views, "prefetch_related_objects", lost)
+        api.raise_request_exception = False
+        failed = api.post(ORDERS, body, format="json", HTTP_IDEMPOTENCY_KEY="retry-me")
+    assert failed.status_code == 500
+    assert Order.objects.count() == 0
+    assert level(store, jacket) == (10, 0)
+    assert not Reservation.objects.exists()
+
+    api.raise_request_exception = True
+    retried = api.post(ORDERS, body, format="json", HTTP_IDEMPOTENCY_KEY="retry-me")
+    assert retried.status_code == 201
+    assert Order.objects.count() == 1 and level(store, jacket) == (10, 1)
+
+
 def test_shortage_is_409_with_the_short_lines(api, store, jacket, socks):
     elsewhere = factories.StoreFactory()
     factories.stock(elsewhere, jacket, 30)

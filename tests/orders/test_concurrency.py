@@ -5,6 +5,8 @@ import threading
 import pytest
 from django.db import close_old_connections, connection, connections
 from django.db.models import Sum
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from inventory.models import Reservation, StockLevel
 from shop.orders.errors import OrderShortage
@@ -114,6 +116,34 @@ def test_same_idempotency_key_at_once_places_one_order():
     assert len({r.pk for r in results}) == 1
     assert StockLevel.objects.get(store=store, variant=variant).reserved == 1
     assert connection.vendor == "postgresql"
+
+
+def test_same_idempotency_key_at_once_over_the_api_answers_201_once():
+    """N concurrent POSTs with one Idempotency-Key: one order, one 201, every other answer a 200
+    with that order."""
+    require_postgres()
+    store = factories.StoreFactory()
+    variant = factories.VariantFactory()
+    factories.stock(store, variant, 50)
+    shopper = factories.UserFactory(phone="+49 30 1234567")
+    token = Token.objects.create(user=shopper)
+    body = {"store": store.code, "lines": [{"sku": variant.sku, "quantity": 2}]}
+
+    def post():
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        response = client.post(
+            "/api/v1/orders/", body, format="json", HTTP_IDEMPOTENCY_KEY="same-key"
+        )
+        return response.status_code, response.json().get("number")
+
+    results = _run_concurrently([post for _ in range(8)])
+    assert all(isinstance(r, tuple) for r in results), results
+    statuses = sorted(code for code, _number in results)
+    assert statuses == [200] * 7 + [201], results
+    [order] = Order.objects.filter(customer=shopper)
+    assert {number for _code, number in results} == {order.number}
+    assert StockLevel.objects.get(store=store, variant=variant).reserved == 2
 
 
 def _lock_before_write(queries) -> bool:

@@ -8,9 +8,9 @@ OrderShortage → 409 with the short lines, a reused Idempotency-Key → 409, a 
 anything else the caller got wrong → 400.
 """
 
+from django.db import transaction
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -45,7 +45,11 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
     description=(
         "Any unique string (up to 100 characters), e.g. a UUID. Retrying the same request "
         "with the same key returns the order placed the first time (200 instead of 201) and "
-        "places nothing new; the same key with different lines or store is a 409."
+        "places nothing new; only the request that placed the order answers 201. Concurrent "
+        "requests with one key wait for the first: one 201, the others 200 with the same order "
+        "(or, if the first placed nothing, the error or order of their own). The same key with "
+        "different lines or store is a 409. After a failed or lost answer, retry with the same "
+        "key: a request that failed placed nothing."
     ),
 )
 
@@ -76,7 +80,11 @@ class OrderListCreateView(generics.ListAPIView):
         request=OrderCreateSerializer,
         responses={
             201: OrderSerializer,
-            200: OpenApiResponse(OrderSerializer, description="Replay of an Idempotency-Key"),
+            200: OpenApiResponse(
+                OrderSerializer,
+                description="Replay of an Idempotency-Key: the order an earlier or concurrent "
+                "request with this key placed (only that request answered 201).",
+            ),
             400: ErrorSerializer,
             409: OpenApiResponse(
                 ShortageSerializer,
@@ -89,22 +97,24 @@ class OrderListCreateView(generics.ListAPIView):
         payload = OrderCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        key = request.headers.get("Idempotency-Key", "").strip()
-        started = timezone.now()
-        order = services.order_place(
-            customer=request.user,
-            store=data["store"],
-            lines=data["lines"],
-            phone=data.get("phone") or request.user.phone,
-            idempotency_key=key,
-            points_to_redeem=data["points"],
-            use_store_credit=data["use_store_credit"],
-        )
-        replay = bool(key) and order.created_at < started
-        prefetch_related_objects([order], "lines", "events")
+        # One transaction around placing and reading back: if anything fails before the answer
+        # is ready (a lost database connection, say), the order is rolled back with it instead of
+        # being placed behind an error. Only a failure of the COMMIT itself leaves the outcome
+        # unknown; a retry with the same Idempotency-Key then answers with the order, if any.
+        with transaction.atomic():
+            placement = services.order_placement(
+                customer=request.user,
+                store=data["store"],
+                lines=data["lines"],
+                phone=data.get("phone") or request.user.phone,
+                idempotency_key=request.headers.get("Idempotency-Key", ""),
+                points_to_redeem=data["points"],
+                use_store_credit=data["use_store_credit"],
+            )
+            prefetch_related_objects([placement.order], "lines", "events")
+            body = OrderSerializer(placement.order).data
         return Response(
-            OrderSerializer(order).data,
-            status=status.HTTP_200_OK if replay else status.HTTP_201_CREATED,
+            body, status=status.HTTP_201_CREATED if placement.created else status.HTTP_200_OK
         )
 
 

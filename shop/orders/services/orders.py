@@ -17,6 +17,7 @@ import logging
 import re
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
@@ -293,6 +294,14 @@ def _existing_for_key(
     )
 
 
+class Placement(NamedTuple):
+    """What `order_placement` did: the order, and whether this call created it (False: the
+    order placed earlier, or by a concurrent call, with the same Idempotency-Key)."""
+
+    order: Order
+    created: bool
+
+
 def order_place(
     *,
     customer: User,
@@ -303,12 +312,36 @@ def order_place(
     points_to_redeem: int = 0,
     use_store_credit: bool = False,
 ) -> Order:
+    """`order_placement`, for callers that need only the order."""
+    return order_placement(
+        customer=customer,
+        store=store,
+        lines=lines,
+        phone=phone,
+        idempotency_key=idempotency_key,
+        points_to_redeem=points_to_redeem,
+        use_store_credit=use_store_credit,
+    ).order
+
+
+def order_placement(
+    *,
+    customer: User,
+    store: Store,
+    lines: Sequence[tuple[Variant, int]],
+    phone: str,
+    idempotency_key: str = "",
+    points_to_redeem: int = 0,
+    use_store_credit: bool = False,
+) -> Placement:
     """Reserve every line at `store` for `customer`, all or nothing, and return the new order.
 
     Two lines of the same variant count together. The same (customer, idempotency_key) with
     the same lines and store returns the order placed the first time instead of placing a
     second one (also when two such requests race); with other lines or another store it raises
-    IdempotencyConflict. Raises OrderShortage (every short line and the nearest stores that
+    IdempotencyConflict. Only the call that created the order says `created`: a concurrent call
+    with the same key waits (PostgreSQL: its INSERT waits for the first transaction on the
+    unique key) and gets the first order with `created=False`. Raises OrderShortage (every short line and the nearest stores that
     have it) or OrderInvalid for bad input.
 
     `points_to_redeem` loyalty points (100 = 1 €, at most half the order) and, with
@@ -321,7 +354,7 @@ def order_place(
         raise OrderInvalid(_("The idempotency key may have at most 100 characters."))
     existing = _existing_for_key(customer, idempotency_key, store, lines)
     if existing is not None:
-        return existing
+        return Placement(existing, created=False)
     if not (store.is_active and store.pickup_enabled):
         raise OrderInvalid(_("%(store)s does not offer pickup.") % {"store": store.name})
     if not customer.email:
@@ -388,11 +421,11 @@ def order_place(
                 stock_reserve(
                     store_id=store.pk, reference=order.number, quantities=quantities, user=customer
                 )
-            return order
+            return Placement(order, created=True)
         except IntegrityError:
             existing = _existing_for_key(customer, idempotency_key, store, lines)
             if existing is not None:  # the same key won a race: that order is the answer
-                return existing
+                return Placement(existing, created=False)
         except InsufficientStock as exc:
             raise OrderShortage(_line_shortages(store, exc.shortages, variants)) from None
         except (StockError, LoyaltyError, StoreCreditError) as exc:

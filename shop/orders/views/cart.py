@@ -6,7 +6,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import trigger_client_event
 
 from shop.orders.errors import CartError
@@ -73,7 +73,7 @@ def _render_cart(request, *, error: str = ""):
     return TemplateResponse(request, template, context)
 
 
-@require_GET
+@require_safe
 def cart_page(request):
     return _render_cart(request)
 
@@ -158,7 +158,7 @@ def cart_add_view(request):
     return trigger_client_event(response, CART_CHANGED) if line else response
 
 
-@require_GET
+@require_safe
 def cart_count(request):
     return TemplateResponse(request, "shop/includes/header_pickup_links.html#cart-link")
 

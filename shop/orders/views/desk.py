@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from inventory.selectors import shortfalls_for_references
 from shop.orders.errors import OrderError
@@ -53,14 +53,14 @@ def _queue_context(store: Store) -> dict:
 
 
 @login_required
-@require_GET
+@require_safe
 def desk(request):
     store, stores = _desk_store(request)
     return render(request, "shop/desk/desk.html", {"stores": stores, **_queue_context(store)})
 
 
 @login_required
-@require_GET
+@require_safe
 def desk_queue_partial(request):
     store, _stores = _desk_store(request)
     return render(request, "shop/desk/queue.html", _queue_context(store))

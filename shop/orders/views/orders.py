@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.qr import qr_svg_inline
 from shop.orders.errors import OrderError
@@ -32,7 +32,7 @@ STEP_LABELS = {
 
 
 @login_required
-@require_GET
+@require_safe
 def order_list(request):
     orders = with_item_counts(orders_for_customer(request.user))
     return TemplateResponse(request, "shop/orders/list.html", {"orders": orders})
@@ -58,7 +58,7 @@ def _qr_svg(code: str) -> str:
 
 
 @login_required
-@require_GET
+@require_safe
 def order_detail(request, public_id):
     order = _own_order(request, public_id)
     now = timezone.localtime()
