@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.types import AnyUser
+from shop.catalogue.models import ProductImage
 from shop.orders.models import Order, OrderLine, OrderStatus
 from shop.orders.models.orders import OPEN_STATUSES
 from stores.models import Store
@@ -121,3 +122,23 @@ def desk_queue(store: Store, now: dt.datetime | None = None) -> dict[str, list[O
         if len(column) < DESK_COLUMN_LIMIT:
             column.append(order)
     return columns
+
+
+def order_lines_for_picking(order: Order) -> list[OrderLine]:
+    """The order's lines for the pick page and slip, one query.
+
+    Each line carries its variant (EAN, size, colour) and the product's first picture as
+    `picture` (the thumbnail, else the image; a storage name, empty when there is none).
+    """
+    first = ProductImage.objects.filter(product=OuterRef("variant__product_id")).order_by(
+        "position", "pk"
+    )
+    return list(
+        OrderLine.objects.filter(order=order)
+        .select_related("variant")
+        .annotate(
+            thumb=Subquery(first.values("thumbnail")[:1]),
+            full=Subquery(first.values("image")[:1]),
+        )
+        .order_by("id")
+    )
