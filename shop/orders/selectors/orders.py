@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.types import AnyUser
 from shop.catalogue.models import ProductImage
-from shop.orders.models import Order, OrderLine, OrderStatus
+from shop.orders.models import HandoverAttempt, Order, OrderLine, OrderStatus
 from shop.orders.models.orders import OPEN_STATUSES
 from stores.models import Store
 from stores.selectors import staff_stores
@@ -142,3 +142,10 @@ def order_lines_for_picking(order: Order) -> list[OrderLine]:
         )
         .order_by("id")
     )
+
+
+def desk_wrong_codes(*, store: Store, actor: AnyUser, since: dt.datetime) -> int:
+    """Wrong pickup codes this associate typed or scanned at `store` since `since`."""
+    return HandoverAttempt.objects.filter(
+        store=store, actor_id=actor.pk, success=False, created_at__gt=since
+    ).count()

@@ -17,11 +17,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from inventory.selectors import shortfalls_for_references
-from shop.orders.errors import OrderError
+from shop.orders.errors import OrderError, WrongPickupCode
 from shop.orders.models import Order, OrderStatus
 from shop.orders.order_display import duration_short
 from shop.orders.selectors.orders import (
     desk_queue,
+    desk_wrong_codes,
     is_overdue,
     order_lines_for_picking,
     orders_for_staff,
@@ -186,6 +187,13 @@ def desk_collect(request):
         )
     except OrderError as exc:
         context["error"] = str(exc)
+        if isinstance(exc, WrongPickupCode):
+            wrong = desk_wrong_codes(
+                store=store,
+                actor=request.user,
+                since=timezone.now() - services.WRONG_CODE_WINDOW,
+            )
+            context["tries_left"] = max(0, services.WRONG_CODES_PER_STAFF - wrong)
     else:
         context["order"] = order
         context["lines"] = [line for line in order.lines.all() if line.quantity_to_collect]
