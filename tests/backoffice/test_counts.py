@@ -25,7 +25,7 @@ def test_lookup_by_ean_or_sku_without_stock_figures(client, store, jacket):
     url = reverse("stock:count_lookup")
     body = client.get(url, {"code": "4006381333931"}).json()
     assert body["sku"] == jacket.sku and body["name"] == jacket.product.name
-    assert "on_hand" not in body and "10" not in str(body.values())
+    assert set(body) == {"sku", "ean", "name", "label"}  # a blind count: no stock figures
     assert client.get(url, {"code": jacket.sku.lower()}).json()["sku"] == jacket.sku
     response = client.get(url, {"code": "0000"})
     assert response.status_code == 404 and "0000" in response.json()["detail"]
