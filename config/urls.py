@@ -6,9 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from config import store_day
+
 admin.site.site_header = _("Omnishop administration")
 admin.site.site_title = "Omnishop"
 admin.site.index_title = _("Store operations")
+store_day.install()  # the admin index opens on the staff's store day
 
 urlpatterns = [
     path("", include("shop.storefront.urls")),
