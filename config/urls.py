@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config import store_day
+from config.errors import page_not_found
 
 admin.site.site_header = _("Omnishop administration")
 admin.site.site_title = "Omnishop"
@@ -44,3 +45,5 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = page_not_found
