@@ -85,4 +85,3 @@ def index(request, extra_context=None):
 
 def install() -> None:
     admin.site.index = index  # type: ignore[method-assign]
-    admin.site.index_template = "admin/store_index.html"
