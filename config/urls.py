@@ -9,12 +9,14 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.admin_login import RateLimitedAdminAuthenticationForm
+from config import store_day
 
 admin.site.site_header = _("Omnishop administration")
 admin.site.site_title = "Omnishop"
 admin.site.index_title = _("Store operations")
 # The admin login counts against allauth's login limits (one limiter for both logins).
 admin.site.login_form = RateLimitedAdminAuthenticationForm
+store_day.install()  # the admin index opens on the staff's store day
 
 urlpatterns = [
     path("", include("shop.storefront.urls")),

@@ -5,7 +5,9 @@ config/urls.py points Django's handlers here and CSRF_FAILURE_VIEW at `csrf_fail
 (the error may be the database) and no context processor.
 """
 
+from django.conf import settings
 from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import render
 from django.template import loader
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -29,9 +31,13 @@ def permission_denied(request, exception=None):
 
 @requires_csrf_token
 def page_not_found(request, exception=None):
-    """Under /api/ a 404 is JSON like every other API answer (an unknown URL too)."""
+    """Under /api/ a 404 is JSON like every other API answer (an unknown URL too); on the staff's
+    desk pages it is a plain page in the back-office look (another store's order, return or
+    count looks exactly like a missing one); elsewhere the shop's page."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("Not found.")}, status=404)
+    if request.path.startswith(tuple(settings.STAFF_PATH_PREFIXES)):
+        return render(request, "staff/404.html", status=404)
     return _error(request, "404.html", 404)
 
 

@@ -9,6 +9,6 @@ class InventoryConfig(AppConfig):
     def ready(self):
         from notifications.kinds import register
 
-        from .notifications import KINDS
+        from .notifications import COUNT_KINDS, KINDS
 
-        register(*KINDS)
+        register(*KINDS, *COUNT_KINDS)

@@ -24,6 +24,7 @@ from stores.selectors import is_store_manager, is_store_staff
 
 from .errors import CountError
 from .models import CountStatus, MovementKind, StockCount, StockCountLine, StockLevel
+from .notifications import count_awaiting_approval
 from .services import Delta, stock_deltas_apply
 
 
@@ -104,6 +105,7 @@ def stock_count_submit(*, count: StockCount, user) -> StockCount:
     if count.lines.filter(needs_approval=True).exists():
         count.status = CountStatus.SUBMITTED
         count.save(update_fields=["status", "submitted_at"])
+        count_awaiting_approval(count)  # the managers hear, in this transaction
         return count
     return _apply(count, user)
 

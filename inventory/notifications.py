@@ -131,3 +131,42 @@ def shortfalls_recorded(shortfalls: list[StockShortfall]) -> list[Notification]:
     for handler in _shortfall_handlers:
         handler(shortfalls)
     return created
+
+
+# --- counts waiting for a manager -------------------------------------------------------------
+
+
+def count_waiting_context(count) -> dict:
+    lines = list(count.lines.filter(needs_approval=True).select_related("variant"))
+    return {
+        "count": count,
+        "store": count.store,
+        "lines": lines,
+        "variance_units": sum(line.variance for line in lines),
+        "variance_value": sum(line.variance * line.variant.price for line in lines),
+    }
+
+
+def count_waiting_link(count) -> str:
+    return reverse("stock:count_detail", args=[count.public_id])
+
+
+COUNT_KINDS = (
+    Kind(
+        "stock_count_waiting",
+        _("A stock count at {store.name} waits for your approval"),
+        context=count_waiting_context,
+        link=count_waiting_link,
+        description=_("Store managers: a stock count with large variances waits for approval"),
+    ),
+)
+
+
+def count_awaiting_approval(count) -> list[Notification]:
+    """A count was submitted with variances above the threshold: the store's managers hear."""
+    managers = store_managers([count.store_id])[count.store_id]
+    return notify(
+        kind="stock_count_waiting",
+        subject=count,
+        recipients=manager_recipients(count.store, managers),
+    )

@@ -5,6 +5,9 @@ from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.db import connection
 from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -20,10 +23,10 @@ from django.db.models.functions import Coalesce, Greatest, RowNumber
 from accounts.types import AnyUser
 from shop.catalogue.models import Product, Variant
 from stores.geo import Point, distance_km, distance_km_expression
-from stores.models import Store
+from stores.models import StaffRole, Store
 from stores.selectors import staff_stores
 
-from .models import StockLevel, StockShortfall
+from .models import CountStatus, StockCount, StockCountLine, StockLevel, StockShortfall
 
 if TYPE_CHECKING:  # django-stubs-ext is a dev dependency: the alias exists for mypy only
     from django_stubs_ext import WithAnnotations
@@ -269,3 +272,35 @@ def _nearest_first(stores: Iterable[StoreStock]) -> list[StoreStock]:
     """Stores that come in the database's order by name, sorted by distance (a stable sort:
     equal distances, or none, keep the database's collation of names, umlauts included)."""
     return sorted(stores, key=lambda s: s.distance_km or 0.0)
+
+
+def counts_awaiting_approval(user: AnyUser) -> QuerySet[StockCount]:
+    """Counts waiting for a manager in the stores `user` manages (all for a superuser), oldest
+    first, each annotated with its net variance in units and in euros (at today's price). One
+    query."""
+    variance_value = ExpressionWrapper(
+        F("lines__variance") * F("lines__variant__price"),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+    return (
+        StockCount.objects.filter(
+            status=CountStatus.SUBMITTED, store__in=staff_stores(user=user, role=StaffRole.MANAGER)
+        )
+        .select_related("store", "created_by")
+        .annotate(
+            variance_units=Coalesce(Sum("lines__variance"), 0),
+            variance_value=Coalesce(
+                Sum(variance_value), Value(Decimal("0.00")), output_field=DecimalField()
+            ),
+            lines_count=Count("lines"),
+        )
+        .order_by("submitted_at", "pk")
+    )
+
+
+def count_lines_with_value(count: StockCount) -> list[StockCountLine]:
+    """A count's lines by SKU with their variant and `variance_value` (variance × price)."""
+    lines = list(count.lines.select_related("variant__product").order_by("variant__sku"))
+    for line in lines:
+        line.variance_value = line.variance * line.variant.price  # type: ignore[attr-defined]
+    return lines

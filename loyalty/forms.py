@@ -16,14 +16,14 @@ class DeskForm(forms.Form):
         label=_("Store"), queryset=Store.objects.none(), to_field_name="code", empty_label=None
     )
     card_number = forms.CharField(
-        label=_("Card number"),
-        max_length=32,
+        label=_("Card, e-mail or phone"),
+        max_length=254,
         widget=forms.TextInput(
             attrs={
-                "inputmode": "numeric",
                 "autocomplete": "off",
                 "autofocus": True,
-                "placeholder": _("Scan or type the 13 digits"),
+                "spellcheck": "false",
+                "placeholder": _("Scan the card or type e-mail or phone"),
             }
         ),
     )
@@ -60,3 +60,28 @@ class PointsAdjustForm(forms.Form):
         max_value=1_000_000,
     )
     reason = forms.CharField(label=_("Reason"), max_length=255, widget=forms.Textarea({"rows": 3}))
+
+
+class DeskRedeemForm(DeskForm):
+    """Points used at the till: the receipt's total and number, and how many points."""
+
+    points = forms.IntegerField(
+        label=_("Points to redeem"),
+        min_value=1,
+        max_value=10_000_000,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    amount = forms.DecimalField(
+        label=_("Receipt total (€)"),
+        min_value=Decimal("0.01"),
+        max_value=MAX_PURCHASE,
+        max_digits=10,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    receipt_number = forms.CharField(
+        label=_("Receipt number"),
+        max_length=RECEIPT_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

@@ -3,9 +3,10 @@
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import DecimalField, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, Replace
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -99,3 +100,49 @@ def account_by_card_number(raw: str) -> LoyaltyAccount:
     if account is None:
         raise UnknownCard(_("No loyalty card has this number."))
     return account
+
+
+def _phone_digits(raw: str) -> str:
+    """A phone number as digits, the German country code written as the national 0."""
+    plus = raw.strip().startswith("+") or raw.strip().startswith("00")
+    digits = "".join(c for c in raw if c.isdigit())
+    if plus:
+        digits = digits[2:] if digits.startswith("00") else digits
+        if digits.startswith("49"):
+            digits = "0" + digits[2:]
+    return digits
+
+
+def account_by_customer(raw: str) -> LoyaltyAccount:
+    """The account of a card number, the customer's e-mail address or their phone number.
+
+    An e-mail address has an @; a phone number starts with + or 0 (spaces, dashes and slashes
+    are ignored; +49 and 0 are the same); anything else is read as a card number. A phone
+    number that several customers gave finds none of them: ask for the card or the address.
+    """
+    typed = raw.strip()
+    accounts = LoyaltyAccount.objects.select_related("user", "tier")
+    if "@" in typed:
+        account = accounts.filter(user__email__iexact=typed).first()
+        if account is None:
+            raise UnknownCard(_("No loyalty card belongs to this e-mail address."))
+        return account
+    if typed[:1] in ("+", "0") and len(_phone_digits(typed)) >= 6:
+        wanted = _phone_digits(typed)
+        tail = wanted[-6:]
+        stripped: Any = F("user__phone")
+        for sign in (" ", "-", "/", "(", ")", "."):
+            stripped = Replace(stripped, Value(sign), Value(""))
+        candidates = [
+            account
+            for account in accounts.alias(phone_plain=stripped).filter(phone_plain__endswith=tail)
+            if _phone_digits(account.user.phone) == wanted
+        ]
+        if len(candidates) > 1:
+            raise UnknownCard(
+                _("Several customers gave this phone number; please use the card or e-mail.")
+            )
+        if not candidates:
+            raise UnknownCard(_("No loyalty card belongs to this phone number."))
+        return candidates[0]
+    return account_by_card_number(typed)

@@ -55,6 +55,7 @@ from .rules import CENT, points_value, redeemable_max_points, redeemable_max_val
 from .selectors import (
     account_balance,
     account_by_card_number,
+    account_by_customer,
     account_spend_12m,
     spend_window_start,
     tier_for_spend,
@@ -413,6 +414,33 @@ def points_redeem(
     return discount
 
 
+def till_points_redeem(
+    *,
+    account: LoyaltyAccount,
+    store: Store,
+    points: int,
+    receipt_total: Decimal,
+    receipt_number: str,
+    actor: User,
+) -> Decimal:
+    """Points used at a store's till against one receipt; returns the discount in €.
+
+    The same rules as online (`points_redeem`): at most half the receipt, never more than the
+    balance, and the same receipt again with the same points takes nothing more.
+    """
+    if not is_store_staff(user=actor, store=store):
+        raise NotAllowed(_("You do not work in this store."))
+    receipt = _receipt_number(receipt_number)
+    return points_redeem(
+        user=account.user,
+        points=points,
+        source=f"till:{store.code}:{receipt}",
+        order_total=receipt_total,
+        store=store,
+        channel=Channel.STORE,
+    )
+
+
 def _given_back(source: str) -> int:
     """Points of the redemption `source` already given back in part (see points_redeem_reduce)."""
     return PointsEntry.objects.filter(
@@ -611,7 +639,8 @@ def card_lookup(
 ) -> LoyaltyAccount:
     """Find a card for a staff member of `store`: rate-limited per person and logged.
 
-    Every attempt, found or not, writes a CardLookup row; they are also the rate limit's counter
+    `card_number` may also be the customer's e-mail address or phone number
+    (`selectors.account_by_customer`). Every attempt, found or not, writes a CardLookup row; they are also the rate limit's counter
     (LOOKUP_LIMIT per LOOKUP_WINDOW). Raises CardNumberError/UnknownCard for a bad number.
     """
     if not is_store_staff(user=staff, store=store):
@@ -619,7 +648,11 @@ def card_lookup(
     typed = normalise(card_number)[:32]
     with transaction.atomic():
         _staff_lookup_allowed(staff)
-        found = _found_or_error(typed)
+        found: LoyaltyAccount | CardNumberError
+        try:
+            found = account_by_customer(card_number)
+        except CardNumberError as error:
+            found = error
         CardLookup.objects.create(
             staff=staff,
             store=store,

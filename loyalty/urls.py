@@ -9,4 +9,5 @@ urlpatterns = [
     path("card/wallet.pkpass", views.wallet_pass, name="wallet_pass"),
     path("desk/", views.desk, name="desk"),
     path("desk/purchase/", views.desk_purchase, name="desk_purchase"),
+    path("desk/redeem/", views.desk_redeem, name="desk_redeem"),
 ]

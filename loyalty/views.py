@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -19,10 +20,16 @@ from stores.desk import (
 
 from . import barcode, wallet
 from .errors import LoyaltyError
-from .forms import DeskForm, DeskPurchaseForm
+from .forms import DeskForm, DeskPurchaseForm, DeskRedeemForm
 from .models import LookupPurpose
 from .selectors import account_balance, entries_for_account, recent_purchases, tier_progress
-from .services import card_lookup, loyalty_account_open, points_value, store_purchase_record
+from .services import (
+    card_lookup,
+    loyalty_account_open,
+    points_value,
+    store_purchase_record,
+    till_points_redeem,
+)
 
 HISTORY_PAGE_SIZE = 20
 
@@ -67,14 +74,31 @@ def wallet_pass(request):
     return response
 
 
-def _render_desk(request, *, form, purchase_form=None, account=None, status=200):
-    context = {"form": form, "purchase_form": purchase_form, "account": account}
+HISTORY_SHOWN = 8
+
+
+def _redeem_form(request, store, account):
+    return DeskRedeemForm(
+        staff=request.user,
+        initial={"store": store, "card_number": account.card_number},
+        auto_id="redeem_%s",
+    )
+
+
+def _render_desk(request, *, form, purchase_form=None, account=None, status=200, redeem_form=None):
+    context = {
+        "form": form,
+        "purchase_form": purchase_form,
+        "redeem_form": redeem_form,
+        "account": account,
+    }
     if account is not None:
         balance = account_balance(account)
         context |= {
             "balance": balance,
             "balance_value": points_value(balance),
             "purchases": recent_purchases(account),
+            "history": list(entries_for_account(account)[:HISTORY_SHOWN]),
         }
     if request.htmx:
         # htmx swaps only 2xx responses; errors are part of the partial it swaps in.
@@ -107,7 +131,13 @@ def desk(request):
         initial={"store": store, "card_number": account.card_number},
         auto_id="purchase_%s",
     )
-    return _render_desk(request, form=form, purchase_form=purchase_form, account=account)
+    return _render_desk(
+        request,
+        form=form,
+        purchase_form=purchase_form,
+        account=account,
+        redeem_form=_redeem_form(request, store, account),
+    )
 
 
 @login_required
@@ -167,3 +197,68 @@ def desk_purchase(request):
         "loyalty:booked"  # the page clears the card field for the next one
     )
     return response
+
+
+@login_required
+@require_POST
+def desk_redeem(request):
+    """Points used at the till against a receipt: the same rules as online."""
+    stores = desk_stores(request)
+    redeem_form = DeskRedeemForm(request.POST, staff=request.user, auto_id="redeem_%s")
+    lookup_form = DeskForm(
+        staff=request.user,
+        initial={
+            "store": desk_store_remembered(request, stores),
+            "card_number": request.POST.get("card_number", ""),
+        },
+    )
+    account = None
+    if redeem_form.is_valid():
+        data = redeem_form.cleaned_data
+        try:
+            account = card_lookup(
+                staff=request.user,
+                store=data["store"],
+                card_number=data["card_number"],
+                purpose=LookupPurpose.PURCHASE,
+            )
+            discount = till_points_redeem(
+                account=account,
+                store=data["store"],
+                points=data["points"],
+                receipt_total=data["amount"],
+                receipt_number=data["receipt_number"],
+                actor=request.user,
+            )
+        except LoyaltyError as error:
+            redeem_form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("%(points)d points redeemed: %(value)s € off receipt %(receipt)s.")
+                % {
+                    "points": data["points"],
+                    "value": localize(discount),
+                    "receipt": data["receipt_number"],
+                },
+            )
+            if not request.htmx:
+                return redirect("loyalty:desk")
+            store = data["store"]
+            return _render_desk(
+                request,
+                form=DeskForm(
+                    staff=request.user,
+                    initial={"store": store, "card_number": account.card_number},
+                ),
+                purchase_form=DeskPurchaseForm(
+                    staff=request.user,
+                    initial={"store": store, "card_number": account.card_number},
+                    auto_id="purchase_%s",
+                ),
+                redeem_form=_redeem_form(request, store, account),
+                account=account,
+            )
+    return _render_desk(
+        request, form=lookup_form, redeem_form=redeem_form, account=account, status=400
+    )

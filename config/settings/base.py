@@ -371,3 +371,6 @@ WALLET_WWDR_CERT = env("WALLET_WWDR_CERT", default="")
 WALLET_PASS_TYPE_ID = env("WALLET_PASS_TYPE_ID", default="")
 WALLET_TEAM_ID = env("WALLET_TEAM_ID", default="")
 WALLET_ORGANIZATION_NAME = env("WALLET_ORGANIZATION_NAME", default="Omnishop")
+
+# Pages of the staff's desks: their 404 page wears the back-office look (core.views).
+STAFF_PATH_PREFIXES = ["/desk/", "/stock/", "/returns/desk/", "/loyalty/desk/"]

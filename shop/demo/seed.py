@@ -84,6 +84,15 @@ DEMO_ACCOUNTS = [
         0,
     ),
     DemoAccount(
+        "verkauf2.berlin@omnishop.example",
+        "omnishop-verkauf",
+        "Sophie",
+        "Wagner",
+        "Second associate, first store (Berlin)",
+        StaffRole.ASSOCIATE,
+        0,
+    ),
+    DemoAccount(
         "verkauf.hamburg@omnishop.example",
         "omnishop-verkauf",
         "Lena",
@@ -418,7 +427,7 @@ def _seed_stock(
             units = units_received(demo.code, demo.size, variant_id)
             if units is None:
                 continue
-            levels.append((store.pk, variant_id, units, 0, 0, now))
+            levels.append((store.pk, variant_id, units, 0, 0, reorder_point(variant_id), now))
             if units:
                 movements.append(
                     (
@@ -436,7 +445,15 @@ def _seed_stock(
                 )
     bulk_insert(
         StockLevel,
-        ["store_id", "variant_id", "on_hand", "reserved", "safety_buffer", "updated_at"],
+        [
+            "store_id",
+            "variant_id",
+            "on_hand",
+            "reserved",
+            "safety_buffer",
+            "reorder_point",
+            "updated_at",
+        ],
         levels,
     )
     bulk_insert(
@@ -457,6 +474,18 @@ def _seed_stock(
     )
     report.add("stock levels", len(levels))
     report.add("stock movements", len(movements))
+
+
+REORDER_EVERY = 40  # one variant in 40 is a core item the stores reorder
+REORDER_POINT = 2
+
+
+def reorder_point(variant_id: int) -> int:
+    """The reorder point of a variant in every store: 2 units for the core range, else none.
+
+    Enough for the low-stock report to show a few lines per store, as in a real week.
+    """
+    return REORDER_POINT if variant_id % REORDER_EVERY == 0 else 0
 
 
 def bulk_insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple]) -> None:

@@ -27,5 +27,12 @@ urlpatterns: list = [
     path("desk/", desk.desk, name="desk"),
     path("desk/queue/", desk.desk_queue_partial, name="desk_queue"),
     path("desk/collect/", desk.desk_collect, name="desk_collect"),
+    path("desk/orders/<uuid:public_id>/", desk.desk_order, name="desk_order"),
+    path("desk/orders/<uuid:public_id>/slip/", desk.desk_slip, name="desk_slip"),
+    path(
+        "desk/orders/<uuid:public_id>/lines/<int:line_id>/short/",
+        desk.desk_mark_short,
+        name="desk_mark_short",
+    ),
     path("desk/orders/<uuid:public_id>/<slug:step>/", desk.desk_step, name="desk_step"),
 ]

@@ -140,3 +140,23 @@ def test_a_bad_size_is_refused_before_anything_is_written(size):
         call_command("seed_demo", "--size", size, "--images", "none", verbosity=0)
     assert not Store.objects.exists()
     assert not Product.objects.exists()
+
+
+def test_low_stock_report_shows_a_few_lines_and_berlin_has_two_associates(
+    settings, tmp_path, client
+):
+    from inventory.models import StockLevel
+    from stores.models import StaffMembership, StaffRole
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo", "--products", "120", "--stores", "3", "--images", "none", verbosity=0)
+    berlin = StaffMembership.objects.get(user__email="verkauf.berlin@omnishop.example").store
+    second = StaffMembership.objects.get(user__email="verkauf2.berlin@omnishop.example")
+    assert (second.store, second.role) == (berlin, StaffRole.ASSOCIATE)
+    levels = StockLevel.objects.filter(store=berlin)
+    assert 0 < levels.filter(reorder_point__gt=0).count() < levels.count() / 10
+    assert client.login(email="verkauf2.berlin@omnishop.example", password="omnishop-verkauf")
+    html = client.get("/stock/low/").content.decode()
+    rows = html.count("<tr><td>")
+    low = StockLevel.objects.below_reorder_point().filter(store=berlin).count()
+    assert 1 <= rows == low <= 30

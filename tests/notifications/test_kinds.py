@@ -85,4 +85,5 @@ def test_each_owning_app_registered_its_kinds():
         "tier_changed",
         "stock_drift_found",
         "stock_shortfall",
+        "stock_count_waiting",
     }

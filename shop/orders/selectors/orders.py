@@ -2,12 +2,14 @@
 
 import datetime as dt
 
-from django.db.models import F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.types import AnyUser
-from shop.orders.models import Order, OrderLine, OrderStatus
+from shop.catalogue.models import ProductImage
+from shop.orders.models import HandoverAttempt, Order, OrderLine, OrderStatus
+from shop.orders.models.orders import OPEN_STATUSES
 from stores.models import Store
 from stores.selectors import staff_stores
 
@@ -75,6 +77,27 @@ def is_overdue(order: Order, now: dt.datetime | None = None) -> bool:
     return False
 
 
+# The order in which the pickup queue is worked (admin list and desk): the oldest first. This is
+# the one place to change when orders carry a promised ready-by time: sort by it here.
+QUEUE_ORDERING: tuple[str, ...] = ("created_at", "id")
+
+
+def queue_state_counts(qs: QuerySet[Order], now: dt.datetime | None = None) -> dict[str, int]:
+    """The open orders of `qs` per state, and how many of them are overdue: one query."""
+    now = now or timezone.now()
+    counts = (
+        qs.order_by()
+        .filter(status__in=OPEN_STATUSES)
+        .aggregate(
+            placed=Count("pk", filter=Q(status=OrderStatus.PLACED)),
+            picking=Count("pk", filter=Q(status=OrderStatus.PICKING)),
+            ready=Count("pk", filter=Q(status=OrderStatus.READY)),
+            overdue=Count("pk", filter=overdue_q(now)),
+        )
+    )
+    return {key: int(value or 0) for key, value in counts.items()}
+
+
 DESK_COLUMN_LIMIT = 60
 
 
@@ -87,7 +110,7 @@ def desk_queue(store: Store, now: dt.datetime | None = None) -> dict[str, list[O
     now = now or timezone.now()
     open_orders = with_item_counts(
         Order.objects.filter(store=store).open().select_related("customer", "store")
-    ).order_by("created_at", "id")
+    ).order_by(*QUEUE_ORDERING)
     columns: dict[str, list[Order]] = {
         "placed": [],
         "picking": [],
@@ -99,3 +122,30 @@ def desk_queue(store: Store, now: dt.datetime | None = None) -> dict[str, list[O
         if len(column) < DESK_COLUMN_LIMIT:
             column.append(order)
     return columns
+
+
+def order_lines_for_picking(order: Order) -> list[OrderLine]:
+    """The order's lines for the pick page and slip, one query.
+
+    Each line carries its variant (EAN, size, colour) and the product's first picture as
+    `picture` (the thumbnail, else the image; a storage name, empty when there is none).
+    """
+    first = ProductImage.objects.filter(product=OuterRef("variant__product_id")).order_by(
+        "position", "pk"
+    )
+    return list(
+        OrderLine.objects.filter(order=order)
+        .select_related("variant")
+        .annotate(
+            thumb=Subquery(first.values("thumbnail")[:1]),
+            full=Subquery(first.values("image")[:1]),
+        )
+        .order_by("id")
+    )
+
+
+def desk_wrong_codes(*, store: Store, actor: AnyUser, since: dt.datetime) -> int:
+    """Wrong pickup codes this associate typed or scanned at `store` since `since`."""
+    return HandoverAttempt.objects.filter(
+        store=store, actor_id=actor.pk, success=False, created_at__gt=since
+    ).count()
