@@ -25,6 +25,7 @@ from django.utils import timezone
 from inventory.models import MovementKind, StockLevel, StockMovement
 from shop.catalogue.images import make_thumbnail
 from shop.catalogue.models import Category, Product, ProductImage, Variant
+from shop.catalogue.services import product_search_index_refresh
 from stores.models import OpeningHours, StaffMembership, StaffRole, Store
 from stores.staff_groups import GROUP_FOR_ROLE, staff_groups_ensure
 
@@ -125,6 +126,10 @@ def demo_seed(
         log(f"products: {report.created.get('products', 0)} new")
         variant_ids, new_variant_ids = _seed_variants(plan, product_ids, report)
         log(f"variants: {len(new_variant_ids)} new")
+        # bulk_create sends no signals: the search documents of new products are written here
+        if report.created.get("products", 0) or new_variant_ids:
+            product_search_index_refresh(product_ids=product_ids.values())
+            log("search index written")
         _seed_stock(store_rows, new_store_ids, variant_ids, new_variant_ids, report)
         log(f"stock levels: {report.created.get('stock levels', 0)} new")
         if images != "none":

@@ -2,6 +2,17 @@
 (function () {
   "use strict";
 
+  // Facets: the filter panel starts open on wide screens (closed on phones unless a filter is
+  // chosen), also after htmx swapped the list in.
+  function openFacetsOnWideScreens(root) {
+    if (!window.matchMedia || !window.matchMedia("(min-width: 900px)").matches) return;
+    (root || document).querySelectorAll("[data-facet-panel]").forEach(function (panel) {
+      panel.open = true;
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { openFacetsOnWideScreens(); });
+  document.addEventListener("htmx:afterSettle", function () { openFacetsOnWideScreens(); });
+
   // Product gallery: a thumbnail shows its image in the large frame.
   document.addEventListener("click", function (event) {
     var thumb = event.target.closest("[data-gallery-thumb]");
