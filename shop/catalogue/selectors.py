@@ -210,9 +210,7 @@ def no_result_help(query: ParsedQuery) -> NoResultHelp:
     if spelling == " ".join(words(query.text)):
         spelling = ""
     categories = [
-        category
-        for category in Category.objects.all()
-        if _names_touch(category.name, terms, vocabulary)
+        category for category in Category.objects.all() if _names_touch(category.name, terms)
     ][:6]
     brands = [
         brand
@@ -221,17 +219,63 @@ def no_result_help(query: ParsedQuery) -> NoResultHelp:
         .order_by("brand")
         .values_list("brand", flat=True)
         .distinct()
-        if _names_touch(brand, terms, vocabulary)
+        if _names_touch(brand, terms)
     ][:6]
     return NoResultHelp(spelling, categories, brands)
 
 
-def _names_touch(name: str, terms: set[str], vocabulary: Vocabulary) -> bool:
+def _names_touch(name: str, terms: set[str], *, exact: bool = False) -> bool:
+    """A name shares a term (or a compound part) with the query, or one close to it."""
     name_terms = {stem(w) for w in words(name)}
     name_terms |= {p for t in list(name_terms) for p in parts(t)}
     for term in terms:
         if term in name_terms:
             return True
-        if difflib.get_close_matches(term, list(name_terms), n=1, cutoff=0.7):
+        if not exact and difflib.get_close_matches(term, list(name_terms), n=1, cutoff=0.7):
             return True
     return False
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    """What the header search offers while a shopper types."""
+
+    products: list[Product]
+    categories: list[Category]
+    brands: list[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.products or self.categories or self.brands)
+
+
+SUGGESTIONS_EACH = 5
+
+
+def search_suggestions(*, text: str) -> Suggestions:
+    """Products (best match first), categories and brands for a partly typed query; three
+    queries whatever the catalogue's size."""
+    query = parse_query(text)
+    if not query.terms and not query.code:
+        return Suggestions([], [], [])
+    products = list(
+        product_text_search(Product.objects.active(), query)
+        .order_by(F("search_rank").desc(), "name", "pk")
+        .only("name", "slug", "brand")[:SUGGESTIONS_EACH]
+    )
+    terms = set(query.terms)
+    folded = " ".join(words(text))
+    categories = [
+        c
+        for c in Category.objects.select_related("parent")
+        if _names_touch(c.name, terms, exact=True) or " ".join(words(c.name)).startswith(folded)
+    ][:SUGGESTIONS_EACH]
+    brands = [
+        b
+        for b in Product.objects.active()
+        .exclude(brand="")
+        .order_by("brand")
+        .values_list("brand", flat=True)
+        .distinct()
+        if " ".join(words(b)).startswith(folded) or _names_touch(b, terms, exact=True)
+    ][:SUGGESTIONS_EACH]
+    return Suggestions(products, categories, brands)

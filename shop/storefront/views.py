@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from inventory.selectors import NearestStock, stores_with_availability
 from shop.catalogue.models import Category, Product
-from shop.catalogue.selectors import no_result_help
+from shop.catalogue.selectors import no_result_help, search_suggestions
 from shop.storefront.forms import ProductFilterForm, price_labels
 from shop.storefront.selectors import (
     SORTS,
@@ -197,3 +197,15 @@ def product_availability(request, slug):
         product, variant = context["product"], context["variant"]
         response["HX-Replace-Url"] = f"{product.get_absolute_url()}?variant={variant.pk}"
     return response
+
+
+@require_GET
+def search_suggest(request):
+    """The htmx partial under the header search: products, categories and brands as typed."""
+    text = request.GET.get("q", "").strip()[:100]
+    suggestions = search_suggestions(text=text) if len(text) >= 2 else None
+    return render(
+        request,
+        "shop/includes/search_suggestions.html",
+        {"suggestions": suggestions, "text": text},
+    )
