@@ -6,6 +6,7 @@ words go.
 """
 
 import difflib
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -15,7 +16,11 @@ from .search_index import SearchDocument
 from .search_text import index_terms, parts, stem
 
 CACHE_KEY = "catalogue:search-vocabulary:v1"
+# A short key that changes with every write: each process keeps the vocabulary it unpickled
+# (it is large) until the version moves. Other caches of search results include it in their key.
+VERSION_KEY = "catalogue:search-vocabulary:version"
 CACHE_SECONDS = 24 * 3600
+_local: dict[str, object] = {"version": None, "vocabulary": None}
 # How close a misspelt word must be to a known one (difflib ratio) to be corrected.
 CORRECTION_CUTOFF = 0.75
 
@@ -34,11 +39,13 @@ class Vocabulary:
             term = stem(word)
             self._offer(term, word)
             for part in parts(term):
-                # A suffix part shows as the word's tail ("regenjacke" → "jacke"), a prefix
-                # as its head ("daunenschlafsack" → "daunen").
-                start = len(term) - len(part)
-                shown = word[start:] if term.endswith(part) else word[: len(part)]
-                self._offer(part, shown)
+                if term.endswith(part):
+                    # a suffix part shows as the word's tail ("regenjacke" → "jacke")
+                    self._offer(part, word[len(term) - len(part) :])
+                else:
+                    # a prefix ("daunen…") is known but offered as no word of its own: its
+                    # head may be cut anywhere ("gipfelgl")
+                    self.known.add(part)
         self.known.update(body.split())
 
     def _offer(self, term: str, word: str) -> None:
@@ -64,13 +71,35 @@ def vocabulary_build(rows: Iterable[tuple[str, str]]) -> Vocabulary:
     vocabulary = Vocabulary()
     for words, description in rows:
         vocabulary.add(words=words, body=index_terms(description))
-    cache.set(CACHE_KEY, vocabulary, CACHE_SECONDS)
+    _store(vocabulary)
     return vocabulary
 
 
+def vocabulary_version() -> str:
+    """Changes whenever a search document is written."""
+    return str(cache.get(VERSION_KEY) or "")
+
+
 def vocabulary_cached() -> Vocabulary | None:
+    version = cache.get(VERSION_KEY)
+    if version is not None and _local["version"] == version:
+        found = _local["vocabulary"]
+        return found if isinstance(found, Vocabulary) else None
     found = cache.get(CACHE_KEY)
-    return found if isinstance(found, Vocabulary) else None
+    if not isinstance(found, Vocabulary):
+        return None
+    if version is None:
+        _store(found)
+    else:
+        _local.update(version=version, vocabulary=found)
+    return found
+
+
+def _store(vocabulary: Vocabulary) -> None:
+    version = uuid.uuid4().hex
+    cache.set(CACHE_KEY, vocabulary, CACHE_SECONDS)
+    cache.set(VERSION_KEY, version, CACHE_SECONDS)
+    _local.update(version=version, vocabulary=vocabulary)
 
 
 def vocabulary_extend(documents: Iterable[SearchDocument]) -> Vocabulary | None:
@@ -83,5 +112,5 @@ def vocabulary_extend(documents: Iterable[SearchDocument]) -> Vocabulary | None:
             words=document.words,
             body=" ".join((document.name, document.brand, document.category, document.body)),
         )
-    cache.set(CACHE_KEY, vocabulary, CACHE_SECONDS)
+    _store(vocabulary)
     return vocabulary

@@ -204,8 +204,11 @@ def no_result_help(query: ParsedQuery) -> NoResultHelp:
     spelling_words = []
     for word in words(query.text):
         term = stem(word)
-        close = vocabulary.nearest(term)
-        spelling_words.append(vocabulary.display.get(close, word) if close else word)
+        if term in vocabulary.display:
+            spelling_words.append(word)
+        elif close := vocabulary.nearest(term):
+            spelling_words.append(vocabulary.display[close])
+        # a word close to nothing known is left out of the suggestion
     spelling = " ".join(spelling_words)
     if spelling == " ".join(words(query.text)):
         spelling = ""

@@ -1,9 +1,11 @@
 """Catalogue reads shared by the shop pages and the API: search, filters, badges."""
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import (
     Case,
     CharField,
@@ -29,6 +31,7 @@ from inventory.selectors import (
     product_availability_at_store,
 )
 from shop.catalogue.models import Category, Product, ProductImage, Variant
+from shop.catalogue.search_vocabulary import vocabulary_version
 from shop.catalogue.selectors import ParsedQuery, parse_query, product_text_search
 from stores.geo import Point
 from stores.models import Store
@@ -83,6 +86,7 @@ PRICE_RANGES: dict[str, tuple[int | None, int | None]] = {
     "100-200": (100, 200),
     "200-": (200, None),
 }
+FACET_CACHE_SECONDS = 60
 CLOTHING_SIZE_ORDER = ("XXS", "XS", "S", "M", "L", "XL", "XXL", "3XL")
 
 
@@ -226,7 +230,50 @@ def product_facets(
     price_labels: dict[str, str],
 ) -> Facets:
     """Every facet's counts in one query (a UNION ALL of six grouped counts), whatever the number
-    of products or chosen values."""
+    of products or chosen values; kept FACET_CACHE_SECONDS per combination (a catalogue write
+    starts afresh; stock moves show within that time)."""
+    key = (
+        "storefront:facets:"
+        + hashlib.sha256(
+            repr(
+                (
+                    vocabulary_version(),
+                    query.text if query else None,
+                    sorted(category_ids) if category_ids is not None else None,
+                    filters,
+                    in_stock_store_id,
+                    store_id,
+                    sorted(price_labels.items()),
+                )
+            ).encode()
+        ).hexdigest()
+    )
+    cached = cache.get(key)
+    if isinstance(cached, Facets):
+        return cached
+    facets = _count_facets(
+        query=query,
+        categories=categories,
+        category_ids=category_ids,
+        filters=filters,
+        in_stock_store_id=in_stock_store_id,
+        store_id=store_id,
+        price_labels=price_labels,
+    )
+    cache.set(key, facets, FACET_CACHE_SECONDS)
+    return facets
+
+
+def _count_facets(
+    *,
+    query: ParsedQuery | None,
+    categories: Sequence[Category],
+    category_ids: Iterable[int] | None,
+    filters: ProductFilters,
+    in_stock_store_id: int | None,
+    store_id: int | None,
+    price_labels: dict[str, str],
+) -> Facets:
     base = Product.objects.active()
 
     def matching(**overrides: Any) -> QuerySet[Product]:
