@@ -117,3 +117,11 @@ def test_two_facets_cost_no_more_queries_than_the_plain_list(
     assert len(slugs(response)) == 16
     with django_assert_max_num_queries(len(plain.captured_queries) + 1):
         client.get(LIST, {"q": "Jacke", "colour": "Rot", "in_stock": "1"})
+
+
+def test_cached_counts_start_afresh_after_a_catalogue_write(client, catalogue):
+    assert facet_counts(client.get(LIST), "brand") == {"Bergwerk": 2, "Nordwand": 1}
+    VariantFactory(product=ProductFactory(name="Stirnlampe", brand="Nordwand"), size="M")
+    response = client.get(LIST)
+    assert facet_counts(response, "brand") == {"Bergwerk": 2, "Nordwand": 2}
+    assert len(slugs(response)) == 4
