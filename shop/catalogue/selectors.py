@@ -116,16 +116,18 @@ def product_text_search(
     if connection.vendor == "postgresql":
         # A word the vocabulary could neither find nor correct is matched by trigram
         # similarity to the words of name, brand and category (GIN index on search_words).
-        term_sets = [s for s in query.term_sets() if s[0] not in query.unknown]
+        known_sets = [s for s in query.term_sets() if s[0] not in query.unknown]
+        # the tsquery ranks; with only unknown words it holds them (and matches nothing)
+        rank_sets = known_sets or query.term_sets()
         tsquery = SearchQuery(
-            " & ".join("(" + " | ".join(f"'{t}'" for t in s) + ")" for s in term_sets) or "''",
+            " & ".join("(" + " | ".join(f"'{t}'" for t in s) + ")" for s in rank_sets),
             config="simple",
             search_type="raw",
         )
         text_match = Q(search_vector=tsquery)
         if query.unknown:
             text_match = _trigram_match(list(query.unknown.values()))
-            if term_sets:
+            if known_sets:
                 text_match &= Q(search_vector=tsquery)
         matched = products.filter(text_match | code_match)
         if not ranked:

@@ -124,3 +124,10 @@ def test_the_search_index_survives_a_category_rename_of_a_parent():
     assert found("kleidung") == [product.slug]
     assert Category.objects.count() == 2
     assert Product.objects.get().search_words.startswith("wanderhose")
+
+
+def test_a_query_of_one_unknown_word_finds_nothing_without_an_error(client):
+    ProductFactory(name="Regenjacke")
+    assert found("xyzzyq") == []
+    assert client.get(LIST, {"q": "xyzzyq"}).status_code == 200
+    assert client.get(API, {"q": "qwrtzp"}).status_code == 200
