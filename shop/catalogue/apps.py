@@ -11,3 +11,6 @@ class CatalogueConfig(AppConfig):
     name = "shop.catalogue"
     label = "shop"
     verbose_name = _("Catalogue")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the search index receivers)

@@ -2,6 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -177,6 +178,12 @@ class Product(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The search document, written by shop.catalogue.services.product_search_index_refresh
+    # (see shop.catalogue.search_index): a tsvector on PostgreSQL (on SQLite the FTS5 table
+    # shop_product_search holds it and this column stays empty) and the folded words of name,
+    # brand and category for spelling suggestions and trigram matching.
+    search_vector = SearchVectorField(null=True, editable=False)
+    search_words = models.TextField(blank=True, default="", editable=False)
 
     objects = ProductQuerySet.as_manager()
 

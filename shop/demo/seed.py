@@ -34,7 +34,7 @@ from shop.catalogue.models import (
     ProductImage,
     Variant,
 )
-from shop.catalogue.services import variant_price_set
+from shop.catalogue.services import product_search_index_refresh, variant_price_set
 from stores.models import OpeningHours, SpecialDay, StaffMembership, StaffRole, Store
 from stores.staff_groups import GROUP_FOR_ROLE, staff_groups_ensure
 
@@ -157,6 +157,10 @@ def demo_seed(
         log(f"variants: {len(new_variant_ids)} new")
         _seed_sale(report)
         _seed_manufacturers(plan, report)
+        # bulk_create sends no signals: the search documents of new products are written here
+        if report.created.get("products", 0) or new_variant_ids:
+            product_search_index_refresh(product_ids=product_ids.values())
+            log("search index written")
         _seed_stock(store_rows, new_store_ids, variant_ids, new_variant_ids, report)
         log(f"stock levels: {report.created.get('stock levels', 0)} new")
         if images != "none":

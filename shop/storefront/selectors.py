@@ -1,11 +1,16 @@
-"""Catalogue reads shared by the shop pages (and open to the API): search, filters, badges."""
+"""Catalogue reads shared by the shop pages and the API: search, filters, badges."""
 
+import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
+from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
+    Count,
     Exists,
     F,
     Max,
@@ -15,8 +20,10 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
     When,
 )
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from inventory.selectors import (
@@ -33,6 +40,8 @@ from shop.catalogue.models import (
     current_price_expression,
     sale_active_q,
 )
+from shop.catalogue.search_vocabulary import vocabulary_version
+from shop.catalogue.selectors import ParsedQuery, parse_query, product_text_search
 from stores.geo import Point
 from stores.models import Store
 
@@ -98,33 +107,335 @@ def product_cards() -> QuerySet[Product]:
     )
 
 
+# Price ranges of the price facet: key → (from, below); None is open.
+PRICE_RANGES: dict[str, tuple[int | None, int | None]] = {
+    "0-50": (None, 50),
+    "50-100": (50, 100),
+    "100-200": (100, 200),
+    "200-": (200, None),
+}
+FACET_CACHE_SECONDS = 60
+CLOTHING_SIZE_ORDER = ("XXS", "XS", "S", "M", "L", "XL", "XXL", "3XL")
+
+
+@dataclass(frozen=True)
+class ProductFilters:
+    """The facets a shopper chose; several values of one facet are alternatives."""
+
+    brands: tuple[str, ...] = ()
+    sizes: tuple[str, ...] = ()
+    colours: tuple[str, ...] = ()
+    prices: tuple[str, ...] = ()  # keys of PRICE_RANGES
+
+    def without(self, name: str) -> "ProductFilters":
+        return replace(self, **{name: ()})
+
+    @property
+    def active(self) -> bool:
+        return bool(self.brands or self.sizes or self.colours or self.prices)
+
+
+@dataclass(frozen=True)
+class ProductSearch:
+    """A search's products in their order, and the query as understood (its corrections)."""
+
+    products: QuerySet[Product]
+    query: ParsedQuery | None
+
+
+def _variant_condition(filters: ProductFilters, in_stock_store_id: int | None) -> Q | None:
+    """What one variant must be: all variant facets hold for the same variant (size M in red)."""
+    condition = Q()
+    if filters.sizes:
+        condition &= Q(size__in=filters.sizes)
+    if filters.colours:
+        condition &= Q(colour__in=filters.colours)
+    if filters.prices:
+        prices = Q()
+        for key in filters.prices:
+            low, high = PRICE_RANGES[key]
+            bounds = Q()
+            if low is not None:
+                bounds &= Q(price__gte=low)
+            if high is not None:
+                bounds &= Q(price__lt=high)
+            prices |= bounds
+        condition &= prices
+    if in_stock_store_id is not None:
+        condition &= in_stock_filter(in_stock_store_id)
+    return condition if condition else None
+
+
+def _matching(
+    products: QuerySet[Product],
+    *,
+    parsed: ParsedQuery | None,
+    category_ids: Iterable[int] | None,
+    brand: str,
+    filters: ProductFilters,
+    in_stock_store_id: int | None,
+    ranked: bool = True,
+) -> QuerySet[Product]:
+    if parsed is not None:
+        products = product_text_search(products, parsed, ranked=ranked)
+    if category_ids is not None:
+        products = products.filter(category_id__in=list(category_ids))
+    if brand:
+        products = products.filter(brand__iexact=brand)
+    if filters.brands:
+        products = products.filter(brand__in=filters.brands)
+    variant = _variant_condition(filters, in_stock_store_id)
+    if variant is not None:
+        products = products.filter(Exists(_active_variants().filter(variant)))
+    return products
+
+
 def product_search(
     *,
     query: str = "",
     category_ids: Iterable[int] | None = None,
     in_stock_store_id: int | None = None,
     brand: str = "",
-    sort: str = "name",
-) -> QuerySet[Product]:
-    """Products matching every word of `query` in name, description, brand or a SKU/EAN."""
-    products = product_cards()
-    for word in query.split()[:8]:
-        sku_match = _active_variants().filter(Q(sku__icontains=word) | Q(ean=word))
-        products = products.filter(
-            Q(name__icontains=word)
-            | Q(description__icontains=word)
-            | Q(brand__icontains=word)
-            | Exists(sku_match)
+    filters: ProductFilters | None = None,
+    sort: str = "",
+) -> ProductSearch:
+    """The one product search of the pages and the API.
+
+    With a query: products matching every word (German stems, umlauts folded, compound parts,
+    misspelt words corrected; see shop.catalogue.search_text) or whose SKU starts with it / EAN
+    is it, best first: exact SKU/EAN, then the rank (name before brand before category before
+    description). `sort` overrides the rank order; without a query the default is by name.
+    """
+    parsed = parse_query(query) if query.strip() else None
+    products = _matching(
+        product_cards(),
+        parsed=parsed,
+        category_ids=category_ids,
+        brand=brand,
+        filters=filters or ProductFilters(),
+        in_stock_store_id=in_stock_store_id,
+    )
+    if sort in SORTS:
+        return ProductSearch(products.order_by(*SORTS[sort]), parsed)
+    if parsed is not None:
+        order = [F("search_rank").desc(), F("name").asc(), F("pk").asc()]
+        if parsed.code:
+            order.insert(0, F("exact_code").desc())
+        return ProductSearch(products.order_by(*order), parsed)
+    return ProductSearch(products.order_by(*SORTS["name"]), parsed)
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Facets:
+    """Counts for each value of each facet: how many products the shopper would see with that
+    value chosen too (the facet's own choice left out, so alternatives keep their counts)."""
+
+    categories: dict[int, int]  # category id → products in it or below it
+    brands: list[FacetValue]
+    sizes: list[FacetValue]
+    colours: list[FacetValue]
+    prices: list[FacetValue]
+    in_stock: int | None  # None when no store is chosen
+    total: int  # the products matching every filter: the list's count, without a query of its own
+
+
+def product_facets(
+    *,
+    query: ParsedQuery | None,
+    categories: Sequence[Category],
+    category_ids: Iterable[int] | None,
+    filters: ProductFilters,
+    in_stock_store_id: int | None,
+    store_id: int | None,
+    price_labels: dict[str, str],
+) -> Facets:
+    """Every facet's counts in one query (a UNION ALL of six grouped counts), whatever the number
+    of products or chosen values; kept FACET_CACHE_SECONDS per combination (a catalogue write
+    starts afresh; stock moves show within that time)."""
+    key = (
+        "storefront:facets:"
+        + hashlib.sha256(
+            repr(
+                (
+                    vocabulary_version(),
+                    query.text if query else None,
+                    sorted(category_ids) if category_ids is not None else None,
+                    filters,
+                    in_stock_store_id,
+                    store_id,
+                    sorted(price_labels.items()),
+                )
+            ).encode()
+        ).hexdigest()
+    )
+    cached = cache.get(key)
+    if isinstance(cached, Facets):
+        return cached
+    facets = _count_facets(
+        query=query,
+        categories=categories,
+        category_ids=category_ids,
+        filters=filters,
+        in_stock_store_id=in_stock_store_id,
+        store_id=store_id,
+        price_labels=price_labels,
+    )
+    cache.set(key, facets, FACET_CACHE_SECONDS)
+    return facets
+
+
+def _count_facets(
+    *,
+    query: ParsedQuery | None,
+    categories: Sequence[Category],
+    category_ids: Iterable[int] | None,
+    filters: ProductFilters,
+    in_stock_store_id: int | None,
+    store_id: int | None,
+    price_labels: dict[str, str],
+) -> Facets:
+    base = Product.objects.active()
+
+    def matching(**overrides: Any) -> QuerySet[Product]:
+        arguments: dict[str, Any] = {
+            "parsed": query,
+            "category_ids": category_ids,
+            "brand": "",
+            "filters": filters,
+            "in_stock_store_id": in_stock_store_id,
+            "ranked": False,
+        }
+        arguments.update(overrides)
+        return _matching(base, **arguments).order_by()
+
+    def variants(without: str) -> QuerySet[Variant]:
+        """Variants of the matching products that pass every variant facet but `without`."""
+        products = matching(filters=ProductFilters(brands=filters.brands), in_stock_store_id=None)
+        found = Variant.objects.filter(is_active=True, product__in=products.values("pk"))
+        condition = _variant_condition(filters.without(without), in_stock_store_id)
+        return (found.filter(condition) if condition is not None else found).order_by()
+
+    def grouped(rows: QuerySet[Any], facet: str, value: Any, count: Any) -> QuerySet[Any]:
+        return rows.values_list(
+            Value(facet, output_field=CharField()),
+            Cast(value, output_field=CharField()),
+            count,
         )
-    if category_ids is not None:
-        products = products.filter(category_id__in=list(category_ids))
-    if brand:
-        products = products.filter(brand__iexact=brand)
-    if in_stock_store_id is not None:
-        products = products.filter(
-            Exists(_active_variants().filter(in_stock_filter(in_stock_store_id)))
+
+    price_bucket = Case(
+        *[
+            When(_variant_condition(ProductFilters(prices=(key,)), None) or Q(), then=Value(key))
+            for key in PRICE_RANGES
+        ],
+        output_field=CharField(),
+    )
+    parts = [
+        grouped(
+            matching(category_ids=None).values("category_id").annotate(n=Count("pk")),
+            "category",
+            F("category_id"),
+            F("n"),
+        ),
+        grouped(
+            matching(filters=filters.without("brands"))
+            .exclude(brand="")
+            .values("brand")
+            .annotate(n=Count("pk")),
+            "brand",
+            F("brand"),
+            F("n"),
+        ),
+        grouped(
+            variants("sizes")
+            .exclude(size="")
+            .values("size")
+            .annotate(n=Count("product_id", distinct=True)),
+            "size",
+            F("size"),
+            F("n"),
+        ),
+        grouped(
+            variants("colours")
+            .exclude(colour="")
+            .values("colour")
+            .annotate(n=Count("product_id", distinct=True)),
+            "colour",
+            F("colour"),
+            F("n"),
+        ),
+        grouped(
+            variants("prices")
+            .annotate(bucket=price_bucket)
+            .values("bucket")
+            .annotate(n=Count("product_id", distinct=True)),
+            "price",
+            F("bucket"),
+            F("n"),
+        ),
+    ]
+    if store_id is not None:
+        parts.append(
+            grouped(
+                matching(in_stock_store_id=store_id).values("is_active").annotate(n=Count("pk")),
+                "stock",
+                Value(""),
+                F("n"),
+            )
         )
-    return products.order_by(*SORTS.get(sort, SORTS["name"]))
+    rows: dict[str, dict[str, int]] = {}
+    for facet, value, count in parts[0].union(*parts[1:], all=True):
+        rows.setdefault(facet, {})[value] = count
+
+    parents = {c.pk: c.parent_id for c in categories}
+    category_counts: dict[int, int] = {}
+    wanted = None if category_ids is None else set(category_ids)
+    total = 0
+    for category_id, count in rows.get("category", {}).items():
+        if wanted is None or int(category_id) in wanted:
+            total += count
+        current: int | None = int(category_id)
+        while current is not None:
+            category_counts[current] = category_counts.get(current, 0) + count
+            current = parents.get(current)
+    sizes = sorted(rows.get("size", {}).items(), key=lambda row: _size_key(row[0]))
+    price_counts = rows.get("price", {})
+    return Facets(
+        categories=category_counts,
+        brands=[
+            FacetValue(b, b, n, b in filters.brands)
+            for b, n in sorted(rows.get("brand", {}).items())
+        ],
+        sizes=[FacetValue(v, v, n, v in filters.sizes) for v, n in sizes],
+        colours=[
+            FacetValue(v, v, n, v in filters.colours)
+            for v, n in sorted(rows.get("colour", {}).items())
+        ],
+        prices=[
+            FacetValue(
+                key, price_labels.get(key, key), price_counts.get(key, 0), key in filters.prices
+            )
+            for key in PRICE_RANGES
+        ],
+        in_stock=sum(rows.get("stock", {}).values()) if store_id is not None else None,
+        total=total,
+    )
+
+
+def _size_key(size: str) -> tuple[int, float, str]:
+    if size in CLOTHING_SIZE_ORDER:
+        return (0, CLOTHING_SIZE_ORDER.index(size), size)
+    try:
+        return (1, float(size.replace(",", ".")), size)
+    except ValueError:
+        return (2, 0.0, size)
 
 
 def with_variants_and_images(products: QuerySet[Product]) -> QuerySet[Product]:

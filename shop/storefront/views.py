@@ -8,13 +8,15 @@ from django.views.decorators.http import require_safe
 
 from inventory.selectors import NearestStock, stores_with_availability
 from shop.catalogue.models import Category, Product
-from shop.storefront.forms import ProductFilterForm
+from shop.catalogue.selectors import no_result_help, search_suggestions
+from shop.storefront.forms import ProductFilterForm, price_labels
 from shop.storefront.selectors import (
     SORTS,
     StoreBadge,
     attach_store_badges,
     category_descendant_ids,
     product_cards,
+    product_facets,
     product_search,
 )
 from stores.calendar import calendar_prefetches
@@ -48,15 +50,38 @@ def product_list(request):
     categories = list(Category.objects.all())
     category = next((c for c in categories if c.slug == form.value("category")), None)
     in_stock = bool(form.value("in_stock") and store)
-    products = product_search(
+    filters = form.filters()
+    category_ids = category_descendant_ids(categories, category) if category else None
+    search = product_search(
         query=form.value("q"),
-        category_ids=category_descendant_ids(categories, category) if category else None,
+        category_ids=category_ids,
         in_stock_store_id=store.pk if in_stock else None,
-        sort=form.value("sort") or "name",
+        filters=filters,
+        sort=form.value("sort"),
     )
-    page = _paginate(products, request.GET.get("page"))
+    facets = product_facets(
+        query=search.query,
+        categories=categories,
+        category_ids=category_ids,
+        filters=filters,
+        in_stock_store_id=store.pk if in_stock else None,
+        store_id=store.pk if store else None,
+        price_labels=price_labels(),
+    )
+    page = _paginate(search.products, request.GET.get("page"), count=facets.total)
     attach_store_badges(page.object_list, store)
+    help_ = None
+    if search.query is not None and not page.object_list:
+        help_ = no_result_help(search.query)
+    for c in categories:  # a display attribute for the category list
+        c.facet_count = facets.categories.get(c.pk, 0)
     context = {
+        "search": search.query,
+        "no_result_help": help_,
+        "facets": facets,
+        "filters": filters,
+        "in_stock_without_store": bool(form.value("in_stock") and not store),
+        "query_without_category": _query_without(request, "category", "page"),
         "my_store": store,
         "form": form,
         "page": page,
@@ -69,17 +94,22 @@ def product_list(request):
     }
     if request.htmx and request.htmx.target == "product-results":
         return render(request, "shop/product_list.html#results", context)
+    if request.htmx and request.htmx.target == "catalogue-browse":
+        return render(request, "shop/product_list.html#browse", context)
     return render(request, "shop/product_list.html", context)
 
 
-def _paginate(products, number):
+def _paginate(products, number, count: int | None = None):
     """The page of `products`, its card columns computed for the page's rows only.
 
     The price range and picture are subqueries; with LIMIT … OFFSET PostgreSQL computes them
     for every row it skips too, so page 50 cost twenty times page 1. The page's ids are chosen
     in a subquery (same filters and order, no card columns) and only those rows are loaded.
     """
-    page = Paginator(products, PAGE_SIZE).get_page(number)
+    paginator = Paginator(products, PAGE_SIZE)
+    if count is not None:  # known already (the facet counts): no COUNT query
+        paginator.__dict__["count"] = count
+    page = paginator.get_page(number)
     page.object_list = list(products.filter(pk__in=page.object_list.values("pk")))
     return page
 
@@ -174,3 +204,15 @@ def product_availability(request, slug):
         product, variant = context["product"], context["variant"]
         response["HX-Replace-Url"] = f"{product.get_absolute_url()}?variant={variant.pk}"
     return response
+
+
+@require_safe
+def search_suggest(request):
+    """The htmx partial under the header search: products, categories and brands as typed."""
+    text = request.GET.get("q", "").strip()[:100]
+    suggestions = search_suggestions(text=text) if len(text) >= 2 else None
+    return render(
+        request,
+        "shop/includes/search_suggestions.html",
+        {"suggestions": suggestions, "text": text},
+    )

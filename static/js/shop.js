@@ -2,6 +2,69 @@
 (function () {
   "use strict";
 
+  // Facets: the filter panel starts open on wide screens (closed on phones unless a filter is
+  // chosen), also after htmx swapped the list in.
+  function openFacetsOnWideScreens(root) {
+    if (!window.matchMedia || !window.matchMedia("(min-width: 900px)").matches) return;
+    (root || document).querySelectorAll("[data-facet-panel]").forEach(function (panel) {
+      panel.open = true;
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { openFacetsOnWideScreens(); });
+  document.addEventListener("htmx:afterSettle", function () { openFacetsOnWideScreens(); });
+
+  // Header search suggestions (ARIA combobox): htmx loads them (one request per pause in
+  // typing, an older one replaced); arrow keys move through them, Enter opens, Escape closes.
+  function comboboxParts() {
+    var input = document.querySelector("[data-search-combobox]");
+    var list = input && document.getElementById(input.getAttribute("aria-controls"));
+    return input && list ? { input: input, list: list } : null;
+  }
+  function suggestionOptions(list) {
+    return Array.prototype.slice.call(list.querySelectorAll("[role=option]"));
+  }
+  function closeSuggestions(parts) {
+    parts.list.innerHTML = "";
+    parts.input.setAttribute("aria-expanded", "false");
+    parts.input.removeAttribute("aria-activedescendant");
+  }
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var parts = comboboxParts();
+    if (!parts || event.target !== parts.list) return;
+    var open = parts.list.children.length > 0 && document.activeElement === parts.input;
+    parts.input.setAttribute("aria-expanded", open ? "true" : "false");
+    parts.input.removeAttribute("aria-activedescendant");
+    if (!open) parts.list.innerHTML = "";
+  });
+  document.addEventListener("keydown", function (event) {
+    var parts = comboboxParts();
+    if (!parts || event.target !== parts.input) return;
+    var options = suggestionOptions(parts.list);
+    var current = options.findIndex(function (o) { return o.getAttribute("aria-selected") === "true"; });
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      if (!options.length) return;
+      event.preventDefault();
+      var next = event.key === "ArrowDown" ? current + 1 : current - 1;
+      if (next < 0) next = options.length - 1;
+      if (next >= options.length) next = 0;
+      options.forEach(function (o) { o.setAttribute("aria-selected", "false"); });
+      options[next].setAttribute("aria-selected", "true");
+      options[next].scrollIntoView({ block: "nearest" });
+      parts.input.setAttribute("aria-activedescendant", options[next].id);
+      parts.input.setAttribute("aria-expanded", "true");
+    } else if (event.key === "Enter" && current >= 0) {
+      event.preventDefault();
+      var link = options[current].querySelector("a");
+      if (link) window.location.href = link.href;
+    } else if (event.key === "Escape") {
+      closeSuggestions(parts);
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var parts = comboboxParts();
+    if (parts && !parts.input.closest("form").contains(event.target)) closeSuggestions(parts);
+  });
+
   // Product gallery: a thumbnail shows its image in the large frame.
   document.addEventListener("click", function (event) {
     var thumb = event.target.closest("[data-gallery-thumb]");

@@ -37,7 +37,10 @@ def _product_or_404(slug: str, queryset=None) -> Product:
         OpenApiParameter(
             "q",
             OpenApiTypes.STR,
-            description="Words to find in name, brand, description, SKU or EAN.",
+            description="Words to find in name, brand, category, description, SKU or EAN "
+            "(German stems, umlauts folded, compound parts, misspellings corrected). "
+            "Results come best match first: exact SKU/EAN, then name, brand, category, "
+            "description.",
         ),
         OpenApiParameter(
             "category", OpenApiTypes.STR, description="Category slug; includes its subcategories."
@@ -73,7 +76,7 @@ class ProductListView(generics.ListAPIView):
                 else category_descendant_ids(list(Category.objects.all()), category),
                 brand=params.get("brand", "").strip(),
                 in_stock_store_id=None if in_stock_at is None else in_stock_at.pk,
-            )
+            ).products
         )
 
 

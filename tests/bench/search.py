@@ -1,0 +1,98 @@
+"""Search benchmark (issue 14): search page and search API on the 10,000-product catalogue, by
+kind of query, and the list page with two facets against the plain list.
+
+Targets: search p50 < 30 ms; the list with two facets active costs at most 1.5 × the plain list
+(CPU per request).
+"""
+
+from urllib.parse import quote
+
+from .catalogue import FLOOR, PRODUCTS, STORES, my_store_cookie, prepare
+from .harness import (
+    Check,
+    Server,
+    Target,
+    checks,
+    database_url,
+    measure,
+    server_env,
+    setup_django,
+    table,
+)
+
+# Queries as shoppers type them, by kind.
+QUERIES = {
+    "word": ["Jacke", "Zelt", "Rucksack", "Kocher"],
+    "plural/compound": ["Jacken", "Schlafsäcke", "Rucksäcke", "Wanderschuhe"],
+    "umlaut folded": ["gipfelgluck", "Waldlaeufer", "Koenigssee", "kustenkind"],
+    "typo": ["Regenjake", "Schlafsak", "Fahradhelm", "Wandershuh"],
+    "two words": [
+        "Regenjacke Damen",
+        "Gipfelglück Zelt",
+        "Daunenjacke Beere",
+        "Wanderschuh Herren",
+    ],
+    "SKU/EAN": ["JK-00117-1", "4260000107000", "ws-00007", "4260000058005"],
+}
+PAGE = "search page: {}"
+API = "search API: {}"
+PLAIN = "product list page (plain)"
+FACETED = "product list page (size + brand)"
+SUGGEST = "suggestions (partial)"
+TARGETS = {
+    **{PAGE.format(kind): Target(max_p50_ms=30) for kind in QUERIES},
+    **{API.format(kind): Target(max_p50_ms=30) for kind in QUERIES},
+}
+
+
+def run() -> list[Check]:
+    env = server_env(database_url())
+    print(f"Search on {env['DATABASE_URL']}: {PRODUCTS:,} products × {STORES} stores")
+    setup_django(env)
+    prepare()
+    from django.core.management import call_command
+
+    call_command("search_reindex")  # a database seeded before the search existed
+    cookie = {"Cookie": my_store_cookie("berlin")}
+    with Server(env) as server:
+        results = [measure(server, FLOOR, ["/bench/floor/"])]
+        for kind, queries in QUERIES.items():
+            results.append(
+                measure(
+                    server,
+                    PAGE.format(kind),
+                    [f"/products/?q={quote(q)}" for q in queries],
+                    headers=cookie,
+                )
+            )
+            results.append(
+                measure(
+                    server, API.format(kind), [f"/api/v1/products/?q={quote(q)}" for q in queries]
+                )
+            )
+        results.append(
+            measure(
+                server, SUGGEST, [f"/search/suggest/?q={quote(q[:5])}" for q in QUERIES["word"]]
+            )
+        )
+        plain = measure(server, PLAIN, ["/products/", "/products/?page=2"], headers=cookie)
+        faceted = measure(
+            server,
+            FACETED,
+            ["/products/?size=M&brand=Bergwerk", "/products/?size=L&brand=Nordwand"],
+            headers=cookie,
+        )
+        results += [plain, faceted]
+    print(table(results, TARGETS, floor=FLOOR))
+    ratio = faceted.cpu_ms / plain.cpu_ms if plain.cpu_ms else float("nan")
+    p50_ratio = faceted.percentile(50) / plain.percentile(50)
+    print(f"two facets / plain list: CPU {ratio:.2f}×, p50 {p50_ratio:.2f}× (target ≤ 1.5×)")
+    return [
+        *checks(results, TARGETS),
+        Check(
+            "list with two facets / plain list (CPU per request)",
+            f"{ratio:.2f}× (p50 {p50_ratio:.2f}×)",
+            "≤ 1.5×",
+            ratio <= 1.5,
+        ),
+    ]
