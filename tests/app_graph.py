@@ -13,6 +13,7 @@ APPS = [
     "core",
     "accounts",
     "notifications",
+    "legal",
     "stores",
     "shop.catalogue",
     "inventory",
