@@ -140,19 +140,24 @@ def desk(request):
     )
 
 
-@login_required
-@require_POST
-def desk_purchase(request):
-    """Record an in-store purchase on a card: points are earned for the receipt."""
-    stores = desk_stores(request)
-    purchase_form = DeskPurchaseForm(request.POST, staff=request.user, auto_id="purchase_%s")
-    lookup_form = DeskForm(
+def _posted_lookup_form(request, stores) -> DeskForm:
+    """The lookup form shown again after a till booking: the desk's store, the card as posted."""
+    return DeskForm(
         staff=request.user,
         initial={
             "store": desk_store_remembered(request, stores),
             "card_number": request.POST.get("card_number", ""),
         },
     )
+
+
+@login_required
+@require_POST
+def desk_purchase(request):
+    """Record an in-store purchase on a card: points are earned for the receipt."""
+    stores = desk_stores(request)
+    purchase_form = DeskPurchaseForm(request.POST, staff=request.user, auto_id="purchase_%s")
+    lookup_form = _posted_lookup_form(request, stores)
     if not purchase_form.is_valid():
         return _render_desk(request, form=lookup_form, purchase_form=purchase_form, status=400)
     data = purchase_form.cleaned_data
@@ -205,13 +210,7 @@ def desk_redeem(request):
     """Points used at the till against a receipt: the same rules as online."""
     stores = desk_stores(request)
     redeem_form = DeskRedeemForm(request.POST, staff=request.user, auto_id="redeem_%s")
-    lookup_form = DeskForm(
-        staff=request.user,
-        initial={
-            "store": desk_store_remembered(request, stores),
-            "card_number": request.POST.get("card_number", ""),
-        },
-    )
+    lookup_form = _posted_lookup_form(request, stores)
     account = None
     if redeem_form.is_valid():
         data = redeem_form.cleaned_data
