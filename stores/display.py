@@ -114,6 +114,23 @@ def ready_label(moment: dt.datetime, now: dt.datetime) -> str:
     return _("Ready from %(when)s") % {"when": moment_label(local)}
 
 
+def due_label(moment: dt.datetime, now: dt.datetime) -> str:
+    """When staff promised an order: "by 16:00", "by tomorrow 10:30", "by Mon 10:00", "by Sat,
+    5 December, 20:00" (German "bis 16:00 Uhr", "bis morgen 10:30 Uhr", …)."""
+    local, today = calendar.to_local(moment), calendar.to_local(now).date()
+    relative = _relative_day(local.date(), today)
+    if relative == "today":
+        return _("by %(time)s") % {"time": clock(local)}
+    if relative == "tomorrow":
+        return _("by tomorrow %(time)s") % {"time": clock(local)}
+    if today < local.date() < today + dt.timedelta(days=7):
+        return _("by %(weekday)s %(time)s") % {
+            "weekday": weekday_abbr(local.date()),
+            "time": clock(local),
+        }
+    return _("by %(when)s") % {"when": moment_label(local)}
+
+
 def day_hours_label(hours: calendar.DayHours) -> str:
     """ "10:00–20:00", "10:00–14:00 (Christmas Eve)", "closed (Corpus Christi)"."""
     text = (

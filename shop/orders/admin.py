@@ -26,6 +26,7 @@ from shop.orders.models.orders import OPEN_STATUSES
 from shop.orders.order_display import duration_short
 from shop.orders.pickup_codes import pickup_code_normalize
 from shop.orders.selectors.orders import (
+    PROMISED_STATUSES,
     QUEUE_ORDERING,
     is_overdue,
     orders_for_staff,
@@ -36,6 +37,7 @@ from shop.orders.selectors.orders import (
 from shop.orders.selectors.rescue import rescues_by_order
 from shop.orders.services import orders as services
 from stores.admin_filters import StaffStoreFilter
+from stores.display import due_label
 from stores.selectors import staff_stores
 
 User = get_user_model()
@@ -336,10 +338,19 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_pill(self, order):
-        return format_html(
+        """The state; while the order is prepared, by when it was promised ("by 16:00")."""
+        pill = format_html(
             '<span class="staff-pill staff-pill--{}">{}</span>',
             order.status,
             order.get_status_display(),
+        )
+        if order.promised_ready_at is None or order.status not in PROMISED_STATUSES:
+            return pill
+        return format_html(
+            '{}<br><time class="quiet" datetime="{}" data-testid="promised">{}</time>',
+            pill,
+            order.promised_ready_at.isoformat(),
+            due_label(order.promised_ready_at, timezone.now()),
         )
 
     @admin.display(description=_("reserved until"), ordering="hold_until")

@@ -1,9 +1,11 @@
-"""The pickup queue in the admin and on the desk: open orders, oldest first, overdue marked, counted."""
+"""The pickup queue in the admin and on the desk: open orders by promised time, overdue marked,
+counted."""
 
 import datetime as dt
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -34,15 +36,27 @@ def staff_client(client, store):
 
 
 def _aged(order, minutes):
+    """Placed `minutes` earlier than it was: its promise moves back with it."""
+    delta = dt.timedelta(minutes=minutes)
     Order.objects.filter(pk=order.pk).update(
-        created_at=timezone.now() - dt.timedelta(minutes=minutes)
+        created_at=F("created_at") - delta, promised_ready_at=F("promised_ready_at") - delta
     )
+    order.refresh_from_db()
     return order
 
 
-def test_admin_queue_shows_open_orders_oldest_first_by_default(staff_client, store, variant):
-    newer = _aged(factories.pickup_order(store, [(variant, 1)]), 5)
+def _promised(order, moment):
+    Order.objects.filter(pk=order.pk).update(promised_ready_at=moment)
+    order.refresh_from_db()
+    return order
+
+
+def test_admin_queue_shows_open_orders_earliest_promise_first_by_default(
+    staff_client, store, variant
+):
+    # Placed in this order, so the older one is also promised first.
     older = _aged(factories.pickup_order(store, [(variant, 1)], status="picking"), 10)
+    newer = _aged(factories.pickup_order(store, [(variant, 1)]), 5)
     collected = factories.pickup_order(store, [(variant, 1)], status="collected")
     cancelled = factories.pickup_order(store, [(variant, 1)], status="cancelled")
     html = staff_client.get(reverse(CHANGELIST)).content.decode()
@@ -81,13 +95,67 @@ def test_admin_queue_store_column_only_for_several_stores(staff_client, store, v
     assert "column-store" in staff_client.get(reverse(CHANGELIST)).content.decode()
 
 
-def test_desk_queue_oldest_first_with_facts(client, store, variant):
+def test_desk_queue_earliest_promise_first_with_facts(client, store, variant):
     client.force_login(factories.staff(store))
-    newer = _aged(factories.pickup_order(store, [(variant, 2)]), 5)
     older = _aged(factories.pickup_order(store, [(variant, 1)]), 8)
+    newer = _aged(factories.pickup_order(store, [(variant, 2)]), 5)
     html = client.get(reverse("pickup:desk")).content.decode()
     assert html.index(older.number) < html.index(newer.number)
     assert "€20.00" in html and "€40.00" in html  # English amounts (core money format)
+
+
+def _later_placed_earlier_promised(store, variant):
+    """Placed first but promised for tomorrow; placed later, promised within the hour; and one
+    from before promises existed (no promise: after both)."""
+    now = timezone.now()
+    first = _promised(
+        _aged(factories.pickup_order(store, [(variant, 1)]), 30), now + dt.timedelta(days=1)
+    )
+    unpromised = _promised(_aged(factories.pickup_order(store, [(variant, 1)]), 60), None)
+    later = _promised(factories.pickup_order(store, [(variant, 1)]), now + dt.timedelta(hours=1))
+    assert unpromised.created_at < first.created_at < later.created_at
+    return [later, first, unpromised]
+
+
+def test_a_later_order_with_an_earlier_promise_comes_first_in_admin_and_on_the_desk(
+    staff_client, store, variant
+):
+    expected = _later_placed_earlier_promised(store, variant)
+    from shop.orders.selectors.orders import desk_queue
+
+    assert [o.number for o in desk_queue(store)["placed"]] == [o.number for o in expected]
+    for url in (reverse(CHANGELIST), reverse("pickup:desk")):
+        html = staff_client.get(url).content.decode()
+        positions = [html.index(order.number) for order in expected]
+        assert positions == sorted(positions), url
+
+
+def test_the_desk_and_the_admin_show_by_when_an_order_was_promised(
+    staff_client, store, variant, monkeypatch
+):
+    from tests.clock import berlin, freeze
+
+    freeze(monkeypatch, berlin(2026, 12, 7, 13, 0))  # Monday
+    order = _promised(factories.pickup_order(store, [(variant, 1)]), berlin(2026, 12, 7, 16, 0))
+    tomorrow = _promised(
+        factories.pickup_order(store, [(variant, 1)], status="picking"),
+        berlin(2026, 12, 8, 10, 30),
+    )
+    ready = factories.pickup_order(store, [(variant, 1)], status="ready")
+    de = {"accept-language": "de"}
+    desk = staff_client.get(reverse("pickup:desk"), headers=de).content.decode()
+    card = desk[desk.index(f'data-testid="order-{order.number}"') :][:1500]
+    assert "bis 16:00 Uhr" in card
+    card = desk[desk.index(f'data-testid="order-{tomorrow.number}"') :][:1500]
+    assert "bis morgen 10:30 Uhr" in card
+    card = desk[desk.index(f'data-testid="order-{ready.number}"') :][:1500]
+    assert 'data-testid="promised-ready"' not in card.split("</article>")[0]
+    admin = staff_client.get(reverse(CHANGELIST), headers=de).content.decode()
+    row = admin[admin.index(order.number) :].split("</tr>")[0]
+    assert "bis 16:00 Uhr" in row
+    english = staff_client.get(reverse(CHANGELIST), headers={"accept-language": "en"})
+    row = english.content.decode()[english.content.decode().index(tomorrow.number) :]
+    assert "by tomorrow 10:30" in row.split("</tr>")[0]
 
 
 def _queries(client, url):

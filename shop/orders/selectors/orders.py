@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.expressions import OrderBy
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -77,9 +78,18 @@ def is_overdue(order: Order, now: dt.datetime | None = None) -> bool:
     return False
 
 
-# The order in which the pickup queue is worked (admin list and desk): the oldest first. This is
-# the one place to change when orders carry a promised ready-by time: sort by it here.
-QUEUE_ORDERING: tuple[str, ...] = ("created_at", "id")
+# The order in which the pickup queue is worked (admin list and desk): the earliest promised
+# ready-by time first (orders without a promise, placed before promises existed, after them),
+# then the oldest. The one definition for every queue.
+QUEUE_ORDERING: tuple[OrderBy | str, ...] = (
+    F("promised_ready_at").asc(nulls_last=True),
+    "created_at",
+    "id",
+)
+
+
+# While an order is still being prepared, staff see by when it was promised.
+PROMISED_STATUSES: tuple[str, ...] = (OrderStatus.PLACED, OrderStatus.PICKING)
 
 
 def queue_state_counts(qs: QuerySet[Order], now: dt.datetime | None = None) -> dict[str, int]:
@@ -104,8 +114,8 @@ DESK_COLUMN_LIMIT = 60
 def desk_queue(store: Store, now: dt.datetime | None = None) -> dict[str, list[Order]]:
     """The open orders of one store for the desk: placed, picking, ready and overdue.
 
-    An overdue order is shown only in the overdue column. Oldest first: that is the order
-    in which they should be worked. One query.
+    An overdue order is shown only in the overdue column. By promised time (`QUEUE_ORDERING`):
+    that is the order in which they should be worked. One query.
     """
     now = now or timezone.now()
     open_orders = with_item_counts(

@@ -21,6 +21,7 @@ from shop.orders.errors import OrderError, WrongPickupCode
 from shop.orders.models import Order, OrderStatus
 from shop.orders.order_display import duration_short
 from shop.orders.selectors.orders import (
+    PROMISED_STATUSES,
     desk_queue,
     desk_wrong_codes,
     is_overdue,
@@ -30,6 +31,7 @@ from shop.orders.selectors.orders import (
 from shop.orders.selectors.rescue import rescues_by_order
 from shop.orders.services import orders as services
 from stores.desk import desk_store_for_request, desk_stores
+from stores.display import due_label
 from stores.models import Store
 
 STEPS = {
@@ -56,6 +58,11 @@ def _queue_context(store: Store) -> dict:
     for orders in columns.values():
         for order in orders:
             order.age = duration_short(now - order.created_at)
+            order.due = (
+                due_label(order.promised_ready_at, now)
+                if order.promised_ready_at and order.status in PROMISED_STATUSES
+                else ""
+            )
             order.shortfalls = shortfalls.get(order.number, [])
             order.rescue_list = rescues.get(order.pk, [])
             order.waits_for_customer = any(rescue.is_open for rescue in order.rescue_list)
