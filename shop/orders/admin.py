@@ -21,6 +21,7 @@ from core.admin_mixins import ReadOnlyAdminMixin
 from core.templatetags.money import format_money
 from inventory.selectors import shortfalls_for_references
 from shop.orders.errors import OrderError
+from shop.orders.forms import ShortPickForm
 from shop.orders.models import HandoverAttempt, Order, OrderStatus, OrderWithdrawal
 from shop.orders.models.orders import OPEN_STATUSES
 from shop.orders.order_display import duration_short
@@ -488,13 +489,18 @@ class OrderAdmin(admin.ModelAdmin):
         line = order.lines.filter(pk=line_id).first()
         if line is None:
             raise Http404
-        try:
-            units = int(request.POST.get("units", ""))
-        except ValueError:
-            self.message_user(request, _("Enter the number of missing units."), messages.ERROR)
+        form = ShortPickForm(request.POST)
+        if not form.is_valid():
+            self.message_user(request, form.first_error(), messages.ERROR)
             return self._back(order)
+        units = form.cleaned_data["units"]
         try:
-            order = services.order_mark_line_short(line=line, units=units, actor=request.user)
+            order = services.order_mark_line_short(
+                line=line,
+                units=units,
+                actor=request.user,
+                already_short=form.cleaned_data["already_short"],
+            )
         except OrderError as exc:
             self.message_user(request, str(exc), messages.ERROR)
         else:

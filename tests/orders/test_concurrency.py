@@ -180,3 +180,34 @@ def test_every_transition_locks_the_order_before_writing_it():
     with CaptureQueriesContext(connection) as ctx:
         services.order_cancel(order=other, actor=associate)
     assert _lock_before_write(ctx.captured_queries)
+
+
+def test_two_associates_marking_the_same_missing_unit_open_one_rescue():
+    """Desk and admin (or two associates) submit the same short pick at once: one rescue, one
+    message, one unit written off."""
+    require_postgres()
+    from notifications.models import Notification
+    from shop.orders.services.orders import order_mark_line_short, order_start_picking
+
+    store = factories.StoreFactory()
+    variant = factories.VariantFactory()
+    factories.stock(store, variant, 5)
+    order = order_place(
+        customer=factories.UserFactory(), store=store, lines=[(variant, 2)], phone=PHONE
+    )
+    associates = [factories.staff(store) for _ in range(4)]
+    order = order_start_picking(order=order, actor=associates[0])
+    line = order.lines.get()
+
+    def mark(associate):
+        return lambda: order_mark_line_short(line=line, units=1, actor=associate, already_short=0)
+
+    results = _run_concurrently([mark(a) for a in associates])
+    assert all(isinstance(r, Order) for r in results), results
+    line.refresh_from_db()
+    assert line.quantity_short == 1
+    assert order.rescues.count() == 1
+    assert Notification.objects.filter(kind="order_rescue").count() == 2  # e-mail and in-app
+    level = StockLevel.objects.get(store=store, variant=variant)
+    assert (level.on_hand, level.reserved) == (4, 1)
+    _consistent(store)

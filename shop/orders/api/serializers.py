@@ -218,6 +218,16 @@ class StaffOrderSerializer(OrderSerializer):
 
 class ShortLineSerializer(serializers.Serializer):
     units = StrictIntegerField(min_value=1, max_value=MAX_LINE_QUANTITY)
+    already_short = StrictIntegerField(
+        min_value=0,
+        max_value=MAX_LINE_QUANTITY,
+        required=False,
+        help_text=(
+            "The line's quantity_short the caller saw. When the line is already short by exactly "
+            "already_short + units, the request was done before and changes nothing (safe to "
+            "retry); any other difference is a 409."
+        ),
+    )
 
 
 class CollectSerializer(serializers.Serializer):

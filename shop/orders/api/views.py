@@ -339,4 +339,9 @@ class StaffMarkShortView(StaffTransitionView):
 
     def step(self, order, request, data, line_id):
         line = get_object_or_404(order.lines, pk=line_id)
-        return services.order_mark_line_short(line=line, units=data["units"], actor=request.user)
+        return services.order_mark_line_short(
+            line=line,
+            units=data["units"],
+            actor=request.user,
+            already_short=data.get("already_short"),
+        )

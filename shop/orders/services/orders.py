@@ -89,6 +89,7 @@ from shop.orders.pickup_codes import (
     pickup_code_generate,
     pickup_code_normalize,
 )
+from shop.orders.selectors.rescue import open_rescues, rescue_stores
 from stores import calendar
 from stores.geo import Point
 from stores.models import Store
@@ -511,22 +512,42 @@ def order_start_picking(*, order: Order, actor: User) -> Order:
 
 
 @transaction.atomic
-def order_mark_line_short(*, line: OrderLine, units: int, actor: User) -> Order:
+def order_mark_line_short(
+    *, line: OrderLine, units: int, actor: User, already_short: int | None = None
+) -> Order:
     """`units` more units of `line` were not found on the shelf.
 
     The reservation shrinks and on-hand is corrected (count adjustment); the total is
-    recomputed. When nothing of the order is left to hand over, the order is cancelled.
+    recomputed, and a `ShortPickRescue` asks the shopper what happens to the missing units.
+    When nothing of the order is left to hand over, the rescue is still offered as long as
+    another store has the missing goods; only when none has them is the order cancelled.
+
+    `already_short`: the units of the line the associate saw marked short when deciding (the
+    desk, the admin and the API send it). When the line has meanwhile become exactly
+    `already_short + units` short, this is the same marking again (a double click, a second
+    associate, desk and admin) and the order is returned unchanged: no second rescue, no second
+    message. Any other difference is a conflict the associate must look at.
     """
     order = _lock(line.order)
     _require_staff(order, actor)
     line = OrderLine.objects.select_for_update().get(pk=line.pk, order=order)
+    if isinstance(units, bool) or not isinstance(units, int) or units < 1:
+        raise OrderError(_("The number of missing units must be a whole number of at least 1."))
+    if already_short is not None and line.quantity_short != already_short:
+        if line.quantity_short == already_short + units:
+            return order  # already done by the same request or the same decision elsewhere
+        raise OrderError(
+            _(
+                "Meanwhile %(short)d unit(s) of %(sku)s are marked short (you saw %(seen)d). "
+                "Please check the line again."
+            )
+            % {"short": line.quantity_short, "sku": line.sku, "seen": already_short}
+        )
     if order.status != OrderStatus.PICKING:
         raise OrderError(
             _("Order %(number)s is %(status)s; lines can be marked short only while picking.")
             % {"number": order.number, "status": order.get_status_display().lower()}
         )
-    if isinstance(units, bool) or not isinstance(units, int) or units < 1:
-        raise OrderError(_("The number of missing units must be a whole number of at least 1."))
     if units > line.quantity_to_collect:
         raise OrderError(
             _("Only %(left)d unit(s) of %(sku)s are left to pick; %(units)d cannot be short.")
@@ -537,39 +558,66 @@ def order_mark_line_short(*, line: OrderLine, units: int, actor: User) -> Order:
     lines = list(order.lines.all())
     order.total = sum((ln.line_total for ln in lines), Decimal("0.00"))
     note = _("%(units)d × %(sku)s not found") % {"units": units, "sku": line.sku}
-    if all(ln.quantity_to_collect == 0 for ln in lines):  # every reservation is used up
+    rescue = ShortPickRescue(
+        order=order, line=line, units=units, deadline=timezone.now() + RESCUE_ANSWER_WINDOW
+    )
+    if all(ln.quantity_to_collect == 0 for ln in lines) and not any(
+        rescue_stores(rescue=candidate) for candidate in [*open_rescues(order=order), rescue]
+    ):
+        # Nothing left here and no other store has any of the missing goods.
         _settlement_give_back(order)
         _save_amounts(order)
         stock_mark_short(
             reference=order.number, variant_id=line.variant_id, units=units, user=actor
         )
+        order.rescues.filter(choice=RescueChoice.OPEN).update(
+            choice=RescueChoice.CANCEL, chosen_at=timezone.now()
+        )
         _move(
             order,
             OrderStatus.CANCELLED,
             actor=actor,
-            note=note + "; " + _("cancelled because none of the items were found."),
+            note=note
+            + "; "
+            + _("cancelled: none of the items were found and no other store has them."),
         )
         notify_order_cancelled(order)
-    else:
-        event = status_event_record(
-            OrderEvent,
-            order=order,
-            actor=actor,
-            from_status=order.status,
-            to_status=order.status,
-            note=note,
-        )
-        _settlement_shrink(order, event)
-        _save_amounts(order)
-        stock_mark_short(
-            reference=order.number, variant_id=line.variant_id, units=units, user=actor
-        )
-        # The order waits for the shopper's answer (another store, drop, cancel everything).
-        rescue = ShortPickRescue.objects.create(
-            order=order, line=line, units=units, deadline=timezone.now() + RESCUE_ANSWER_WINDOW
-        )
-        notify_order_rescue(rescue)
+        return order
+    event = status_event_record(
+        OrderEvent,
+        order=order,
+        actor=actor,
+        from_status=order.status,
+        to_status=order.status,
+        note=note,
+    )
+    _settlement_shrink(order, event)
+    _save_amounts(order)
+    stock_mark_short(reference=order.number, variant_id=line.variant_id, units=units, user=actor)
+    # The order waits for the shopper's answer (another store, drop, cancel everything).
+    rescue.save()
+    notify_order_rescue(rescue)
     return order
+
+
+def _close_if_nothing_left(order: Order, *, actor: User | None, note: str, notify: bool) -> bool:
+    """After a rescue was decided: an order (locked) with nothing left to hand over and no rescue
+    still open is over. It is cancelled with `note`; the shopper is told when `notify`.
+
+    Returns whether it was closed."""
+    if (
+        order.status != OrderStatus.PICKING
+        or order.rescues.filter(choice=RescueChoice.OPEN).exists()
+    ):
+        return False
+    if any(line.quantity_to_collect for line in order.lines.all()):
+        return False
+    _settlement_give_back(order)  # already shrunk to nothing at the short picks: a no-op then
+    stock_release(reference=order.number, user=actor, note=note[:255])
+    _move(order, OrderStatus.CANCELLED, actor=actor, note=note)
+    if notify:
+        notify_order_cancelled(order)
+    return True
 
 
 def _save_amounts(order: Order) -> None:

@@ -12,6 +12,8 @@ API all call it):
 
 While a rescue is open the order cannot be marked ready. With no answer by its deadline,
 `rescue_time_out` (the job `drop_unanswered_rescues`) drops the units and the order proceeds.
+An order whose every unit was short is offered the rescue too (when another store has the
+goods); once its last rescue is decided and nothing is left to hand over, it is cancelled.
 """
 
 from django.db import transaction
@@ -23,7 +25,12 @@ from core.events import status_event_record
 from shop.orders.errors import OrderInvalid, OrderNotFound, RescueClosed, RescueNoStore
 from shop.orders.models import Order, OrderEvent, RescueChoice, ShortPickRescue
 from shop.orders.selectors.rescue import rescue_stores
-from shop.orders.services.orders import _lock, order_cancel, order_place
+from shop.orders.services.orders import (
+    _close_if_nothing_left,
+    _lock,
+    order_cancel,
+    order_place,
+)
 from stores.models import Store
 
 CHOICES = (RescueChoice.OTHER_STORE, RescueChoice.DROP, RescueChoice.CANCEL)
@@ -117,8 +124,20 @@ def order_rescue_choose(
     rescue.save(update_fields=["choice", "chosen_by", "chosen_at", "rescue_order"])
     if choice == RescueChoice.CANCEL:
         order_cancel(order=order, actor=actor, reason=note)
+        return rescue
+    _event(order, actor, note)
+    if rescue.rescue_order is not None:
+        _close_if_nothing_left(
+            order,
+            actor=actor,
+            note=_("Nothing is left to hand over here; the items are collected at %(store)s.")
+            % {"store": rescue.rescue_order.store.name},
+            notify=False,  # the shopper chose this and gets the new order's confirmation
+        )
     else:
-        _event(order, actor, note)
+        _close_if_nothing_left(
+            order, actor=actor, note=_("Nothing is left to hand over."), notify=True
+        )
     return rescue
 
 
@@ -140,4 +159,5 @@ def rescue_time_out(*, rescue: ShortPickRescue) -> bool:
         _("%(units)d × %(sku)s: no answer in time, dropped")
         % {"units": rescue.units, "sku": rescue.line.sku},
     )
+    _close_if_nothing_left(order, actor=None, note=_("Nothing is left to hand over."), notify=True)
     return True

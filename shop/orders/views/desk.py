@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from inventory.selectors import shortfalls_for_references
 from shop.orders.errors import OrderError, WrongPickupCode
+from shop.orders.forms import ShortPickForm
 from shop.orders.models import Order, OrderStatus
 from shop.orders.order_display import duration_short
 from shop.orders.selectors.orders import (
@@ -162,16 +163,21 @@ def desk_mark_short(request, public_id, line_id):
     order = _staff_order(request, public_id)
     line = get_object_or_404(order.lines, pk=line_id)
     back = redirect("pickup:desk_order", public_id=order.public_id)
-    try:
-        units = int(request.POST.get("units", ""))
-    except ValueError:
-        messages.error(request, _("Enter the number of missing units."))
+    form = ShortPickForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.first_error())
         return back
+    units = form.cleaned_data["units"]
     if request.POST.get("confirmed") != "yes":
         messages.error(request, _("Please confirm the missing units."))
         return back
     try:
-        order = services.order_mark_line_short(line=line, units=units, actor=request.user)
+        order = services.order_mark_line_short(
+            line=line,
+            units=units,
+            actor=request.user,
+            already_short=form.cleaned_data["already_short"],
+        )
     except OrderError as exc:
         messages.error(request, str(exc))
         return back
