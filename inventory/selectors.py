@@ -49,6 +49,25 @@ def availability_at_store(store_id: int, variant_ids: Iterable[int]) -> dict[int
     return dict(rows)
 
 
+def availability_everywhere(
+    variant_ids: Iterable[int], store_id: int | None = None
+) -> dict[int, tuple[int, int]]:
+    """{variant_id: (units for pickup over every active pickup store, units at `store_id`)} in
+    one query; variants without a stock row are missing."""
+    everywhere = Q(store__is_active=True, store__pickup_enabled=True)
+    rows = (
+        StockLevel.objects.filter(variant_id__in=list(variant_ids))
+        .order_by()
+        .values("variant_id")
+        .annotate(
+            everywhere=Sum(AVAILABLE, filter=everywhere),
+            mine=Sum(AVAILABLE, filter=Q(store_id=store_id)),
+        )
+        .values_list("variant_id", "everywhere", "mine")
+    )
+    return {pk: (int(total or 0), int(mine or 0)) for pk, total, mine in rows}
+
+
 def product_availability_at_store(store_id: int, product_ids: Iterable[int]) -> dict[int, int]:
     """Units available per product (all its variants together) at one store, in one query.
 

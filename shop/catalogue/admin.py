@@ -81,7 +81,7 @@ class ProductImageForm(forms.ModelForm):
 
     class Meta:
         model = ProductImage
-        fields = ["image", "alt_text", "position"]
+        fields = ["image", "alt_text", "colour", "position"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,7 +93,7 @@ class ProductImageInline(admin.TabularInline):
     model = ProductImage
     form = ProductImageForm
     extra = 0
-    fields = ["preview", "image", "alt_text", "position"]
+    fields = ["preview", "image", "alt_text", "colour", "position"]
     readonly_fields = ["preview"]
 
     @admin.display(description=_("preview"))

@@ -226,6 +226,15 @@ class ProductImage(models.Model):
     )
     alt_text = models.CharField(_("alternative text"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    colour = models.CharField(
+        _("colour"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "Shown when the shopper chooses this colour (as written on the variants); "
+            "empty: shown for every colour."
+        ),
+    )
 
     class Meta:
         verbose_name = _("product image")

@@ -29,9 +29,17 @@ class ProductImageError(ValidationError):
 
 @transaction.atomic
 def product_image_add(
-    *, product: Product, file: File, alt_text: str = "", position: int | None = None
+    *,
+    product: Product,
+    file: File,
+    alt_text: str = "",
+    position: int | None = None,
+    colour: str = "",
 ) -> ProductImage:
     """Check an uploaded image, store it with a WebP thumbnail and return the new row.
+
+    `colour`: the image shows the product in that colour (as written on its variants), and
+    the product page shows it when that colour is chosen; empty for every colour.
 
     Raises ProductImageError (not an image, too large, too many pixels); then nothing is stored.
     """
@@ -42,7 +50,9 @@ def product_image_add(
     if position is None:
         last = product.images.order_by("-position").values_list("position", flat=True).first()
         position = 0 if last is None else last + 1
-    image = ProductImage(product=product, alt_text=alt_text or product.name, position=position)
+    image = ProductImage(
+        product=product, alt_text=alt_text or product.name, position=position, colour=colour
+    )
     # An upload without a file name (possible for a File built in code) is stored as "image".
     image.image.save(PurePath(file.name or "image").name, file, save=False)
     stem = PurePath(image.image.name or "image").stem

@@ -3,6 +3,7 @@
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
@@ -28,6 +29,7 @@ from django.utils import timezone
 
 from inventory.selectors import (
     NearestStock,
+    availability_everywhere,
     in_stock_filter,
     nearest_store_having_products,
     product_availability_at_store,
@@ -473,3 +475,128 @@ def attach_store_badges(products: Sequence[Product], store: Store | None) -> Non
     for product in products:
         # A display attribute for the product card template, not a model field.
         product.badge = StoreBadge(units.get(product.pk) or 0, nearest.get(product.pk))  # type: ignore[attr-defined]
+
+
+# --- the product page's colour and size pickers -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ColourChoice:
+    """One colour of a product: its lowest current price, whether any size of it can be had
+    anywhere, and its first picture (for the swatch)."""
+
+    name: str
+    chosen: bool
+    price: Decimal  # the lowest current price of the colour's variants
+    sold_out: bool
+    image: ProductImage | None
+
+
+@dataclass(frozen=True)
+class SizeChoice:
+    """One size of the chosen colour: sold out everywhere (greyed, not selectable), or not at
+    "my store" (marked; it can be collected elsewhere), or available there."""
+
+    name: str
+    variant: Variant
+    chosen: bool
+    sold_out: bool
+    not_at_my_store: bool
+
+
+@dataclass(frozen=True)
+class VariantPicker:
+    variant: Variant
+    colours: list[ColourChoice]  # empty: the product comes in one colour (or none named)
+    sizes: list[SizeChoice]  # the chosen colour's sizes; empty: no size to choose
+    images: list[ProductImage]  # the pictures for the chosen colour, its own first
+    has_store: bool
+
+
+def _resolve_variant(
+    variants: Sequence[Variant],
+    units: dict[int, int],
+    *,
+    variant_id: str,
+    colour: str,
+    size: str,
+) -> Variant:
+    """The variant a request asks for: by colour and size (the pickers' GET form), else by id
+    (`?variant=`, links and the cart), else the first that can be had somewhere. A size the
+    colour lacks or has sold out everywhere keeps the colour and takes its first size that can
+    be had (switching from blue L to red keeps L only if red L can be had)."""
+    in_stock = sorted(variants, key=lambda v: units.get(v.pk, 0) <= 0)  # stable: order kept
+    if colour or size:
+        same_colour = [v for v in in_stock if v.colour == colour] or list(in_stock)
+        exact = next((v for v in same_colour if v.size == size), None)
+        if exact is not None and (
+            units.get(exact.pk, 0) > 0 or units.get(same_colour[0].pk, 0) <= 0
+        ):
+            return exact
+        if exact is not None or (colour and any(v.colour == colour for v in variants)):
+            return same_colour[0]
+    by_id = next((v for v in variants if str(v.pk) == variant_id), None)
+    return by_id or in_stock[0]
+
+
+def variant_picker(
+    *,
+    variants: Sequence[Variant],
+    images: Sequence[ProductImage],
+    store: Store | None,
+    variant_id: str = "",
+    colour: str = "",
+    size: str = "",
+) -> VariantPicker | None:
+    """The colour and size pickers of a product page, in one query (the units everywhere and at
+    my store). None when the variants are not one per colour and size (then the page lists
+    them one by one)."""
+    if not variants:
+        return None
+    keys = {(v.colour, v.size) for v in variants}
+    if len(keys) != len(variants):
+        return None
+    ids = [v.pk for v in variants]
+    stock = availability_everywhere(ids, store.pk if store is not None else None)
+    units = {pk: total for pk, (total, _mine) in stock.items()}
+    mine = {pk: here for pk, (_total, here) in stock.items()}
+    variant = _resolve_variant(variants, units, variant_id=variant_id, colour=colour, size=size)
+    colour_images: dict[str, ProductImage] = {}
+    for image in images:
+        colour_images.setdefault(image.colour, image)
+    names: list[str] = list(dict.fromkeys(v.colour for v in variants))
+    colours = []
+    if len(names) > 1 or names[0]:
+        for name in names:
+            of_colour = [v for v in variants if v.colour == name]
+            colours.append(
+                ColourChoice(
+                    name=name,
+                    chosen=name == variant.colour,
+                    price=min(v.current_price for v in of_colour),
+                    sold_out=all(units.get(v.pk, 0) <= 0 for v in of_colour),
+                    image=colour_images.get(name),
+                )
+            )
+    sizes = [
+        SizeChoice(
+            name=v.size,
+            variant=v,
+            chosen=v.pk == variant.pk,
+            sold_out=units.get(v.pk, 0) <= 0,
+            not_at_my_store=store is not None and mine.get(v.pk, 0) <= 0,
+        )
+        for v in sorted(
+            (v for v in variants if v.colour == variant.colour and v.size),
+            key=lambda v: _size_key(v.size),
+        )
+    ]
+    own = [image for image in images if image.colour and image.colour == variant.colour]
+    shared = [image for image in images if not image.colour]
+    return VariantPicker(
+        variant=variant,
+        colours=colours,
+        sizes=sizes,
+        images=own + shared or list(images),
+        has_store=store is not None,
+    )

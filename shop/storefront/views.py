@@ -18,6 +18,7 @@ from shop.storefront.selectors import (
     product_cards,
     product_facets,
     product_search,
+    variant_picker,
 )
 from stores.calendar import calendar_prefetches
 from stores.display import store_calendar_context
@@ -129,13 +130,35 @@ def _product_page(request, slug: str) -> dict:
         slug=slug,
     )
     variants = list(product.variants.filter(is_active=True))
+    images = list(product.images.all())
     if not variants:  # shown, but with nothing to choose or reserve
-        return {"my_store": store, "product": product, "variants": [], "variant": None}
+        return {
+            "my_store": store,
+            "product": product,
+            "variants": [],
+            "variant": None,
+            "images": images,
+        }
     wanted = request.GET.get("variant", "")
-    variant = next((v for v in variants if str(v.pk) == wanted), variants[0])
+    # Colour and size pickers (GET `colour` and `size`; without JavaScript the form reloads).
+    picker = variant_picker(
+        variants=variants,
+        images=images,
+        store=store,
+        variant_id=wanted,
+        colour=request.GET.get("colour", "")[:40],
+        size=request.GET.get("size", "")[:20],
+    )
+    if picker is not None:
+        variant = picker.variant
+        images = picker.images
+    else:
+        variant = next((v for v in variants if str(v.pk) == wanted), variants[0])
     return {
         "my_store": store,
         "variants": variants,
+        "picker": picker if picker and (picker.colours or picker.sizes) else None,
+        "images": images,
         **_availability(request, product, variant, store),
     }
 
@@ -189,7 +212,6 @@ def _variant_badge(stores: list[Store]) -> StoreBadge | None:
 @require_safe
 def product_detail(request, slug):
     context = _product_page(request, slug)
-    context["images"] = list(context["product"].images.all())
     return render(request, "shop/product_detail.html", context)
 
 

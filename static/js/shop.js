@@ -80,6 +80,20 @@
     thumb.setAttribute("aria-current", "true");
   });
 
+  // Colour and size pickers: htmx replaces the picker after a choice; the keyboard focus stays
+  // on the chosen option of the group that was changed (arrow keys keep working).
+  var pickerGroup = null;
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    pickerGroup = input.closest && input.closest("[data-variant-picker]") ? input.name : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!pickerGroup) return;
+    var chosen = document.querySelector("[data-variant-picker] input[name='" + pickerGroup + "']:checked");
+    pickerGroup = null;
+    if (chosen && (!document.activeElement || document.activeElement === document.body)) chosen.focus();
+  });
+
   // "Use my location": ask the browser where the shopper is, then load the URL with ?near=lat,lng
   // into the target (htmx) or as a page. Fields marked data-near remember it for later requests.
   document.addEventListener("click", function (event) {

@@ -33,11 +33,12 @@ def availability(client, product, variant, headers=None, **params):
     return client.get(url, {"variant": variant.pk, **params}, headers=headers)
 
 
-def test_product_page_shows_every_variant_with_price_and_sku(client, jacket):
+def test_product_page_shows_every_colour_with_price_and_the_chosen_variants_sku(client, jacket):
     response = client.get(jacket.get_absolute_url(), headers={"accept-language": "de"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert "RJ-BLUE-M" in html and "RJ-RED-L" in html
+    assert 'data-testid="sku">RJ-BLUE-M<' in html
+    assert 'value="Blau" id="colour-1" checked' in html and 'value="Rot"' in html
     assert "49,90\u00a0€" in html and "59,90\u00a0€" in html
 
 
@@ -105,8 +106,9 @@ def test_product_page_runs_a_fixed_number_of_queries(
     client, jacket, berlin, django_assert_max_num_queries
 ):
     choose_store(client, berlin)
-    # 9 = the 8 before the store calendars, and one for the stores' special days ahead.
-    with django_assert_max_num_queries(9):
+    # 10 = the 8 before the store calendars, one for the stores' special days ahead, and one
+    # for the colour and size pickers (every variant's units everywhere and at my store).
+    with django_assert_max_num_queries(10):
         assert client.get(jacket.get_absolute_url()).status_code == 200
 
 
