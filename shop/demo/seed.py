@@ -21,6 +21,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from inventory.models import MovementKind, StockLevel, StockMovement
 from legal.models import LegalSettings, LegalText
@@ -545,12 +546,21 @@ def _seed_images(
                 )
             )
             continue
-        picture = ContentFile(_draw(p, colour_name))
-        alt_text = f"{p.name} ({colour_name})" if p.variants[0].colour else p.name
-        row = ProductImage(product_id=product_ids[p.slug], alt_text=alt_text)
-        row.image.save(f"{p.slug}.jpg", picture, save=False)
-        row.thumbnail.save(f"{p.slug}.webp", make_thumbnail(picture, p.slug), save=False)
-        rows.append(row)
+        # One picture per colour, so that the product page's pictures follow the chosen colour.
+        colours = list(dict.fromkeys(v.colour for v in p.variants)) if p.variants[0].colour else []
+        for position, colour in enumerate(colours or [""]):
+            name = colour or colour_name
+            picture = ContentFile(_draw(p, name))
+            stem = f"{p.slug}-{slugify(colour)}" if colour else p.slug
+            row = ProductImage(
+                product_id=product_ids[p.slug],
+                alt_text=f"{p.name} ({colour})" if colour else p.name,
+                colour=colour,
+                position=position,
+            )
+            row.image.save(f"{stem}.jpg", picture, save=False)
+            row.thumbnail.save(f"{stem}.webp", make_thumbnail(picture, stem), save=False)
+            rows.append(row)
     ProductImage.objects.bulk_create(rows, batch_size=2000)
     report.add("product images", len(rows))
 

@@ -41,7 +41,10 @@ def test_a_second_run_adds_nothing_and_the_ledger_matches(settings, tmp_path):
     assert counts() == first
     assert first["Store"] == 3
     assert first["Product"] == 12
-    assert first["ProductImage"] == 12
+    # One picture per product and colour, marked with its colour for the product page.
+    pairs = set(Variant.objects.values_list("product_id", "colour"))
+    assert first["ProductImage"] == len(pairs) > 12
+    assert set(ProductImage.objects.values_list("product_id", "colour")) == pairs
     assert first["Variant"] >= 12
     # the demo shopper's orders went through the real services, one in each state
     assert sorted(Order.objects.values_list("status", flat=True)) == sorted(
