@@ -47,7 +47,11 @@ def search_document(
         name=index_terms(name),
         brand=index_terms(brand),
         category=index_terms(category_text),
-        body=index_terms(f"{description} {colour_text}"),
+        # The description's words as written, without compound parts: a product is found by
+        # the parts of its name, brand, category and colours; splitting every long word of a
+        # description ("hergestellt" → "herg", "herge", …) tripled the document for no match a
+        # shopper asks for, and every ranked search read it.
+        body=f"{index_terms(description, compounds=False)} {index_terms(colour_text)}".strip(),
         words=" ".join(dict.fromkeys(words(f"{name} {brand} {category_text} {colour_text}"))),
     )
 

@@ -70,7 +70,7 @@ def vocabulary_build(rows: Iterable[tuple[str, str]]) -> Vocabulary:
     """From (search_words, description) of every active product."""
     vocabulary = Vocabulary()
     for words, description in rows:
-        vocabulary.add(words=words, body=index_terms(description))
+        vocabulary.add(words=words, body=index_terms(description, compounds=False))
     _store(vocabulary)
     return vocabulary
 
