@@ -149,13 +149,15 @@ def product_text_search(
             products = products.filter(pk__in=ids)
             if not ranked:
                 return products
-            return products.annotate(
-                exact_code=Case(
+            exact_code: Case | Value = Value(False, output_field=BooleanField())
+            if exact:
+                exact_code = Case(
                     When(pk__in=sorted(exact), then=Value(True)),
                     default=Value(False),
                     output_field=BooleanField(),
-                ),
-                search_rank=Value(0.0, output_field=FloatField()),
+                )
+            return products.annotate(
+                exact_code=exact_code, search_rank=Value(0.0, output_field=FloatField())
             )
     if not query.terms:
         products = products.none()

@@ -231,9 +231,15 @@ def product_search(
     if sort in SORTS:
         return ProductSearch(products.order_by(*SORTS[sort]), parsed)
     if parsed is not None:
-        order = [F("search_rank").desc(), F("name").asc(), F("pk").asc()]
-        if "exact_code" in products.query.annotations:  # a code query found as a code
-            order.insert(0, F("exact_code").desc())
+        # exact SKU/EAN first (a code query), then the rank; a constant is no order (and
+        # PostgreSQL refuses one in ORDER BY)
+        ranks = [products.query.annotations.get(name) for name in ("exact_code", "search_rank")]
+        order = [
+            F(name).desc()
+            for name, rank in zip(("exact_code", "search_rank"), ranks, strict=True)
+            if rank is not None and not isinstance(rank, Value)
+        ]
+        order += [F("name").asc(), F("pk").asc()]
         return ProductSearch(products.order_by(*order), parsed)
     return ProductSearch(products.order_by(*SORTS["name"]), parsed)
 

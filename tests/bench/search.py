@@ -32,7 +32,7 @@ QUERIES = {
         "Daunenjacke Beere",
         "Wanderschuh Herren",
     ],
-    "SKU/EAN": ["JK-00117-1", "4260000107000", "ws-00007", "4260000058005"],
+    "SKU/EAN": ["JK-00117-1", "4260000107000", "ws-00036", "4260000058005"],
 }
 PAGE = "search page: {}"
 API = "search API: {}"
