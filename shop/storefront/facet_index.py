@@ -10,8 +10,8 @@ few Python integers used as bit sets:
   blocks of P bits (K: the most variants a product has). "Products having such a variant" is the
   OR of the K blocks, and a product-level set becomes variant-level by repeating it K times.
 
-A count is then a few ANDs and a popcount (`int.bit_count`). The summary is built with two
-queries per process and rebuilt when the catalogue changes (the search vocabulary's version,
+A count is then a few ANDs and a popcount (`int.bit_count`). The summary is built with one
+query per process and rebuilt when the catalogue changes (the search vocabulary's version,
 moved by every search document write, see shop.catalogue.search_vocabulary) or after
 INDEX_MAX_SECONDS (writes that bypass the signals). Which variants are in stock at a store is a
 variant-level set kept FACET_CACHE_SECONDS in the cache, as the counts were before. The search
@@ -30,7 +30,7 @@ from django.core.cache import cache
 from django.db.models import F
 
 from inventory.models import StockLevel
-from shop.catalogue.models import Product, Variant
+from shop.catalogue.models import Product
 from shop.catalogue.search_vocabulary import vocabulary_version
 
 MAX_SLOTS = 32
@@ -115,25 +115,39 @@ class FacetIndex:
 def _build(
     token: str, version: str, ranges: dict[str, tuple[int | None, int | None]]
 ) -> FacetIndex:
-    products = list(
-        Product.objects.active().order_by("pk").values_list("pk", "category_id", "brand")
+    # one query: each active product with each of its variants (a product without any once)
+    rows = (
+        Product.objects.active()
+        .order_by("pk", "variants__position", "variants__pk")
+        .values_list(
+            "pk",
+            "category_id",
+            "brand",
+            "variants__pk",
+            "variants__is_active",
+            "variants__size",
+            "variants__colour",
+            "variants__price",
+        )
     )
+    products: list[tuple[int, int, str]] = []
+    variants: list[tuple[int, int, str, str, object]] = []
+    for pk, category_id, brand, variant, active, size, colour, price in rows.iterator(
+        chunk_size=5000
+    ):
+        if not products or products[-1][0] != pk:
+            products.append((pk, category_id, brand))
+        if variant is not None and active:
+            variants.append((variant, pk, size, colour, price))
     position = {pk: p for p, (pk, _category, _brand) in enumerate(products)}
     count = len(products)
-    variants = list(
-        Variant.objects.filter(is_active=True, product__is_active=True)
-        .order_by("product_id", "position", "pk")
-        .values_list("pk", "product_id", "size", "colour", "price")
-    )
     slot_of: dict[int, int] = {}
     variant_bit: dict[int, int] = {}
     sizes: dict[str, list[int]] = {}
     colours: dict[str, list[int]] = {}
     prices: dict[str, list[int]] = {}
     for pk, product_id, size, colour, price in variants:
-        p = position.get(product_id)
-        if p is None:
-            continue
+        p = position[product_id]
         slot = slot_of.get(product_id, 0)
         slot_of[product_id] = slot + 1
         bit = slot * count + p
