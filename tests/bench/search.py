@@ -63,6 +63,8 @@ def _backend_cpu() -> float:
 def facet_costs(rounds: int = 5) -> str:
     """CPU per facet count (this process + its PostgreSQL backend): the facet index as the
     pages use it (warm) next to the same counts in SQL (what the pages did before)."""
+    from django.db import connection
+
     from shop.catalogue.models import Category
     from shop.catalogue.selectors import parse_query
     from shop.storefront.selectors import (
@@ -72,8 +74,6 @@ def facet_costs(rounds: int = 5) -> str:
         product_facets,
     )
     from stores.models import Store
-
-    from django.db import connection
 
     with connection.cursor() as cursor:
         # all work in this backend, where its CPU is counted (parallel workers come and go)
