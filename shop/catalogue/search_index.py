@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from .search_text import index_terms, words
+from .search_text import description_terms, index_terms, words
 
 # SQLite: the FTS5 table (columns name, brand, category, body) and its bm25 call with the
 # column weights: name before brand before category before description.
@@ -47,7 +47,8 @@ def search_document(
         name=index_terms(name),
         brand=index_terms(brand),
         category=index_terms(category_text),
-        body=index_terms(f"{description} {colour_text}"),
+        # the description without the tails of its long words (see description_terms)
+        body=f"{description_terms(description)} {index_terms(colour_text)}".strip(),
         words=" ".join(dict.fromkeys(words(f"{name} {brand} {category_text} {colour_text}"))),
     )
 

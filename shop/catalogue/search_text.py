@@ -73,6 +73,21 @@ def index_terms(text: str, *, compounds: bool = True) -> str:
     return " ".join(terms)
 
 
+def description_terms(text: str) -> str:
+    """A description as indexed: its stems and only the heads of its long words
+    ("induktionsgeeignet" → "indu", …, "induktionsgeeig"). Every part of every long word doubled
+    the document (PostgreSQL then stored it out of line, and each ranked search read it); a
+    shopper's word found in a description is the head of a longer one far more often than its
+    tail. Names, brands, categories and colours keep heads and tails."""
+    terms: list[str] = []
+    for word in words(text):
+        term = stem(word)
+        terms.append(term)
+        if len(term) >= SPLIT_MIN and not term.isdigit():
+            terms += [term[:i] for i in range(PART_MIN, len(term) - 2)]
+    return " ".join(dict.fromkeys(terms))
+
+
 def query_terms(query: str) -> list[str]:
     """The stems a query asks for, stop words left out, at most MAX_QUERY_TERMS, no repeats."""
     terms = [stem(word) for word in words(query) if word not in STOP_WORDS]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 
 from .search_index import SearchDocument
-from .search_text import index_terms, parts, stem
+from .search_text import description_terms, parts, stem
 
 CACHE_KEY = "catalogue:search-vocabulary:v1"
 # A short key that changes with every write: each process keeps the vocabulary it unpickled
@@ -70,7 +70,7 @@ def vocabulary_build(rows: Iterable[tuple[str, str]]) -> Vocabulary:
     """From (search_words, description) of every active product."""
     vocabulary = Vocabulary()
     for words, description in rows:
-        vocabulary.add(words=words, body=index_terms(description))
+        vocabulary.add(words=words, body=description_terms(description))
     _store(vocabulary)
     return vocabulary
 

@@ -11,7 +11,17 @@ from typing import Any
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Exists, Expression, F, FloatField, OuterRef, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    Expression,
+    F,
+    FloatField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -97,22 +107,60 @@ def parse_query(text: str) -> ParsedQuery:
     )
 
 
+# A code query (SKU prefix or EAN) shows at most this many products.
+CODE_MATCHES_MAX = 200
+
+
+def code_matches(code: str) -> tuple[list[int], set[int]]:
+    """Products with an active variant whose SKU starts with `code` (any case) or whose EAN is
+    it: (their ids, the ids of those whose SKU or EAN is exactly `code`). One query served by
+    the indexes on EAN and on the upper-cased SKU (see migration 0012)."""
+    if not code:
+        return [], set()
+    upper = code.upper()
+    rows = (
+        Variant.objects.filter(is_active=True, product__is_active=True)
+        .filter(Q(sku__istartswith=code) | Q(ean=code))
+        .order_by()
+        .values_list("product_id", "sku", "ean")[: CODE_MATCHES_MAX * 4]
+    )
+    found: dict[int, None] = {}
+    exact: set[int] = set()
+    for product_id, sku, ean in rows:
+        found[product_id] = None
+        if sku.upper() == upper or ean == code:
+            exact.add(product_id)
+    return list(found)[:CODE_MATCHES_MAX], exact
+
+
 def product_text_search(
     products: QuerySet[Product], query: ParsedQuery, *, ranked: bool = True
 ) -> QuerySet[Product]:
-    """`products` matching every term of `query` (or its SKU/EAN), annotated with `search_rank`
-    (higher is better) and, when the query may be a code, `exact_code` (true for a product whose
-    SKU or EAN is the query). Unranked (for counting), it only filters."""
-    code_match = Q(pk__in=[])
+    """`products` matching every term of `query`, annotated with `search_rank` (higher is
+    better) and, for a code query, `exact_code` (true for a product whose SKU or EAN is the
+    query). Unranked (for counting), it only filters.
+
+    A query that may be a code is looked up as one first (an index hit): when some SKU starts
+    with it or some EAN is it, those products are the result and the text search is skipped.
+    """
     if query.code:
-        variants = Variant.objects.filter(product=OuterRef("pk"), is_active=True)
-        code_match = Q(Exists(variants.filter(Q(sku__istartswith=query.code) | Q(ean=query.code))))
-        if ranked:
-            products = products.annotate(
-                exact_code=Exists(variants.filter(Q(sku__iexact=query.code) | Q(ean=query.code)))
+        ids, exact = code_matches(query.code)
+        if ids or not query.terms:
+            products = products.filter(pk__in=ids)
+            if not ranked:
+                return products
+            exact_code: Case | Value = Value(False, output_field=BooleanField())
+            if exact:
+                exact_code = Case(
+                    When(pk__in=sorted(exact), then=Value(True)),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                )
+            return products.annotate(
+                exact_code=exact_code, search_rank=Value(0.0, output_field=FloatField())
             )
     if not query.terms:
-        products = products.filter(code_match)
+        products = products.none()
         if not ranked:
             return products
         return products.annotate(search_rank=Value(0.0, output_field=FloatField()))
@@ -132,7 +180,7 @@ def product_text_search(
             text_match = _trigram_match(list(query.unknown.values()))
             if known_sets:
                 text_match &= Q(search_vector=tsquery)
-        matched = products.filter(text_match | code_match)
+        matched = products.filter(text_match)
         if not ranked:
             return matched
         return matched.annotate(
@@ -143,7 +191,7 @@ def product_text_search(
     matched_ids = RawSQL(
         "SELECT rowid FROM shop_product_search WHERE shop_product_search MATCH %s", [match]
     )
-    matched = products.filter(Q(pk__in=matched_ids) | code_match)
+    matched = products.filter(pk__in=matched_ids)
     if not ranked:
         return matched
     return matched.annotate(search_rank=Fts5Rank(match))

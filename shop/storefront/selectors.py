@@ -44,6 +44,14 @@ from shop.catalogue.models import (
 )
 from shop.catalogue.search_vocabulary import vocabulary_version
 from shop.catalogue.selectors import ParsedQuery, parse_query, product_text_search
+from shop.storefront.facet_index import (
+    MAX_SLOTS,
+    CountRequest,
+    chosen,
+    facet_index,
+    in_stock_variants,
+)
+from shop.storefront.facet_index import count as facet_count
 from stores.geo import Point
 from stores.models import Store
 
@@ -94,18 +102,23 @@ def product_cards() -> QuerySet[Product]:
         )
         .order_by("current", "position", "pk")
     )
-    return Product.objects.active().annotate(
-        # Prices as they are now: the sale price of a variant on sale.
-        price_min=Subquery(prices.annotate(v=Min(current)).values("v")[:1]),
-        price_max=Subquery(prices.annotate(v=Max(current)).values("v")[:1]),
-        # The reference price (§ 11 PAngV) when the cheapest variant is on sale, else None.
-        cheapest_on_sale=Subquery(cheapest.values("sale_running")[:1]),
-        cheapest_reference_price=Subquery(cheapest.values("sale_reference_price")[:1]),
-        # The content of the cheapest variant, for the base price next to the card's price.
-        cheapest_net_quantity=Subquery(cheapest.values("net_quantity")[:1]),
-        cheapest_quantity_unit=Subquery(cheapest.values("quantity_unit")[:1]),
-        thumbnail=Subquery(first_image.values("thumbnail")[:1]),
-        thumbnail_alt=Subquery(first_image.values("alt_text")[:1]),
+    # The search columns are never shown; a tsvector is most of a product row.
+    return (
+        Product.objects.active()
+        .defer("search_vector", "search_words")
+        .annotate(
+            # Prices as they are now: the sale price of a variant on sale.
+            price_min=Subquery(prices.annotate(v=Min(current)).values("v")[:1]),
+            price_max=Subquery(prices.annotate(v=Max(current)).values("v")[:1]),
+            # The reference price (§ 11 PAngV) when the cheapest variant is on sale, else None.
+            cheapest_on_sale=Subquery(cheapest.values("sale_running")[:1]),
+            cheapest_reference_price=Subquery(cheapest.values("sale_reference_price")[:1]),
+            # The content of the cheapest variant, for the base price next to the card's price.
+            cheapest_net_quantity=Subquery(cheapest.values("net_quantity")[:1]),
+            cheapest_quantity_unit=Subquery(cheapest.values("quantity_unit")[:1]),
+            thumbnail=Subquery(first_image.values("thumbnail")[:1]),
+            thumbnail_alt=Subquery(first_image.values("alt_text")[:1]),
+        )
     )
 
 
@@ -220,9 +233,15 @@ def product_search(
     if sort in SORTS:
         return ProductSearch(products.order_by(*SORTS[sort]), parsed)
     if parsed is not None:
-        order = [F("search_rank").desc(), F("name").asc(), F("pk").asc()]
-        if parsed.code:
-            order.insert(0, F("exact_code").desc())
+        # exact SKU/EAN first (a code query), then the rank; a constant is no order (and
+        # PostgreSQL refuses one in ORDER BY)
+        ranks = [products.query.annotations.get(name) for name in ("exact_code", "search_rank")]
+        order = [
+            F(name).desc()
+            for name, rank in zip(("exact_code", "search_rank"), ranks, strict=True)
+            if rank is not None and not isinstance(rank, Value)
+        ]
+        order += [F("name").asc(), F("pk").asc()]
         return ProductSearch(products.order_by(*order), parsed)
     return ProductSearch(products.order_by(*SORTS["name"]), parsed)
 
@@ -259,9 +278,87 @@ def product_facets(
     store_id: int | None,
     price_labels: dict[str, str],
 ) -> Facets:
-    """Every facet's counts in one query (a UNION ALL of six grouped counts), whatever the number
-    of products or chosen values; kept FACET_CACHE_SECONDS per combination (a catalogue write
-    starts afresh; stock moves show within that time)."""
+    """Every facet's counts, from the in-memory facet index (shop.storefront.facet_index): one
+    query for the search's matching products (none without a search), one per store and
+    minute for its stock, whatever the number of products or chosen values. A catalogue whose
+    products have more variants than the index takes counts in the database (cached
+    FACET_CACHE_SECONDS per combination)."""
+    index = facet_index(PRICE_RANGES)
+    if index.slots > MAX_SLOTS:
+        return _cached_database_facets(
+            query=query,
+            categories=categories,
+            category_ids=category_ids,
+            filters=filters,
+            in_stock_store_id=in_stock_store_id,
+            store_id=store_id,
+            price_labels=price_labels,
+        )
+    everything = index.all_products
+    matched = everything
+    if query is not None:
+        ids = product_text_search(Product.objects.active(), query, ranked=False)
+        matched = index.product_set(ids.order_by().values_list("pk", flat=True))
+    category_set = everything
+    if category_ids is not None:
+        category_set = 0
+        for category_id in category_ids:
+            category_set |= index.categories.get(category_id, 0)
+    brand_set = everything
+    if filters.brands:
+        brand_set = 0
+        for brand in filters.brands:
+            brand_set |= index.brands.get(brand, 0)
+
+    def stock(store: int | None) -> int | None:
+        if store is None:
+            return None
+        return in_stock_variants(index, store, FACET_CACHE_SECONDS)
+
+    counts = facet_count(
+        index,
+        CountRequest(
+            matched=matched,
+            categories=category_set,
+            brands=brand_set,
+            sizes=chosen(index.sizes, filters.sizes),
+            colours=chosen(index.colours, filters.colours),
+            prices=chosen(index.prices, filters.prices),
+            stock=stock(in_stock_store_id),
+            store_stock=stock(store_id),
+        ),
+    )
+    rows = {
+        "category": {str(k): n for k, n in counts.categories.items()},
+        "brand": counts.brands,
+        "size": counts.sizes,
+        "colour": counts.colours,
+        "price": counts.prices,
+    }
+    if counts.in_stock is not None:
+        rows["stock"] = {"": counts.in_stock}
+    return _facets_from_rows(
+        rows,
+        categories=categories,
+        category_ids=category_ids,
+        filters=filters,
+        store_id=store_id,
+        price_labels=price_labels,
+    )
+
+
+def _cached_database_facets(
+    *,
+    query: ParsedQuery | None,
+    categories: Sequence[Category],
+    category_ids: Iterable[int] | None,
+    filters: ProductFilters,
+    in_stock_store_id: int | None,
+    store_id: int | None,
+    price_labels: dict[str, str],
+) -> Facets:
+    """The counts in one query (a UNION ALL of six grouped counts), kept FACET_CACHE_SECONDS
+    per combination (a catalogue write starts afresh; stock moves show within that time)."""
     key = (
         "storefront:facets:"
         + hashlib.sha256(
@@ -281,7 +378,7 @@ def product_facets(
     cached = cache.get(key)
     if isinstance(cached, Facets):
         return cached
-    facets = _count_facets(
+    facets = database_facets(
         query=query,
         categories=categories,
         category_ids=category_ids,
@@ -294,7 +391,7 @@ def product_facets(
     return facets
 
 
-def _count_facets(
+def database_facets(
     *,
     query: ParsedQuery | None,
     categories: Sequence[Category],
@@ -395,7 +492,27 @@ def _count_facets(
     rows: dict[str, dict[str, int]] = {}
     for facet, value, count in parts[0].union(*parts[1:], all=True):
         rows.setdefault(facet, {})[value] = count
+    return _facets_from_rows(
+        rows,
+        categories=categories,
+        category_ids=category_ids,
+        filters=filters,
+        store_id=store_id,
+        price_labels=price_labels,
+    )
 
+
+def _facets_from_rows(
+    rows: dict[str, dict[str, int]],
+    *,
+    categories: Sequence[Category],
+    category_ids: Iterable[int] | None,
+    filters: ProductFilters,
+    store_id: int | None,
+    price_labels: dict[str, str],
+) -> Facets:
+    """Facets from counts per facet and value (categories: own category, summed up the tree
+    here; "stock": the in-stock count under the key "")."""
     parents = {c.pk: c.parent_id for c in categories}
     category_counts: dict[int, int] = {}
     wanted = None if category_ids is None else set(category_ids)

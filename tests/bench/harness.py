@@ -202,7 +202,10 @@ class Server:
             pids += [
                 pid
                 for (pid,) in conn.execute(
-                    "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                    # client backends only: an autovacuum worker on this database would
+                    # count while it runs and vanish before the next reading
+                    "SELECT pid FROM pg_stat_activity WHERE datname = %s"
+                    " AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
                     [urlsplit(url).path.lstrip("/")],
                 )
             ]

@@ -192,6 +192,11 @@ def test_list_page_for_a_logged_in_shopper_stays_within_the_query_budget(
     shopper.preferred_store = berlin
     shopper.save()
     client.login(email=shopper.email, password=PASSWORD)
+    # the first page of a process after a catalogue change also builds the facet index (one
+    # query) and my store's stock set (one query, kept a minute), instead of counting the
+    # facets in one query
+    with django_assert_max_num_queries(11):
+        client.get(LIST)
     with django_assert_max_num_queries(10):
         response = client.get(LIST)
     assert set(badges(response).values()) == {"in-stock", "out-of-stock"}

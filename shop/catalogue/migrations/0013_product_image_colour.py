@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('shop', '0011_product_search'),
+        ('shop', '0012_search_code_index_and_lean_documents'),
     ]
 
     operations = [
