@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core.events import status_event_record
-from core.templatetags.money import format_money
+from core.texts import StoredText
 from inventory.errors import InsufficientStock, StockError
 from inventory.selectors import stores_with_availability
 from inventory.services import (
@@ -38,6 +38,7 @@ from inventory.services import (
     stock_release,
     stock_reserve,
 )
+from inventory.texts import STOCK_MOVEMENT_TEXTS
 from legal.models import LegalPage
 from legal.selectors import contract_model, legal_texts_current
 from loyalty.credit import (
@@ -54,6 +55,7 @@ from loyalty.services import (
     points_redeem_reduce,
     points_redeem_reverse,
 )
+from loyalty.texts import POINTS_TEXTS, STORE_CREDIT_TEXTS
 from shop.catalogue.models import Variant
 from shop.orders.errors import (
     HandoverRateLimited,
@@ -89,6 +91,7 @@ from shop.orders.pickup_codes import (
     pickup_code_generate,
     pickup_code_normalize,
 )
+from shop.orders.texts import ORDER_EVENT_TEXTS
 from stores import calendar
 from stores.geo import Point
 from stores.models import Store
@@ -155,7 +158,7 @@ def _move(
     to_status: OrderStatus,
     *,
     actor: User | None,
-    note: str = "",
+    note: str | StoredText = "",
     now: dt.datetime | None = None,
 ) -> None:
     """Set the new status and its timestamp, save, and write the timeline event."""
@@ -468,7 +471,7 @@ def _settlement_give_back(order: Order) -> None:
             user=order.customer,
             amount=order.store_credit_used,
             source=f"{_source(order)}:back",
-            note=_("Order %(number)s did not go ahead") % {"number": order.number},
+            note=STORE_CREDIT_TEXTS.make("order_not_ahead", number=order.number),
         )
 
 
@@ -493,7 +496,7 @@ def _settlement_shrink(order: Order, event: OrderEvent) -> None:
             user=order.customer,
             amount=excess,
             source=f"{_source(order)}:short:{event.pk}",
-            note=_("Items of order %(number)s were not available") % {"number": order.number},
+            note=STORE_CREDIT_TEXTS.make("order_items_missing", number=order.number),
         )
         order.store_credit_used -= excess
 
@@ -536,7 +539,7 @@ def order_mark_line_short(*, line: OrderLine, units: int, actor: User) -> Order:
     line.save(update_fields=["quantity_short"])
     lines = list(order.lines.all())
     order.total = sum((ln.line_total for ln in lines), Decimal("0.00"))
-    note = _("%(units)d × %(sku)s not found") % {"units": units, "sku": line.sku}
+    short = {"units": units, "sku": line.sku}
     if all(ln.quantity_to_collect == 0 for ln in lines):  # every reservation is used up
         _settlement_give_back(order)
         _save_amounts(order)
@@ -547,7 +550,7 @@ def order_mark_line_short(*, line: OrderLine, units: int, actor: User) -> Order:
             order,
             OrderStatus.CANCELLED,
             actor=actor,
-            note=note + "; " + _("cancelled because none of the items were found."),
+            note=ORDER_EVENT_TEXTS.make("line_short_cancelled", **short),
         )
         notify_order_cancelled(order)
     else:
@@ -557,7 +560,7 @@ def order_mark_line_short(*, line: OrderLine, units: int, actor: User) -> Order:
             actor=actor,
             from_status=order.status,
             to_status=order.status,
-            note=note,
+            note=ORDER_EVENT_TEXTS.make("line_short", **short),
         )
         _settlement_shrink(order, event)
         _save_amounts(order)
@@ -605,7 +608,11 @@ def order_mark_ready(*, order: Order, actor: User) -> Order:
 
 @transaction.atomic
 def order_cancel(
-    *, order: Order, actor: User | None, reason: str = "", withdrawal: bool = False
+    *,
+    order: Order,
+    actor: User | None,
+    reason: str | StoredText = "",
+    withdrawal: bool = False,
 ) -> Order:
     """The shopper (their own order) or an associate of the store cancels; stock is released.
 
@@ -621,7 +628,13 @@ def order_cancel(
     if not (withdrawal and order.status == OrderStatus.READY):
         _check_transition(order, OrderStatus.CANCELLED)
     _settlement_give_back(order)  # loyalty and credit rows before stock rows, as in order_place
-    stock_release(reference=order.number, user=actor, note=reason[:255])
+    stock_release(
+        reference=order.number,
+        user=actor,
+        note=STOCK_MOVEMENT_TEXTS.make("order_cancelled", number=order.number)
+        if isinstance(reason, StoredText)
+        else reason,
+    )
     order.rescues.filter(choice=RescueChoice.OPEN).update(
         choice=RescueChoice.CANCEL, chosen_by=actor, chosen_at=timezone.now()
     )
@@ -646,14 +659,13 @@ def order_expire(*, order: Order) -> Order:
             }
         )
     _settlement_give_back(order)
-    stock_release(reference=order.number, note=_("Not collected"))
+    stock_release(reference=order.number, note=STOCK_MOVEMENT_TEXTS.make("order_not_collected"))
     _move(
         order,
         OrderStatus.EXPIRED,
         actor=None,
         now=now,
-        note=_("Not collected within %(days)d opening days.")
-        % {"days": order.store.pickup_hold_days},
+        note=ORDER_EVENT_TEXTS.make("not_collected", days=order.store.pickup_hold_days),
     )
     notify_order_expired(order)
     return order
@@ -778,7 +790,7 @@ def _collect(order: Order, actor: User, collected_by: CollectedBy) -> None:
             store=order.store,
             channel=LoyaltyChannel.ONLINE,
             occurred_at=now,
-            description=_("Order %(number)s") % {"number": order.number},
+            description=POINTS_TEXTS.make("order", number=order.number),
             actor=actor,
         )
     except LoyaltyError as exc:  # refused before anything was written; the goods still go
@@ -786,12 +798,15 @@ def _collect(order: Order, actor: User, collected_by: CollectedBy) -> None:
     stock_collect(reference=order.number, user=actor)
     method = payment_method_for(order)
     paid = method.capture_at_handover(order)
-    note = _("%(method)s: %(amount)s") % {"method": method.label, "amount": format_money(paid)}
     if collected_by == CollectedBy.COLLECTOR:
-        note += "; " + _("collected by %(name)s") % {"name": order.collector_name}
+        note = ORDER_EVENT_TEXTS.make(
+            "collected_by_collector", method=method.code, amount=paid, name=order.collector_name
+        )
+    else:
+        note = ORDER_EVENT_TEXTS.make("collected", method=method.code, amount=paid)
     order.collected_by = collected_by
     order.save(update_fields=["collected_by"])
-    _move(order, OrderStatus.COLLECTED, actor=actor, now=now, note=note[:255])
+    _move(order, OrderStatus.COLLECTED, actor=actor, now=now, note=note)
     notify_order_collected(order)
 
 

@@ -20,10 +20,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.events import status_event_record
+from core.texts import StoredText
 from shop.orders.errors import OrderInvalid, OrderNotFound, RescueClosed, RescueNoStore
 from shop.orders.models import Order, OrderEvent, RescueChoice, ShortPickRescue
 from shop.orders.selectors.rescue import rescue_stores
 from shop.orders.services.orders import _lock, order_cancel, order_place
+from shop.orders.texts import ORDER_EVENT_TEXTS
 from stores.models import Store
 
 CHOICES = (RescueChoice.OTHER_STORE, RescueChoice.DROP, RescueChoice.CANCEL)
@@ -41,14 +43,14 @@ def _lock_rescue(rescue: ShortPickRescue) -> tuple[Order, ShortPickRescue]:
     return order, locked
 
 
-def _event(order: Order, actor: User | None, note: str) -> None:
+def _event(order: Order, actor: User | None, note: StoredText) -> None:
     status_event_record(
         OrderEvent,
         order=order,
         actor=actor,
         from_status=order.status,
         to_status=order.status,
-        note=note[:255],
+        note=note,
     )
 
 
@@ -102,15 +104,17 @@ def order_rescue_choose(
             phone=order.phone,
             idempotency_key=f"rescue:{order.number}:{rescue.pk}",
         )
-        note = _("%(what)s: collect at %(store)s (order %(number)s)") % {
-            "what": what,
-            "store": chosen.name,
-            "number": rescue.rescue_order.number,
-        }
+        note = ORDER_EVENT_TEXTS.make(
+            "rescue_other_store",
+            units=rescue.units,
+            sku=line.sku,
+            store=chosen.name,
+            number=rescue.rescue_order.number,
+        )
     elif choice == RescueChoice.DROP:
-        note = _("%(what)s: dropped by the customer") % {"what": what}
+        note = ORDER_EVENT_TEXTS.make("rescue_dropped", units=rescue.units, sku=line.sku)
     else:
-        note = _("The customer cancelled the order after items were missing.")
+        note = ORDER_EVENT_TEXTS.make("rescue_cancelled")
     rescue.choice = choice
     rescue.chosen_by = actor
     rescue.chosen_at = timezone.now()
@@ -137,7 +141,6 @@ def rescue_time_out(*, rescue: ShortPickRescue) -> bool:
     _event(
         order,
         None,
-        _("%(units)d × %(sku)s: no answer in time, dropped")
-        % {"units": rescue.units, "sku": rescue.line.sku},
+        ORDER_EVENT_TEXTS.make("rescue_timed_out", units=rescue.units, sku=rescue.line.sku),
     )
     return True
