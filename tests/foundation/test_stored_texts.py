@@ -238,3 +238,31 @@ def test_registry_refuses_unknown_codes_and_falls_back_to_the_literal():
     assert registry.render("gone", {"name": "Anna"}, "old text") == "old text"
     assert registry.parse("Hello Anna") == registry.make("hello", name="Anna")
     assert registry.parse("Goodbye") is None
+
+
+def test_messages_page_shows_a_message_in_the_readers_language_now(world):
+    """A message delivered in German reads in English once the shopper reads in English."""
+    from notifications.models import Channel, Notification
+    from notifications.services import notification_deliver
+
+    store, shopper, jacket = world
+    shopper.language = "de"
+    shopper.save(update_fields=["language"])
+    with translation.override("de"):  # ordered on the German pages
+        order = factories.pickup_order(store, [(jacket, 1)], customer=shopper)
+    services.order_cancel(
+        order=order, actor=shopper, reason=ORDER_EVENT_TEXTS.make("cancelled_by_customer")
+    )
+    message = Notification.objects.get(kind="order_cancelled", channel=Channel.IN_APP)
+    notification_deliver(notification_id=message.pk)
+    message.refresh_from_db()
+    assert message.language == "de" and "storniert" in message.title
+
+    shopper.language = "en"
+    shopper.save(update_fields=["language"])
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(shopper)
+    page = client.get(reverse("notifications:inbox")).content.decode()
+    assert f"Your order {order.number}" in page
+    assert "Cancelled by the customer" in page
+    assert "storniert" not in page and "Vom Kunden" not in page
