@@ -25,9 +25,7 @@ class Content:
     images: dict[str, bytes] = field(default_factory=dict)
 
 
-def render(
-    notification: Notification, extensions: tuple[str, ...], language: str = ""
-) -> Content:
+def render(notification: Notification, extensions: tuple[str, ...], language: str = "") -> Content:
     """The subject line, link and bodies (one per template extension) of a notification, in
     `language` (default: the recipient's language, stored on the row).
 
