@@ -10,7 +10,6 @@ from django.utils import translation
 from legal.models import LegalPage
 from returns.services import return_request_create
 from shop.demo.seed import SeedReport, _seed_legal
-from stores.selectors import SESSION_KEY as MY_STORE_KEY
 from tests import factories
 from tests.browser.accessibility import axe_violations
 from tests.browser.test_legal import german_logged_in
@@ -59,7 +58,7 @@ def _pages(tent, placed, ret) -> dict[str, str]:
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [1366, 360])
 def test_german_shop_pages_have_no_serious_axe_violations(browser, live_server, shop_world, width):
-    store, tent, shopper, placed, ret = shop_world
+    _store, tent, shopper, placed, ret = shop_world
     context = german_logged_in(
         browser, live_server, shopper, viewport={"width": width, "height": 900}
     )
@@ -74,4 +73,6 @@ def test_german_shop_pages_have_no_serious_axe_violations(browser, live_server, 
         violations = axe_violations(page)
         if violations:
             found[name] = violations
-    assert not found, "\n".join(f"{name}: {line}" for name, lines in found.items() for line in lines)
+    assert not found, "\n".join(
+        f"{name}: {line}" for name, lines in found.items() for line in lines
+    )
