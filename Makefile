@@ -56,7 +56,7 @@ graph: dev-install
 # so that a fresh machine needs no gettext.
 messages: install
 	$(BIN)/python manage.py makemessages --locale de --ignore ".venv/*" --ignore "tests/*" --ignore "staticfiles/*" --ignore "media/*" --ignore ".data/*"
-	$(BIN)/python manage.py compilemessages --locale de --ignore ".venv/*"
+	$(BIN)/python manage.py compilemessages --locale de --locale en --ignore ".venv/*"
 
 clean:
 	rm -rf $(VENV) .data db.sqlite3 media staticfiles

@@ -26,6 +26,7 @@ from .models import (
 )
 from .services import stock_shortfalls_resolve
 from .snapshots import snapshot_read, stock_snapshot_import
+from .texts import STOCK_MOVEMENT_TEXTS
 
 SNAPSHOT_REPORT_LIMIT = 500
 
@@ -126,7 +127,7 @@ class StockLevelAdmin(StoreScopedAdmin):
                     user=request.user,
                     allowed_store_ids=staff_store_ids(request.user),
                     dry_run=form.cleaned_data["dry_run"],
-                    note=_("Snapshot %(name)s uploaded in the admin") % {"name": upload.name},
+                    note=STOCK_MOVEMENT_TEXTS.make("snapshot_admin", name=upload.name),
                 )
             except (SnapshotRejected, UnicodeDecodeError) as error:
                 problems = getattr(error, "problems", [])
@@ -170,6 +171,7 @@ class StockMovementAdmin(ReadOnlyAdmin):
         "reserved_delta",
         "reference",
         "external_id",
+        "note_text",
         "occurred_at",
     ]
     list_filter = ["kind", StaffStoreFilter]

@@ -26,6 +26,7 @@ from .errors import CountError
 from .models import CountStatus, MovementKind, StockCount, StockCountLine, StockLevel
 from .notifications import count_awaiting_approval
 from .services import Delta, stock_deltas_apply
+from .texts import STOCK_MOVEMENT_TEXTS
 
 
 def needs_approval(*, system_on_hand: int, variance: int) -> bool:
@@ -152,7 +153,7 @@ def _apply(count: StockCount, user) -> StockCount:
             quantity=variance,
             kind=MovementKind.COUNT_ADJUSTMENT,
             reference=count.reference,
-            note=_("Stock count"),
+            note=STOCK_MOVEMENT_TEXTS.make("stock_count"),
         )
         for variant_id, variance in count.lines.exclude(variance=0).values_list(
             "variant_id", "variance"

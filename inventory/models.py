@@ -1,9 +1,12 @@
 import uuid
 
 from django.conf import settings
+from django.contrib import admin
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+
+from .texts import STOCK_MOVEMENT_TEXTS
 
 
 class StockLevelQuerySet(models.QuerySet):
@@ -111,7 +114,13 @@ class StockMovement(models.Model):
         default="",
         help_text=_("Id given by a till or the ERP."),
     )
-    note = models.CharField(_("note"), max_length=255, blank=True)
+    note = models.CharField(
+        _("note"), max_length=255, blank=True, help_text=_("A note as somebody typed it.")
+    )
+    note_code = models.CharField(
+        _("note code"), max_length=40, blank=True, default="", db_default=""
+    )
+    note_params = models.JSONField(_("note parameters"), null=True, blank=True)
     occurred_at = models.DateTimeField(
         _("occurred"),
         null=True,
@@ -143,6 +152,12 @@ class StockMovement(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.quantity:+d} ({self.reference})"
+
+    @property
+    @admin.display(description=_("note"))
+    def note_text(self) -> str:
+        """The note in the reader's language (a literal note as it was typed)."""
+        return STOCK_MOVEMENT_TEXTS.render(self.note_code, self.note_params, self.note)
 
 
 class Reservation(models.Model):

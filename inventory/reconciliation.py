@@ -19,7 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.utils.translation import gettext as _
+
+from core.texts import text_fields
 
 from .models import (
     FindingKind,
@@ -28,6 +29,7 @@ from .models import (
     StockLevel,
     StockMovement,
 )
+from .texts import STOCK_MOVEMENT_TEXTS
 
 BATCH = 1000
 
@@ -176,8 +178,12 @@ def reserved_repair(drifts: Iterable[Drift], *, run_id: int) -> list[StockMoveme
                 else MovementKind.PICKUP_RESERVED,
                 reserved_delta=drift.reservations - drift.reserved,
                 reference=f"reconciliation-{run_id}",
-                note=_("Reconciliation: reserved set to the open reservations (%(was)d → %(now)d).")
-                % {"was": drift.reserved, "now": drift.reservations},
+                **text_fields(
+                    StockMovement,
+                    STOCK_MOVEMENT_TEXTS.make(
+                        "reconciliation", was=drift.reserved, now=drift.reservations
+                    ),
+                ),
             )
         )
     with connection.cursor() as cursor:

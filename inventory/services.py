@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.texts import StoredText, text_fields
 
 from . import notifications, reconciliation
 from .errors import InsufficientStock, StockError
@@ -28,6 +29,7 @@ from .models import (
     StockMovement,
     StockShortfall,
 )
+from .texts import STOCK_MOVEMENT_TEXTS
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,7 @@ def _settle(
     user: User | None = None,
     only_variant: int | None = None,
     units: int | None = None,
-    note: str = "",
+    note: str | StoredText = "",
 ) -> int:
     """Reduce the open reservations of `reference`; with `take_from_shelf`, on_hand too.
 
@@ -171,7 +173,7 @@ def _settle(
                 reserved_delta=-quantity,
                 reference=reference,
                 created_by=user,
-                note=note,
+                **text_fields(StockMovement, note),
             )
         )
         settled += quantity
@@ -180,7 +182,7 @@ def _settle(
 
 
 @transaction.atomic
-def stock_release(*, reference: str, user: User | None = None, note: str = "") -> int:
+def stock_release(*, reference: str, user: User | None = None, note: str | StoredText = "") -> int:
     """Give back every unit still reserved for `reference` (cancel, expiry)."""
     return _settle(
         reference, kind=MovementKind.PICKUP_RELEASED, take_from_shelf=False, user=user, note=note
@@ -207,7 +209,7 @@ def stock_mark_short(
         user=user,
         only_variant=variant_id,
         units=units,
-        note=_("Not found at picking"),
+        note=STOCK_MOVEMENT_TEXTS.make("not_found_at_picking"),
     )
 
 
@@ -219,7 +221,7 @@ def stock_receive(
     quantity: int,
     user: User | None = None,
     reference: str = "",
-    note: str = "",
+    note: str | StoredText = "",
     kind: str = MovementKind.RECEIPT,
     external_id: str = "",
 ) -> StockMovement:
@@ -236,7 +238,7 @@ def stock_receive(
         kind=kind,
         quantity=quantity,
         reference=reference,
-        note=note,
+        **text_fields(StockMovement, note),
         created_by=user,
         external_id=external_id,
     )
@@ -250,7 +252,7 @@ def stock_receive_damaged(
     quantity: int,
     user: User | None = None,
     reference: str = "",
-    note: str = "",
+    note: str | StoredText = "",
 ) -> tuple[StockMovement, StockMovement]:
     """A returned item that cannot be sold again: received, then written off at once.
 
@@ -275,7 +277,7 @@ def stock_receive_damaged(
         kind=MovementKind.WRITE_OFF,
         quantity=-quantity,
         reference=reference,
-        note=note or _("Returned damaged"),
+        **text_fields(StockMovement, note or STOCK_MOVEMENT_TEXTS.make("returned_damaged")),
         created_by=user,
     )
     return receipt, write_off
@@ -293,7 +295,7 @@ class Delta:
     kind: str
     external_id: str = ""
     reference: str = ""
-    note: str = ""
+    note: str | StoredText = ""
     occurred_at: datetime | None = None
 
 
@@ -401,7 +403,7 @@ def stock_deltas_apply(
                 quantity=delta.quantity,
                 reference=delta.reference,
                 external_id=delta.external_id,
-                note=delta.note,
+                **text_fields(StockMovement, delta.note),
                 occurred_at=delta.occurred_at,
                 created_by=user,
             )
@@ -414,7 +416,7 @@ def stock_deltas_apply(
                         kind=MovementKind.COUNT_ADJUSTMENT,
                         quantity=-level.on_hand,
                         reference=delta.reference or delta.external_id,
-                        note=_("More units left the shelf than the system knew of."),
+                        **text_fields(StockMovement, STOCK_MOVEMENT_TEXTS.make("shelf_overdrawn")),
                         created_by=user,
                     )
                 )

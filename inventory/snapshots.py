@@ -23,12 +23,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.input import NUL, json_loads, nul_refusal
+from core.texts import StoredText, text_fields
 from shop.catalogue.models import Variant
 from stores.models import Store
 
 from .errors import SnapshotRejected
 from .models import MovementKind, StockLevel, StockMovement, StockShortfall
 from .services import Cut, reservations_cut
+from .texts import STOCK_MOVEMENT_TEXTS
 
 MAX_QUANTITY = 1_000_000_000
 TABLE = "inventory_snapshot_rows"
@@ -284,7 +286,7 @@ def stock_snapshot_import(
     user=None,
     allowed_store_ids: set[int] | None = None,
     dry_run: bool = False,
-    note: str = "",
+    note: str | StoredText = "",
 ) -> SnapshotReport:
     """Check a snapshot and, unless `dry_run`, set on_hand to it; report every difference.
 
@@ -371,7 +373,16 @@ def _differences(cursor) -> list[Difference]:
     return [Difference(*row) for row in cursor.fetchall()]
 
 
-def _apply(cursor, now, user, note: str) -> list[StockShortfall]:
+def _note_values(note: str | StoredText) -> tuple:
+    """note, note_code and note_params of a movement, as parameters of the raw INSERT."""
+    fields = text_fields(StockMovement, note)
+    params = StockMovement._meta.get_field("note_params").get_db_prep_value(
+        fields.get("note_params"), connection
+    )
+    return fields["note"], fields.get("note_code", ""), params
+
+
+def _apply(cursor, now, user, note: str | StoredText) -> list[StockShortfall]:
     cursor.execute(
         _sql(
             "SELECT store_id, variant_id, reserved - counted FROM {diff}"
@@ -382,15 +393,15 @@ def _apply(cursor, now, user, note: str) -> list[StockShortfall]:
     cursor.execute(
         _sql(
             "INSERT INTO {movement} (store_id, variant_id, kind, quantity, reserved_delta,"
-            " reference, external_id, note, created_at, created_by_id)"
+            " reference, external_id, note, note_code, note_params, created_at, created_by_id)"
             " SELECT store_id, variant_id, %s, counted - system,"
-            " CASE WHEN counted < reserved THEN counted - reserved ELSE 0 END, %s, '', %s, %s, %s"
-            " FROM {diff}"
+            " CASE WHEN counted < reserved THEN counted - reserved ELSE 0 END, %s, '', %s, %s, %s,"
+            " %s, %s FROM {diff}"
         ),
         [
             MovementKind.COUNT_ADJUSTMENT,
             f"snapshot-{now:%Y%m%d-%H%M%S}",
-            (note or _("Stock snapshot"))[:255],
+            *_note_values(note or STOCK_MOVEMENT_TEXTS.make("stock_snapshot")),
             now,
             user.pk if user is not None else None,
         ],

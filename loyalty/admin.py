@@ -169,6 +169,7 @@ class PointsEntryAdmin(ReadOnlyAdmin):
         "store",
         "channel",
         "source",
+        "description_text",
         "actor",
     ]
     list_filter = ["kind", "channel", "store"]
@@ -200,4 +201,4 @@ class StoreCreditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["user", "amount", "source", "created_at"]
     search_fields = ["user__email", "=source"]
     list_select_related = ["user"]
-    readonly_fields = ["user", "amount", "source", "note", "created_at"]
+    readonly_fields = ["user", "amount", "source", "note_text", "created_at"]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.templatetags.money import format_money
+from core.texts import StoredText, text_fields
 
 from .errors import StoreCreditError
 from .models import StoreCreditEntry
@@ -48,7 +49,9 @@ def _existing(user: User, source: str) -> StoreCreditEntry | None:
     return existing
 
 
-def _credit(*, user: User, amount: Decimal, source: str, note: str) -> StoreCreditEntry:
+def _credit(
+    *, user: User, amount: Decimal, source: str, note: str | StoredText
+) -> StoreCreditEntry:
     amount = _checked(amount, source)
     with transaction.atomic():
         _lock_customer(user)
@@ -56,12 +59,12 @@ def _credit(*, user: User, amount: Decimal, source: str, note: str) -> StoreCred
         if existing is not None:
             return existing
         return StoreCreditEntry.objects.create(
-            user=user, amount=amount, source=source, note=note[:255]
+            user=user, amount=amount, source=source, **text_fields(StoreCreditEntry, note)
         )
 
 
 def store_credit_add(
-    *, user: User, amount: Decimal, source: str, note: str = ""
+    *, user: User, amount: Decimal, source: str, note: str | StoredText = ""
 ) -> StoreCreditEntry:
     """Put new credit on the account (a refund paid as store credit, source "refund:<code>")."""
     return _credit(user=user, amount=amount, source=source, note=note)
@@ -87,7 +90,7 @@ def store_credit_spend(*, user: User, amount: Decimal, source: str) -> StoreCred
 
 
 def store_credit_give_back(
-    *, user: User, amount: Decimal, source: str, note: str = ""
+    *, user: User, amount: Decimal, source: str, note: str | StoredText = ""
 ) -> StoreCreditEntry:
     """Put spent credit back on the account (order cancelled, expired or made smaller).
 

@@ -8,11 +8,14 @@ account row first, so two writes for one account never interleave.
 import uuid
 
 from django.conf import settings
+from django.contrib import admin
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+
+from .texts import POINTS_TEXTS, STORE_CREDIT_TEXTS
 
 
 class Tier(models.Model):
@@ -140,7 +143,13 @@ class PointsEntry(models.Model):
         verbose_name=_("store"),
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    description = models.CharField(_("description"), max_length=255, blank=True)
+    description = models.CharField(
+        _("description"), max_length=255, blank=True, help_text=_("A text as somebody typed it.")
+    )
+    description_code = models.CharField(
+        _("description code"), max_length=40, blank=True, default="", db_default=""
+    )
+    description_params = models.JSONField(_("description parameters"), null=True, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -184,6 +193,12 @@ class PointsEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.points:+d} ({self.source})"
+
+    @property
+    @admin.display(description=_("description"))
+    def description_text(self) -> str:
+        """The description in the reader's language (a literal one as it was typed)."""
+        return POINTS_TEXTS.render(self.description_code, self.description_params, self.description)
 
 
 class TierChange(models.Model):
@@ -300,7 +315,13 @@ class StoreCreditEntry(models.Model):
         unique=True,
         help_text=_("What caused it, e.g. refund:<return code> or order:<number>; each once."),
     )
-    note = models.CharField(_("note"), max_length=255, blank=True)
+    note = models.CharField(
+        _("note"), max_length=255, blank=True, help_text=_("A note as somebody typed it.")
+    )
+    note_code = models.CharField(
+        _("note code"), max_length=40, blank=True, default="", db_default=""
+    )
+    note_params = models.JSONField(_("note parameters"), null=True, blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
     class Meta:
@@ -315,3 +336,9 @@ class StoreCreditEntry(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.amount:+} ({self.source})"
+
+    @property
+    @admin.display(description=_("note"))
+    def note_text(self) -> str:
+        """The note in the reader's language (a literal note as it was typed)."""
+        return STORE_CREDIT_TEXTS.render(self.note_code, self.note_params, self.note)

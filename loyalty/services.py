@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.types import AnyUser
 from core.templatetags.money import format_money
+from core.texts import StoredText, text_fields
 from stores.models import StaffRole, Store, StoreApiToken
 from stores.selectors import is_store_staff, staff_stores
 
@@ -60,6 +61,7 @@ from .selectors import (
     spend_window_start,
     tier_for_spend,
 )
+from .texts import POINTS_TEXTS
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +125,8 @@ def _lock(account_id: int) -> LoyaltyAccount:
 
 def _create_entry(**fields: Any) -> PointsEntry:
     """Insert a ledger row; a concurrent insert of the same (source, kind) becomes SourceConflict."""
+    description = fields.pop("description", "")
+    fields.update(text_fields(PointsEntry, description, field="description"))
     try:
         with transaction.atomic():
             return PointsEntry.objects.create(**fields)
@@ -239,7 +243,7 @@ def _earn(
     store: Store | None,
     channel: str,
     occurred_at: dt.datetime | None,
-    description: str,
+    description: str | StoredText,
     actor: User | None,
 ) -> tuple[PointsEntry, bool]:
     """Book a purchase on a locked account; (entry, created)."""
@@ -266,7 +270,7 @@ def _earn(
         amount=amount,
         store=store,
         channel=channel,
-        description=description[:255],
+        description=description,
         actor=actor,
         occurred_at=occurred_at or timezone.now(),
     )
@@ -282,7 +286,7 @@ def points_earn(
     store: Store | None = None,
     channel: str,
     occurred_at: dt.datetime | None = None,
-    description: str = "",
+    description: str | StoredText = "",
     actor: User | None = None,
 ) -> PointsEntry | None:
     """Points for a purchase: 1 per full euro × the tier's multiplier, then the tier is recomputed.
@@ -349,7 +353,7 @@ def store_purchase_record(
                 store=store,
                 channel=Channel.STORE,
                 occurred_at=occurred_at,
-                description=_("Receipt %(number)s") % {"number": receipt},
+                description=POINTS_TEXTS.make("receipt", number=receipt),
                 actor=actor,
             )
     except SourceConflict as error:
@@ -408,7 +412,7 @@ def points_redeem(
             amount=discount,
             store=store,
             channel=channel,
-            description=_("%(value)s off") % {"value": format_money(discount)},
+            description=POINTS_TEXTS.make("redeemed", value=discount),
             occurred_at=timezone.now(),
         )
     return discount
@@ -474,7 +478,7 @@ def points_redeem_reverse(*, source: str) -> PointsEntry | None:
             amount=points_value(left),
             store=redeemed.store,
             channel=redeemed.channel,
-            description=_("Points given back"),
+            description=POINTS_TEXTS.make("given_back"),
             occurred_at=timezone.now(),
         )
 
@@ -515,7 +519,7 @@ def points_redeem_reduce(*, source: str, part: str, points: int) -> PointsEntry:
             amount=points_value(points),
             store=redeemed.store,
             channel=redeemed.channel,
-            description=_("Points given back: the order became smaller"),
+            description=POINTS_TEXTS.make("given_back_smaller"),
             occurred_at=timezone.now(),
         )
 
@@ -560,7 +564,7 @@ def points_take_back(
             amount=amount,
             store=store,
             channel=channel,
-            description=_("Return"),
+            description=POINTS_TEXTS.make("return"),
             occurred_at=timezone.now(),
         )
         if amount:

@@ -6,11 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.qr import qr_svg_inline
+from core.templatetags.money import format_money
 from stores.desk import (
     desk_store_for_request,
     desk_store_remember,
@@ -234,10 +234,10 @@ def desk_redeem(request):
         else:
             messages.success(
                 request,
-                _("%(points)d points redeemed: %(value)s € off receipt %(receipt)s.")
+                _("%(points)d points redeemed: %(value)s off receipt %(receipt)s.")
                 % {
                     "points": data["points"],
-                    "value": localize(discount),
+                    "value": format_money(discount),
                     "receipt": data["receipt_number"],
                 },
             )

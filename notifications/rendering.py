@@ -25,8 +25,9 @@ class Content:
     images: dict[str, bytes] = field(default_factory=dict)
 
 
-def render(notification: Notification, extensions: tuple[str, ...]) -> Content:
-    """The subject line, link and bodies (one per template extension) of a notification.
+def render(notification: Notification, extensions: tuple[str, ...], language: str = "") -> Content:
+    """The subject line, link and bodies (one per template extension) of a notification, in
+    `language` (default: the recipient's language, stored on the row).
 
     Anything that makes the content impossible to build (the object is gone, a template is
     missing or broken, the subject line does not fit the context) is a PermanentDeliveryError:
@@ -36,7 +37,7 @@ def render(notification: Notification, extensions: tuple[str, ...]) -> Content:
     subject = notification.subject
     if subject is None:
         raise PermanentDeliveryError("The object this notification is about no longer exists.")
-    with translation.override(notification.language):
+    with translation.override(language or notification.language):
         try:
             context = kind.build_context(subject, notification.context)
             context.update(
@@ -60,6 +61,23 @@ def render(notification: Notification, extensions: tuple[str, ...]) -> Content:
                 f"Cannot build the {kind.code} message: {type(exc).__name__}: {exc}"
             ) from exc
     return Content(title=title[:255], link=context["link"], bodies=bodies, images=images)
+
+
+def in_readers_language(notification: Notification) -> tuple[str, str]:
+    """An in-app message's title and text for the page, in the reader's active language.
+
+    The row keeps what was delivered, in the recipient's language then; a reader who now reads
+    in another language gets it rendered again from its kind and context (one message at a time,
+    so only then does it cost queries). When that is impossible (the object is gone), the
+    stored text is shown."""
+    language = translation.get_language() or notification.language
+    if translation.get_supported_language_variant(language) == notification.language:
+        return notification.title, notification.body
+    try:
+        content = render(notification, ("txt",), language=language)
+    except PermanentDeliveryError:
+        return notification.title, notification.body
+    return content.title, content.bodies["txt"]
 
 
 def _tidy(text: str) -> str:

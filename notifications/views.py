@@ -7,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .models import Notification
+from .rendering import in_readers_language
 from .selectors import unread_count
 from .services import notifications_mark_read
 
@@ -18,6 +19,8 @@ def inbox(request):
     page = Paginator(Notification.objects.inbox(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    for message in page.object_list:
+        message.shown_title, message.shown_body = in_readers_language(message)
     return render(
         request,
         "notifications/inbox.html",

@@ -53,7 +53,7 @@ class RefundInline(ReadOnlyInline):
 
 class ReturnEventInline(ReadOnlyInline):
     model = ReturnEvent
-    fields = ["created_at", "from_status", "to_status", "actor", "store", "note"]
+    fields = ["created_at", "from_status", "to_status", "actor", "store", "note_text"]
     readonly_fields = fields
 
 

@@ -8,6 +8,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib import admin
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -304,7 +305,13 @@ class ReturnEvent(models.Model):
         _("from"), max_length=16, choices=ReturnStatus.choices, blank=True
     )
     to_status = models.CharField(_("to"), max_length=16, choices=ReturnStatus.choices)
-    note = models.CharField(_("note"), max_length=255, blank=True)
+    note = models.CharField(
+        _("note"), max_length=255, blank=True, help_text=_("A note as somebody typed it.")
+    )
+    note_code = models.CharField(
+        _("note code"), max_length=40, blank=True, default="", db_default=""
+    )
+    note_params = models.JSONField(_("note parameters"), null=True, blank=True)
     store = models.ForeignKey(
         "stores.Store",
         null=True,
@@ -322,3 +329,11 @@ class ReturnEvent(models.Model):
 
     def __str__(self):
         return f"{self.return_request_id}: {self.from_status or '—'} → {self.to_status}"
+
+    @property
+    @admin.display(description=_("note"))
+    def note_text(self) -> str:
+        """The note in the reader's language (a literal note as it was typed)."""
+        from returns.texts import RETURN_EVENT_TEXTS  # the texts name RefundMethod of this module
+
+        return RETURN_EVENT_TEXTS.render(self.note_code, self.note_params, self.note)

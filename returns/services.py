@@ -21,10 +21,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.events import status_event_record
-from core.templatetags.money import format_money
+from core.texts import StoredText
 from inventory.models import MovementKind
 from inventory.services import stock_receive, stock_receive_damaged
+from inventory.texts import STOCK_MOVEMENT_TEXTS
 from loyalty.credit import store_credit_add
+from loyalty.texts import STORE_CREDIT_TEXTS
 from shop.orders.models import Order, OrderLine, OrderStatus
 from stores.models import Store
 from stores.selectors import is_store_manager, is_store_staff
@@ -45,6 +47,7 @@ from .models import (
 )
 from .notifications import notify_return
 from .refunds import from_cents, line_net_cents, points_share, to_cents, units_value_cents
+from .texts import RETURN_EVENT_TEXTS
 
 MAX_COMMENT = 1000
 
@@ -104,7 +107,7 @@ def _move(
     *,
     actor: User | None,
     store: Store | None = None,
-    note: str = "",
+    note: str | StoredText = "",
 ) -> None:
     from_status = ret.status
     ret.status = to_status
@@ -248,9 +251,11 @@ def return_request_create(
             ReturnLine(return_request=ret, order_line=line, quantity=quantity)
             for line, quantity in chosen.values()
         )
-        note = _("Started at the counter of %(store)s") % {"store": store.name} if store else ""
+        note: str | StoredText = (
+            RETURN_EVENT_TEXTS.make("started_at_counter", store=store.name) if store else ""
+        )
         if override_by:
-            note = _("Window overridden by a manager: %(reason)s") % {"reason": override_reason}
+            note = RETURN_EVENT_TEXTS.make("window_overridden", reason=override_reason)
         status_event_record(
             ReturnEvent,
             return_request=ret,
@@ -289,7 +294,12 @@ def return_cancel(*, ret: ReturnRequest, actor: User | None) -> ReturnRequest:
             raise ReturnError(
                 _("Only a return that has not been brought to a store can be cancelled.")
             )
-        _move(ret, ReturnStatus.CLOSED, actor=actor, note=_("Cancelled by the customer"))
+        _move(
+            ret,
+            ReturnStatus.CLOSED,
+            actor=actor,
+            note=RETURN_EVENT_TEXTS.make("cancelled_by_customer"),
+        )
         ret.save(update_fields=["status"])
     return ret
 
@@ -410,7 +420,7 @@ def _restock(line: ReturnLine, *, store: Store, actor: User, reference: str) -> 
             user=actor,
             reference=reference,
             kind=MovementKind.RETURN_RESTOCK,
-            note=_("Return %(code)s") % {"code": reference},
+            note=STOCK_MOVEMENT_TEXTS.make("return_restock", code=reference),
         )
     else:
         stock_receive_damaged(
@@ -419,7 +429,7 @@ def _restock(line: ReturnLine, *, store: Store, actor: User, reference: str) -> 
             quantity=line.quantity,
             user=actor,
             reference=reference,
-            note=_("Return %(code)s, damaged") % {"code": reference},
+            note=STOCK_MOVEMENT_TEXTS.make("return_damaged", code=reference),
         )
 
 
@@ -477,15 +487,14 @@ def return_refund(*, ret: ReturnRequest, store: Store, method: str, actor: User)
                 user=ret.customer,
                 amount=refund.amount,
                 source=f"refund:{ret.code}",
-                note=_("Refund of return %(code)s") % {"code": ret.code},
+                note=STORE_CREDIT_TEXTS.make("refund", code=ret.code),
             )
         _move(
             ret,
             ReturnStatus.REFUNDED,
             actor=actor,
             store=store,
-            note=_("%(amount)s refunded (%(method)s)")
-            % {"amount": format_money(refund.amount), "method": refund.get_method_display()},
+            note=RETURN_EVENT_TEXTS.make("refunded", amount=refund.amount, method=refund.method),
         )
         ret.save(update_fields=["status"])
         notify_return(ret, "refund_issued")

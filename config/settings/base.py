@@ -191,7 +191,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
-# Our own date and time formats ("5. Dezember 2026, 20:00 Uhr" / "5 December 2026, 8:00 p.m.").
+# Our own date and time formats ("5. Dezember 2026, 20:00 Uhr" / "5 December 2026, 8:00 pm").
 FORMAT_MODULE_PATH = ["config.formats"]
 CURRENCY = "EUR"
 

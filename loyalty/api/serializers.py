@@ -44,6 +44,14 @@ class StoreRefSerializer(serializers.Serializer):
 class EntrySerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id")
     store = StoreRefSerializer(allow_null=True)
+    description = serializers.CharField(
+        source="description_text",
+        read_only=True,
+        help_text="The line's text in the language of the request.",
+    )
+    description_code = serializers.CharField(
+        read_only=True, help_text="What the line says, as a code (empty for a text somebody typed)."
+    )
 
     class Meta:
         model = PointsEntry
@@ -56,6 +64,7 @@ class EntrySerializer(serializers.ModelSerializer):
             "amount",
             "store",
             "description",
+            "description_code",
         ]
 
 

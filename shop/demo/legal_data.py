@@ -139,7 +139,7 @@ E-Mail: datenschutz@omnishop.example
 
 ## Cookies und Speicher im Browser
 Wir setzen nur technisch notwendige Cookies (§ 25 Abs. 2 Nr. 2 TDDDG). Es gibt kein Tracking, keine Werbe- oder Analyse-Cookies und keine Inhalte von Dritten.
-- sessionid: hält Sie angemeldet und merkt sich Warenkorb und gewählte Filiale; gültig 2 Wochen.
+- sessionid: hält Sie angemeldet und merkt sich Warenkorb und gewählte Filiale; gilt bis zum Schließen des Browsers, mit „Angemeldet bleiben“ 2 Wochen.
 - csrftoken: schützt Formulare vor Fälschung (Cross-Site Request Forgery); gültig 1 Jahr.
 - django_language: die gewählte Sprache (Deutsch oder Englisch); gilt bis zum Schließen des Browsers; nur gesetzt, wenn Sie die Sprache umschalten.
 - messages: kurze Hinweise wie „In den Warenkorb gelegt“ bis zur nächsten Seite; wird danach gelöscht.
@@ -164,7 +164,7 @@ E-mail: datenschutz@omnishop.example
 
 ## Cookies and storage in the browser
 We only set technically necessary cookies (§ 25(2) no. 2 TDDDG). There is no tracking, no advertising or analytics cookies and no third-party content.
-- sessionid: keeps you logged in and remembers your cart and chosen store; valid for 2 weeks.
+- sessionid: keeps you logged in and remembers your cart and chosen store; lasts until you close the browser, 2 weeks with "Remember Me".
 - csrftoken: protects forms against forgery (cross-site request forgery); valid for 1 year.
 - django_language: the language you chose (German or English); lasts until you close the browser; only set when you switch the language.
 - messages: short notices such as "Added to cart" until the next page; deleted afterwards.

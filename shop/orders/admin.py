@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format, localize
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -368,7 +368,7 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("to pay"), ordering="amount_due")
     def amount(self, order):
-        return format_html('<span class="nowrap">{} €</span>', localize(order.amount_due))
+        return format_html('<span class="nowrap">{}</span>', format_money(order.amount_due))
 
     @admin.display(description=_("waiting"))
     def age(self, order):

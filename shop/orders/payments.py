@@ -36,5 +36,9 @@ class PayAtCounter:
         return order.amount_due
 
 
+# code → label of every payment method, for texts that name the method by its code
+METHOD_LABELS = {PayAtCounter.code: PayAtCounter.label}
+
+
 def payment_method_for(order) -> PaymentMethod:
     return PayAtCounter()

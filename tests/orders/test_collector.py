@@ -42,7 +42,7 @@ def test_naming_a_collector_gives_them_their_own_code_and_an_email(order):
     assert [(n.channel, n.recipient_email, n.recipient_id) for n in mails] == [
         ("email", "anna@example.com", None)
     ]
-    assert "Anna Berger may collect" in order.events.last().note
+    assert "Anna Berger may collect" in order.events.last().note_text
 
 
 def test_the_collector_code_hands_over_and_is_recorded_with_a_proof_for_the_shopper(
@@ -52,7 +52,7 @@ def test_the_collector_code_hands_over_and_is_recorded_with_a_proof_for_the_shop
     order = order_collect(order=order, code=order.collector_code.lower(), actor=associate)
     assert order.status == OrderStatus.COLLECTED
     assert order.collected_by == CollectedBy.COLLECTOR
-    assert "collected by Anna Berger" in order.events.last().note
+    assert "collected by Anna Berger" in order.events.last().note_text
     proof = Notification.objects.filter(kind="order_collected", subject_id=str(order.pk))
     assert {n.channel for n in proof} == {"email", "in_app"}
     assert {n.recipient_email for n in proof} == {order.customer.email}

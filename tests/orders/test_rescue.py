@@ -96,7 +96,7 @@ def test_other_store_places_a_linked_order_at_the_nearest_store_that_has_the_uni
     assert "order_placed" in set(
         Notification.objects.filter(subject_id=str(second.pk)).values_list("kind", flat=True)
     )
-    assert second.number in short.events.last().note
+    assert second.number in short.events.last().note_text
 
     # A second click on the same e-mail link changes nothing; another choice is refused.
     again = order_rescue_choose(rescue=rescue, choice="other_store", actor=shopper)
@@ -206,7 +206,7 @@ def test_unanswered_rescues_are_dropped_by_the_job_and_the_order_proceeds(short,
     assert drop_unanswered_rescues() == 0  # safe to run twice
     rescue.refresh_from_db()
     assert rescue.choice == RescueChoice.TIMED_OUT and rescue.chosen_by is None
-    assert "no answer in time" in short.events.last().note
+    assert "no answer in time" in short.events.last().note_text
     assert order_mark_ready(order=short, actor=associate).status == OrderStatus.READY
 
 

@@ -133,7 +133,7 @@ def test_expire_waits_for_the_hold(store, jacket):
     assert order.status == OrderStatus.EXPIRED
     assert level(store, jacket) == (10, 0)
     event = order.events.last()
-    assert event.actor is None and "Not collected" in event.note
+    assert event.actor is None and "Not collected" in event.note_text
 
 
 def test_staff_of_another_store_cannot_touch_the_order(order, jacket):
@@ -170,7 +170,7 @@ def test_partial_short_shrinks_reservation_corrects_stock_and_total(
         ).quantity
         == -1
     )
-    assert "1 × " + jacket.sku in order.events.last().note
+    assert "1 × " + jacket.sku in order.events.last().note_text
     drop_rescues(order)
     order = order_mark_ready(order=order, actor=associate)
     order = order_collect(order=order, code=order.pickup_code, actor=associate)
@@ -204,7 +204,7 @@ def test_all_lines_short_cancels_the_order(order, associate, store, jacket, sock
     assert level(store, jacket) == (8, 0)
     assert level(store, socks) == (7, 0)
     assert reservations(order) == {}
-    assert "none of the items were found" in order.events.last().note
+    assert "none of the items were found" in order.events.last().note_text
 
 
 # --- handover --------------------------------------------------------------------------------

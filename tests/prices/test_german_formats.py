@@ -1,5 +1,5 @@
 """Amounts, dates and times as the reader's language writes them: "414,94 €" and
-"5. Dezember 2026, 20:00 Uhr" in German, "€414.94" and "5 December 2026, 8:00 p.m." in English.
+"5. Dezember 2026, 20:00 Uhr" in German, "€414.94" and "5 December 2026, 8:00 pm" in English.
 No page or e-mail shows an English-style "414.94 €" to a German reader."""
 
 import datetime as dt
@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from core.templatetags.money import format_money
+from legal.models import LegalPage
 from notifications.models import Channel, Notification
 from notifications.services import notification_deliver
 from returns.models import RefundMethod
@@ -23,10 +24,12 @@ from shop.orders.notifications import notify_order_reminder
 from shop.orders.services import orders as services
 from stores.selectors import SESSION_KEY as MY_STORE_KEY
 from tests import factories
+from tests.legal.conftest import legal_texts  # noqa: F401 (a fixture)
 from tests.orders.helpers import drop_rescues
 from tests.returns.helpers import inspect_all
 
 ENGLISH_AMOUNT_IN_GERMAN = re.compile(r"\d+\.\d{2}\s?€")
+ENGLISH_TIME = re.compile(r"\d (a\.m\.|p\.m\.|am|pm)\b")
 
 
 def test_money_and_dates_by_language():
@@ -37,7 +40,8 @@ def test_money_and_dates_by_language():
     with translation.override("de"):
         assert formats.date_format(moment, "DATETIME_FORMAT") == "5. Dezember 2026, 20:00 Uhr"
     with translation.override("en"):
-        assert formats.date_format(moment, "DATETIME_FORMAT") == "5 December 2026, 8:00 p.m."
+        assert formats.date_format(moment, "DATETIME_FORMAT") == "5 December 2026, 8:00 pm"
+        assert formats.time_format(moment.replace(hour=9), "TIME_FORMAT") == "9:00 am"
 
 
 def test_no_template_writes_a_raw_number_before_a_euro_sign():
@@ -64,6 +68,7 @@ def world(db):
     return store, shopper, jacket, socks
 
 
+@pytest.mark.usefixtures("legal_texts")
 def test_main_pages_and_every_mail_speak_german_amounts(world):
     store, shopper, jacket, socks = world
     associate = factories.staff(store)
@@ -106,12 +111,22 @@ def test_main_pages_and_every_mail_speak_german_amounts(world):
         "card": reverse("loyalty:card"),
         "orders": reverse("pickup:order_list"),
         "messages": reverse("notifications:inbox"),
+        "search": reverse("shop:product_list") + "?q=jacke",
+        "stores": reverse("stores:finder"),
+        "store": reverse("stores:detail", args=[store.code]),
+        "returns": reverse("returns:list"),
+        "short order": short.get_absolute_url(),
+        "cancelled order": cancelled.get_absolute_url(),
+        "expired order": expiring.get_absolute_url(),
+        "withdraw": reverse("pickup:withdraw"),
+        **{f"legal {page}": reverse("legal:page", args=[page]) for page in LegalPage.values},
     }
     for name, url in pages.items():
         response = client.get(url)
         assert response.status_code == 200, name
         html = response.content.decode()
         assert not ENGLISH_AMOUNT_IN_GERMAN.findall(html), name
+        assert not ENGLISH_TIME.findall(html), name
     order_page = client.get(collected.get_absolute_url()).content.decode()
     assert "414,94\u00a0€" in order_page
 
@@ -137,3 +152,34 @@ def test_main_pages_and_every_mail_speak_german_amounts(world):
         "refund_issued",
     } <= kinds
     assert any("414,94\u00a0€" in m.body for m in mail.outbox)
+
+
+def test_english_pages_show_no_german_stored_texts(world):
+    """The same orders, return and card read in English: no German note, ledger line or
+    amount written the German way."""
+    store, shopper, jacket, socks = world
+    associate = factories.staff(store)
+    shopper.language = "en"
+    shopper.save(update_fields=["language"])
+    with translation.override("de"):  # everything written while German pages were in use
+        collected = factories.collected_order(store, [(jacket, 1)], customer=shopper)
+        ret = return_request_create(
+            order=collected, lines=[(collected.lines.get(), 1)], reason="too_small", actor=shopper
+        )
+        return_receive(ret=ret, store=store, actor=associate, inspections=inspect_all(ret))
+        return_refund(ret=ret, store=store, method=RefundMethod.STORE_CREDIT, actor=associate)
+        short = factories.pickup_order(store, [(socks, 2)], customer=shopper)
+        short = services.order_start_picking(order=short, actor=associate)
+        services.order_mark_line_short(line=short.lines.get(), units=1, actor=associate)
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(shopper)
+    for url in (
+        collected.get_absolute_url(),
+        short.get_absolute_url(),
+        ret.get_absolute_url(),
+        reverse("loyalty:card"),
+    ):
+        html = client.get(url).content.decode()
+        for german in ("nicht gefunden", "Rückgabe", "erstattet", "Bestellung ", "Rabatt"):
+            assert german not in html, (url, german)
+        assert not re.findall(r"\d+,\d{2}\s?€", html), url

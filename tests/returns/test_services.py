@@ -134,7 +134,7 @@ def test_manager_overrides_the_window_with_a_written_reason(
         order, [(line, 1)], actor=manager, store=other_store, override_reason="Zip broke on day 40"
     )
     assert ret.override_by == manager and ret.override_reason == "Zip broke on day 40"
-    assert "Zip broke on day 40" in ret.events.get().note
+    assert "Zip broke on day 40" in ret.events.get().note_text
 
 
 def test_manager_cannot_override_the_quantity(order, socks, manager, other_store):

@@ -48,7 +48,7 @@ def test_reserved_drift_is_repaired_and_recorded(store, variant):
     level.refresh_from_db()
     assert level.reserved == 2
     repair = StockMovement.objects.get(reference=f"reconciliation-{run.pk}")
-    assert repair.reserved_delta == -2 and repair.note
+    assert repair.reserved_delta == -2 and repair.note_code == "reconciliation"
     assert stock_reconcile().status == RunStatus.CLEAN
 
 

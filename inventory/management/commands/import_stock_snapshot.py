@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from inventory.errors import SnapshotRejected
 from inventory.snapshots import snapshot_read, stock_snapshot_import
+from inventory.texts import STOCK_MOVEMENT_TEXTS
 
 
 class Command(BaseCommand):
@@ -27,7 +28,7 @@ class Command(BaseCommand):
             report = stock_snapshot_import(
                 rows=snapshot_read(data, file.name),
                 dry_run=dry_run,
-                note=f"ERP snapshot {file.name}",
+                note=STOCK_MOVEMENT_TEXTS.make("snapshot_erp", name=file.name),
             )
         except SnapshotRejected as error:
             for problem in error.problems:

@@ -122,9 +122,16 @@ class OrderLineSerializer(serializers.ModelSerializer):
 
 
 class OrderEventSerializer(serializers.ModelSerializer):
+    note = serializers.CharField(
+        source="note_text", read_only=True, help_text="The note in the language of the request."
+    )
+    note_code = serializers.CharField(
+        read_only=True, help_text="What the note says, as a code (empty for a note somebody typed)."
+    )
+
     class Meta:
         model = OrderEvent
-        fields = ["from_status", "to_status", "note", "created_at"]
+        fields = ["from_status", "to_status", "note", "note_code", "created_at"]
 
 
 class RescueSerializer(serializers.ModelSerializer):

@@ -8,6 +8,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib import admin
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from core.vat import VatAmount, discounted_vat_breakdown, vat_of_gross
 from legal.models import ContractModel
 from shop.catalogue.base_prices import BasePrice, base_price
+from shop.orders.texts import ORDER_EVENT_TEXTS
 
 
 class OrderStatus(models.TextChoices):
@@ -288,7 +290,13 @@ class OrderEvent(models.Model):
         _("from"), max_length=16, choices=OrderStatus.choices, blank=True
     )
     to_status = models.CharField(_("to"), max_length=16, choices=OrderStatus.choices)
-    note = models.CharField(_("note"), max_length=255, blank=True)
+    note = models.CharField(
+        _("note"), max_length=255, blank=True, help_text=_("A note as somebody typed it.")
+    )
+    note_code = models.CharField(
+        _("note code"), max_length=40, blank=True, default="", db_default=""
+    )
+    note_params = models.JSONField(_("note parameters"), null=True, blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
     class Meta:
@@ -300,6 +308,12 @@ class OrderEvent(models.Model):
 
     def __str__(self):
         return f"{self.order_id}: {self.from_status or '—'} → {self.to_status}"
+
+    @property
+    @admin.display(description=_("note"))
+    def note_text(self) -> str:
+        """The note in the reader's language (a literal note as it was typed)."""
+        return ORDER_EVENT_TEXTS.render(self.note_code, self.note_params, self.note)
 
 
 class HandoverAttempt(models.Model):

@@ -16,6 +16,7 @@ from shop.orders.models import Order, OrderEvent
 from shop.orders.notifications import notify_order_collector
 from shop.orders.pickup_codes import pickup_code_generate
 from shop.orders.services.orders import _lock
+from shop.orders.texts import ORDER_EVENT_TEXTS
 
 NAME_MAX = 100
 
@@ -55,9 +56,9 @@ def order_collector_set(*, order: Order, actor: User, name: str, email: str = ""
         order.collector_code = pickup_code_generate()
     order.save(update_fields=["collector_name", "collector_email", "collector_code"])
     note = (
-        _("%(name)s may collect the order") % {"name": name}
+        ORDER_EVENT_TEXTS.make("collector_set", name=name)
         if name
-        else _("Nobody else collects the order any more")
+        else ORDER_EVENT_TEXTS.make("collector_cleared")
     )
     status_event_record(
         OrderEvent,
@@ -65,7 +66,7 @@ def order_collector_set(*, order: Order, actor: User, name: str, email: str = ""
         actor=actor,
         from_status=order.status,
         to_status=order.status,
-        note=note[:255],
+        note=note,
     )
     if name and email:
         notify_order_collector(order)

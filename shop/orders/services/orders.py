@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core.events import status_event_record
-from core.templatetags.money import format_money
+from core.texts import StoredText
 from inventory.errors import InsufficientStock, StockError
 from inventory.selectors import stores_with_availability
 from inventory.services import (
@@ -38,6 +38,7 @@ from inventory.services import (
     stock_release,
     stock_reserve,
 )
+from inventory.texts import STOCK_MOVEMENT_TEXTS
 from legal.models import LegalPage
 from legal.selectors import contract_model, legal_texts_current
 from loyalty.credit import (
@@ -54,6 +55,7 @@ from loyalty.services import (
     points_redeem_reduce,
     points_redeem_reverse,
 )
+from loyalty.texts import POINTS_TEXTS, STORE_CREDIT_TEXTS
 from shop.catalogue.models import Variant
 from shop.orders.errors import (
     HandoverRateLimited,
@@ -90,6 +92,7 @@ from shop.orders.pickup_codes import (
     pickup_code_normalize,
 )
 from shop.orders.selectors.rescue import open_rescues, rescue_stores
+from shop.orders.texts import ORDER_EVENT_TEXTS
 from stores import calendar
 from stores.geo import Point
 from stores.models import Store
@@ -156,7 +159,7 @@ def _move(
     to_status: OrderStatus,
     *,
     actor: User | None,
-    note: str = "",
+    note: str | StoredText = "",
     now: dt.datetime | None = None,
 ) -> None:
     """Set the new status and its timestamp, save, and write the timeline event."""
@@ -469,7 +472,7 @@ def _settlement_give_back(order: Order) -> None:
             user=order.customer,
             amount=order.store_credit_used,
             source=f"{_source(order)}:back",
-            note=_("Order %(number)s did not go ahead") % {"number": order.number},
+            note=STORE_CREDIT_TEXTS.make("order_not_ahead", number=order.number),
         )
 
 
@@ -494,7 +497,7 @@ def _settlement_shrink(order: Order, event: OrderEvent) -> None:
             user=order.customer,
             amount=excess,
             source=f"{_source(order)}:short:{event.pk}",
-            note=_("Items of order %(number)s were not available") % {"number": order.number},
+            note=STORE_CREDIT_TEXTS.make("order_items_missing", number=order.number),
         )
         order.store_credit_used -= excess
 
@@ -557,7 +560,7 @@ def order_mark_line_short(
     line.save(update_fields=["quantity_short"])
     lines = list(order.lines.all())
     order.total = sum((ln.line_total for ln in lines), Decimal("0.00"))
-    note = _("%(units)d × %(sku)s not found") % {"units": units, "sku": line.sku}
+    short = {"units": units, "sku": line.sku}
     rescue = ShortPickRescue(
         order=order, line=line, units=units, deadline=timezone.now() + RESCUE_ANSWER_WINDOW
     )
@@ -577,9 +580,7 @@ def order_mark_line_short(
             order,
             OrderStatus.CANCELLED,
             actor=actor,
-            note=note
-            + "; "
-            + _("cancelled: none of the items were found and no other store has them."),
+            note=ORDER_EVENT_TEXTS.make("line_short_cancelled_nowhere", **short),
         )
         notify_order_cancelled(order)
         return order
@@ -589,7 +590,7 @@ def order_mark_line_short(
         actor=actor,
         from_status=order.status,
         to_status=order.status,
-        note=note,
+        note=ORDER_EVENT_TEXTS.make("line_short", **short),
     )
     _settlement_shrink(order, event)
     _save_amounts(order)
@@ -600,7 +601,9 @@ def order_mark_line_short(
     return order
 
 
-def _close_if_nothing_left(order: Order, *, actor: User | None, note: str, notify: bool) -> bool:
+def _close_if_nothing_left(
+    order: Order, *, actor: User | None, note: StoredText, notify: bool
+) -> bool:
     """After a rescue was decided: an order (locked) with nothing left to hand over and no rescue
     still open is over. It is cancelled with `note`; the shopper is told when `notify`.
 
@@ -613,7 +616,11 @@ def _close_if_nothing_left(order: Order, *, actor: User | None, note: str, notif
     if any(line.quantity_to_collect for line in order.lines.all()):
         return False
     _settlement_give_back(order)  # already shrunk to nothing at the short picks: a no-op then
-    stock_release(reference=order.number, user=actor, note=note[:255])
+    stock_release(
+        reference=order.number,
+        user=actor,
+        note=STOCK_MOVEMENT_TEXTS.make("order_cancelled", number=order.number),
+    )
     _move(order, OrderStatus.CANCELLED, actor=actor, note=note)
     if notify:
         notify_order_cancelled(order)
@@ -653,7 +660,11 @@ def order_mark_ready(*, order: Order, actor: User) -> Order:
 
 @transaction.atomic
 def order_cancel(
-    *, order: Order, actor: User | None, reason: str = "", withdrawal: bool = False
+    *,
+    order: Order,
+    actor: User | None,
+    reason: str | StoredText = "",
+    withdrawal: bool = False,
 ) -> Order:
     """The shopper (their own order) or an associate of the store cancels; stock is released.
 
@@ -669,7 +680,13 @@ def order_cancel(
     if not (withdrawal and order.status == OrderStatus.READY):
         _check_transition(order, OrderStatus.CANCELLED)
     _settlement_give_back(order)  # loyalty and credit rows before stock rows, as in order_place
-    stock_release(reference=order.number, user=actor, note=reason[:255])
+    stock_release(
+        reference=order.number,
+        user=actor,
+        note=STOCK_MOVEMENT_TEXTS.make("order_cancelled", number=order.number)
+        if isinstance(reason, StoredText)
+        else reason,
+    )
     order.rescues.filter(choice=RescueChoice.OPEN).update(
         choice=RescueChoice.CANCEL, chosen_by=actor, chosen_at=timezone.now()
     )
@@ -694,14 +711,13 @@ def order_expire(*, order: Order) -> Order:
             }
         )
     _settlement_give_back(order)
-    stock_release(reference=order.number, note=_("Not collected"))
+    stock_release(reference=order.number, note=STOCK_MOVEMENT_TEXTS.make("order_not_collected"))
     _move(
         order,
         OrderStatus.EXPIRED,
         actor=None,
         now=now,
-        note=_("Not collected within %(days)d opening days.")
-        % {"days": order.store.pickup_hold_days},
+        note=ORDER_EVENT_TEXTS.make("not_collected", days=order.store.pickup_hold_days),
     )
     notify_order_expired(order)
     return order
@@ -826,7 +842,7 @@ def _collect(order: Order, actor: User, collected_by: CollectedBy) -> None:
             store=order.store,
             channel=LoyaltyChannel.ONLINE,
             occurred_at=now,
-            description=_("Order %(number)s") % {"number": order.number},
+            description=POINTS_TEXTS.make("order", number=order.number),
             actor=actor,
         )
     except LoyaltyError as exc:  # refused before anything was written; the goods still go
@@ -834,12 +850,15 @@ def _collect(order: Order, actor: User, collected_by: CollectedBy) -> None:
     stock_collect(reference=order.number, user=actor)
     method = payment_method_for(order)
     paid = method.capture_at_handover(order)
-    note = _("%(method)s: %(amount)s") % {"method": method.label, "amount": format_money(paid)}
     if collected_by == CollectedBy.COLLECTOR:
-        note += "; " + _("collected by %(name)s") % {"name": order.collector_name}
+        note = ORDER_EVENT_TEXTS.make(
+            "collected_by_collector", method=method.code, amount=paid, name=order.collector_name
+        )
+    else:
+        note = ORDER_EVENT_TEXTS.make("collected", method=method.code, amount=paid)
     order.collected_by = collected_by
     order.save(update_fields=["collected_by"])
-    _move(order, OrderStatus.COLLECTED, actor=actor, now=now, note=note[:255])
+    _move(order, OrderStatus.COLLECTED, actor=actor, now=now, note=note)
     notify_order_collected(order)
 
 

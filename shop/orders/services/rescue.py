@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.events import status_event_record
+from core.texts import StoredText
 from shop.orders.errors import OrderInvalid, OrderNotFound, RescueClosed, RescueNoStore
 from shop.orders.models import Order, OrderEvent, RescueChoice, ShortPickRescue
 from shop.orders.selectors.rescue import rescue_stores
@@ -31,6 +32,7 @@ from shop.orders.services.orders import (
     order_cancel,
     order_place,
 )
+from shop.orders.texts import ORDER_EVENT_TEXTS
 from stores.models import Store
 
 CHOICES = (RescueChoice.OTHER_STORE, RescueChoice.DROP, RescueChoice.CANCEL)
@@ -48,14 +50,14 @@ def _lock_rescue(rescue: ShortPickRescue) -> tuple[Order, ShortPickRescue]:
     return order, locked
 
 
-def _event(order: Order, actor: User | None, note: str) -> None:
+def _event(order: Order, actor: User | None, note: StoredText) -> None:
     status_event_record(
         OrderEvent,
         order=order,
         actor=actor,
         from_status=order.status,
         to_status=order.status,
-        note=note[:255],
+        note=note,
     )
 
 
@@ -109,15 +111,17 @@ def order_rescue_choose(
             phone=order.phone,
             idempotency_key=f"rescue:{order.number}:{rescue.pk}",
         )
-        note = _("%(what)s: collect at %(store)s (order %(number)s)") % {
-            "what": what,
-            "store": chosen.name,
-            "number": rescue.rescue_order.number,
-        }
+        note = ORDER_EVENT_TEXTS.make(
+            "rescue_other_store",
+            units=rescue.units,
+            sku=line.sku,
+            store=chosen.name,
+            number=rescue.rescue_order.number,
+        )
     elif choice == RescueChoice.DROP:
-        note = _("%(what)s: dropped by the customer") % {"what": what}
+        note = ORDER_EVENT_TEXTS.make("rescue_dropped", units=rescue.units, sku=line.sku)
     else:
-        note = _("The customer cancelled the order after items were missing.")
+        note = ORDER_EVENT_TEXTS.make("rescue_cancelled")
     rescue.choice = choice
     rescue.chosen_by = actor
     rescue.chosen_at = timezone.now()
@@ -130,13 +134,14 @@ def order_rescue_choose(
         _close_if_nothing_left(
             order,
             actor=actor,
-            note=_("Nothing is left to hand over here; the items are collected at %(store)s.")
-            % {"store": rescue.rescue_order.store.name},
+            note=ORDER_EVENT_TEXTS.make(
+                "nothing_left_collected_elsewhere", store=rescue.rescue_order.store.name
+            ),
             notify=False,  # the shopper chose this and gets the new order's confirmation
         )
     else:
         _close_if_nothing_left(
-            order, actor=actor, note=_("Nothing is left to hand over."), notify=True
+            order, actor=actor, note=ORDER_EVENT_TEXTS.make("nothing_left"), notify=True
         )
     return rescue
 
@@ -156,8 +161,9 @@ def rescue_time_out(*, rescue: ShortPickRescue) -> bool:
     _event(
         order,
         None,
-        _("%(units)d × %(sku)s: no answer in time, dropped")
-        % {"units": rescue.units, "sku": rescue.line.sku},
+        ORDER_EVENT_TEXTS.make("rescue_timed_out", units=rescue.units, sku=rescue.line.sku),
     )
-    _close_if_nothing_left(order, actor=None, note=_("Nothing is left to hand over."), notify=True)
+    _close_if_nothing_left(
+        order, actor=None, note=ORDER_EVENT_TEXTS.make("nothing_left"), notify=True
+    )
     return True

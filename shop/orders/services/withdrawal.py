@@ -26,6 +26,7 @@ from shop.orders.errors import (
 from shop.orders.models import Order, OrderStatus, OrderWithdrawal
 from shop.orders.notifications import notify_order_withdrawn
 from shop.orders.services.orders import order_cancel
+from shop.orders.texts import ORDER_EVENT_TEXTS
 
 WITHDRAWAL_DAYS = 14
 # Step 1 needs no login: wrong number/address pairs are counted per client (IP address), so the
@@ -135,8 +136,7 @@ def order_withdraw(*, order: Order, email: str, name: str) -> OrderWithdrawal:
         order_cancel(
             order=order,
             actor=order.customer,
-            reason=_("Withdrawal received %(when)s")
-            % {"when": timezone.localtime(now).strftime("%d.%m.%Y %H:%M")},
+            reason=ORDER_EVENT_TEXTS.make("withdrawal_received", when=now),
             withdrawal=True,
         )
     notify_order_withdrawn(withdrawal)

@@ -17,6 +17,7 @@ from shop.orders.models import OrderEvent, OrderStatus, ShortPickRescue
 from shop.orders.pickup_codes import pickup_code_format
 from shop.orders.selectors.orders import orders_for_customer, with_item_counts
 from shop.orders.services.orders import order_cancel
+from shop.orders.texts import ORDER_EVENT_TEXTS
 from stores.display import moment_label, ready_label, store_calendar_context
 from stores.models import OpeningHours
 
@@ -95,7 +96,9 @@ def order_detail(request, public_id):
 def order_cancel_view(request, public_id):
     order = get_object_or_404(orders_for_customer(request.user), public_id=public_id)
     try:
-        order_cancel(order=order, actor=request.user, reason=_("Cancelled by the customer"))
+        order_cancel(
+            order=order, actor=request.user, reason=ORDER_EVENT_TEXTS.make("cancelled_by_customer")
+        )
     except OrderError as exc:
         messages.error(request, str(exc))
     else:
