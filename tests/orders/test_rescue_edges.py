@@ -173,7 +173,7 @@ def test_choosing_the_other_store_moves_everything_there_and_closes_the_empty_or
     assert new.promised_ready_at is not None
     order.refresh_from_db()
     assert order.status == OrderStatus.CANCELLED
-    assert near.name in order.events.last().note
+    assert near.name in order.events.last().note_text
     # The shopper chose this: the new order's confirmation, no cancellation message.
     assert not Notification.objects.filter(kind="order_cancelled", subject_id=order.pk).exists()
     assert Notification.objects.filter(kind="order_placed", subject_id=new.pk).exists()
@@ -197,7 +197,7 @@ def test_dropping_or_no_answer_cancels_the_empty_order_and_tells_the_shopper(eve
         assert drop_unanswered_rescues() == 1
     order.refresh_from_db()
     assert order.status == OrderStatus.CANCELLED
-    assert "Nothing is left to hand over" in order.events.last().note
+    assert "Nothing is left to hand over" in order.events.last().note_text
     assert Notification.objects.filter(kind="order_cancelled", subject_id=order.pk).exists()
     assert points(order.customer) == everything_short.points_before
 
@@ -211,7 +211,7 @@ def test_every_unit_short_and_no_store_has_them_cancels_with_a_clear_reason(
     order = _all_short(picking, associate, jacket, socks)
     deliver(kind="order_cancelled", channel="email", recipient=shopper)
     assert order.status == OrderStatus.CANCELLED
-    assert "no other store has them" in order.events.last().note
+    assert "no other store has them" in order.events.last().note_text
     assert not order.rescues.filter(choice=RescueChoice.OPEN).exists()
     told = [m for m in mail.outbox if shopper.email in m.to and "no other store has them" in m.body]
     assert told, [m.body for m in mail.outbox]
