@@ -1,0 +1,421 @@
+"""The KPIs, each read from the ledgers of the app that owns it (orders and their events, the points
+and store-credit ledgers, till receipts, the stock movement ledger, returns and refunds). Nothing
+here is a hand-kept counter: every figure can be recomputed for any period.
+
+A period is two local dates, both included (`Period`); `store_ids` limits every store-bound figure
+to those stores. Wallet figures (points and store-credit liability, tiers) belong to the customer,
+not to a store, and are shop-wide.
+"""
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from inventory.models import MovementKind, ReconciliationFinding, StockMovement
+from loyalty.models import (
+    EntryKind,
+    LoyaltyAccount,
+    PointsEntry,
+    StoreCreditEntry,
+    TillReceipt,
+    TillReceiptLine,
+)
+from loyalty.rules import points_value
+from returns.models import Refund, ReturnLine, ReturnRequest
+from shop.orders.models import Order, OrderLine, OrderStatus
+
+from .models import CartAddition
+
+ZERO = Decimal("0.00")
+CONVERSION_WINDOW = dt.timedelta(days=14)
+CLV_WINDOW = dt.timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Local calendar days `first` to `last`, both included."""
+
+    first: dt.date
+    last: dt.date
+
+    @property
+    def start(self) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(self.first, dt.time.min))
+
+    @property
+    def end(self) -> dt.datetime:
+        """The first moment after the period."""
+        return timezone.make_aware(
+            dt.datetime.combine(self.last + dt.timedelta(days=1), dt.time.min)
+        )
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    def previous(self) -> "Period":
+        """The period of the same length just before this one."""
+        last = self.first - dt.timedelta(days=1)
+        return Period(first=last - dt.timedelta(days=self.days - 1), last=last)
+
+
+def percentile(values: Sequence[float], share: float) -> float | None:
+    """The nearest-rank percentile (0 < share <= 1) of the values; None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(int(-(-share * len(ordered) // 1)), 1)  # ceil(share × n), at least 1
+    return ordered[rank - 1]
+
+
+def _ratio(part: float | Decimal | int, whole: float | Decimal | int) -> float | None:
+    return float(part) / float(whole) if whole else None
+
+
+def _in_stores(store_ids: Iterable[int] | None, field: str = "store_id") -> Q:
+    return Q(**{f"{field}__in": list(store_ids)}) if store_ids is not None else Q()
+
+
+def _hours(a: dt.datetime, b: dt.datetime) -> float:
+    return (b - a).total_seconds() / 3600
+
+
+# --- Click & collect ------------------------------------------------------------------------
+
+
+def click_and_collect(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[str, Any]:
+    """Orders placed in the period and what became of them; revenue of orders collected in it.
+
+    - `orders`: placed in the period; `cancelled`, `expired`: of those, now in that state.
+    - `revenue`: totals of the orders collected in the period.
+    - `placed_to_ready_h` / `ready_to_collected_h`: p50 and p90 in hours, of orders placed in the
+      period that got that far.
+    - `promises_kept`: of the orders placed in the period that were made ready and had a promised
+      time, the share ready by then.
+    - `expiry_rate`: expired / (collected + expired) of the orders placed in the period.
+    - `short_pick_rate`: of the orders placed in the period that were picked (ready, collected or
+      expired), the share with a line short.
+    """
+    stores = _in_stores(store_ids)
+    placed = Order.objects.filter(stores, created_at__gte=period.start, created_at__lt=period.end)
+    rows = list(
+        placed.values_list("status", "created_at", "ready_at", "collected_at", "promised_ready_at")
+    )
+    by_status = Counter(row[0] for row in rows)
+    to_ready = [_hours(c, r) for _s, c, r, _col, _p in rows if r is not None]
+    to_collected = [_hours(r, col) for _s, _c, r, col, _p in rows if r is not None and col]
+    promised = [(r, p) for _s, _c, r, _col, p in rows if r is not None and p is not None]
+    picked_statuses = (OrderStatus.READY, OrderStatus.COLLECTED, OrderStatus.EXPIRED)
+    picked = placed.filter(status__in=picked_statuses)
+    short = picked.filter(lines__quantity_short__gt=0).distinct().count()
+    ended = by_status[OrderStatus.COLLECTED] + by_status[OrderStatus.EXPIRED]
+    revenue = Order.objects.filter(
+        stores,
+        status=OrderStatus.COLLECTED,
+        collected_at__gte=period.start,
+        collected_at__lt=period.end,
+    ).aggregate(revenue=Coalesce(Sum("total"), ZERO), count=Count("id"))
+    return {
+        "orders": len(rows),
+        "collected": revenue["count"],
+        "revenue": revenue["revenue"],
+        "placed_to_ready_h": {"p50": percentile(to_ready, 0.5), "p90": percentile(to_ready, 0.9)},
+        "ready_to_collected_h": {
+            "p50": percentile(to_collected, 0.5),
+            "p90": percentile(to_collected, 0.9),
+        },
+        "promises_kept": _ratio(sum(1 for r, p in promised if r <= p), len(promised)),
+        "expiry_rate": _ratio(by_status[OrderStatus.EXPIRED], ended),
+        "short_pick_rate": _ratio(short, sum(by_status[s] for s in picked_statuses)),
+        "cancelled": by_status[OrderStatus.CANCELLED],
+    }
+
+
+# --- Customers ------------------------------------------------------------------------------
+
+
+def _purchases(
+    *, start: dt.datetime, end: dt.datetime, store_ids: Iterable[int] | None
+) -> list[tuple[int, str, Decimal]]:
+    """(customer user id, "online" or "store", amount) of every purchase in [start, end): the
+    collected pickup orders and the till receipts scanned with a card."""
+    online = Order.objects.filter(
+        _in_stores(store_ids),
+        status=OrderStatus.COLLECTED,
+        collected_at__gte=start,
+        collected_at__lt=end,
+    ).values_list("customer_id", "total")
+    till = TillReceipt.objects.filter(
+        _in_stores(store_ids),
+        account__isnull=False,
+        occurred_at__gte=start,
+        occurred_at__lt=end,
+    ).values_list("account__user_id", "total")
+    return [(user, "online", total) for user, total in online] + [
+        (user, "store", total) for user, total in till
+    ]
+
+
+def _mix(channels: set[str]) -> str:
+    return "both" if len(channels) > 1 else ("online" if "online" in channels else "store")
+
+
+def customers(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[str, Any]:
+    """Members and their wallets.
+
+    - `active_members`: cards with a points entry of a purchase in the period (in these stores or
+      online at them).
+    - `card_revenue_share`: of the revenue (collected orders + till receipts), the share booked on
+      a card.
+    - `tiers`: cards per tier (shop-wide); `points_liability`: the € value of all points held;
+      `store_credit_liability`: all store credit held (shop-wide).
+    - `cross_channel_share`: of the customers who bought in the period, the share who bought both
+      online and in a store.
+    - `clv_12m`: revenue per customer in the twelve months up to the period's end, by channel mix.
+    - `repeat_rate`: of the customers who bought in the period, the share who bought twice or more.
+    """
+    stores = _in_stores(store_ids)
+    active = (
+        PointsEntry.objects.filter(
+            stores,
+            kind=EntryKind.EARN,
+            occurred_at__gte=period.start,
+            occurred_at__lt=period.end,
+        )
+        .values("account_id")
+        .distinct()
+        .count()
+    )
+    online_revenue = Order.objects.filter(
+        stores,
+        status=OrderStatus.COLLECTED,
+        collected_at__gte=period.start,
+        collected_at__lt=period.end,
+    ).aggregate(revenue=Coalesce(Sum("total"), ZERO))["revenue"]
+    till = TillReceipt.objects.filter(
+        stores, occurred_at__gte=period.start, occurred_at__lt=period.end
+    ).aggregate(
+        revenue=Coalesce(Sum("total"), ZERO),
+        on_card=Coalesce(Sum("total", filter=Q(account__isnull=False)), ZERO),
+    )
+    revenue = online_revenue + till["revenue"]
+    on_card = online_revenue + till["on_card"]  # every pickup order is a member's
+    purchases = _purchases(start=period.start, end=period.end, store_ids=store_ids)
+    channels: dict[int, set[str]] = defaultdict(set)
+    counts: Counter[int] = Counter()
+    for user, channel, _total in purchases:
+        channels[user].add(channel)
+        counts[user] += 1
+    year: dict[int, set[str]] = defaultdict(set)
+    spent: dict[int, Decimal] = defaultdict(Decimal)
+    for user, channel, total in _purchases(
+        start=period.end - CLV_WINDOW, end=period.end, store_ids=store_ids
+    ):
+        year[user].add(channel)
+        spent[user] += total
+    clv: dict[str, Decimal | None] = {}
+    for mix in ("online", "store", "both"):
+        members = [user for user, chans in year.items() if _mix(chans) == mix]
+        clv[mix] = (
+            (sum((spent[u] for u in members), ZERO) / len(members)).quantize(Decimal("0.01"))
+            if members
+            else None
+        )
+    tiers = list(
+        LoyaltyAccount.objects.values(name=F("tier__name"))
+        .annotate(members=Count("id"))
+        .order_by(F("tier__min_spend_12m").asc(nulls_first=True))
+    )
+    points = PointsEntry.objects.aggregate(total=Coalesce(Sum("points"), 0))["total"]
+    credit = StoreCreditEntry.objects.aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
+    return {
+        "active_members": active,
+        "revenue": revenue,
+        "card_revenue_share": _ratio(on_card, revenue),
+        "tiers": [{"tier": t["name"], "members": t["members"]} for t in tiers],
+        "points_liability": points_value(points),
+        "store_credit_liability": credit,
+        "buyers": len(channels),
+        "cross_channel_share": _ratio(
+            sum(1 for chans in channels.values() if len(chans) > 1), len(channels)
+        ),
+        "clv_12m": clv,
+        "repeat_rate": _ratio(sum(1 for n in counts.values() if n > 1), len(counts)),
+    }
+
+
+# --- Cross-channel conversion ---------------------------------------------------------------
+
+
+def conversion(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[str, Any]:
+    """Of the (member, product) pairs a member put in the online cart or reserved (ordered for
+    pickup) in the period, how many the member bought at a till within 14 days after; per store of
+    the till purchase and per category. `interests` counts the pairs, `converted` those bought."""
+    interests: dict[tuple[int, int], dt.datetime] = {}
+    categories: dict[int, int] = {}
+    for user, product, category, at in CartAddition.objects.filter(
+        added_at__gte=period.start, added_at__lt=period.end
+    ).values_list("user_id", "variant__product_id", "variant__product__category_id", "added_at"):
+        key = (user, product)
+        interests[key] = min(at, interests.get(key, at))
+        categories[product] = category
+    for user, product, category, at in OrderLine.objects.filter(
+        order__created_at__gte=period.start, order__created_at__lt=period.end
+    ).values_list(
+        "order__customer_id",
+        "variant__product_id",
+        "variant__product__category_id",
+        "order__created_at",
+    ):
+        key = (user, product)
+        interests[key] = min(at, interests.get(key, at))
+        categories[product] = category
+    users = {user for user, _product in interests}
+    bought = TillReceiptLine.objects.filter(
+        _in_stores(store_ids, "receipt__store_id"),
+        quantity__gt=0,
+        receipt__account__user_id__in=users,
+        receipt__occurred_at__gte=period.start,
+        receipt__occurred_at__lt=period.end + CONVERSION_WINDOW,
+    ).values_list(
+        "receipt__account__user_id",
+        "variant__product_id",
+        "receipt__store_id",
+        "receipt__occurred_at",
+    )
+    converted: dict[tuple[int, int], int] = {}
+    for user, product, store, at in bought:
+        first = interests.get((user, product))
+        if first is not None and first <= at <= first + CONVERSION_WINDOW:
+            converted.setdefault((user, product), store)
+    by_store: Counter[int] = Counter(converted.values())
+    by_category_interest: Counter[int] = Counter(categories[p] for _u, p in interests)
+    by_category_converted: Counter[int] = Counter(categories[p] for _u, p in converted)
+    return {
+        "interests": len(interests),
+        "converted": len(converted),
+        "rate": _ratio(len(converted), len(interests)),
+        "by_store": dict(by_store),
+        "by_category": {
+            category: {
+                "interests": count,
+                "converted": by_category_converted[category],
+                "rate": _ratio(by_category_converted[category], count),
+            }
+            for category, count in by_category_interest.items()
+        },
+    }
+
+
+# --- Stock ----------------------------------------------------------------------------------
+
+SOLD_KINDS = (MovementKind.SALE, MovementKind.PICKUP_COLLECTED)
+
+
+def stock(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[str, Any]:
+    """Per store and category, from the movement ledger (`created_at` orders the ledger):
+    `sold` units (till sales and collected pickups), `opening` and `closing` on hand,
+    `turnover` = sold ÷ average on hand ((opening + closing) ÷ 2) and `days_of_cover` = closing ÷
+    units sold per day. `drift`: reconciliation findings in the period (rows and units)."""
+    rows = (
+        StockMovement.objects.filter(_in_stores(store_ids), created_at__lt=period.end)
+        .values("store_id", category_id=F("variant__product__category_id"))
+        .annotate(
+            opening=Coalesce(Sum("quantity", filter=Q(created_at__lt=period.start)), 0),
+            closing=Coalesce(Sum("quantity"), 0),
+            sold=Coalesce(
+                Sum("quantity", filter=Q(kind__in=SOLD_KINDS, created_at__gte=period.start)), 0
+            ),
+        )
+        .order_by("store_id", "category_id")
+    )
+    table = []
+    for row in rows:
+        sold = -row["sold"]
+        average = (row["opening"] + row["closing"]) / 2
+        table.append(
+            {
+                "store_id": row["store_id"],
+                "category_id": row["category_id"],
+                "sold": sold,
+                "opening": row["opening"],
+                "closing": row["closing"],
+                "turnover": _ratio(sold, average),
+                "days_of_cover": _ratio(row["closing"], sold / period.days) if sold else None,
+            }
+        )
+    drift = ReconciliationFinding.objects.filter(
+        _in_stores(store_ids), created_at__gte=period.start, created_at__lt=period.end
+    ).values_list("expected", "actual")
+    return {
+        "table": table,
+        "drift_findings": len(drift),
+        "drift_units": sum(abs(expected - actual) for expected, actual in drift),
+    }
+
+
+# --- Returns --------------------------------------------------------------------------------
+
+
+def returns(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[str, Any]:
+    """Returns of orders of these stores: `rate` = units asked back in return requests made in
+    the period ÷ units collected in the period; requests `by_reason`; inspected units
+    `by_condition`; refunds issued in the period `by_method` (count and €)."""
+    stores = _in_stores(store_ids, "order__store_id")
+    requests = ReturnRequest.objects.filter(
+        stores, created_at__gte=period.start, created_at__lt=period.end
+    )
+    asked = ReturnLine.objects.filter(return_request__in=requests).aggregate(
+        units=Coalesce(Sum("quantity"), 0)
+    )["units"]
+    collected = OrderLine.objects.filter(
+        stores,
+        order__status=OrderStatus.COLLECTED,
+        order__collected_at__gte=period.start,
+        order__collected_at__lt=period.end,
+    ).aggregate(units=Coalesce(Sum(F("quantity") - F("quantity_short")), 0))["units"]
+    by_reason = dict(requests.values_list("reason").annotate(n=Count("id")).order_by())
+    by_condition = dict(
+        ReturnLine.objects.filter(return_request__in=requests)
+        .exclude(condition="")
+        .values_list("condition")
+        .annotate(units=Sum("quantity"))
+        .order_by()
+    )
+    refunds = (
+        Refund.objects.filter(
+            _in_stores(store_ids, "return_request__order__store_id"),
+            created_at__gte=period.start,
+            created_at__lt=period.end,
+        )
+        .values("method")
+        .annotate(count=Count("id"), amount=Sum("amount"))
+        .order_by("method")
+    )
+    return {
+        "requests": requests.count(),
+        "units": asked,
+        "rate": _ratio(asked, collected),
+        "by_reason": by_reason,
+        "by_condition": by_condition,
+        "by_method": {r["method"]: {"count": r["count"], "amount": r["amount"]} for r in refunds},
+    }
+
+
+def kpis(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[str, Any]:
+    """Every KPI of the period for these stores (None: all)."""
+    ids = list(store_ids) if store_ids is not None else None
+    return {
+        "click_and_collect": click_and_collect(period=period, store_ids=ids),
+        "customers": customers(period=period, store_ids=ids),
+        "conversion": conversion(period=period, store_ids=ids),
+        "stock": stock(period=period, store_ids=ids),
+        "returns": returns(period=period, store_ids=ids),
+    }
