@@ -24,6 +24,7 @@ class CartAddition(models.Model):
         verbose_name = _("cart addition")
         verbose_name_plural = _("cart additions")
         indexes = [models.Index(fields=["user", "added_at"], name="cartaddition_user_date")]
+        permissions = [("view_all_stores", _("Can see the KPIs of every store (head office)"))]
 
     def __str__(self):
         return f"{self.user_id}: {self.variant_id}"

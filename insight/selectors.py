@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.types import AnyUser
 from inventory.models import MovementKind, ReconciliationFinding, StockMovement
 from loyalty.models import (
     EntryKind,
@@ -30,6 +31,8 @@ from loyalty.models import (
 from loyalty.rules import points_value
 from returns.models import Refund, ReturnLine, ReturnRequest
 from shop.orders.models import Order, OrderLine, OrderStatus
+from stores.models import StaffRole, Store
+from stores.selectors import staff_stores
 
 from .models import CartAddition
 
@@ -419,3 +422,50 @@ def kpis(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[str,
         "stock": stock(period=period, store_ids=ids),
         "returns": returns(period=period, store_ids=ids),
     }
+
+
+def daily_revenue(
+    *, period: Period, store_ids: Iterable[int] | None = None
+) -> list[dict[str, Any]]:
+    """Per local day of the period: revenue of collected pickup orders and of till receipts."""
+    tz = timezone.get_current_timezone()
+    days = {
+        period.first + dt.timedelta(days=n): {"online": ZERO, "store": ZERO}
+        for n in range(period.days)
+    }
+    online = Order.objects.filter(
+        _in_stores(store_ids),
+        status=OrderStatus.COLLECTED,
+        collected_at__gte=period.start,
+        collected_at__lt=period.end,
+    ).values_list("collected_at", "total")
+    till = TillReceipt.objects.filter(
+        _in_stores(store_ids), occurred_at__gte=period.start, occurred_at__lt=period.end
+    ).values_list("occurred_at", "total")
+    for channel, rows in (("online", online), ("store", till)):
+        for when, total in rows:
+            if when is None:
+                continue
+            day = days.get(when.astimezone(tz).date())
+            if day is not None:
+                day[channel] += total
+    return [{"day": day, **values} for day, values in days.items()]
+
+
+def kpi_stores(*, user: AnyUser | None) -> QuerySet[Store]:
+    """The stores whose KPIs this user may see: every store for the head office (a superuser or
+    whoever holds `insight.view_all_stores`), the stores they manage for a store manager."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Store.objects.none()
+    if user.is_superuser or user.has_perm("insight.view_all_stores"):
+        return Store.objects.all()
+    return staff_stores(user=user, role=StaffRole.MANAGER)
+
+
+def sees_all_stores(*, user: AnyUser | None) -> bool:
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.has_perm("insight.view_all_stores"))
+    )
