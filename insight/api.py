@@ -43,6 +43,10 @@ class KpiSectionsSerializer(serializers.Serializer):
     returns = serializers.DictField(
         help_text="requests, units, rate, by_reason, by_condition, by_method (count, amount)"
     )
+    nps = serializers.DictField(
+        help_text="answers, promoters, detractors, nps (−100 to 100), by_store (store code → "
+        "the same), comments (store, score, comment, answered_at)"
+    )
 
 
 class KpiResponseSerializer(serializers.Serializer):
@@ -70,6 +74,9 @@ def _with_codes(figures: dict) -> dict:
         }
         for row in figures["stock"]["table"]
     ]
+    nps = figures["nps"]
+    nps["by_store"] = {stores[k]: v for k, v in nps["by_store"].items()}
+    nps["comments"] = [{"store": stores[c.pop("store_id")], **c} for c in nps["comments"]]
     return figures
 
 

@@ -9,4 +9,9 @@ class InsightConfig(AppConfig):
     verbose_name = _("Insight")
 
     def ready(self):
-        from . import receivers  # noqa: F401  (records members' cart additions)
+        from notifications.kinds import register
+
+        from . import receivers  # noqa: F401  (cart additions, the survey after a collection)
+        from .notifications import KINDS
+
+        register(*KINDS)

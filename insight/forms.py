@@ -20,8 +20,13 @@ class KpiFilterForm(forms.Form):
         required=False,
         empty_label=_("All my stores"),
     )
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    # A date input speaks ISO dates whatever the page's language; the browser shows it localised.
+    start = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, data=None, *, stores, **kwargs):
         today = timezone.localdate()

@@ -34,11 +34,12 @@ from shop.orders.models import Order, OrderLine, OrderStatus
 from stores.models import StaffRole, Store
 from stores.selectors import staff_stores
 
-from .models import CartAddition
+from .models import CartAddition, NpsSurvey
 
 ZERO = Decimal("0.00")
 CONVERSION_WINDOW = dt.timedelta(days=14)
 CLV_WINDOW = dt.timedelta(days=365)
+NPS_COMMENTS = 20
 
 
 @dataclass(frozen=True)
@@ -412,6 +413,40 @@ def returns(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[s
     }
 
 
+def nps(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[str, Any]:
+    """Answers given in the period: NPS = % promoters (9–10) − % detractors (0–6), per store and
+    together, and the latest comments."""
+    answers = NpsSurvey.objects.filter(
+        _in_stores(store_ids), answered_at__gte=period.start, answered_at__lt=period.end
+    )
+
+    def score(rows: list[int]) -> dict[str, Any]:
+        promoters = sum(1 for s in rows if s >= 9)
+        detractors = sum(1 for s in rows if s <= 6)
+        return {
+            "answers": len(rows),
+            "promoters": promoters,
+            "detractors": detractors,
+            "nps": round((promoters - detractors) * 100 / len(rows), 1) if rows else None,
+        }
+
+    per_store: dict[int, list[int]] = defaultdict(list)
+    for store_id, value in answers.values_list("store_id", "score"):
+        if value is not None:
+            per_store[store_id].append(value)
+    comments = [
+        {"store_id": store_id, "score": value, "comment": text, "answered_at": when}
+        for store_id, value, text, when in answers.exclude(comment="")
+        .order_by("-answered_at")
+        .values_list("store_id", "score", "comment", "answered_at")[:NPS_COMMENTS]
+    ]
+    return {
+        **score([s for rows in per_store.values() for s in rows]),
+        "by_store": {store_id: score(rows) for store_id, rows in per_store.items()},
+        "comments": comments,
+    }
+
+
 def kpis(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[str, Any]:
     """Every KPI of the period for these stores (None: all)."""
     ids = list(store_ids) if store_ids is not None else None
@@ -421,6 +456,7 @@ def kpis(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[str,
         "conversion": conversion(period=period, store_ids=ids),
         "stock": stock(period=period, store_ids=ids),
         "returns": returns(period=period, store_ids=ids),
+        "nps": nps(period=period, store_ids=ids),
     }
 
 

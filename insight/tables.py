@@ -26,6 +26,11 @@ class Table:
     columns: list[tuple[str, str]]  # (heading, kind)
     rows: list[list[Any]] = field(default_factory=list)
 
+    @property
+    def wide(self) -> bool:
+        """Tables of four columns or more take the page's full width."""
+        return len(self.columns) >= 4
+
 
 def _delta(now: Any, before: Any) -> Any:
     if now is None or before is None:
@@ -51,6 +56,7 @@ def _headline(now: dict, before: dict) -> list[tuple[str, str, Any, Any]]:
         ("repeat_rate", "share", cu["repeat_rate"], bcu["repeat_rate"]),
         ("conversion", "share", co["rate"], bco["rate"]),
         ("return_rate", "share", re["rate"], bre["rate"]),
+        ("nps", "nps", now["nps"]["nps"], before["nps"]["nps"]),
     ]
 
 
@@ -68,6 +74,7 @@ def headline_labels() -> dict[str, str]:
         "repeat_rate": _("Repeat buyers"),
         "conversion": _("Online interest bought in store"),
         "return_rate": _("Return rate"),
+        "nps": _("Net promoter score"),
     }
 
 
@@ -248,4 +255,42 @@ def detail_tables(now: dict) -> list[Table]:
         [(_("Findings"), "int"), (_("Units"), "int")],
         [[st["drift_findings"], st["drift_units"]]],
     )
-    return [timing, wallet, clv, tiers, conversion, conversion_stores, stock, returns, drift]
+    nps_table = Table(
+        "nps",
+        _("Recommendation (NPS) per store"),
+        [
+            (_("Store"), "text"),
+            (_("Answers"), "int"),
+            (_("Promoters (9–10)"), "int"),
+            (_("Detractors (0–6)"), "int"),
+            (_("NPS"), "nps"),
+        ],
+        [
+            [stores.get(pk, "?"), r["answers"], r["promoters"], r["detractors"], r["nps"]]
+            for pk, r in sorted(
+                now["nps"]["by_store"].items(), key=lambda kv: stores.get(kv[0], "")
+            )
+        ],
+    )
+    comments = Table(
+        "nps_comments",
+        _("Comments of the recommendation survey"),
+        [(_("Date"), "date"), (_("Store"), "text"), (_("Score"), "int"), (_("Comment"), "text")],
+        [
+            [c["answered_at"], stores.get(c["store_id"], "?"), c["score"], c["comment"]]
+            for c in now["nps"]["comments"]
+        ],
+    )
+    return [
+        timing,
+        wallet,
+        clv,
+        tiers,
+        nps_table,
+        comments,
+        conversion,
+        conversion_stores,
+        stock,
+        returns,
+        drift,
+    ]

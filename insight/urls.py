@@ -6,4 +6,5 @@ app_name = "insight"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("nps/<str:token>/", views.nps, name="nps"),
 ]

@@ -6,14 +6,16 @@ from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from . import selectors, tables
+from .errors import NpsError, NpsLinkInvalid
 from .forms import KpiFilterForm
 from .selectors import Period
+from .services import nps_answer, nps_survey_for_token
 
 
 def _csv_value(value):
@@ -23,6 +25,8 @@ def _csv_value(value):
         return ""
     if isinstance(value, float):
         return f"{value:.4f}"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
     return str(value)
 
 
@@ -112,3 +116,32 @@ def dashboard(request):
             "revenue": now["customers"]["revenue"] or Decimal(0),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def nps(request, token):
+    """The survey page of a signed link: GET shows it (the e-mail's score chosen), POST answers.
+
+    No login: the link is the shopper's. Opening a link records nothing, so a mail scanner that
+    follows every link cannot answer for the shopper."""
+    try:
+        survey = nps_survey_for_token(token)
+    except NpsLinkInvalid as error:
+        raise Http404(str(error)) from None
+    try:
+        chosen = int(request.GET.get("score", ""))
+    except ValueError:
+        chosen = None
+    context = {"survey": survey, "scores": range(11), "chosen": chosen, "comment": ""}
+    if request.method == "POST":
+        raw = request.POST.get("score", "")
+        comment = request.POST.get("comment", "")
+        try:
+            survey = nps_answer(
+                survey=survey, score=int(raw) if raw.isdigit() else -1, comment=comment
+            )
+        except NpsError as error:
+            context |= {"error": str(error), "comment": comment[:1000]}
+            return render(request, "insight/nps.html", context, status=error.http_status)
+        return redirect("insight:nps", token=token)
+    return render(request, "insight/nps.html", context)

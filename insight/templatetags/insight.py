@@ -3,7 +3,8 @@
 from decimal import Decimal
 
 from django import template
-from django.utils.formats import number_format
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from core.templatetags.money import format_money, format_percent
@@ -38,6 +39,10 @@ def format_cell(value, kind: str, *, change: bool = False) -> str:
         return sign + _("%(days)s days") % {"days": _number(value, 1)}
     if kind == "ratio":
         return sign + _number(value, 2)
+    if kind == "nps":
+        return sign + _number(value, 0)
+    if kind == "date":
+        return date_format(timezone.localtime(value), "SHORT_DATE_FORMAT")
     if kind == "int":
         return sign + _number(value, 0)
     return str(value)
