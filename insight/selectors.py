@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.types import AnyUser
-from inventory.models import MovementKind, ReconciliationFinding, StockMovement
+from inventory.models import MovementKind, ReconciliationFinding, StockLevel, StockMovement
 from loyalty.models import (
     EntryKind,
     LoyaltyAccount,
@@ -37,6 +37,7 @@ from stores.selectors import staff_stores
 from .models import CartAddition, NpsSurvey
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 CONVERSION_WINDOW = dt.timedelta(days=14)
 CLV_WINDOW = dt.timedelta(days=365)
 NPS_COMMENTS = 20
@@ -83,6 +84,11 @@ def _ratio(part: float | Decimal | int, whole: float | Decimal | int) -> float |
     return float(part) / float(whole) if whole else None
 
 
+def _cents(amount: Decimal | None) -> Decimal:
+    """A sum of amounts to the cent (SQLite's sum of decimals loses the places)."""
+    return (amount or ZERO).quantize(CENT)
+
+
 def _in_stores(store_ids: Iterable[int] | None, field: str = "store_id") -> Q:
     return Q(**{f"{field}__in": list(store_ids)}) if store_ids is not None else Q()
 
@@ -94,11 +100,73 @@ def _hours(a: dt.datetime, b: dt.datetime) -> float:
 # --- Click & collect ------------------------------------------------------------------------
 
 
+_PICKED = (OrderStatus.READY, OrderStatus.COLLECTED, OrderStatus.EXPIRED)
+
+
+def _cc_rows(*, period: Period, store_ids: list[int] | None) -> list[tuple]:
+    """(store, status, placed, ready, collected, promised, a line short) of the orders placed."""
+    short = Exists(OrderLine.objects.filter(order=OuterRef("pk"), quantity_short__gt=0))
+    return list(
+        Order.objects.filter(
+            _in_stores(store_ids), created_at__gte=period.start, created_at__lt=period.end
+        )
+        .annotate(short=short)
+        .values_list(
+            "store_id",
+            "status",
+            "created_at",
+            "ready_at",
+            "collected_at",
+            "promised_ready_at",
+            "short",
+        )
+    )
+
+
+def _cc_revenue(*, period: Period, store_ids: list[int] | None) -> dict[int, tuple[Decimal, int]]:
+    """{store: (revenue, orders)} of the orders collected in the period."""
+    rows = (
+        Order.objects.filter(
+            _in_stores(store_ids),
+            status=OrderStatus.COLLECTED,
+            collected_at__gte=period.start,
+            collected_at__lt=period.end,
+        )
+        .values("store_id")
+        .annotate(revenue=Sum("total"), count=Count("id"))
+        .order_by()
+    )
+    return {row["store_id"]: (_cents(row["revenue"]), row["count"]) for row in rows}
+
+
+def _cc_figures(rows: list[tuple], revenue: Decimal, collected: int) -> dict[str, Any]:
+    by_status = Counter(row[1] for row in rows)
+    to_ready = [_hours(c, r) for _st, _s, c, r, _col, _p, _sh in rows if r is not None]
+    to_collected = [_hours(r, col) for _st, _s, _c, r, col, _p, _sh in rows if r and col]
+    promised = [(r, p) for _st, _s, _c, r, _col, p, _sh in rows if r is not None and p is not None]
+    short = sum(1 for row in rows if row[6] and row[1] in _PICKED)
+    ended = by_status[OrderStatus.COLLECTED] + by_status[OrderStatus.EXPIRED]
+    return {
+        "orders": len(rows),
+        "collected": collected,
+        "revenue": revenue,
+        "placed_to_ready_h": {"p50": percentile(to_ready, 0.5), "p90": percentile(to_ready, 0.9)},
+        "ready_to_collected_h": {
+            "p50": percentile(to_collected, 0.5),
+            "p90": percentile(to_collected, 0.9),
+        },
+        "promises_kept": _ratio(sum(1 for r, p in promised if r <= p), len(promised)),
+        "expiry_rate": _ratio(by_status[OrderStatus.EXPIRED], ended),
+        "short_pick_rate": _ratio(short, sum(by_status[s] for s in _PICKED)),
+        "cancelled": by_status[OrderStatus.CANCELLED],
+    }
+
+
 def click_and_collect(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[str, Any]:
     """Orders placed in the period and what became of them; revenue of orders collected in it.
 
-    - `orders`: placed in the period; `cancelled`, `expired`: of those, now in that state.
-    - `revenue`: totals of the orders collected in the period.
+    - `orders`: placed in the period; `cancelled`: of those, now cancelled.
+    - `collected`, `revenue`: the orders collected in the period and their totals.
     - `placed_to_ready_h` / `ready_to_collected_h`: p50 and p90 in hours, of orders placed in the
       period that got that far.
     - `promises_kept`: of the orders placed in the period that were made ready and had a promised
@@ -107,39 +175,65 @@ def click_and_collect(*, period: Period, store_ids: Iterable[int] | None = None)
     - `short_pick_rate`: of the orders placed in the period that were picked (ready, collected or
       expired), the share with a line short.
     """
-    stores = _in_stores(store_ids)
-    placed = Order.objects.filter(stores, created_at__gte=period.start, created_at__lt=period.end)
-    rows = list(
-        placed.values_list("status", "created_at", "ready_at", "collected_at", "promised_ready_at")
+    ids = list(store_ids) if store_ids is not None else None
+    revenue = _cc_revenue(period=period, store_ids=ids).values()
+    return _cc_figures(
+        _cc_rows(period=period, store_ids=ids),
+        sum((r for r, _n in revenue), ZERO),
+        sum(n for _r, n in revenue),
     )
-    by_status = Counter(row[0] for row in rows)
-    to_ready = [_hours(c, r) for _s, c, r, _col, _p in rows if r is not None]
-    to_collected = [_hours(r, col) for _s, _c, r, col, _p in rows if r is not None and col]
-    promised = [(r, p) for _s, _c, r, _col, p in rows if r is not None and p is not None]
-    picked_statuses = (OrderStatus.READY, OrderStatus.COLLECTED, OrderStatus.EXPIRED)
-    picked = placed.filter(status__in=picked_statuses)
-    short = picked.filter(lines__quantity_short__gt=0).distinct().count()
-    ended = by_status[OrderStatus.COLLECTED] + by_status[OrderStatus.EXPIRED]
-    revenue = Order.objects.filter(
-        stores,
-        status=OrderStatus.COLLECTED,
-        collected_at__gte=period.start,
-        collected_at__lt=period.end,
-    ).aggregate(revenue=Coalesce(Sum("total"), ZERO), count=Count("id"))
+
+
+def click_and_collect_by_store(
+    *, period: Period, store_ids: Iterable[int]
+) -> dict[int, dict[str, Any]]:
+    """`click_and_collect` for each store, from one read of the orders."""
+    ids = list(store_ids)
+    rows = _cc_rows(period=period, store_ids=ids)
+    revenue = _cc_revenue(period=period, store_ids=ids)
     return {
-        "orders": len(rows),
-        "collected": revenue["count"],
-        "revenue": revenue["revenue"],
-        "placed_to_ready_h": {"p50": percentile(to_ready, 0.5), "p90": percentile(to_ready, 0.9)},
-        "ready_to_collected_h": {
-            "p50": percentile(to_collected, 0.5),
-            "p90": percentile(to_collected, 0.9),
-        },
-        "promises_kept": _ratio(sum(1 for r, p in promised if r <= p), len(promised)),
-        "expiry_rate": _ratio(by_status[OrderStatus.EXPIRED], ended),
-        "short_pick_rate": _ratio(short, sum(by_status[s] for s in picked_statuses)),
-        "cancelled": by_status[OrderStatus.CANCELLED],
+        store: _cc_figures([row for row in rows if row[0] == store], *revenue.get(store, (ZERO, 0)))
+        for store in ids
     }
+
+
+def till_revenue_by_store(*, period: Period, store_ids: Iterable[int]) -> dict[int, Decimal]:
+    rows = (
+        TillReceipt.objects.filter(
+            store_id__in=list(store_ids), occurred_at__gte=period.start, occurred_at__lt=period.end
+        )
+        .values("store_id")
+        .annotate(total=Sum("total"))
+        .order_by()
+    )
+    return {row["store_id"]: _cents(row["total"]) for row in rows}
+
+
+def return_rate_by_store(*, period: Period, store_ids: Iterable[int]) -> dict[int, float | None]:
+    """`returns(...)["rate"]` for each store, in two grouped queries."""
+    ids = list(store_ids)
+    asked = dict(
+        ReturnLine.objects.filter(
+            return_request__order__store_id__in=ids,
+            return_request__created_at__gte=period.start,
+            return_request__created_at__lt=period.end,
+        )
+        .values_list("return_request__order__store_id")
+        .annotate(units=Sum("quantity"))
+        .order_by()
+    )
+    collected = dict(
+        OrderLine.objects.filter(
+            order__store_id__in=ids,
+            order__status=OrderStatus.COLLECTED,
+            order__collected_at__gte=period.start,
+            order__collected_at__lt=period.end,
+        )
+        .values_list("order__store_id")
+        .annotate(units=Sum(F("quantity") - F("quantity_short")))
+        .order_by()
+    )
+    return {store: _ratio(asked.get(store, 0), collected.get(store, 0)) for store in ids}
 
 
 # --- Customers ------------------------------------------------------------------------------
@@ -147,24 +241,36 @@ def click_and_collect(*, period: Period, store_ids: Iterable[int] | None = None)
 
 def _purchases(
     *, start: dt.datetime, end: dt.datetime, store_ids: Iterable[int] | None
-) -> list[tuple[int, str, Decimal]]:
-    """(customer user id, "online" or "store", amount) of every purchase in [start, end): the
-    collected pickup orders and the till receipts scanned with a card."""
-    online = Order.objects.filter(
-        _in_stores(store_ids),
-        status=OrderStatus.COLLECTED,
-        collected_at__gte=start,
-        collected_at__lt=end,
-    ).values_list("customer_id", "total")
-    till = TillReceipt.objects.filter(
-        _in_stores(store_ids),
-        account__isnull=False,
-        occurred_at__gte=start,
-        occurred_at__lt=end,
-    ).values_list("account__user_id", "total")
-    return [(user, "online", total) for user, total in online] + [
-        (user, "store", total) for user, total in till
-    ]
+) -> dict[int, dict[str, tuple[int, Decimal]]]:
+    """{customer user id: {"online" or "store": (purchases, amount)}} in [start, end): the
+    collected pickup orders and the till receipts scanned with a card, summed in the database."""
+    online = (
+        Order.objects.filter(
+            _in_stores(store_ids),
+            status=OrderStatus.COLLECTED,
+            collected_at__gte=start,
+            collected_at__lt=end,
+        )
+        .values_list("customer_id")
+        .annotate(n=Count("id"), amount=Sum("total"))
+        .order_by()
+    )
+    till = (
+        TillReceipt.objects.filter(
+            _in_stores(store_ids),
+            account__isnull=False,
+            occurred_at__gte=start,
+            occurred_at__lt=end,
+        )
+        .values_list("account__user_id")
+        .annotate(n=Count("id"), amount=Sum("total"))
+        .order_by()
+    )
+    found: dict[int, dict[str, tuple[int, Decimal]]] = defaultdict(dict)
+    for channel, rows in (("online", online), ("store", till)):
+        for user, count, amount in rows:
+            found[user][channel] = (count, amount)
+    return found
 
 
 def _mix(channels: set[str]) -> str:
@@ -211,27 +317,16 @@ def customers(*, period: Period, store_ids: Iterable[int] | None = None) -> dict
     )
     revenue = online_revenue + till["revenue"]
     on_card = online_revenue + till["on_card"]  # every pickup order is a member's
-    purchases = _purchases(start=period.start, end=period.end, store_ids=store_ids)
-    channels: dict[int, set[str]] = defaultdict(set)
-    counts: Counter[int] = Counter()
-    for user, channel, _total in purchases:
-        channels[user].add(channel)
-        counts[user] += 1
-    year: dict[int, set[str]] = defaultdict(set)
-    spent: dict[int, Decimal] = defaultdict(Decimal)
-    for user, channel, total in _purchases(
-        start=period.end - CLV_WINDOW, end=period.end, store_ids=store_ids
-    ):
-        year[user].add(channel)
-        spent[user] += total
+    buyers = _purchases(start=period.start, end=period.end, store_ids=store_ids)
+    year = _purchases(start=period.end - CLV_WINDOW, end=period.end, store_ids=store_ids)
     clv: dict[str, Decimal | None] = {}
     for mix in ("online", "store", "both"):
-        members = [user for user, chans in year.items() if _mix(chans) == mix]
-        clv[mix] = (
-            (sum((spent[u] for u in members), ZERO) / len(members)).quantize(Decimal("0.01"))
-            if members
-            else None
-        )
+        spent = [
+            sum((amount for _n, amount in channels.values()), ZERO)
+            for channels in year.values()
+            if _mix(set(channels)) == mix
+        ]
+        clv[mix] = (sum(spent, ZERO) / len(spent)).quantize(CENT) if spent else None
     tiers = list(
         LoyaltyAccount.objects.values(name=F("tier__name"))
         .annotate(members=Count("id"))
@@ -246,12 +341,15 @@ def customers(*, period: Period, store_ids: Iterable[int] | None = None) -> dict
         "tiers": [{"tier": t["name"], "members": t["members"]} for t in tiers],
         "points_liability": points_value(points),
         "store_credit_liability": credit,
-        "buyers": len(channels),
+        "buyers": len(buyers),
         "cross_channel_share": _ratio(
-            sum(1 for chans in channels.values() if len(chans) > 1), len(channels)
+            sum(1 for channels in buyers.values() if len(channels) > 1), len(buyers)
         ),
         "clv_12m": clv,
-        "repeat_rate": _ratio(sum(1 for n in counts.values() if n > 1), len(counts)),
+        "repeat_rate": _ratio(
+            sum(1 for channels in buyers.values() if sum(n for n, _a in channels.values()) > 1),
+            len(buyers),
+        ),
     }
 
 
@@ -324,35 +422,49 @@ SOLD_KINDS = (MovementKind.SALE, MovementKind.PICKUP_COLLECTED)
 
 
 def stock(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[str, Any]:
-    """Per store and category, from the movement ledger (`created_at` orders the ledger):
-    `sold` units (till sales and collected pickups), `opening` and `closing` on hand,
-    `turnover` = sold ÷ average on hand ((opening + closing) ÷ 2) and `days_of_cover` = closing ÷
-    units sold per day. `drift`: reconciliation findings in the period (rows and units)."""
-    rows = (
-        StockMovement.objects.filter(_in_stores(store_ids), created_at__lt=period.end)
+    """Per store and category, from the movement ledger: `sold` units in the period (till sales
+    and collected pickups), on hand at its start (`opening`) and end (`closing`), `turnover` =
+    sold ÷ average on hand ((opening + closing) ÷ 2) and `days_of_cover` = closing ÷ units sold
+    per day. On hand at a moment is today's on hand less the movements since, so only the
+    movements from the period's start on are read (on hand is the sum of the ledger, which the
+    nightly reconciliation holds true). `drift`: reconciliation findings in the period."""
+    now = {
+        (row["store_id"], row["category_id"]): row["on_hand"]
+        for row in StockLevel.objects.filter(_in_stores(store_ids))
+        .values("store_id", category_id=F("variant__product__category_id"))
+        .annotate(on_hand=Sum("on_hand"))
+        .order_by()
+    }
+    since = {
+        (row["store_id"], row["category_id"]): row
+        for row in StockMovement.objects.filter(_in_stores(store_ids), created_at__gte=period.start)
         .values("store_id", category_id=F("variant__product__category_id"))
         .annotate(
-            opening=Coalesce(Sum("quantity", filter=Q(created_at__lt=period.start)), 0),
-            closing=Coalesce(Sum("quantity"), 0),
+            since_start=Sum("quantity"),
+            since_end=Coalesce(Sum("quantity", filter=Q(created_at__gte=period.end)), 0),
             sold=Coalesce(
-                Sum("quantity", filter=Q(kind__in=SOLD_KINDS, created_at__gte=period.start)), 0
+                Sum("quantity", filter=Q(kind__in=SOLD_KINDS, created_at__lt=period.end)), 0
             ),
         )
-        .order_by("store_id", "category_id")
-    )
+        .order_by()
+    }
     table = []
-    for row in rows:
-        sold = -row["sold"]
-        average = (row["opening"] + row["closing"]) / 2
+    for key in sorted(now.keys() | since.keys()):
+        on_hand = now.get(key, 0)
+        moved = since.get(key, {"since_start": 0, "since_end": 0, "sold": 0})
+        opening, closing = on_hand - moved["since_start"], on_hand - moved["since_end"]
+        sold = -moved["sold"]
+        if not (sold or opening or closing):
+            continue
         table.append(
             {
-                "store_id": row["store_id"],
-                "category_id": row["category_id"],
+                "store_id": key[0],
+                "category_id": key[1],
                 "sold": sold,
-                "opening": row["opening"],
-                "closing": row["closing"],
-                "turnover": _ratio(sold, average),
-                "days_of_cover": _ratio(row["closing"], sold / period.days) if sold else None,
+                "opening": opening,
+                "closing": closing,
+                "turnover": _ratio(sold, (opening + closing) / 2),
+                "days_of_cover": _ratio(closing, sold / period.days) if sold else None,
             }
         )
     drift = ReconciliationFinding.objects.filter(

@@ -114,24 +114,24 @@ def store_comparison(*, period: Period, stores: Iterable[Store]) -> Table:
             (_("Return rate"), "share"),
         ],
     )
+    stores = list(stores)
+    ids = [store.pk for store in stores]
+    pickup = selectors.click_and_collect_by_store(period=period, store_ids=ids)
+    till = selectors.till_revenue_by_store(period=period, store_ids=ids)
+    returned = selectors.return_rate_by_store(period=period, store_ids=ids)
     for store in stores:
-        cc = selectors.click_and_collect(period=period, store_ids=[store.pk])
-        till = sum(
-            (day["store"] for day in selectors.daily_revenue(period=period, store_ids=[store.pk])),
-            Decimal(0),
-        )
-        ret = selectors.returns(period=period, store_ids=[store.pk])
+        cc = pickup[store.pk]
         table.rows.append(
             [
                 store.name,
                 cc["orders"],
                 cc["revenue"],
-                till,
+                till.get(store.pk, Decimal(0)),
                 cc["placed_to_ready_h"]["p50"],
                 cc["promises_kept"],
                 cc["expiry_rate"],
                 cc["short_pick_rate"],
-                ret["rate"],
+                returned[store.pk],
             ]
         )
     return table

@@ -25,6 +25,8 @@ def _csv_value(value):
         return ""
     if isinstance(value, float):
         return f"{value:.4f}"
+    if isinstance(value, Decimal):
+        return str(value.quantize(Decimal("0.01")))
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)

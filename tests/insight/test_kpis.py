@@ -18,6 +18,7 @@ from insight.selectors import (
     stock,
 )
 from inventory.models import MovementKind, ReconciliationFinding, ReconciliationRun, StockMovement
+from inventory.services import Delta, stock_deltas_apply
 from loyalty.credit import store_credit_add
 from loyalty.models import PointsEntry
 from loyalty.till.services import ReceiptLineIn, till_receipt_book
@@ -195,12 +196,8 @@ def test_stock(store):
     StockMovement.objects.update(created_at=at(-5))
     till(store, variant, "40.00", 3, "R-1", quantity=4)
     StockMovement.objects.filter(kind=MovementKind.SALE).update(created_at=at(3))
-    StockMovement.objects.create(
-        store=store,
-        variant=variant,
-        kind=MovementKind.PICKUP_COLLECTED,
-        quantity=-2,
-        reserved_delta=0,
+    stock_deltas_apply(
+        store_id=store.pk, deltas=[Delta(variant.pk, -2, MovementKind.PICKUP_COLLECTED)]
     )
     StockMovement.objects.filter(kind=MovementKind.PICKUP_COLLECTED).update(created_at=at(5))
     run = ReconciliationRun.objects.create()
