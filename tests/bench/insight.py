@@ -122,7 +122,7 @@ BUILD = [
     "  CASE WHEN g %% 5 < 3 THEN a.first + (g * 7) %% {MEMBERS} END, 5 + (g %% 120), '',"
     "  now() - make_interval(secs => (g * 105) %% 31536000), now()"
     " FROM generate_series(1, {RECEIPTS}) g"
-    " CROSS JOIN (SELECT min(id) AS first FROM loyalty_loyaltyaccount a JOIN accounts_user u"
+    " CROSS JOIN (SELECT min(a.id) AS first FROM loyalty_loyaltyaccount a JOIN accounts_user u"
     "  ON u.id = a.user_id WHERE u.email LIKE 'ib%%@example.com') a"
     " CROSS JOIN (SELECT array_agg(id ORDER BY id) AS ids FROM stores_store WHERE code LIKE '{PREFIX}-%%') s",
     "INSERT INTO loyalty_tillreceiptline (receipt_id, position, variant_id, quantity, unit_price,"

@@ -104,3 +104,10 @@ def test_page_in_german_and_english(client, two_stores):
     assert "Kennzahlen" in german and "40,00\u00a0€" in german
     english = client.get("/insight/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Key figures" in english and "€40.00" in english
+
+
+def test_schema_documents_the_kpi_api(client):
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    operation = schema["paths"]["/api/v1/insight/kpis/"]["get"]
+    assert {p["name"] for p in operation["parameters"]} >= {"store", "from", "to"}
+    assert {"200", "400", "401", "403", "404"} <= set(operation["responses"])

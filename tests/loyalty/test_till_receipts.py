@@ -265,3 +265,13 @@ def test_lines_are_stored_with_their_amounts(till, jacket):
         Decimal("0.70"),
         Decimal("149.00"),
     )
+
+
+def test_schema_documents_the_receipt_and_its_errors(client):
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    operation = schema["paths"]["/api/v1/loyalty/receipts/"]["post"]
+    assert {"200", "201", "400", "401", "403", "404", "409", "429"} <= set(operation["responses"])
+    refused = operation["responses"]["400"]["content"]["application/json"]["schema"]["anyOf"]
+    assert {"$ref": "#/components/schemas/ReceiptRefused"} in refused
+    line = schema["components"]["schemas"]["ReceiptLineIn"]["properties"]
+    assert {"sku", "ean", "quantity", "unit_price", "discount", "returned"} <= set(line)
