@@ -9,9 +9,13 @@ class InsightConfig(AppConfig):
     verbose_name = _("Insight")
 
     def ready(self):
+        from loyalty.till.selectors import history_lines_register
         from notifications.kinds import register
 
         from . import receivers  # noqa: F401  (cart additions, the survey after a collection)
         from .notifications import KINDS
 
         register(*KINDS)
+        from .history import order_lines_for_entries
+
+        history_lines_register(order_lines_for_entries)

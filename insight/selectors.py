@@ -14,8 +14,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from accounts.types import AnyUser
@@ -93,10 +105,6 @@ def _in_stores(store_ids: Iterable[int] | None, field: str = "store_id") -> Q:
     return Q(**{f"{field}__in": list(store_ids)}) if store_ids is not None else Q()
 
 
-def _hours(a: dt.datetime, b: dt.datetime) -> float:
-    return (b - a).total_seconds() / 3600
-
-
 # --- Click & collect ------------------------------------------------------------------------
 
 
@@ -104,23 +112,30 @@ _PICKED = (OrderStatus.READY, OrderStatus.COLLECTED, OrderStatus.EXPIRED)
 
 
 def _cc_rows(*, period: Period, store_ids: list[int] | None) -> list[tuple]:
-    """(store, status, placed, ready, collected, promised, a line short) of the orders placed."""
-    short = Exists(OrderLine.objects.filter(order=OuterRef("pk"), quantity_short__gt=0))
-    return list(
-        Order.objects.filter(
-            _in_stores(store_ids), created_at__gte=period.start, created_at__lt=period.end
-        )
-        .annotate(short=short)
-        .values_list(
-            "store_id",
-            "status",
-            "created_at",
-            "ready_at",
-            "collected_at",
-            "promised_ready_at",
-            "short",
+    """(store, status, placed→ready, ready→collected, ready by the promise, a line short) of the
+    orders placed in the period; durations and the promise are worked out in the database."""
+    placed = Order.objects.filter(
+        _in_stores(store_ids), created_at__gte=period.start, created_at__lt=period.end
+    )
+    short = set(
+        OrderLine.objects.filter(order__in=placed, quantity_short__gt=0).values_list(
+            "order_id", flat=True
         )
     )
+    rows = placed.annotate(
+        to_ready=ExpressionWrapper(F("ready_at") - F("created_at"), output_field=DurationField()),
+        to_collected=ExpressionWrapper(
+            F("collected_at") - F("ready_at"), output_field=DurationField()
+        ),
+        kept=Case(
+            When(ready_at__isnull=True, then=Value(None)),
+            When(promised_ready_at__isnull=True, then=Value(None)),
+            When(ready_at__lte=F("promised_ready_at"), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(null=True),
+        ),
+    ).values_list("pk", "store_id", "status", "to_ready", "to_collected", "kept")
+    return [(*row[1:], row[0] in short) for row in rows]
 
 
 def _cc_revenue(*, period: Period, store_ids: list[int] | None) -> dict[int, tuple[Decimal, int]]:
@@ -141,10 +156,10 @@ def _cc_revenue(*, period: Period, store_ids: list[int] | None) -> dict[int, tup
 
 def _cc_figures(rows: list[tuple], revenue: Decimal, collected: int) -> dict[str, Any]:
     by_status = Counter(row[1] for row in rows)
-    to_ready = [_hours(c, r) for _st, _s, c, r, _col, _p, _sh in rows if r is not None]
-    to_collected = [_hours(r, col) for _st, _s, _c, r, col, _p, _sh in rows if r and col]
-    promised = [(r, p) for _st, _s, _c, r, _col, p, _sh in rows if r is not None and p is not None]
-    short = sum(1 for row in rows if row[6] and row[1] in _PICKED)
+    to_ready = [row[2].total_seconds() / 3600 for row in rows if row[2] is not None]
+    to_collected = [row[3].total_seconds() / 3600 for row in rows if row[3] is not None]
+    promised = [row[4] for row in rows if row[4] is not None]
+    short = sum(1 for row in rows if row[5] and row[1] in _PICKED)
     ended = by_status[OrderStatus.COLLECTED] + by_status[OrderStatus.EXPIRED]
     return {
         "orders": len(rows),
@@ -155,7 +170,7 @@ def _cc_figures(rows: list[tuple], revenue: Decimal, collected: int) -> dict[str
             "p50": percentile(to_collected, 0.5),
             "p90": percentile(to_collected, 0.9),
         },
-        "promises_kept": _ratio(sum(1 for r, p in promised if r <= p), len(promised)),
+        "promises_kept": _ratio(sum(1 for kept in promised if kept), len(promised)),
         "expiry_rate": _ratio(by_status[OrderStatus.EXPIRED], ended),
         "short_pick_rate": _ratio(short, sum(by_status[s] for s in _PICKED)),
         "cancelled": by_status[OrderStatus.CANCELLED],
@@ -379,11 +394,12 @@ def conversion(*, period: Period, store_ids: Iterable[int] | None = None) -> dic
         key = (user, product)
         interests[key] = min(at, interests.get(key, at))
         categories[product] = category
-    users = {user for user, _product in interests}
+    products = {product for _user, product in interests}
     bought = TillReceiptLine.objects.filter(
         _in_stores(store_ids, "receipt__store_id"),
         quantity__gt=0,
-        receipt__account__user_id__in=users,
+        receipt__account__isnull=False,
+        variant__product_id__in=products,
         receipt__occurred_at__gte=period.start,
         receipt__occurred_at__lt=period.end + CONVERSION_WINDOW,
     ).values_list(
@@ -575,28 +591,38 @@ def kpis(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[str,
 def daily_revenue(
     *, period: Period, store_ids: Iterable[int] | None = None
 ) -> list[dict[str, Any]]:
-    """Per local day of the period: revenue of collected pickup orders and of till receipts."""
+    """Per local day of the period: revenue of collected pickup orders and of till receipts,
+    summed per day in the database."""
     tz = timezone.get_current_timezone()
     days = {
         period.first + dt.timedelta(days=n): {"online": ZERO, "store": ZERO}
         for n in range(period.days)
     }
-    online = Order.objects.filter(
-        _in_stores(store_ids),
-        status=OrderStatus.COLLECTED,
-        collected_at__gte=period.start,
-        collected_at__lt=period.end,
-    ).values_list("collected_at", "total")
-    till = TillReceipt.objects.filter(
-        _in_stores(store_ids), occurred_at__gte=period.start, occurred_at__lt=period.end
-    ).values_list("occurred_at", "total")
+    online = (
+        Order.objects.filter(
+            _in_stores(store_ids),
+            status=OrderStatus.COLLECTED,
+            collected_at__gte=period.start,
+            collected_at__lt=period.end,
+        )
+        .annotate(day=TruncDate("collected_at", tzinfo=tz))
+        .values_list("day")
+        .annotate(total=Sum("total"))
+        .order_by()
+    )
+    till = (
+        TillReceipt.objects.filter(
+            _in_stores(store_ids), occurred_at__gte=period.start, occurred_at__lt=period.end
+        )
+        .annotate(day=TruncDate("occurred_at", tzinfo=tz))
+        .values_list("day")
+        .annotate(total=Sum("total"))
+        .order_by()
+    )
     for channel, rows in (("online", online), ("store", till)):
-        for when, total in rows:
-            if when is None:
-                continue
-            day = days.get(when.astimezone(tz).date())
-            if day is not None:
-                day[channel] += total
+        for day, total in rows:
+            if day in days:
+                days[day][channel] += _cents(total)
     return [{"day": day, **values} for day, values in days.items()]
 
 

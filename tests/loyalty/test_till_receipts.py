@@ -273,5 +273,5 @@ def test_schema_documents_the_receipt_and_its_errors(client):
     assert {"200", "201", "400", "401", "403", "404", "409", "429"} <= set(operation["responses"])
     refused = operation["responses"]["400"]["content"]["application/json"]["schema"]["anyOf"]
     assert {"$ref": "#/components/schemas/ReceiptRefused"} in refused
-    line = schema["components"]["schemas"]["ReceiptLineIn"]["properties"]
+    line = schema["components"]["schemas"]["ReceiptLineInRequest"]["properties"]
     assert {"sku", "ean", "quantity", "unit_price", "discount", "returned"} <= set(line)
