@@ -27,6 +27,7 @@ urlpatterns = [
     path("messages/", include("notifications.urls")),
     path("legal/", include("legal.urls")),
     path("stock/", include("inventory.urls")),
+    path("insight/", include("insight.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Pickup orders moved from the "shop" app to "orders": staff bookmarks of the old pages still work.

@@ -10,10 +10,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.admin_mixins import ReadOnlyAdminMixin
+from stores.selectors import staff_stores
 
 from .errors import LookupRateLimited, LoyaltyError
 from .forms import PointsAdjustForm
-from .models import CardLookup, LoyaltyAccount, PointsEntry, StoreCreditEntry, Tier, TierChange
+from .models import (
+    CardLookup,
+    LoyaltyAccount,
+    PointsEntry,
+    StoreCreditEntry,
+    Tier,
+    TierChange,
+    TillReceipt,
+    TillReceiptLine,
+)
 from .selectors import account_balance
 from .services import account_search_by_staff, may_adjust_points, points_adjust
 
@@ -202,3 +212,27 @@ class StoreCreditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["user__email", "=source"]
     list_select_related = ["user"]
     readonly_fields = ["user", "amount", "source", "note_text", "created_at"]
+
+
+class TillReceiptLineInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = TillReceiptLine
+    fields = ["position", "variant", "quantity", "unit_price", "discount", "amount"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(TillReceipt)
+class TillReceiptAdmin(ReadOnlyAdmin):
+    """Receipts booked by the stores' tills with their lines; staff see their stores' only."""
+
+    list_display = ["number", "store", "occurred_at", "total", "account"]
+    list_filter = ["store"]
+    search_fields = ["number", "account__card_number"]
+    date_hierarchy = "occurred_at"
+    list_select_related = ["store", "account"]
+    inlines = [TillReceiptLineInline]
+    readonly_fields = ["store", "number", "account", "points_entry", "total", "occurred_at"]
+    exclude = ["fingerprint"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(store__in=staff_stores(user=request.user))

@@ -2,6 +2,11 @@
 the code and status are what the API answers with (core.api.domain_exception_handler)."""
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 
@@ -85,3 +90,32 @@ class StoreCreditError(DomainError):
 
     code = "store_credit"
     http_status = 400
+
+
+@dataclass(frozen=True)
+class ReceiptProblem:
+    """What is wrong with a till receipt: the line (0-based, None for the receipt), the field."""
+
+    line: int | None
+    field: str
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"line": self.line, "field": self.field, "reason": self.reason}
+
+
+class ReceiptRefused(LoyaltyError):
+    """A till receipt with bad lines or a total that does not add up; nothing was booked."""
+
+    code = "receipt_refused"
+    http_status = 400
+
+    def __init__(self, problems: Sequence[ReceiptProblem]):
+        self.problems = sorted(problems, key=lambda p: (p.line is not None, p.line or 0, p.field))
+        super().__init__(
+            _("The receipt was refused; nothing was booked."),
+            reasons=[p.reason for p in self.problems],
+        )
+
+    def extra(self) -> dict[str, Any]:
+        return {"errors": [p.as_dict() for p in self.problems]}

@@ -342,3 +342,90 @@ class StoreCreditEntry(models.Model):
     def note_text(self) -> str:
         """The note in the reader's language (a literal note as it was typed)."""
         return STORE_CREDIT_TEXTS.render(self.note_code, self.note_params, self.note)
+
+
+class TillReceipt(models.Model):
+    """A purchase at a store's till with its lines, booked once per (store, number).
+
+    The lines moved the store's stock (inventory's movement ledger, reference
+    "till:<store code>:<number>") and, when a card was scanned, the receipt earned (or, for a
+    return, took back) points: `points_entry`. `fingerprint` is the hash of what the till sent,
+    so the same receipt sent again is recognised and a different one with the same number refused.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    store = models.ForeignKey(
+        "stores.Store", on_delete=models.PROTECT, related_name="+", verbose_name=_("store")
+    )
+    number = models.CharField(_("receipt number"), max_length=40)
+    account = models.ForeignKey(
+        LoyaltyAccount,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="till_receipts",
+        verbose_name=_("loyalty account"),
+    )
+    points_entry = models.OneToOneField(
+        PointsEntry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="till_receipt",
+        verbose_name=_("points entry"),
+    )
+    total = models.DecimalField(_("total (€)"), max_digits=10, decimal_places=2)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, editable=False)
+    occurred_at = models.DateTimeField(_("occurred"))
+    created_at = models.DateTimeField(_("booked"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("till receipt")
+        verbose_name_plural = _("till receipts")
+        ordering = ["-occurred_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["store", "number"], name="tillreceipt_unique_number")
+        ]
+        indexes = [
+            models.Index(fields=["store", "occurred_at"], name="tillreceipt_store_date"),
+            models.Index(fields=["account", "occurred_at"], name="tillreceipt_account_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} @ {self.store_id}"
+
+
+class TillReceiptLine(models.Model):
+    """One line of a till receipt: a negative quantity is an item returned at the till."""
+
+    receipt = models.ForeignKey(
+        TillReceipt, on_delete=models.CASCADE, related_name="lines", verbose_name=_("receipt")
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    variant = models.ForeignKey(
+        "shop.Variant", on_delete=models.PROTECT, related_name="+", verbose_name=_("variant")
+    )
+    quantity = models.IntegerField(_("quantity"))
+    unit_price = models.DecimalField(_("unit price (€)"), max_digits=10, decimal_places=2)
+    discount = models.DecimalField(_("discount (€)"), max_digits=10, decimal_places=2, default=0)
+    amount = models.DecimalField(
+        _("amount (€)"),
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("Quantity × unit price − discount; negative for a returned item."),
+    )
+
+    class Meta:
+        verbose_name = _("receipt line")
+        verbose_name_plural = _("receipt lines")
+        ordering = ["receipt", "position"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(quantity=0), name="tillline_quantity_not_zero"),
+            models.CheckConstraint(condition=Q(unit_price__gte=0), name="tillline_price_positive"),
+            models.CheckConstraint(condition=Q(discount__gte=0), name="tillline_discount_positive"),
+            models.UniqueConstraint(fields=["receipt", "position"], name="tillline_unique_pos"),
+        ]
+        indexes = [models.Index(fields=["variant", "receipt"], name="tillline_variant")]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.variant_id}"

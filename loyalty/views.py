@@ -30,6 +30,7 @@ from .services import (
     store_purchase_record,
     till_points_redeem,
 )
+from .till.selectors import receipt_lines_attach
 
 HISTORY_PAGE_SIZE = 20
 
@@ -42,6 +43,7 @@ def card(request):
     page = Paginator(entries_for_account(account), HISTORY_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    page.object_list = receipt_lines_attach(page.object_list)
     return render(
         request,
         "loyalty/card.html",
@@ -98,7 +100,7 @@ def _render_desk(request, *, form, purchase_form=None, account=None, status=200,
             "balance": balance,
             "balance_value": points_value(balance),
             "purchases": recent_purchases(account),
-            "history": list(entries_for_account(account)[:HISTORY_SHOWN]),
+            "history": receipt_lines_attach(entries_for_account(account)[:HISTORY_SHOWN]),
         }
     if request.htmx:
         # htmx swaps only 2xx responses; errors are part of the partial it swaps in.

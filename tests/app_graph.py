@@ -22,6 +22,7 @@ APPS = [
     "shop.orders",
     "returns",
     "shop.demo",
+    "insight",
 ]
 
 

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "shop.orders",
     "returns",
     "shop.demo",
+    "insight",
 ]
 
 MIDDLEWARE = [

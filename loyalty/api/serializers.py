@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from ..models import LoyaltyAccount, PointsEntry, Tier
 from ..services import MAX_PURCHASE, RECEIPT_MAX_LENGTH
+from ..till.services import MAX_LINES
 
 
 class TierSerializer(serializers.ModelSerializer):
@@ -103,3 +104,88 @@ class TillTransactionOutSerializer(serializers.Serializer):
     tier = serializers.CharField(allow_null=True)
     occurred_at = serializers.DateTimeField(source="entry.occurred_at")
     created = serializers.BooleanField(help_text=_("False when this receipt was booked before."))
+
+
+class ReceiptLineInSerializer(serializers.Serializer):
+    sku = serializers.CharField(
+        required=False, allow_blank=True, max_length=40, help_text=_("The article's SKU, or:")
+    )
+    ean = serializers.CharField(
+        required=False, allow_blank=True, max_length=14, help_text=_("the article's EAN.")
+    )
+    quantity = serializers.IntegerField(
+        help_text=_("Units; negative for an item returned at the till (then “returned”: true).")
+    )
+    unit_price = serializers.DecimalField(
+        max_digits=10, decimal_places=2, help_text=_("Price of one unit in €.")
+    )
+    discount = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        required=False,
+        default=Decimal("0.00"),
+        help_text=_("Discount on the whole line in €."),
+    )
+    returned = serializers.BooleanField(
+        required=False, default=False, help_text=_("The item was brought back: it restocks.")
+    )
+
+
+class TillReceiptInSerializer(serializers.Serializer):
+    receipt_number = serializers.CharField(
+        max_length=RECEIPT_MAX_LENGTH,
+        help_text=_("Unique per store; sending the same receipt again books nothing twice."),
+    )
+    total = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        help_text=_("What the customer paid in € (negative for a refund): the sum of the lines."),
+    )
+    lines = ReceiptLineInSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
+    card_number = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=32,
+        help_text=_("The loyalty card as scanned, if the customer showed one."),
+    )
+    store = serializers.CharField(
+        required=False, help_text=_("Optional store code; it must be the token's own store.")
+    )
+    occurred_at = serializers.DateTimeField(
+        required=False, help_text=_("When the purchase happened; defaults to now.")
+    )
+
+
+class ReceiptLineOutSerializer(serializers.Serializer):
+    sku = serializers.CharField(source="variant.sku")
+    name = serializers.CharField(source="variant.product.name")
+    quantity = serializers.IntegerField()
+    unit_price = serializers.DecimalField(max_digits=10, decimal_places=2)
+    discount = serializers.DecimalField(max_digits=10, decimal_places=2)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class TillReceiptOutSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="receipt.public_id")
+    receipt_number = serializers.CharField(source="receipt.number")
+    store = serializers.CharField()
+    total = serializers.DecimalField(source="receipt.total", max_digits=10, decimal_places=2)
+    occurred_at = serializers.DateTimeField(source="receipt.occurred_at")
+    lines = ReceiptLineOutSerializer(many=True)
+    card_number = serializers.CharField(allow_null=True)
+    points = serializers.IntegerField(help_text=_("Points earned (negative: taken back)."))
+    points_balance = serializers.IntegerField(allow_null=True)
+    created = serializers.BooleanField(help_text=_("False when this receipt was booked before."))
+
+
+class ReceiptProblemSerializer(serializers.Serializer):
+    line = serializers.IntegerField(allow_null=True, help_text=_("0-based; null: the receipt."))
+    field = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class ReceiptRefusedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    reasons = serializers.ListField(child=serializers.CharField())
+    errors = ReceiptProblemSerializer(many=True)

@@ -10,4 +10,5 @@ urlpatterns = [
         views.TillTransactionView.as_view(),
         name="loyalty-transactions",
     ),
+    path("loyalty/receipts/", views.TillReceiptView.as_view(), name="loyalty-receipts"),
 ]

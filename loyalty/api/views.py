@@ -30,9 +30,13 @@ from ..services import (
     store_purchase_record,
     till_card_lookup,
 )
+from ..till.services import ReceiptLineIn, till_receipt_book
 from .serializers import (
     CardSerializer,
     EntrySerializer,
+    ReceiptRefusedSerializer,
+    TillReceiptInSerializer,
+    TillReceiptOutSerializer,
     TillTransactionInSerializer,
     TillTransactionOutSerializer,
 )
@@ -144,6 +148,95 @@ class TillTransactionView(APIView):
                 "receipt_number": data["receipt_number"].strip(),
                 "points_balance": account_balance(account),
                 "tier": account.tier.name if account.tier else None,
+                "created": created,
+            }
+        ).data
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class TillReceiptView(APIView):
+    """A till receipt with its lines: stock at the token's store, points on an optional card, and
+    the purchase in the customer's history, in one call."""
+
+    authentication_classes = [StoreTokenAuthentication]
+    permission_classes = [HasStoreToken]
+
+    @extend_schema(
+        summary="Book a till receipt with its lines",
+        description=(
+            "Each line names the article by SKU or EAN with quantity, unit price and discount; "
+            "a returned item is a line with a negative quantity and `returned: true` and goes "
+            "back on the shelf. The lines become stock movements at the token's store, a scanned "
+            "card earns points on the total (a refund takes them back), and the receipt with its "
+            "lines shows in the customer's history. A receipt with an unknown article, a negative "
+            "quantity on a sale line or lines that do not add up to `total` is refused whole "
+            "(400, every problem listed under `errors`) and nothing is booked. Idempotent by "
+            "receipt number: the same receipt again answers 200 with the first booking; another "
+            "receipt under the same number is refused (409)."
+        ),
+        request=TillReceiptInSerializer,
+        responses={
+            201: TillReceiptOutSerializer,
+            200: OpenApiResponse(TillReceiptOutSerializer, "Receipt booked before; unchanged."),
+            400: OpenApiResponse(
+                ReceiptRefusedSerializer,
+                "The receipt was refused (unknown SKU or EAN, negative quantity on a sale line, "
+                "lines that do not add up to the total); nothing booked.",
+            ),
+            403: OpenApiResponse(ErrorSerializer, "The body names another store than the token's."),
+            404: OpenApiResponse(ErrorSerializer, "No loyalty card has this number."),
+            409: OpenApiResponse(
+                ErrorSerializer, "Another receipt was booked under this number before."
+            ),
+            429: OpenApiResponse(
+                ErrorSerializer,
+                "The token sent too many card numbers that match no card; wait and retry.",
+            ),
+        },
+        tags=["loyalty"],
+    )
+    def post(self, request):
+        serializer = TillReceiptInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        store = request.auth.store
+        if data.get("store") and data["store"] != store.code:
+            raise WrongStore(_("This token books for store %(code)s only.") % {"code": store.code})
+        account = None
+        if (data.get("card_number") or "").strip():
+            try:
+                account = till_card_lookup(token=request.auth, card_number=data["card_number"])
+            except UnknownCard:
+                raise  # 404 (429 once the token found too many unknown cards)
+            except CardNumberError as error:
+                raise ValidationError({"card_number": [str(error)]}) from None
+        receipt, created = till_receipt_book(
+            store=store,
+            number=data["receipt_number"],
+            total=data["total"],
+            lines=[
+                ReceiptLineIn(
+                    sku=line.get("sku", ""),
+                    ean=line.get("ean", ""),
+                    quantity=line["quantity"],
+                    unit_price=line["unit_price"],
+                    discount=line["discount"],
+                    returned=line["returned"],
+                )
+                for line in data["lines"]
+            ],
+            account=account,
+            occurred_at=data.get("occurred_at"),
+        )
+        entry = receipt.points_entry
+        body = TillReceiptOutSerializer(
+            {
+                "receipt": receipt,
+                "store": store.code,
+                "lines": receipt.lines.select_related("variant__product").order_by("position"),
+                "card_number": receipt.account.card_number if receipt.account else None,
+                "points": entry.points if entry else 0,
+                "points_balance": account_balance(receipt.account) if receipt.account else None,
                 "created": created,
             }
         ).data

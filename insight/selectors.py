@@ -1,0 +1,645 @@
+"""The KPIs, each read from the ledgers of the app that owns it (orders and their events, the points
+and store-credit ledgers, till receipts, the stock movement ledger, returns and refunds). Nothing
+here is a hand-kept counter: every figure can be recomputed for any period.
+
+A period is two local dates, both included (`Period`); `store_ids` limits every store-bound figure
+to those stores. Wallet figures (points and store-credit liability, tiers) belong to the customer,
+not to a store, and are shop-wide.
+"""
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from accounts.types import AnyUser
+from inventory.models import MovementKind, ReconciliationFinding, StockLevel, StockMovement
+from loyalty.models import (
+    EntryKind,
+    LoyaltyAccount,
+    PointsEntry,
+    StoreCreditEntry,
+    TillReceipt,
+    TillReceiptLine,
+)
+from loyalty.rules import points_value
+from returns.models import Refund, ReturnLine, ReturnRequest
+from shop.orders.models import Order, OrderLine, OrderStatus
+from stores.models import StaffRole, Store
+from stores.selectors import staff_stores
+
+from .models import CartAddition, NpsSurvey
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+CONVERSION_WINDOW = dt.timedelta(days=14)
+CLV_WINDOW = dt.timedelta(days=365)
+NPS_COMMENTS = 20
+
+
+@dataclass(frozen=True)
+class Period:
+    """Local calendar days `first` to `last`, both included."""
+
+    first: dt.date
+    last: dt.date
+
+    @property
+    def start(self) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(self.first, dt.time.min))
+
+    @property
+    def end(self) -> dt.datetime:
+        """The first moment after the period."""
+        return timezone.make_aware(
+            dt.datetime.combine(self.last + dt.timedelta(days=1), dt.time.min)
+        )
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    def previous(self) -> "Period":
+        """The period of the same length just before this one."""
+        last = self.first - dt.timedelta(days=1)
+        return Period(first=last - dt.timedelta(days=self.days - 1), last=last)
+
+
+def percentile(values: Sequence[float], share: float) -> float | None:
+    """The nearest-rank percentile (0 < share <= 1) of the values; None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(int(-(-share * len(ordered) // 1)), 1)  # ceil(share × n), at least 1
+    return ordered[rank - 1]
+
+
+def _ratio(part: float | Decimal | int, whole: float | Decimal | int) -> float | None:
+    return float(part) / float(whole) if whole else None
+
+
+def _cents(amount: Decimal | None) -> Decimal:
+    """A sum of amounts to the cent (SQLite's sum of decimals loses the places)."""
+    return (amount or ZERO).quantize(CENT)
+
+
+def _in_stores(store_ids: Iterable[int] | None, field: str = "store_id") -> Q:
+    return Q(**{f"{field}__in": list(store_ids)}) if store_ids is not None else Q()
+
+
+# --- Click & collect ------------------------------------------------------------------------
+
+
+_PICKED = (OrderStatus.READY, OrderStatus.COLLECTED, OrderStatus.EXPIRED)
+
+
+def _cc_rows(*, period: Period, store_ids: list[int] | None) -> list[tuple]:
+    """(store, status, placed→ready, ready→collected, ready by the promise, a line short) of the
+    orders placed in the period; durations and the promise are worked out in the database."""
+    placed = Order.objects.filter(
+        _in_stores(store_ids), created_at__gte=period.start, created_at__lt=period.end
+    )
+    short = set(
+        OrderLine.objects.filter(order__in=placed, quantity_short__gt=0).values_list(
+            "order_id", flat=True
+        )
+    )
+    rows = placed.annotate(
+        to_ready=ExpressionWrapper(F("ready_at") - F("created_at"), output_field=DurationField()),
+        to_collected=ExpressionWrapper(
+            F("collected_at") - F("ready_at"), output_field=DurationField()
+        ),
+        kept=Case(
+            When(ready_at__isnull=True, then=Value(None)),
+            When(promised_ready_at__isnull=True, then=Value(None)),
+            When(ready_at__lte=F("promised_ready_at"), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(null=True),
+        ),
+    ).values_list("pk", "store_id", "status", "to_ready", "to_collected", "kept")
+    return [(*row[1:], row[0] in short) for row in rows]
+
+
+def _cc_revenue(*, period: Period, store_ids: list[int] | None) -> dict[int, tuple[Decimal, int]]:
+    """{store: (revenue, orders)} of the orders collected in the period."""
+    rows = (
+        Order.objects.filter(
+            _in_stores(store_ids),
+            status=OrderStatus.COLLECTED,
+            collected_at__gte=period.start,
+            collected_at__lt=period.end,
+        )
+        .values("store_id")
+        .annotate(revenue=Sum("total"), count=Count("id"))
+        .order_by()
+    )
+    return {row["store_id"]: (_cents(row["revenue"]), row["count"]) for row in rows}
+
+
+def _cc_figures(rows: list[tuple], revenue: Decimal, collected: int) -> dict[str, Any]:
+    by_status = Counter(row[1] for row in rows)
+    to_ready = [row[2].total_seconds() / 3600 for row in rows if row[2] is not None]
+    to_collected = [row[3].total_seconds() / 3600 for row in rows if row[3] is not None]
+    promised = [row[4] for row in rows if row[4] is not None]
+    short = sum(1 for row in rows if row[5] and row[1] in _PICKED)
+    ended = by_status[OrderStatus.COLLECTED] + by_status[OrderStatus.EXPIRED]
+    return {
+        "orders": len(rows),
+        "collected": collected,
+        "revenue": revenue,
+        "placed_to_ready_h": {"p50": percentile(to_ready, 0.5), "p90": percentile(to_ready, 0.9)},
+        "ready_to_collected_h": {
+            "p50": percentile(to_collected, 0.5),
+            "p90": percentile(to_collected, 0.9),
+        },
+        "promises_kept": _ratio(sum(1 for kept in promised if kept), len(promised)),
+        "expiry_rate": _ratio(by_status[OrderStatus.EXPIRED], ended),
+        "short_pick_rate": _ratio(short, sum(by_status[s] for s in _PICKED)),
+        "cancelled": by_status[OrderStatus.CANCELLED],
+    }
+
+
+def click_and_collect(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[str, Any]:
+    """Orders placed in the period and what became of them; revenue of orders collected in it.
+
+    - `orders`: placed in the period; `cancelled`: of those, now cancelled.
+    - `collected`, `revenue`: the orders collected in the period and their totals.
+    - `placed_to_ready_h` / `ready_to_collected_h`: p50 and p90 in hours, of orders placed in the
+      period that got that far.
+    - `promises_kept`: of the orders placed in the period that were made ready and had a promised
+      time, the share ready by then.
+    - `expiry_rate`: expired / (collected + expired) of the orders placed in the period.
+    - `short_pick_rate`: of the orders placed in the period that were picked (ready, collected or
+      expired), the share with a line short.
+    """
+    ids = list(store_ids) if store_ids is not None else None
+    revenue = _cc_revenue(period=period, store_ids=ids).values()
+    return _cc_figures(
+        _cc_rows(period=period, store_ids=ids),
+        sum((r for r, _n in revenue), ZERO),
+        sum(n for _r, n in revenue),
+    )
+
+
+def click_and_collect_by_store(
+    *, period: Period, store_ids: Iterable[int]
+) -> dict[int, dict[str, Any]]:
+    """`click_and_collect` for each store, from one read of the orders."""
+    ids = list(store_ids)
+    rows = _cc_rows(period=period, store_ids=ids)
+    revenue = _cc_revenue(period=period, store_ids=ids)
+    return {
+        store: _cc_figures([row for row in rows if row[0] == store], *revenue.get(store, (ZERO, 0)))
+        for store in ids
+    }
+
+
+def till_revenue_by_store(*, period: Period, store_ids: Iterable[int]) -> dict[int, Decimal]:
+    rows = (
+        TillReceipt.objects.filter(
+            store_id__in=list(store_ids), occurred_at__gte=period.start, occurred_at__lt=period.end
+        )
+        .values("store_id")
+        .annotate(total=Sum("total"))
+        .order_by()
+    )
+    return {row["store_id"]: _cents(row["total"]) for row in rows}
+
+
+def return_rate_by_store(*, period: Period, store_ids: Iterable[int]) -> dict[int, float | None]:
+    """`returns(...)["rate"]` for each store, in two grouped queries."""
+    ids = list(store_ids)
+    asked = dict(
+        ReturnLine.objects.filter(
+            return_request__order__store_id__in=ids,
+            return_request__created_at__gte=period.start,
+            return_request__created_at__lt=period.end,
+        )
+        .values_list("return_request__order__store_id")
+        .annotate(units=Sum("quantity"))
+        .order_by()
+    )
+    collected = dict(
+        OrderLine.objects.filter(
+            order__store_id__in=ids,
+            order__status=OrderStatus.COLLECTED,
+            order__collected_at__gte=period.start,
+            order__collected_at__lt=period.end,
+        )
+        .values_list("order__store_id")
+        .annotate(units=Sum(F("quantity") - F("quantity_short")))
+        .order_by()
+    )
+    return {store: _ratio(asked.get(store, 0), collected.get(store, 0)) for store in ids}
+
+
+# --- Customers ------------------------------------------------------------------------------
+
+
+def _purchases(
+    *, start: dt.datetime, end: dt.datetime, store_ids: Iterable[int] | None
+) -> dict[int, dict[str, tuple[int, Decimal]]]:
+    """{customer user id: {"online" or "store": (purchases, amount)}} in [start, end): the
+    collected pickup orders and the till receipts scanned with a card, summed in the database."""
+    online = (
+        Order.objects.filter(
+            _in_stores(store_ids),
+            status=OrderStatus.COLLECTED,
+            collected_at__gte=start,
+            collected_at__lt=end,
+        )
+        .values_list("customer_id")
+        .annotate(n=Count("id"), amount=Sum("total"))
+        .order_by()
+    )
+    till = (
+        TillReceipt.objects.filter(
+            _in_stores(store_ids),
+            account__isnull=False,
+            occurred_at__gte=start,
+            occurred_at__lt=end,
+        )
+        .values_list("account__user_id")
+        .annotate(n=Count("id"), amount=Sum("total"))
+        .order_by()
+    )
+    found: dict[int, dict[str, tuple[int, Decimal]]] = defaultdict(dict)
+    for channel, rows in (("online", online), ("store", till)):
+        for user, count, amount in rows:
+            found[user][channel] = (count, amount)
+    return found
+
+
+def _mix(channels: set[str]) -> str:
+    return "both" if len(channels) > 1 else ("online" if "online" in channels else "store")
+
+
+def customers(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[str, Any]:
+    """Members and their wallets.
+
+    - `active_members`: cards with a points entry of a purchase in the period (in these stores or
+      online at them).
+    - `card_revenue_share`: of the revenue (collected orders + till receipts), the share booked on
+      a card.
+    - `tiers`: cards per tier (shop-wide); `points_liability`: the € value of all points held;
+      `store_credit_liability`: all store credit held (shop-wide).
+    - `cross_channel_share`: of the customers who bought in the period, the share who bought both
+      online and in a store.
+    - `clv_12m`: revenue per customer in the twelve months up to the period's end, by channel mix.
+    - `repeat_rate`: of the customers who bought in the period, the share who bought twice or more.
+    """
+    stores = _in_stores(store_ids)
+    active = (
+        PointsEntry.objects.filter(
+            stores,
+            kind=EntryKind.EARN,
+            occurred_at__gte=period.start,
+            occurred_at__lt=period.end,
+        )
+        .values("account_id")
+        .distinct()
+        .count()
+    )
+    online_revenue = Order.objects.filter(
+        stores,
+        status=OrderStatus.COLLECTED,
+        collected_at__gte=period.start,
+        collected_at__lt=period.end,
+    ).aggregate(revenue=Coalesce(Sum("total"), ZERO))["revenue"]
+    till = TillReceipt.objects.filter(
+        stores, occurred_at__gte=period.start, occurred_at__lt=period.end
+    ).aggregate(
+        revenue=Coalesce(Sum("total"), ZERO),
+        on_card=Coalesce(Sum("total", filter=Q(account__isnull=False)), ZERO),
+    )
+    revenue = online_revenue + till["revenue"]
+    on_card = online_revenue + till["on_card"]  # every pickup order is a member's
+    buyers = _purchases(start=period.start, end=period.end, store_ids=store_ids)
+    year = _purchases(start=period.end - CLV_WINDOW, end=period.end, store_ids=store_ids)
+    clv: dict[str, Decimal | None] = {}
+    for mix in ("online", "store", "both"):
+        spent = [
+            sum((amount for _n, amount in channels.values()), ZERO)
+            for channels in year.values()
+            if _mix(set(channels)) == mix
+        ]
+        clv[mix] = (sum(spent, ZERO) / len(spent)).quantize(CENT) if spent else None
+    tiers = list(
+        LoyaltyAccount.objects.values(name=F("tier__name"))
+        .annotate(members=Count("id"))
+        .order_by(F("tier__min_spend_12m").asc(nulls_first=True))
+    )
+    points = PointsEntry.objects.aggregate(total=Coalesce(Sum("points"), 0))["total"]
+    credit = StoreCreditEntry.objects.aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
+    return {
+        "active_members": active,
+        "revenue": revenue,
+        "card_revenue_share": _ratio(on_card, revenue),
+        "tiers": [{"tier": t["name"], "members": t["members"]} for t in tiers],
+        "points_liability": points_value(points),
+        "store_credit_liability": credit,
+        "buyers": len(buyers),
+        "cross_channel_share": _ratio(
+            sum(1 for channels in buyers.values() if len(channels) > 1), len(buyers)
+        ),
+        "clv_12m": clv,
+        "repeat_rate": _ratio(
+            sum(1 for channels in buyers.values() if sum(n for n, _a in channels.values()) > 1),
+            len(buyers),
+        ),
+    }
+
+
+# --- Cross-channel conversion ---------------------------------------------------------------
+
+
+def conversion(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[str, Any]:
+    """Of the (member, product) pairs a member put in the online cart or reserved (ordered for
+    pickup) in the period, how many the member bought at a till within 14 days after; per store of
+    the till purchase and per category. `interests` counts the pairs, `converted` those bought."""
+    interests: dict[tuple[int, int], dt.datetime] = {}
+    categories: dict[int, int] = {}
+    for user, product, category, at in CartAddition.objects.filter(
+        added_at__gte=period.start, added_at__lt=period.end
+    ).values_list("user_id", "variant__product_id", "variant__product__category_id", "added_at"):
+        key = (user, product)
+        interests[key] = min(at, interests.get(key, at))
+        categories[product] = category
+    for user, product, category, at in OrderLine.objects.filter(
+        order__created_at__gte=period.start, order__created_at__lt=period.end
+    ).values_list(
+        "order__customer_id",
+        "variant__product_id",
+        "variant__product__category_id",
+        "order__created_at",
+    ):
+        key = (user, product)
+        interests[key] = min(at, interests.get(key, at))
+        categories[product] = category
+    products = {product for _user, product in interests}
+    bought = TillReceiptLine.objects.filter(
+        _in_stores(store_ids, "receipt__store_id"),
+        quantity__gt=0,
+        receipt__account__isnull=False,
+        variant__product_id__in=products,
+        receipt__occurred_at__gte=period.start,
+        receipt__occurred_at__lt=period.end + CONVERSION_WINDOW,
+    ).values_list(
+        "receipt__account__user_id",
+        "variant__product_id",
+        "receipt__store_id",
+        "receipt__occurred_at",
+    )
+    converted: dict[tuple[int, int], int] = {}
+    for user, product, store, at in bought:
+        first = interests.get((user, product))
+        if first is not None and first <= at <= first + CONVERSION_WINDOW:
+            converted.setdefault((user, product), store)
+    by_store: Counter[int] = Counter(converted.values())
+    by_category_interest: Counter[int] = Counter(categories[p] for _u, p in interests)
+    by_category_converted: Counter[int] = Counter(categories[p] for _u, p in converted)
+    return {
+        "interests": len(interests),
+        "converted": len(converted),
+        "rate": _ratio(len(converted), len(interests)),
+        "by_store": dict(by_store),
+        "by_category": {
+            category: {
+                "interests": count,
+                "converted": by_category_converted[category],
+                "rate": _ratio(by_category_converted[category], count),
+            }
+            for category, count in by_category_interest.items()
+        },
+    }
+
+
+# --- Stock ----------------------------------------------------------------------------------
+
+SOLD_KINDS = (MovementKind.SALE, MovementKind.PICKUP_COLLECTED)
+
+
+def stock(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[str, Any]:
+    """Per store and category, from the movement ledger: `sold` units in the period (till sales
+    and collected pickups), on hand at its start (`opening`) and end (`closing`), `turnover` =
+    sold ÷ average on hand ((opening + closing) ÷ 2) and `days_of_cover` = closing ÷ units sold
+    per day. On hand at a moment is today's on hand less the movements since, so only the
+    movements from the period's start on are read (on hand is the sum of the ledger, which the
+    nightly reconciliation holds true). `drift`: reconciliation findings in the period."""
+    now = {
+        (row["store_id"], row["category_id"]): row["on_hand"]
+        for row in StockLevel.objects.filter(_in_stores(store_ids))
+        .values("store_id", category_id=F("variant__product__category_id"))
+        .annotate(on_hand=Sum("on_hand"))
+        .order_by()
+    }
+    since = {
+        (row["store_id"], row["category_id"]): row
+        for row in StockMovement.objects.filter(_in_stores(store_ids), created_at__gte=period.start)
+        .values("store_id", category_id=F("variant__product__category_id"))
+        .annotate(
+            since_start=Sum("quantity"),
+            since_end=Coalesce(Sum("quantity", filter=Q(created_at__gte=period.end)), 0),
+            sold=Coalesce(
+                Sum("quantity", filter=Q(kind__in=SOLD_KINDS, created_at__lt=period.end)), 0
+            ),
+        )
+        .order_by()
+    }
+    table = []
+    for key in sorted(now.keys() | since.keys()):
+        on_hand = now.get(key, 0)
+        moved = since.get(key, {"since_start": 0, "since_end": 0, "sold": 0})
+        opening, closing = on_hand - moved["since_start"], on_hand - moved["since_end"]
+        sold = -moved["sold"]
+        if not (sold or opening or closing):
+            continue
+        table.append(
+            {
+                "store_id": key[0],
+                "category_id": key[1],
+                "sold": sold,
+                "opening": opening,
+                "closing": closing,
+                "turnover": _ratio(sold, (opening + closing) / 2),
+                "days_of_cover": _ratio(closing, sold / period.days) if sold else None,
+            }
+        )
+    drift = ReconciliationFinding.objects.filter(
+        _in_stores(store_ids), created_at__gte=period.start, created_at__lt=period.end
+    ).values_list("expected", "actual")
+    return {
+        "table": table,
+        "drift_findings": len(drift),
+        "drift_units": sum(abs(expected - actual) for expected, actual in drift),
+    }
+
+
+# --- Returns --------------------------------------------------------------------------------
+
+
+def returns(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[str, Any]:
+    """Returns of orders of these stores: `rate` = units asked back in return requests made in
+    the period ÷ units collected in the period; requests `by_reason`; inspected units
+    `by_condition`; refunds issued in the period `by_method` (count and €)."""
+    stores = _in_stores(store_ids, "order__store_id")
+    requests = ReturnRequest.objects.filter(
+        stores, created_at__gte=period.start, created_at__lt=period.end
+    )
+    asked = ReturnLine.objects.filter(return_request__in=requests).aggregate(
+        units=Coalesce(Sum("quantity"), 0)
+    )["units"]
+    collected = OrderLine.objects.filter(
+        stores,
+        order__status=OrderStatus.COLLECTED,
+        order__collected_at__gte=period.start,
+        order__collected_at__lt=period.end,
+    ).aggregate(units=Coalesce(Sum(F("quantity") - F("quantity_short")), 0))["units"]
+    by_reason = dict(requests.values_list("reason").annotate(n=Count("id")).order_by())
+    by_condition = dict(
+        ReturnLine.objects.filter(return_request__in=requests)
+        .exclude(condition="")
+        .values_list("condition")
+        .annotate(units=Sum("quantity"))
+        .order_by()
+    )
+    refunds = (
+        Refund.objects.filter(
+            _in_stores(store_ids, "return_request__order__store_id"),
+            created_at__gte=period.start,
+            created_at__lt=period.end,
+        )
+        .values("method")
+        .annotate(count=Count("id"), amount=Sum("amount"))
+        .order_by("method")
+    )
+    return {
+        "requests": requests.count(),
+        "units": asked,
+        "rate": _ratio(asked, collected),
+        "by_reason": by_reason,
+        "by_condition": by_condition,
+        "by_method": {r["method"]: {"count": r["count"], "amount": r["amount"]} for r in refunds},
+    }
+
+
+def nps(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[str, Any]:
+    """Answers given in the period: NPS = % promoters (9–10) − % detractors (0–6), per store and
+    together, and the latest comments."""
+    answers = NpsSurvey.objects.filter(
+        _in_stores(store_ids), answered_at__gte=period.start, answered_at__lt=period.end
+    )
+
+    def score(rows: list[int]) -> dict[str, Any]:
+        promoters = sum(1 for s in rows if s >= 9)
+        detractors = sum(1 for s in rows if s <= 6)
+        return {
+            "answers": len(rows),
+            "promoters": promoters,
+            "detractors": detractors,
+            "nps": round((promoters - detractors) * 100 / len(rows), 1) if rows else None,
+        }
+
+    per_store: dict[int, list[int]] = defaultdict(list)
+    for store_id, value in answers.values_list("store_id", "score"):
+        if value is not None:
+            per_store[store_id].append(value)
+    comments = [
+        {"store_id": store_id, "score": value, "comment": text, "answered_at": when}
+        for store_id, value, text, when in answers.exclude(comment="")
+        .order_by("-answered_at")
+        .values_list("store_id", "score", "comment", "answered_at")[:NPS_COMMENTS]
+    ]
+    return {
+        **score([s for rows in per_store.values() for s in rows]),
+        "by_store": {store_id: score(rows) for store_id, rows in per_store.items()},
+        "comments": comments,
+    }
+
+
+def kpis(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[str, Any]:
+    """Every KPI of the period for these stores (None: all)."""
+    ids = list(store_ids) if store_ids is not None else None
+    return {
+        "click_and_collect": click_and_collect(period=period, store_ids=ids),
+        "customers": customers(period=period, store_ids=ids),
+        "conversion": conversion(period=period, store_ids=ids),
+        "stock": stock(period=period, store_ids=ids),
+        "returns": returns(period=period, store_ids=ids),
+        "nps": nps(period=period, store_ids=ids),
+    }
+
+
+def daily_revenue(
+    *, period: Period, store_ids: Iterable[int] | None = None
+) -> list[dict[str, Any]]:
+    """Per local day of the period: revenue of collected pickup orders and of till receipts,
+    summed per day in the database."""
+    tz = timezone.get_current_timezone()
+    days = {
+        period.first + dt.timedelta(days=n): {"online": ZERO, "store": ZERO}
+        for n in range(period.days)
+    }
+    online = (
+        Order.objects.filter(
+            _in_stores(store_ids),
+            status=OrderStatus.COLLECTED,
+            collected_at__gte=period.start,
+            collected_at__lt=period.end,
+        )
+        .annotate(day=TruncDate("collected_at", tzinfo=tz))
+        .values_list("day")
+        .annotate(total=Sum("total"))
+        .order_by()
+    )
+    till = (
+        TillReceipt.objects.filter(
+            _in_stores(store_ids), occurred_at__gte=period.start, occurred_at__lt=period.end
+        )
+        .annotate(day=TruncDate("occurred_at", tzinfo=tz))
+        .values_list("day")
+        .annotate(total=Sum("total"))
+        .order_by()
+    )
+    for channel, rows in (("online", online), ("store", till)):
+        for day, total in rows:
+            if day in days:
+                days[day][channel] += _cents(total)
+    return [{"day": day, **values} for day, values in days.items()]
+
+
+def kpi_stores(*, user: AnyUser | None) -> QuerySet[Store]:
+    """The stores whose KPIs this user may see: every store for the head office (a superuser or
+    whoever holds `insight.view_all_stores`), the stores they manage for a store manager."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Store.objects.none()
+    if user.is_superuser or user.has_perm("insight.view_all_stores"):
+        return Store.objects.all()
+    return staff_stores(user=user, role=StaffRole.MANAGER)
+
+
+def sees_all_stores(*, user: AnyUser | None) -> bool:
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.has_perm("insight.view_all_stores"))
+    )

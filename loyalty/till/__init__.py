@@ -1,0 +1,1 @@
+"""Receipts of a store's till with their lines: stock, points and the card's history in one call."""
