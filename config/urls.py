@@ -26,6 +26,7 @@ urlpatterns = [
     path("stores/", include("stores.urls")),
     path("messages/", include("notifications.urls")),
     path("legal/", include("legal.urls")),
+    path("", include("customers.urls")),
     path("stock/", include("inventory.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

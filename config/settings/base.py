@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "shop.storefront",
     "shop.orders",
     "returns",
+    "customers",
     "shop.demo",
 ]
 
