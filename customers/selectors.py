@@ -14,7 +14,7 @@ from django.db.models import Prefetch, QuerySet
 from accounts.models import User
 from loyalty.credit import store_credit_balance
 from loyalty.models import Channel as PointsChannel
-from loyalty.models import EntryKind, LoyaltyAccount, PointsEntry, StoreCreditEntry
+from loyalty.models import EntryKind, LoyaltyAccount, PointsEntry, StoreCreditEntry, Tier
 from loyalty.selectors import TierProgress, account_balance, tier_progress
 from notifications.models import Channel, Notification, NotificationStatus
 from returns.models import ReturnRequest
@@ -77,6 +77,10 @@ def accesses_of(user: User) -> QuerySet[CustomerAccess]:
     )
 
 
+def _name(obj: Store | Tier | None) -> str | None:
+    return obj.name if obj is not None else None
+
+
 def _when(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value else None
 
@@ -98,7 +102,7 @@ def customer_data(*, user: User) -> dict[str, Any]:
             "last_name": user.last_name,
             "phone": user.phone,
             "language": user.language,
-            "my_store": user.preferred_store.name if user.preferred_store_id else None,
+            "my_store": _name(user.preferred_store),
             "joined_at": _when(user.date_joined),
             "last_login_at": _when(user.last_login),
         },
@@ -158,7 +162,7 @@ def customer_data(*, user: User) -> dict[str, Any]:
                 "comment": r.comment,
                 "requested_at": _when(r.created_at),
                 "received_at": _when(r.received_at),
-                "received_in": r.received_store.name if r.received_store_id else None,
+                "received_in": _name(r.received_store),
                 "lines": [
                     {
                         "sku": line.order_line.sku,
@@ -174,7 +178,7 @@ def customer_data(*, user: User) -> dict[str, Any]:
         ],
         "loyalty": {
             "card_number": account.card_number if account else None,
-            "tier": account.tier.name if account and account.tier_id else None,
+            "tier": _name(account.tier) if account else None,
             "points_balance": sum(e.points for e in points),
             "points_ledger": [_points_row(e) for e in points],
         },
@@ -219,7 +223,7 @@ def _points_row(e: PointsEntry) -> dict[str, Any]:
         "points": e.points,
         "amount": _money(e.amount),
         "channel": e.channel,
-        "store": e.store.name if e.store_id else None,
+        "store": _name(e.store),
         "source": e.source,
         "description": e.description,
     }

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services.export import data_export_build, data_exports_purge
+from .services.export import data_export_build, data_exports_sweep
 
 
 @shared_task(ignore_result=True)
@@ -12,5 +12,5 @@ def build_data_export(export_id: int) -> str | None:
 
 
 @shared_task(ignore_result=True)
-def purge_expired_data_exports() -> int:
-    return data_exports_purge()
+def sweep_data_exports() -> tuple[int, int]:
+    return data_exports_sweep()

@@ -335,6 +335,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "inventory.tasks.reconcile_stock",
         "schedule": crontab(hour=3, minute=15),
     },
+    "customers-data-exports": {
+        "task": "customers.tasks.sweep_data_exports",
+        "schedule": 10 * 60,
+    },
 }
 
 # Notifications (the outbox in `notifications`): absolute links in e-mails start with SITE_URL.

@@ -109,7 +109,15 @@ def data_export_for_download(*, user: User, token: str) -> DataExport:
     return export
 
 
-def data_exports_purge(*, now: dt.datetime | None = None) -> int:
-    """Delete expired exports (their content is a copy of personal data)."""
-    deleted, _per_model = DataExport.objects.filter(expires_at__lte=now or timezone.now()).delete()
-    return deleted
+STALE_AFTER = dt.timedelta(minutes=5)
+
+
+def data_exports_sweep(*, now: dt.datetime | None = None) -> tuple[int, int]:
+    """The periodic job: build exports still pending after STALE_AFTER (their task was lost or
+    the broker was down), delete expired ones (their content is a copy of personal data).
+    Returns (built, deleted)."""
+    now = now or timezone.now()
+    stale = DataExport.objects.filter(status=ExportStatus.PENDING, created_at__lt=now - STALE_AFTER)
+    built = sum(1 for pk in stale.values_list("pk", flat=True) if data_export_build(export_id=pk))
+    deleted, _per_model = DataExport.objects.filter(expires_at__lte=now).delete()
+    return built, deleted

@@ -20,9 +20,9 @@ from customers.services.export import data_export_build, data_export_request
 from inventory.models import StockLevel, StockMovement
 from loyalty.credit import store_credit_balance
 from loyalty.errors import UnknownCard
-from loyalty.services import loyalty_account_open
 from loyalty.models import LoyaltyAccount, PointsEntry
 from loyalty.selectors import account_balance, account_by_card_number
+from loyalty.services import loyalty_account_open
 from returns.models import ReturnRequest
 from shop.orders.models import Order, OrderStatus
 from shop.orders.services.collector import order_collector_set
@@ -62,7 +62,9 @@ def _stock_consistent(variant) -> None:
 
 def test_erasure_leaves_no_personal_field_anywhere(person, history, store):
     order = history["open"]
-    order_collector_set(order=order, actor=person, name=f"{NAME[0]}s Schwester", email="sis@example.net")
+    order_collector_set(
+        order=order, actor=person, name=f"{NAME[0]}s Schwester", email="sis@example.net"
+    )
     marketing_consent_set(user=person, granted=True)
     data_export_build(export_id=data_export_request(user=person).pk)
     assert _person_left_in_database(), "the test data names the person"
@@ -80,9 +82,10 @@ def test_erasure_leaves_no_personal_field_anywhere(person, history, store):
     account = LoyaltyAccount.objects.get(pk=person.loyalty_account.pk)
     assert account_balance(account) == points_before_cancel + 50
     assert store_credit_balance(user=person) == credit_before_cancel + order.store_credit_used
-    assert account_balance(account) == PointsEntry.objects.filter(account=account).aggregate(
-        s=Sum("points")
-    )["s"]
+    assert (
+        account_balance(account)
+        == PointsEntry.objects.filter(account=account).aggregate(s=Sum("points"))["s"]
+    )
     _stock_consistent(history["variant"])
     # the orders stay for the retention period, with their amounts
     assert Order.objects.filter(customer=person).count() == 2
@@ -175,7 +178,9 @@ def test_admin_erases_on_a_letter_and_it_is_logged(client, person, history):
     response = client.post(url, {"customer_email": EMAIL, "reason": "Brief vom 28.11."})
     assert response.status_code == 302
     erasure = Erasure.objects.get()
-    assert erasure.by == admin and erasure.channel == "staff" and erasure.reason == "Brief vom 28.11."
+    assert (
+        erasure.by == admin and erasure.channel == "staff" and erasure.reason == "Brief vom 28.11."
+    )
     assert LogEntry.objects.filter(user=admin, object_id=str(erasure.pk)).exists()
     assert _person_left_in_database() == []
 
