@@ -4,6 +4,7 @@ history. German, with screenshots at 1366, 1024 and 360 px when CUSTOMERS_SCREEN
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -60,7 +61,7 @@ def test_shopper_edits_account_exports_data_and_deletes_account(
     page.reload()
     with page.expect_download() as download:
         page.get_by_test_id("export-download").click()
-    data = json.loads(open(download.value.path(), encoding="utf-8").read())
+    data = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert data["account"]["email"] == EMAIL
     assert {o["number"] for o in data["orders"]} == {
         history["open"].number,
