@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from customers.models import DataExport, Erasure
 from customers.services.export import data_export_build
@@ -21,13 +22,29 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WIDTHS = [(1366, 900), (1024, 800), (360, 740)]
 
 
-def _shots(page, name: str) -> None:
+def _origin(page) -> str:
+    return "/".join(page.url.split("/")[:3])
+
+
+def _shots(page, name: str, *, english: bool = False) -> None:
+    """Every width fits without sideways scrolling (German, and English with `english`)."""
     directory = os.environ.get("CUSTOMERS_SCREENSHOTS")
-    for width, height in WIDTHS:
-        page.set_viewport_size({"width": width, "height": height})
-        assert overflow(page) == [], (name, width, overflow(page))
-        if directory:
-            page.screenshot(path=f"{directory}/{name}-{width}.png", full_page=True)
+    for language in ("de", "en") if english else ("de",):
+        if language == "en":
+            page.context.add_cookies(
+                [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": _origin(page)}]
+            )
+            page.reload()
+        for width, height in WIDTHS:
+            page.set_viewport_size({"width": width, "height": height})
+            assert overflow(page) == [], (name, language, width, overflow(page))
+            if directory:
+                page.screenshot(path=f"{directory}/{name}-{language}-{width}.png", full_page=True)
+    if english:
+        page.context.add_cookies(
+            [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "de", "url": _origin(page)}]
+        )
+        page.reload()
 
 
 def test_shopper_edits_account_exports_data_and_deletes_account(
@@ -53,7 +70,7 @@ def test_shopper_edits_account_exports_data_and_deletes_account(
         "0171 / 99 88 776",
         store,
     )
-    _shots(page, "account")
+    _shots(page, "account", english=True)
 
     page.get_by_test_id("export-request").click()
     expect(page.locator(".messages")).to_contain_text("Wir stellen Ihre Daten zusammen")
@@ -105,6 +122,6 @@ def test_associate_finds_customer_by_phone_and_sees_online_and_till_history(
     expect(timeline).to_contain_text("Kassenbuchung")
     expect(timeline).to_contain_text("R-1001")
     expect(page.get_by_test_id("c360-open-orders")).to_contain_text(history["open"].number)
-    _shots(page, "customer-360")
+    _shots(page, "customer-360", english=True)
     page.goto(f"{live_server.url}/staff/customers/?q=Quorb")
     _shots(page, "customer-search")
