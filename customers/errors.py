@@ -44,3 +44,12 @@ class CustomerSearchLimited(CustomerError):
     def __init__(self, *args: object, retry_at: dt.datetime | None = None):
         super().__init__(*args)
         self.retry_at = retry_at
+
+
+class ErasureRateLimited(CustomerError):
+    code = "rate_limited"
+    http_status = 429
+
+    def __init__(self, *args: object, retry_at: dt.datetime | None = None):
+        super().__init__(*args)
+        self.retry_at = retry_at

@@ -133,11 +133,13 @@ def erase(request):
                 erase_customer(user=user, by=user, password=form.cleaned_data["password"])
             except CustomerError as error:
                 form.add_error("password" if error.code == "not_allowed" else None, str(error))
+                status = 429 if error.http_status == 429 else 400
             else:
                 logout(request)
                 messages.success(request, _("Your account has been deleted. Goodbye."))
                 return redirect("shop:home")
-        status = 400
+        else:
+            status = 400
     account = LoyaltyAccount.objects.filter(user=user).first()
     open_orders = Order.objects.filter(customer=user).open().order_by("created_at")
     return render(

@@ -14,13 +14,15 @@ What the law requires to keep (orders, receipts, ledgers) stays: the ledgers bal
 before, since no entry is removed.
 """
 
+import datetime as dt
 import logging
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -33,7 +35,7 @@ from returns.privacy import returns_forget
 from shop.orders.services.privacy import orders_cancel_for_erasure, orders_forget
 from stores.models import StaffMembership
 
-from ..errors import ConfirmationNotSent, CustomerNotAllowed, ErasureRefused
+from ..errors import ConfirmationNotSent, CustomerNotAllowed, ErasureRateLimited, ErasureRefused
 from ..models import ConsentSource, DataExport, Erasure, ErasureChannel
 from .account import marketing_consent_set
 
@@ -80,6 +82,30 @@ def _send_confirmation(*, user: User, orders: list[str], returns: list[str]) -> 
         ) from exc
 
 
+PASSWORD_FAILURES = 5
+PASSWORD_WINDOW = dt.timedelta(minutes=15)
+
+
+def _password_check(*, user: User, password: str) -> None:
+    """The password given again on the shopper's path; PASSWORD_FAILURES wrong ones within
+    PASSWORD_WINDOW lock this check (not the login) until the window has passed."""
+    key = f"erasure-password-failures:{user.pk}"
+    if (cache.get(key) or 0) >= PASSWORD_FAILURES:
+        raise ErasureRateLimited(
+            _("Too many wrong passwords. Please try again in %(minutes)d minutes.")
+            % {"minutes": PASSWORD_WINDOW.seconds // 60},
+            retry_at=timezone.now() + PASSWORD_WINDOW,
+        )
+    if password and user.check_password(password):
+        return
+    cache.add(key, 0, timeout=int(PASSWORD_WINDOW.total_seconds()))
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=int(PASSWORD_WINDOW.total_seconds()))
+    raise CustomerNotAllowed(_("The password is not correct."))
+
+
 def erase_customer(
     *, user: User, by: User, reason: str = "", password: str | None = None
 ) -> Erasure:
@@ -89,8 +115,7 @@ def erase_customer(
     then nothing has changed."""
     own = by.pk == user.pk
     if own:
-        if not password or not user.check_password(password):
-            raise CustomerNotAllowed(_("The password is not correct."))
+        _password_check(user=user, password=password or "")
     elif not may_erase_for_others(user=by):
         raise CustomerNotAllowed(_("You may not erase customer accounts."))
     elif not reason.strip():

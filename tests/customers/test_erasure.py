@@ -197,3 +197,21 @@ def test_shopper_deletes_own_account_through_the_page(client, person, history):
     assert response.status_code == 302
     assert Erasure.objects.get().channel == "self"
     assert client.get(reverse("customers:account")).status_code == 302  # logged out
+
+
+def test_wrong_passwords_are_limited(client, person):
+    from customers.errors import ErasureRateLimited
+    from customers.services import erasure
+
+    for _ in range(erasure.PASSWORD_FAILURES):
+        with pytest.raises(CustomerNotAllowed):
+            erase_customer(user=person, by=person, password="wrong")
+    with pytest.raises(ErasureRateLimited):
+        erase_customer(user=person, by=person, password=factories.PASSWORD)
+    client.force_login(person)
+    response = client.post(
+        reverse("customers:erase"), {"password": factories.PASSWORD, "confirm": "on"}
+    )
+    assert response.status_code == 429
+    assert "Too many wrong passwords" in response.content.decode()
+    assert not Erasure.objects.exists()
