@@ -10,6 +10,14 @@ class CustomerError(DomainError):
     http_status = 400
 
 
+class AccountFieldError(CustomerError):
+    """A value of the account page that cannot be saved; `field` names the form field."""
+
+    def __init__(self, *args: object, field: str | None = None):
+        super().__init__(*args)
+        self.field = field
+
+
 class ErasureRefused(CustomerError):
     code = "erasure_refused"
     http_status = 409

@@ -16,7 +16,7 @@ from loyalty.models import LoyaltyAccount
 from loyalty.selectors import account_balance
 from shop.orders.models import Order
 
-from .errors import CustomerError
+from .errors import AccountFieldError, CustomerError
 from .forms import AccountForm, ErasureForm
 from .models import DataExport, ExportStatus
 from .selectors import consents_of
@@ -71,8 +71,8 @@ def account(request):
                 language=data["language"],
                 preferred_store=data["preferred_store"],
             )
-        except CustomerError as error:
-            form.add_error("phone" if "phone" in str(error).lower() else None, str(error))
+        except AccountFieldError as error:
+            form.add_error(error.field, str(error))
         else:
             marketing_consent_set(user=user, granted=data["marketing"])
             translation.activate(data["language"])

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from stores.models import Store
 
-from ..errors import CustomerError
+from ..errors import AccountFieldError
 from ..models import ConsentSource, MarketingConsent
 
 # The wording the shopper sees next to the checkbox; stored, as shown, with every change.
@@ -25,7 +25,9 @@ _PHONE = re.compile(r"^\+?[0-9 ()/.-]{6,32}$")
 def phone_clean(*, phone: str) -> str:
     phone = " ".join((phone or "").split())
     if phone and (not _PHONE.match(phone) or sum(c.isdigit() for c in phone) < 6):
-        raise CustomerError(_("Please enter a phone number with digits, e.g. +49 30 1234567."))
+        raise AccountFieldError(
+            _("Please enter a phone number with digits, e.g. +49 30 1234567."), field="phone"
+        )
     return phone
 
 
@@ -43,9 +45,9 @@ def account_update(
     verified change, the password through its own page)."""
     languages = {code for code, _name in User._meta.get_field("language").choices or []}
     if language not in languages:
-        raise CustomerError(_("Please choose one of the languages offered."))
+        raise AccountFieldError(_("Please choose one of the languages offered."), field="language")
     if preferred_store is not None and not preferred_store.is_active:
-        raise CustomerError(_("This store cannot be chosen."))
+        raise AccountFieldError(_("This store cannot be chosen."), field="preferred_store")
     user = User.objects.select_for_update().get(pk=user.pk)
     user.first_name = first_name.strip()[:150]
     user.last_name = last_name.strip()[:150]
