@@ -86,4 +86,5 @@ def test_each_owning_app_registered_its_kinds():
         "stock_drift_found",
         "stock_shortfall",
         "stock_count_waiting",
+        "data_export_ready",
     }
