@@ -26,6 +26,7 @@ urlpatterns = [
     path("stores/", include("stores.urls")),
     path("messages/", include("notifications.urls")),
     path("legal/", include("legal.urls")),
+    path("", include("customers.urls")),
     path("stock/", include("inventory.urls")),
     path("insight/", include("insight.urls")),
     path("accounts/", include("allauth.urls")),

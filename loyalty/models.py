@@ -79,6 +79,9 @@ class LoyaltyAccount(models.Model):
         verbose_name=_("tier"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Set when the customer's account was erased (DSGVO Art. 17): the number stays in this row,
+    # so it is never drawn again, and no lookup finds the card any more.
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True, editable=False)
 
     objects = LoyaltyAccountQuerySet.as_manager()
 

@@ -99,6 +99,8 @@ def account_by_card_number(raw: str) -> LoyaltyAccount:
     )
     if account is None:
         raise UnknownCard(_("No loyalty card has this number."))
+    if account.retired_at is not None:
+        raise UnknownCard(_("This loyalty card was retired."))
     return account
 
 

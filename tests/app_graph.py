@@ -21,6 +21,7 @@ APPS = [
     "shop.storefront",
     "shop.orders",
     "returns",
+    "customers",
     "shop.demo",
     "insight",
 ]

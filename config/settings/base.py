@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "shop.storefront",
     "shop.orders",
     "returns",
+    "customers",
     "shop.demo",
     "insight",
 ]
@@ -334,6 +335,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "reconcile-stock": {
         "task": "inventory.tasks.reconcile_stock",
         "schedule": crontab(hour=3, minute=15),
+    },
+    "customers-data-exports": {
+        "task": "customers.tasks.sweep_data_exports",
+        "schedule": 10 * 60,
     },
 }
 

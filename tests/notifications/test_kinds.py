@@ -87,4 +87,5 @@ def test_each_owning_app_registered_its_kinds():
         "stock_shortfall",
         "stock_count_waiting",
         "nps_survey",
+        "data_export_ready",
     }

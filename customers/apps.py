@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CustomersConfig(AppConfig):
+    name = "customers"
+    verbose_name = _("Customers")
+
+    def ready(self):
+        from notifications.kinds import register
+
+        from .notifications import KINDS
+
+        register(*KINDS)
