@@ -3,6 +3,7 @@ rows in its `privacy` module, the customers app calls those modules in one trans
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.db.models import Model, Q
 
@@ -24,14 +25,26 @@ def redact(text: str, needles: Sequence[str]) -> str:
     return pattern.sub(REDACTED, text)
 
 
+def redact_value(value: Any, needles: Sequence[str]) -> Any:
+    """`redact` for a text or for the strings inside JSON (a stored text's parameters)."""
+    if isinstance(value, str):
+        return redact(value, needles)
+    if isinstance(value, dict):
+        return {key: redact_value(item, needles) for key, item in value.items()}
+    if isinstance(value, list):
+        return [redact_value(item, needles) for item in value]
+    return value
+
+
 def redact_rows(rows: Iterable[Model], fields: Sequence[str], needles: Sequence[str]) -> int:
-    """Redact `fields` of `rows` in place and save the rows that changed; returns how many."""
+    """Redact `fields` (texts or JSON) of `rows` in place and save the rows that changed; returns
+    how many."""
     changed = 0
     for row in rows:
         dirty = []
         for field in fields:
             before = getattr(row, field)
-            after = redact(before, needles)
+            after = redact_value(before, needles)
             if after != before:
                 setattr(row, field, after)
                 dirty.append(field)

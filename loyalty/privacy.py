@@ -30,9 +30,13 @@ def loyalty_forget(*, user: User, needles: Sequence[str]) -> None:
     keeps the card number, a lookup by e-mail or phone loses it)."""
     account = LoyaltyAccount.objects.filter(user=user).first()
     if account is not None:
-        redact_rows(PointsEntry.objects.filter(account=account), ["description"], needles)
+        redact_rows(
+            PointsEntry.objects.filter(account=account),
+            ["description", "description_params"],
+            needles,
+        )
         CardLookup.objects.filter(account=account).update(card_number=account.card_number)
-    redact_rows(StoreCreditEntry.objects.filter(user=user), ["note"], needles)
+    redact_rows(StoreCreditEntry.objects.filter(user=user), ["note", "note_params"], needles)
     redact_rows(
         CardLookup.objects.filter(account__isnull=True).filter(
             any_contains("card_number", needles)

@@ -24,7 +24,9 @@ def returns_forget(*, user: User, needles: Sequence[str]) -> list[str]:
     # The comment is the customer's own words: gone, whatever it says ("other" needs one).
     ReturnRequest.objects.filter(customer=user).exclude(comment="").update(comment=REDACTED)
     redact_rows(ReturnRequest.objects.filter(customer=user), ["override_reason"], needles)
-    redact_rows(ReturnEvent.objects.filter(return_request__customer=user), ["note"], needles)
+    redact_rows(
+        ReturnEvent.objects.filter(return_request__customer=user), ["note", "note_params"], needles
+    )
     redact_rows(
         ReturnLine.objects.filter(return_request__customer=user), ["reject_reason"], needles
     )

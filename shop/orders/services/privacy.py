@@ -38,6 +38,6 @@ def orders_forget(*, user: User, needles: Sequence[str], email: str) -> int:
     theirs. Returns how many orders were changed."""
     orders = Order.objects.filter(customer=user)
     changed = orders.update(email=email, phone="", collector_name="", collector_email="")
-    redact_rows(OrderEvent.objects.filter(order__customer=user), ["note"], needles)
+    redact_rows(OrderEvent.objects.filter(order__customer=user), ["note", "note_params"], needles)
     OrderWithdrawal.objects.filter(order__customer=user).update(name=REDACTED, email=email)
     return changed
