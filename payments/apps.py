@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PaymentsConfig(AppConfig):
+    name = "payments"
+    verbose_name = _("Payments")
+
+    def ready(self):
+        from shop.orders.payments import payment_method_register
+
+        from .providers import STRIPE
+
+        payment_method_register(STRIPE)
