@@ -38,9 +38,17 @@ def _render(invoice: Invoice) -> bytes:
         new_x="LMARGIN",
         new_y="NEXT",
     )
-    pdf.cell(0, 5, _pdf_text(_("VAT ID: %(id)s") % {"id": seller["vat_id"]}), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(
+        0,
+        5,
+        _pdf_text(_("VAT ID: %(id)s") % {"id": seller["vat_id"]}),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     pdf.ln(6)
-    buyer = [order.customer.display_name if hasattr(order.customer, "display_name") else order.email]
+    buyer = [
+        order.customer.display_name if hasattr(order.customer, "display_name") else order.email
+    ]
     if payment is not None and payment.billing_company:
         buyer = [payment.billing_company, order.customer.get_full_name() or order.email]
         if payment.billing_address:
@@ -58,7 +66,8 @@ def _render(invoice: Invoice) -> bytes:
     issued = date_format(timezone.localtime(invoice.issued_at), "DATE_FORMAT")
     facts = [
         _("Date: %(date)s") % {"date": issued},
-        _("Order: %(number)s, picked up at %(store)s") % {"number": order.number, "store": order.store.name},
+        _("Order: %(number)s, picked up at %(store)s")
+        % {"number": order.number, "store": order.store.name},
     ]
     if invoice.corrects_id:
         facts.append(_("Corrects invoice %(number)s") % {"number": invoice.corrects.number})

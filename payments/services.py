@@ -171,7 +171,9 @@ def payment_sync(*, intent: Mapping[str, Any], source: str) -> Payment | None:
             PaymentStatus.AUTHORISED,
         ):
             payment.status = PaymentStatus.CAPTURED
-            payment.captured_cents = min(int(intent.get("amount_received") or 0), payment.amount_cents)
+            payment.captured_cents = min(
+                int(intent.get("amount_received") or 0), payment.amount_cents
+            )
             payment.save()
             _entry(payment, EntryKind.CAPTURED, payment.captured_cents, payment.intent_id, source)
         elif status == "canceled" and payment.status in (
@@ -249,10 +251,13 @@ def payment_capture_order(*, order: Order) -> Decimal:
             key=f"omnishop-{payment.intent_id}-capture-{uuid.uuid4()}",
         )
     except stripe.StripeError as exc:
-        logger.warning("Capture of %s for order %s failed: %r", payment.intent_id, order.number, exc)
-        intent = _captured_before(payment)
-        if intent is None:
+        logger.warning(
+            "Capture of %s for order %s failed: %r", payment.intent_id, order.number, exc
+        )
+        earlier = _captured_before(payment)
+        if earlier is None:
             raise _capture_failed(exc) from None
+        intent = earlier
     payment.status = PaymentStatus.CAPTURED
     payment.captured_cents = int(intent.get("amount_received") or cents)
     payment.last_error = ""
@@ -381,7 +386,9 @@ def payment_refund(
     except stripe.StripeError as exc:
         logger.warning("Refund for %s (%s) failed: %r", order.number, reference, exc)
         raise ProviderError(
-            _("The refund to the online payment failed (%(reason)s). Nothing was refunded; please try again.")
+            _(
+                "The refund to the online payment failed (%(reason)s). Nothing was refunded; please try again."
+            )
             % {"reason": stripe_api.error_text(exc)}
         ) from None
     payment.refunded_cents += cents
@@ -389,7 +396,9 @@ def payment_refund(
     entry = _entry(payment, EntryKind.REFUNDED, cents, refund["id"], f"{reference} ")
     from .invoices import credit_note_issue
 
-    credit_note_issue(order=order, payment=payment, refund_ref=refund["id"], cents=cents, lines=lines)
+    credit_note_issue(
+        order=order, payment=payment, refund_ref=refund["id"], cents=cents, lines=lines
+    )
     return entry
 
 
@@ -428,7 +437,9 @@ def webhook_receive(*, payload: bytes, signature: str) -> str:
             record = WebhookEvent.objects.create(
                 event_id=event_id[:100],
                 type=kind[:100],
-                intent_id=str(obj.get("id", ""))[:64] if obj.get("object") == "payment_intent" else "",
+                intent_id=str(obj.get("id", ""))[:64]
+                if obj.get("object") == "payment_intent"
+                else "",
             )
     except IntegrityError:
         return "duplicate"
@@ -464,9 +475,7 @@ def payments_release_abandoned(*, now: dt.datetime | None = None) -> int:
                 continue
         order.refresh_from_db(fields=["status"])
         if order.status == OrderStatus.PAYMENT_PENDING:
-            order_payment_abandon(
-                order=order, note=_("The payment was not completed in time.")
-            )
+            order_payment_abandon(order=order, note=_("The payment was not completed in time."))
             cancelled += 1
     return cancelled
 

@@ -80,7 +80,9 @@ def test_capture_failure_leaves_the_order_ready(fake_stripe, store, shopper, jac
     order_services.order_start_picking(order=order, actor=associate)
     order_services.order_mark_ready(order=order, actor=associate)
     order.refresh_from_db()
-    fake_stripe.fail_next("capture", status=402, code="expired_card", message="Your card has expired.")
+    fake_stripe.fail_next(
+        "capture", status=402, code="expired_card", message="Your card has expired."
+    )
     with pytest.raises(PaymentFailed, match="Your card has expired"):
         order_services.order_collect(order=order, code=order.pickup_code, actor=associate)
     order.refresh_from_db()
@@ -137,8 +139,8 @@ def test_declined_card_places_nothing_and_the_stock_goes_back(fake_stripe, store
 
 
 def test_amount_too_large_reserves_nothing(fake_stripe, store, shopper):
-    from tests import factories
     from shop.orders.errors import OrderError
+    from tests import factories
 
     variant = factories.stocked_variant(store, "99999.00", units=20)
     with pytest.raises(OrderError, match="Amount must be no more than"):

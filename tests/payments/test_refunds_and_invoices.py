@@ -48,7 +48,9 @@ def test_return_of_one_line_refunds_it_to_the_card_with_a_credit_note(
     line = order.lines.get(variant=socks)
     ret = return_request_create(order=order, lines=[(line, 2)], reason="too_small", actor=shopper)
     return_receive(ret=ret, store=store, actor=associate, inspections=inspect_all(ret))
-    refund = return_refund(ret=ret, store=store, method=RefundMethod.ORIGINAL_ONLINE, actor=associate)
+    refund = return_refund(
+        ret=ret, store=store, method=RefundMethod.ORIGINAL_ONLINE, actor=associate
+    )
     assert refund.amount == Decimal("10.00")
     refunds = list(fake_stripe.refunds.values())
     assert [(r["amount"], r["payment_intent"]) for r in refunds] == [

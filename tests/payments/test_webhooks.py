@@ -99,7 +99,7 @@ def test_forged_or_replayed_webhooks_are_refused(client, fake_stripe, store, sho
     elif how == "no signature":
         response = client.post(URL, b"{}", content_type="application/json")
     else:
-        payload, header = fake_stripe.signed_event(event)
+        _payload, header = fake_stripe.signed_event(event)
         response = client.post(
             URL, b"not json", content_type="application/json", HTTP_STRIPE_SIGNATURE=header
         )

@@ -14,5 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args, days: int, **options):
         differences = payments_reconcile(since_days=days)
         for diff in differences:
-            self.stdout.write(f"{diff.order}\t{diff.intent}\tours: {diff.ours}\tprovider: {diff.theirs}")
+            self.stdout.write(
+                f"{diff.order}\t{diff.intent}\tours: {diff.ours}\tprovider: {diff.theirs}"
+            )
         self.stdout.write(f"{len(differences)} difference(s).")

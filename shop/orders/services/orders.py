@@ -431,9 +431,7 @@ def order_placement(
                     )
                     for pk, quantity in quantities.items()
                 )
-                status_event_record(
-                    OrderEvent, order=order, actor=customer, to_status=order.status
-                )
+                status_event_record(OrderEvent, order=order, actor=customer, to_status=order.status)
                 if order.status == OrderStatus.PLACED:
                     notify_order_placed(order)
                 # Last, so the stock rows stay locked for as short a time as possible.
