@@ -103,3 +103,46 @@ def test_refund_to_the_card_of_a_counter_order_is_refused(store, shopper, jacket
         return_refund(ret=ret, store=store, method=RefundMethod.ORIGINAL_ONLINE, actor=associate)
     ret.refresh_from_db()
     assert ret.status == "received"
+
+
+def test_business_invoice_carries_factur_x_xml_that_validates(
+    client, fake_stripe, store, shopper, jacket, socks, associate
+):
+    import facturx
+    from lxml import etree
+
+    billing = {"company": "Muster GmbH", "vat_id": "DE987654321", "address": "Hauptstraße 5"}
+    order = collected_online(
+        fake_stripe, store, shopper, associate, [(jacket, 1), (socks, 1)], billing=billing
+    )
+    invoice = Invoice.objects.get(order=order)
+    client.force_login(shopper)
+    data = client.get(f"/payments/invoices/{invoice.number}.pdf").content
+    assert "Muster GmbH" in pdf_text(data)
+    filename, xml = facturx.get_xml_from_pdf(data, check_xsd=False)
+    assert filename == "factur-x.xml"
+    assert facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")
+    root = etree.fromstring(xml)
+    ns = {
+        "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+    }
+    assert root.findtext(".//ram:GrandTotalAmount", namespaces=ns) == "54.90"
+    assert root.findtext(".//ram:BuyerTradeParty/ram:Name", namespaces=ns) == "Muster GmbH"
+    assert root.findtext(".//ram:TaxTotalAmount", namespaces=ns) == "8.77"
+
+
+def test_xml_of_a_credit_note_validates_too(fake_stripe, store, shopper, jacket, associate):
+    import facturx
+
+    from payments.facturx import invoice_xml
+
+    billing = {"company": "Muster GmbH", "vat_id": "DE987654321"}
+    order = collected_online(fake_stripe, store, shopper, associate, [(jacket, 1)], billing=billing)
+    line = order.lines.get()
+    ret = return_request_create(order=order, lines=[(line, 1)], reason="too_small", actor=shopper)
+    return_receive(ret=ret, store=store, actor=associate, inspections=inspect_all(ret))
+    return_refund(ret=ret, store=store, method=RefundMethod.ORIGINAL_ONLINE, actor=associate)
+    note = Invoice.objects.get(order=order, kind="credit_note")
+    xml = invoice_xml(invoice=note, payment=Payment.objects.get(order=order))
+    assert b"<ram:TypeCode>381</ram:TypeCode>" in xml
+    assert facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")
