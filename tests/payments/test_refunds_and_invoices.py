@@ -146,3 +146,18 @@ def test_xml_of_a_credit_note_validates_too(fake_stripe, store, shopper, jacket,
     xml = invoice_xml(invoice=note, payment=Payment.objects.get(order=order))
     assert b"<ram:TypeCode>381</ram:TypeCode>" in xml
     assert facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")
+
+
+def test_the_collected_email_carries_the_invoice(fake_stripe, store, shopper, jacket, associate):
+    from django.core import mail
+
+    from tests.notifications.helpers import deliver
+
+    order = collected_online(fake_stripe, store, shopper, associate, [(jacket, 1)])
+    invoice = Invoice.objects.get(order=order)
+    mail.outbox.clear()
+    deliver(kind="order_collected", channel="email")
+    [message] = mail.outbox
+    [(filename, content, mimetype)] = message.attachments
+    assert (filename, mimetype) == (f"{invoice.number}.pdf", "application/pdf")
+    assert f"{invoice.number}" in pdf_text(content)
