@@ -157,3 +157,56 @@ def test_provider_down_at_checkout_reserves_nothing(fake_stripe, store, shopper,
         checkout_online(shopper, store, [(jacket, 1)])
     assert not Order.objects.exists()
     assert level(store, jacket) == (10, 0)
+
+
+def test_nothing_found_cancels_and_voids(fake_stripe, store, shopper, jacket, associate):
+    order = checkout_online(shopper, store, [(jacket, 1)])
+    pay(fake_stripe, order)
+    payment_refresh(payment=order.payment, source="test")
+    order_services.order_start_picking(order=order, actor=associate)
+    order = order_services.order_mark_line_short(line=order.lines.get(), units=1, actor=associate)
+    assert order.status == OrderStatus.CANCELLED
+    assert fake_stripe.intents[order.payment.intent_id]["status"] == "canceled"
+    assert Payment.objects.get(order=order).status == PaymentStatus.VOIDED
+
+
+def test_authorisation_about_to_lapse_is_captured_early_and_refunded_on_expiry(
+    fake_stripe, store, shopper, jacket, associate
+):
+    from payments.services import payments_capture_before_lapse
+
+    order = checkout_online(shopper, store, [(jacket, 1)])
+    pay(fake_stripe, order)
+    payment_refresh(payment=order.payment, source="test")
+    order_services.order_start_picking(order=order, actor=associate)
+    order_services.order_mark_ready(order=order, actor=associate)
+    assert payments_capture_before_lapse() == 0  # fresh: nothing to do
+    Payment.objects.filter(order=order).update(
+        authorised_at=timezone.now() - dt.timedelta(days=6, hours=1)
+    )
+    assert payments_capture_before_lapse() == 1
+    payment = Payment.objects.get(order=order)
+    assert (payment.status, payment.captured_cents) == (PaymentStatus.CAPTURED, 4990)
+    Order.objects.filter(pk=order.pk).update(hold_until=timezone.now() - dt.timedelta(minutes=1))
+    order_services.order_expire(order=order)
+    payment.refresh_from_db()
+    assert payment.refunded_cents == 4990
+    assert [r["amount"] for r in fake_stripe.refunds.values()] == [4990]
+    assert Invoice.objects.filter(order=order, kind="credit_note").count() == 1
+
+
+def test_reconciliation_reports_and_applies_what_the_provider_did(
+    fake_stripe, store, shopper, jacket
+):
+    from payments.services import payments_reconcile
+
+    order = checkout_online(shopper, store, [(jacket, 1)])
+    pay(fake_stripe, order)  # authorised at Stripe; our webhook never came
+    assert Payment.objects.get(order=order).status == PaymentStatus.PENDING
+    differences = payments_reconcile()
+    assert [(d.order, d.ours, d.theirs) for d in differences] == [
+        (order.number, "pending 0", "requires_capture 0")
+    ]
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PLACED
+    assert payments_reconcile() == []

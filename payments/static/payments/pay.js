@@ -4,7 +4,7 @@
   "use strict";
   var form = document.getElementById("pay-form");
   if (!form || typeof window.Stripe !== "function") { return; }
-  var stripe = window.Stripe(form.dataset.key);
+  var stripe = window.Stripe(form.dataset.key, {locale: document.documentElement.lang || "auto"});
   var elements = stripe.elements({clientSecret: form.dataset.secret});
   elements.create("payment").mount("#payment-element");
   var message = document.getElementById("pay-message");

@@ -560,6 +560,7 @@ def order_mark_line_short(*, line: OrderLine, units: int, actor: User) -> Order:
         stock_mark_short(
             reference=order.number, variant_id=line.variant_id, units=units, user=actor
         )
+        payment_method_for(order).release(order)
         _move(
             order,
             OrderStatus.CANCELLED,
