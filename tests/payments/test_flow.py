@@ -210,3 +210,23 @@ def test_reconciliation_reports_and_applies_what_the_provider_did(
     order.refresh_from_db()
     assert order.status == OrderStatus.PLACED
     assert payments_reconcile() == []
+
+
+def test_desk_shows_a_failed_capture_and_the_retry_hands_over(
+    client, fake_stripe, store, shopper, jacket, associate
+):
+    order = checkout_online(shopper, store, [(jacket, 1)])
+    pay(fake_stripe, order)
+    payment_refresh(payment=order.payment, source="test")
+    order_services.order_start_picking(order=order, actor=associate)
+    order_services.order_mark_ready(order=order, actor=associate)
+    order.refresh_from_db()
+    client.force_login(associate)
+    fake_stripe.fail_next("capture", status=503, code="api_error", message="Stripe is down.")
+    response = client.post("/desk/collect/", {"code": order.pickup_code}, HTTP_HX_REQUEST="true")
+    assert "The online payment could not be taken" in response.content.decode()
+    order.refresh_from_db()
+    assert order.status == OrderStatus.READY
+    response = client.post("/desk/collect/", {"code": order.pickup_code}, HTTP_HX_REQUEST="true")
+    order.refresh_from_db()
+    assert order.status == OrderStatus.COLLECTED
