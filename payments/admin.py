@@ -61,7 +61,15 @@ class StaffStoreScoped:
 
 @admin.register(Payment)
 class PaymentAdmin(StaffStoreScoped, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("order", "intent_id", "status", "authorised", "captured", "refunded", "created_at")
+    list_display = (
+        "order",
+        "intent_id",
+        "status",
+        "authorised",
+        "captured",
+        "refunded",
+        "created_at",
+    )
     list_filter = ("status",)
     search_fields = ("order__number", "intent_id")
     inlines = [type("Entries", (PaymentEntryInline,), {"fk_name": "payment"})]

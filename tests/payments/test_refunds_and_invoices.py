@@ -161,3 +161,24 @@ def test_the_collected_email_carries_the_invoice(fake_stripe, store, shopper, ja
     [(filename, content, mimetype)] = message.attachments
     assert (filename, mimetype) == (f"{invoice.number}.pdf", "application/pdf")
     assert f"{invoice.number}" in pdf_text(content)
+
+
+def test_returns_desk_offers_and_makes_the_refund_to_the_online_payment(
+    client, fake_stripe, store, shopper, jacket, associate
+):
+    from django.urls import reverse
+
+    order = collected_online(fake_stripe, store, shopper, associate, [(jacket, 1)])
+    line = order.lines.get()
+    ret = return_request_create(order=order, lines=[(line, 1)], reason="too_small", actor=shopper)
+    return_receive(ret=ret, store=store, actor=associate, inspections=inspect_all(ret))
+    client.force_login(associate)
+    page = client.get(reverse("returns:desk_return", args=[ret.public_id])).content.decode()
+    assert "original_payment_online" in page
+    assert "original_payment_at_counter" not in page
+    client.post(
+        reverse("returns:desk_refund", args=[ret.public_id]),
+        {"method": "original_payment_online"},
+    )
+    assert Payment.objects.get(order=order).refunded_cents == 4990
+    assert [r["amount"] for r in fake_stripe.refunds.values()] == [4990]
