@@ -41,6 +41,12 @@ class PaymentEntryInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_view_permission(self, request, obj=None):
+        # Part of the order page: whoever may see the order sees how it was paid.
+        return request.user.has_perm("orders.view_order") or request.user.has_perm(
+            "orders.change_order"
+        )
+
 
 _order_admin = admin.site._registry.get(Order)
 if _order_admin is not None:

@@ -182,3 +182,19 @@ def test_returns_desk_offers_and_makes_the_refund_to_the_online_payment(
     )
     assert Payment.objects.get(order=order).refunded_cents == 4990
     assert [r["amount"] for r in fake_stripe.refunds.values()] == [4990]
+
+
+def test_admin_order_page_shows_the_payment_ledger(
+    client, fake_stripe, store, shopper, jacket, associate
+):
+    from django.contrib.auth.models import Permission
+
+    order = collected_online(fake_stripe, store, shopper, associate, [(jacket, 1)])
+    associate.user_permissions.add(*Permission.objects.filter(codename__in=["view_order"]))
+    client.force_login(associate)
+    page = client.get(f"/admin/orders/order/{order.pk}/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Payment ledger" in html
+    assert order.payment.intent_id in html
+    assert "€49.90" in html
