@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("shop.orders.urls")),
     path("loyalty/", include("loyalty.urls")),
     path("returns/", include("returns.urls")),
+    path("payments/", include("payments.urls")),
     path("stores/", include("stores.urls")),
     path("messages/", include("notifications.urls")),
     path("legal/", include("legal.urls")),

@@ -14,6 +14,7 @@ from typing import Protocol
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
+from .attachments import attachments_for
 from .errors import DeliveryError, PermanentDeliveryError, TransientDeliveryError
 from .models import Channel, Notification
 from .rendering import render
@@ -63,6 +64,8 @@ class EmailChannel:
                     "Content-Disposition", "inline", filename=f"{cid.split('@')[0]}.png"
                 )
                 message.attach(image)
+        for filename, content_bytes, mimetype in attachments_for(notification):
+            message.attach(filename, content_bytes, mimetype)
         try:
             message.send()
         except smtplib.SMTPRecipientsRefused as exc:

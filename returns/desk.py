@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.templatetags.money import format_money
+from payments.selectors import paid_online
 from stores.desk import desk_store_for_request, desk_stores
 from stores.selectors import is_store_manager
 
@@ -125,7 +126,7 @@ def desk_return(request, public_id):
     if ret.status == ReturnStatus.REQUESTED:
         context["receive_form"] = ReceiveForm(lines=list(ret.lines.all()))
     elif ret.status == ReturnStatus.RECEIVED:
-        context["refund_form"] = RefundForm()
+        context["refund_form"] = RefundForm(paid_online=paid_online(order=ret.order))
         context["close_form"] = CloseForm()
     return render(request, "returns/desk/return.html", context)
 
@@ -153,7 +154,7 @@ def desk_receive(request, public_id):
 @require_POST
 def desk_refund(request, public_id):
     ret = _desk_return(request, public_id)
-    form = RefundForm(request.POST)
+    form = RefundForm(request.POST, paid_online=paid_online(order=ret.order))
     if not form.is_valid():
         messages.error(request, _("Please choose how the money is refunded."))
     else:

@@ -116,6 +116,15 @@ class RefundForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
+    def __init__(self, *args, paid_online: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An order paid online is refunded to that payment (or store credit), one paid at the
+        # counter at the counter (or store credit).
+        drop = RefundMethod.ORIGINAL_PAYMENT if paid_online else RefundMethod.ORIGINAL_ONLINE
+        self.fields["method"].choices = [c for c in RefundMethod.choices if c[0] != drop]
+        if paid_online:
+            self.fields["method"].initial = RefundMethod.ORIGINAL_ONLINE
+
 
 class CloseForm(forms.Form):
     note = forms.CharField(label=_("Why no refund?"), max_length=255)

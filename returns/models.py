@@ -50,6 +50,8 @@ ACCEPTED_CONDITIONS = (LineCondition.SELLABLE, LineCondition.DAMAGED)
 class RefundMethod(models.TextChoices):
     ORIGINAL_PAYMENT = "original_payment_at_counter", _("Original payment, at the counter")
     STORE_CREDIT = "store_credit", _("Store credit")
+    # Back to the card, PayPal or Klarna payment the order was paid with online (payments app).
+    ORIGINAL_ONLINE = "original_payment_online", _("Original online payment")
 
 
 class ReturnRequestQuerySet(models.QuerySet):

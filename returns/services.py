@@ -27,6 +27,8 @@ from inventory.services import stock_receive, stock_receive_damaged
 from inventory.texts import STOCK_MOVEMENT_TEXTS
 from loyalty.credit import store_credit_add
 from loyalty.texts import STORE_CREDIT_TEXTS
+from payments.errors import PaymentError
+from payments.services import RefundLine, payment_refund
 from shop.orders.models import Order, OrderLine, OrderStatus
 from stores.models import Store
 from stores.selectors import is_store_manager, is_store_staff
@@ -482,6 +484,27 @@ def return_refund(*, ret: ReturnRequest, store: Store, method: str, actor: User)
             points_deducted_value=deducted,
             created_by=actor,
         )
+        if method == RefundMethod.ORIGINAL_ONLINE and refund.amount > 0:
+            # Per line with its VAT rate, for the credit note (docs/prices.md); a refusal of the
+            # provider undoes the whole refund.
+            try:
+                payment_refund(
+                    order=order,
+                    cents=to_cents(refund.amount),
+                    reference=f"return:{ret.code}",
+                    lines=[
+                        RefundLine(
+                            sku=line.order_line.sku,
+                            name=line.order_line.product_name,
+                            quantity=line.quantity,
+                            gross=line.refund_amount,
+                            vat_rate=line.order_line.vat_rate,
+                        )
+                        for line in accepted
+                    ],
+                )
+            except PaymentError as exc:
+                raise ReturnError(str(exc)) from None
         if method == RefundMethod.STORE_CREDIT and refund.amount > 0:
             store_credit_add(
                 user=ret.customer,

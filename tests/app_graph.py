@@ -20,6 +20,7 @@ APPS = [
     "loyalty",
     "shop.storefront",
     "shop.orders",
+    "payments",
     "returns",
     "customers",
     "shop.demo",

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "loyalty",
     "shop.storefront",
     "shop.orders",
+    "payments",
     "returns",
     "customers",
     "shop.demo",
@@ -340,6 +341,44 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "customers.tasks.sweep_data_exports",
         "schedule": 10 * 60,
     },
+    "release-abandoned-payments": {
+        "task": "payments.tasks.release_abandoned_payments",
+        "schedule": 5 * 60,
+    },
+    "capture-payments-before-lapse": {
+        "task": "payments.tasks.capture_before_lapse",
+        "schedule": 60 * 60,
+    },
+    "reconcile-payments": {
+        "task": "payments.tasks.reconcile_payments",
+        "schedule": crontab(hour=3, minute=45),
+    },
+}
+
+# Online payments (the `payments` app, docs/payments.md): Stripe PaymentIntents with manual
+# capture. Without the two keys only paying at the counter is offered. STRIPE_API_BASE and
+# STRIPE_JS_URL point elsewhere only in tests (a local stand-in of Stripe).
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="https://api.stripe.com")
+STRIPE_JS_URL = env("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
+STRIPE_TIMEOUT = env.float("STRIPE_TIMEOUT", default=8.0)  # seconds; runs with the order locked
+# Stores without their own payment options offer these Stripe method types.
+PAYMENT_DEFAULT_METHODS = env.list("PAYMENT_DEFAULT_METHODS", default=["card", "paypal", "klarna"])
+# An order awaiting payment for longer is cancelled and its stock released.
+PAYMENT_PENDING_MINUTES = env.int("PAYMENT_PENDING_MINUTES", default=15)
+# Card authorisations lapse after 7 days; an open order is captured this long before.
+PAYMENT_AUTHORISATION_DAYS = 7
+PAYMENT_CAPTURE_MARGIN_HOURS = 24
+# The seller on invoices (name, address lines, VAT ID, tax number).
+INVOICE_SELLER = {
+    "name": env("INVOICE_SELLER_NAME", default="Omnishop GmbH"),
+    "street": env("INVOICE_SELLER_STREET", default="Musterstraße 1"),
+    "postcode": env("INVOICE_SELLER_POSTCODE", default="10115"),
+    "city": env("INVOICE_SELLER_CITY", default="Berlin"),
+    "country": "DE",
+    "vat_id": env("INVOICE_SELLER_VAT_ID", default="DE123456789"),
 }
 
 # Notifications (the outbox in `notifications`): absolute links in e-mails start with SITE_URL.

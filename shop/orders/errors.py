@@ -131,3 +131,13 @@ class WithdrawalRateLimited(OrderError):
     def __init__(self, message: str, retry_at: dt.datetime):
         super().__init__(message)
         self.retry_at = retry_at
+
+
+class PaymentFailed(OrderError):
+    """The payment provider could not take or authorise the money (provider down, card expired).
+
+    Nothing of the step is written: a handover that fails this way leaves the order ready to
+    collect, and the associate may try again or let the shopper pay at the counter."""
+
+    code = "payment_failed"
+    http_status = 409

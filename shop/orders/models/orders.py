@@ -21,6 +21,9 @@ from shop.orders.texts import ORDER_EVENT_TEXTS
 
 
 class OrderStatus(models.TextChoices):
+    # Paid online: stock is reserved, the payment provider has not confirmed the authorisation
+    # yet. Not open for the store (no picking); becomes placed or cancelled (payments app).
+    PAYMENT_PENDING = "payment_pending", _("Awaiting payment")
     PLACED = "placed", _("Placed")
     PICKING = "picking", _("Picking")
     READY = "ready", _("Ready for pickup")
@@ -73,6 +76,8 @@ class Order(models.Model):
         _("amount due"), max_digits=10, decimal_places=2, default=Decimal("0")
     )
     idempotency_key = models.CharField(_("idempotency key"), max_length=100, blank=True)
+    # The code of a `shop.orders.payments.PaymentMethod` ("counter", or one an app registers).
+    payment_method = models.CharField(_("payment method"), max_length=16, default="counter")
     loyalty_discount = models.DecimalField(
         _("loyalty discount"), max_digits=10, decimal_places=2, default=Decimal("0")
     )
@@ -190,7 +195,11 @@ class Order(models.Model):
 
     @property
     def can_be_cancelled(self) -> bool:
-        return self.status in (OrderStatus.PLACED, OrderStatus.PICKING)
+        return self.status in (
+            OrderStatus.PAYMENT_PENDING,
+            OrderStatus.PLACED,
+            OrderStatus.PICKING,
+        )
 
     @property
     def vat_breakdown(self) -> list[VatAmount]:

@@ -1,11 +1,14 @@
 """Turning the shopper's cart into a pickup order."""
 
+from collections.abc import Mapping
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from shop.orders.errors import CartError
 from shop.orders.models import Cart, Order
+from shop.orders.payments import payment_method_for
 from shop.orders.selectors.cart import cart_lines
 from shop.orders.services.cart import cart_clear, lock_cart
 from shop.orders.services.collector import order_collector_set
@@ -25,6 +28,8 @@ def checkout_place(
     use_store_credit: bool = False,
     collector_name: str = "",
     collector_email: str = "",
+    payment_method: str = "counter",
+    billing: Mapping[str, str] | None = None,
 ) -> Order:
     """Place the cart as one pickup order at `store` and empty the cart, in one transaction.
 
@@ -33,6 +38,11 @@ def checkout_place(
     next time. Points and store credit are passed on to `order_place`; a person named to collect
     is recorded with `order_collector_set` (their own code) in the same transaction. Raises OrderShortage /
     OrderError (nothing reserved, cart unchanged) or CartError.
+
+    With an online `payment_method` the order waits as `payment_pending` and the method's
+    `begin` asks the provider for the authorisation in this same transaction: stock reserved and
+    payment started in one step; a provider refusal (PaymentFailed) undoes both. `billing` names
+    a company, VAT ID and address for the invoice.
     """
     # A second submit of the same form waits here until the first has committed.
     lock_cart(cart=cart)
@@ -52,7 +62,9 @@ def checkout_place(
         idempotency_key=token,
         points_to_redeem=points_to_redeem,
         use_store_credit=use_store_credit,
+        payment_method=payment_method,
     )
+    payment_method_for(order).begin(order, billing or {})
     if customer.phone != order.phone:
         customer.phone = order.phone
         customer.save(update_fields=["phone"])

@@ -85,7 +85,7 @@ from shop.orders.notifications import (
     notify_order_ready,
     notify_order_rescue,
 )
-from shop.orders.payments import payment_method_for
+from shop.orders.payments import payment_method_for, payment_method_get
 from shop.orders.pickup_codes import (
     order_number_generate,
     pickup_code_generate,
@@ -117,12 +117,14 @@ _PHONE = re.compile(r"^\+?[0-9 ()/.\-]{5,31}$")
 
 # from → allowed targets (DESIGN.md); everything else is refused.
 TRANSITIONS: dict[str, set[str]] = {
+    OrderStatus.PAYMENT_PENDING: {OrderStatus.PLACED, OrderStatus.CANCELLED},
     OrderStatus.PLACED: {OrderStatus.PICKING, OrderStatus.CANCELLED},
     OrderStatus.PICKING: {OrderStatus.READY, OrderStatus.CANCELLED},
     OrderStatus.READY: {OrderStatus.COLLECTED, OrderStatus.EXPIRED},
 }
 
 _REFUSALS = {
+    OrderStatus.PLACED: gettext_lazy("only orders awaiting payment can be confirmed"),
     OrderStatus.PICKING: gettext_lazy("only placed orders can be picked"),
     OrderStatus.READY: gettext_lazy("only orders being picked can be marked ready"),
     OrderStatus.COLLECTED: gettext_lazy("only ready orders can be handed over"),
@@ -172,9 +174,11 @@ def _move(
         OrderStatus.COLLECTED: "collected_at",
         OrderStatus.CANCELLED: "cancelled_at",
         OrderStatus.EXPIRED: "expired_at",
-    }[to_status]
-    setattr(order, stamp, now)
-    fields = ["status", stamp]
+    }.get(to_status)
+    fields = ["status"]
+    if stamp is not None:  # placed (after an online payment) keeps the time it was ordered
+        setattr(order, stamp, now)
+        fields.append(stamp)
     if to_status == OrderStatus.READY:
         # The hold counts opening days and ends at closing time of the last one.
         order.hold_until = calendar.hold_until(
@@ -315,6 +319,7 @@ def order_place(
     idempotency_key: str = "",
     points_to_redeem: int = 0,
     use_store_credit: bool = False,
+    payment_method: str = "counter",
 ) -> Order:
     """`order_placement`, for callers that need only the order."""
     return order_placement(
@@ -325,6 +330,7 @@ def order_place(
         idempotency_key=idempotency_key,
         points_to_redeem=points_to_redeem,
         use_store_credit=use_store_credit,
+        payment_method=payment_method,
     ).order
 
 
@@ -337,6 +343,7 @@ def order_placement(
     idempotency_key: str = "",
     points_to_redeem: int = 0,
     use_store_credit: bool = False,
+    payment_method: str = "counter",
 ) -> Placement:
     """Reserve every line at `store` for `customer`, all or nothing, and return the new order.
 
@@ -352,6 +359,10 @@ def order_placement(
     `use_store_credit`, the customer's store credit (as much as the rest of the order needs)
     are taken in the same transaction, under the source "order:<number>", and lower the amount
     due. A refusal (too few points, too many for this order) places nothing.
+
+    `payment_method` is the code of a registered `PaymentMethod` offered at `store`. An online
+    method leaves the order `payment_pending` (stock reserved, no "placed" message) until the
+    provider confirms the authorisation (`order_payment_authorised`).
     """
     idempotency_key = (idempotency_key or "").strip()
     if len(idempotency_key) > 100:
@@ -368,6 +379,11 @@ def order_placement(
         raise OrderInvalid(_("Points are whole numbers."))
     if points_to_redeem < 0:
         raise OrderInvalid(_("The number of points cannot be negative."))
+    method = payment_method_get(payment_method)
+    if method is None or not method.offered_at(store):
+        raise OrderInvalid(
+            _("This payment method is not offered at %(store)s.") % {"store": store.name}
+        )
     quantities = _merge_lines(lines)
     variants = _sellable_variants(list(quantities))
 
@@ -390,6 +406,8 @@ def order_placement(
             language=translation.get_language() or customer.language,
             total=total,
             idempotency_key=idempotency_key,
+            payment_method=method.code,
+            status=OrderStatus.PAYMENT_PENDING if method.online else OrderStatus.PLACED,
             number=order_number_generate(),
             pickup_code=pickup_code_generate(),
             promised_ready_at=promised,
@@ -417,10 +435,9 @@ def order_placement(
                     )
                     for pk, quantity in quantities.items()
                 )
-                status_event_record(
-                    OrderEvent, order=order, actor=customer, to_status=OrderStatus.PLACED
-                )
-                notify_order_placed(order)
+                status_event_record(OrderEvent, order=order, actor=customer, to_status=order.status)
+                if order.status == OrderStatus.PLACED:
+                    notify_order_placed(order)
                 # Last, so the stock rows stay locked for as short a time as possible.
                 stock_reserve(
                     store_id=store.pk, reference=order.number, quantities=quantities, user=customer
@@ -576,6 +593,7 @@ def order_mark_line_short(
         order.rescues.filter(choice=RescueChoice.OPEN).update(
             choice=RescueChoice.CANCEL, chosen_at=timezone.now()
         )
+        payment_method_for(order).release(order)
         _move(
             order,
             OrderStatus.CANCELLED,
@@ -621,6 +639,7 @@ def _close_if_nothing_left(
         user=actor,
         note=STOCK_MOVEMENT_TEXTS.make("order_cancelled", number=order.number),
     )
+    payment_method_for(order).release(order)
     _move(order, OrderStatus.CANCELLED, actor=actor, note=note)
     if notify:
         notify_order_cancelled(order)
@@ -687,6 +706,7 @@ def order_cancel(
         if isinstance(reason, StoredText)
         else reason,
     )
+    payment_method_for(order).release(order)
     order.rescues.filter(choice=RescueChoice.OPEN).update(
         choice=RescueChoice.CANCEL, chosen_by=actor, chosen_at=timezone.now()
     )
@@ -712,6 +732,7 @@ def order_expire(*, order: Order) -> Order:
         )
     _settlement_give_back(order)
     stock_release(reference=order.number, note=STOCK_MOVEMENT_TEXTS.make("order_not_collected"))
+    payment_method_for(order).release(order)
     _move(
         order,
         OrderStatus.EXPIRED,

@@ -20,7 +20,7 @@ from loyalty.rules import points_value
 from loyalty.selectors import account_balance, points_redeemable
 from shop.orders.errors import CartError, OrderError, OrderShortage
 from shop.orders.models import Order
-from shop.orders.payments import PayAtCounter
+from shop.orders.payments import COUNTER, payment_method_get, payment_methods_offered
 from shop.orders.selectors.cart import CartView, cart_view
 from shop.orders.services.cart import cart_get
 from shop.orders.services.checkout import checkout_place
@@ -74,8 +74,27 @@ class CheckoutForm(forms.Form):
         required=False,
     )
 
+    payment_method = forms.ChoiceField(
+        label=gettext_lazy("Payment"), widget=forms.RadioSelect, required=False
+    )
+    company = forms.CharField(
+        label=gettext_lazy("Company (for an invoice to a business)"), max_length=120, required=False
+    )
+    vat_id = forms.RegexField(
+        label=gettext_lazy("VAT ID"),
+        regex=r"^[A-Za-z]{2}[0-9A-Za-z+*.]{2,12}$",
+        max_length=14,
+        required=False,
+        error_messages={"invalid": gettext_lazy("Please give a VAT ID like DE123456789.")},
+    )
+    billing_address = forms.CharField(
+        label=gettext_lazy("Billing address"), max_length=255, required=False
+    )
+
     def clean(self):
         data = super().clean()
+        if data.get("vat_id") and not (data.get("company") or "").strip():
+            self.add_error("company", _("Please give the company the VAT ID belongs to."))
         if data.get("collector_email") and not (data.get("collector_name") or "").strip():
             self.add_error("collector_name", _("Please give the name of the person who collects."))
         return data
@@ -94,6 +113,13 @@ class CheckoutForm(forms.Form):
         # answers with the short lines and where else they are, which says more than "invalid".
         self.stores = {store.pk: store for store in view.stores}
         self.fields["store"].choices = [(pk, store.name) for pk, store in self.stores.items()]
+        # Every method some listed store offers; order_place checks the chosen store's.
+        methods: dict[str, object] = {COUNTER.code: COUNTER}
+        for store in self.stores.values():
+            for method in payment_methods_offered(store):
+                methods.setdefault(method.code, method)
+        self.payment_methods = list(methods.values())
+        self.fields["payment_method"].choices = [(m.code, m.label) for m in self.payment_methods]
 
 
 def _offer(user, total: Decimal) -> SettlementOffer:
@@ -120,7 +146,8 @@ def _render(
         "form": form,
         "shortages": shortages,
         "short_store": short_store,
-        "payment": PayAtCounter(),
+        "payment": COUNTER,
+        "payment_methods": form.payment_methods,
         "offer": form.offer,
         "my_store": view.store,
         "contract": contract_model().value,
@@ -140,6 +167,8 @@ def checkout(request):
         # Submitted again after the order was placed (double click, reload): show that order.
         placed = _placed_with(request, request.POST.get("token", ""))
         if placed is not None:
+            if placed.status == "payment_pending":  # double click while paying online
+                return redirect("payments:pay", public_id=placed.public_id)
             return redirect(placed)
     my_store = store_for_request(request)
     cart = cart_get(user=request.user, session=request.session)
@@ -179,6 +208,12 @@ def checkout(request):
             use_store_credit=form.cleaned_data["use_store_credit"],
             collector_name=form.cleaned_data["collector_name"],
             collector_email=form.cleaned_data["collector_email"],
+            payment_method=form.cleaned_data["payment_method"] or COUNTER.code,
+            billing={
+                "company": form.cleaned_data["company"],
+                "vat_id": form.cleaned_data["vat_id"],
+                "address": form.cleaned_data["billing_address"],
+            },
         )
     except OrderShortage as exc:
         form.add_error(None, str(exc))
@@ -187,6 +222,9 @@ def checkout(request):
         form.add_error(None, str(exc))
         return _render(request, view, form, status=422)
     request.session.pop(SESSION_KEY, None)
+    method = payment_method_get(order.payment_method)
+    if method is not None and method.online and order.status == "payment_pending":
+        return redirect("payments:pay", public_id=order.public_id)
     if order.contract_model == "purchase":
         thanks = _("Thank you! Your order %(number)s is placed; pick it up at %(store)s.")
     else:

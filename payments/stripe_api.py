@@ -1,0 +1,87 @@
+"""The few Stripe calls Omnishop makes, through the official `stripe` client.
+
+The client's base URL comes from `STRIPE_API_BASE` (api.stripe.com, or the tests' local server);
+no retries inside the client (our idempotency keys make the callers' retries safe) and a short
+timeout, because some calls run while an order row is locked. Answers are plain dicts.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+import stripe
+from django.conf import settings
+
+
+def configured() -> bool:
+    return bool(settings.STRIPE_SECRET_KEY and settings.STRIPE_PUBLISHABLE_KEY)
+
+
+def _client() -> stripe.StripeClient:
+    return stripe.StripeClient(
+        settings.STRIPE_SECRET_KEY,
+        base_addresses={"api": settings.STRIPE_API_BASE},
+        max_network_retries=0,
+        http_client=stripe.RequestsClient(timeout=settings.STRIPE_TIMEOUT),
+    )
+
+
+def _plain(obj: Any) -> dict[str, Any]:
+    return obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
+
+
+def intent_create(
+    *, amount_cents: int, currency: str, methods: list[str], metadata: Mapping[str, str], key: str
+) -> dict[str, Any]:
+    intent = _client().v1.payment_intents.create(
+        params={
+            "amount": amount_cents,
+            "currency": currency,
+            "capture_method": "manual",
+            "payment_method_types": methods,
+            "metadata": dict(metadata),
+        },
+        options={"idempotency_key": key},
+    )
+    return _plain(intent)
+
+
+def intent_retrieve(intent_id: str) -> dict[str, Any]:
+    return _plain(_client().v1.payment_intents.retrieve(intent_id))
+
+
+def intent_capture(intent_id: str, *, amount_cents: int, key: str) -> dict[str, Any]:
+    intent = _client().v1.payment_intents.capture(
+        intent_id, params={"amount_to_capture": amount_cents}, options={"idempotency_key": key}
+    )
+    return _plain(intent)
+
+
+def intent_cancel(intent_id: str, *, key: str) -> dict[str, Any]:
+    intent = _client().v1.payment_intents.cancel(
+        intent_id, params={"cancellation_reason": "abandoned"}, options={"idempotency_key": key}
+    )
+    return _plain(intent)
+
+
+def refund_create(
+    intent_id: str, *, amount_cents: int, metadata: Mapping[str, str], key: str
+) -> dict[str, Any]:
+    refund = _client().v1.refunds.create(
+        params={"payment_intent": intent_id, "amount": amount_cents, "metadata": dict(metadata)},
+        options={"idempotency_key": key},
+    )
+    return _plain(refund)
+
+
+def event_verified(payload: bytes, signature: str) -> dict[str, Any]:
+    """The event, if its signature is the webhook secret's and at most 5 minutes old; raises
+    ValueError or stripe.SignatureVerificationError otherwise."""
+    event = stripe.Webhook.construct_event(
+        payload, signature, settings.STRIPE_WEBHOOK_SECRET, tolerance=300
+    )
+    return _plain(event)
+
+
+def error_text(exc: stripe.StripeError) -> str:
+    """What went wrong, for a person: the provider's user message when there is one."""
+    return str(exc.user_message or exc.__class__.__name__)[:200]
