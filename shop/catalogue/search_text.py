@@ -13,6 +13,7 @@ the same products:
 """
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 
@@ -30,7 +31,9 @@ MAX_QUERY_TERMS = 8
 
 _WORD = re.compile(r"[a-z0-9]+")
 _DIGRAPHS = re.compile(r"(?<=[a-z])(ae|oe|ue)")
-_stemmer = snowballstemmer.stemmer("german")
+# A Snowball stemmer keeps its word in its own state: one per thread (gunicorn's threads stem
+# at the same time; a shared one raised IndexError under load).
+_stemmers = threading.local()
 
 
 def fold(text: str) -> str:
@@ -50,7 +53,10 @@ def words(text: str) -> list[str]:
 
 @lru_cache(maxsize=20_000)
 def stem(word: str) -> str:
-    return str(_stemmer.stemWord(word))
+    stemmer = getattr(_stemmers, "german", None)
+    if stemmer is None:
+        stemmer = _stemmers.german = snowballstemmer.stemmer("german")
+    return str(stemmer.stemWord(word))
 
 
 def parts(term: str) -> list[str]:

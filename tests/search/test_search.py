@@ -131,3 +131,39 @@ def test_a_query_of_one_unknown_word_finds_nothing_without_an_error(client):
     assert found("xyzzyq") == []
     assert client.get(LIST, {"q": "xyzzyq"}).status_code == 200
     assert client.get(API, {"q": "qwrtzp"}).status_code == 200
+
+
+def test_threads_stem_at_the_same_time_without_mixing_their_words():
+    """gunicorn's threads stem concurrently: each needs a stemmer of its own."""
+    import sys
+    import threading
+
+    from shop.catalogue.search_text import stem
+
+    words = [f"wanderschuhe{n}x" if n % 2 else f"regenjacken{n}" for n in range(3000)]
+    stem.cache_clear()
+    expected = [stem(word) for word in words]
+    stem.cache_clear()
+    found: dict[int, list[str]] = {}
+    errors: list[BaseException] = []
+
+    def work(k: int) -> None:
+        try:
+            found[k] = [stem(word) for word in words[k::4]]
+        except BaseException as error:
+            errors.append(error)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+        stem.cache_clear()
+    assert not errors
+    for k in range(4):
+        assert found[k] == expected[k::4]
