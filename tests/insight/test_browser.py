@@ -69,8 +69,12 @@ def _open(browser, live_server, user, width, language):
     page = context.new_page()
     errors = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.goto(live_server.url + "/insight/")
-    page.wait_for_function("window.Chart && Chart.getChart('in-chart-daily') !== undefined")
+    # The page computes a month and the month before for every store: on a loaded CI machine
+    # that can take longer than the default 10 s (a test asserts no timings).
+    page.goto(live_server.url + "/insight/", timeout=60_000)
+    page.wait_for_function(
+        "window.Chart && Chart.getChart('in-chart-daily') !== undefined", timeout=60_000
+    )
     return page, errors
 
 
