@@ -12,10 +12,12 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from accounts.models import User
+from insight.models import NpsSurvey
 from loyalty.credit import store_credit_balance
 from loyalty.models import Channel as PointsChannel
 from loyalty.models import EntryKind, LoyaltyAccount, PointsEntry, StoreCreditEntry, Tier
 from loyalty.selectors import TierProgress, account_balance, tier_progress
+from loyalty.till.selectors import receipt_lines_attach
 from notifications.models import Channel, Notification, NotificationStatus
 from returns.models import ReturnRequest
 from shop.orders.models import Order, OrderLine
@@ -92,7 +94,7 @@ def _money(value: Decimal | None) -> str | None:
 def customer_data(*, user: User) -> dict[str, Any]:
     """Everything we hold about `user`, as JSON-ready values (the fields of docs/data-export.md)."""
     account = LoyaltyAccount.objects.select_related("tier").filter(user=user).first()
-    points = list(points_of(user))
+    points = receipt_lines_attach(points_of(user))
     return {
         "format": "omnishop-data-export",
         "version": EXPORT_FORMAT_VERSION,
@@ -146,7 +148,7 @@ def customer_data(*, user: User) -> dict[str, Any]:
                         "at": _when(e.created_at),
                         "from_status": e.from_status,
                         "to_status": e.to_status,
-                        "note": e.note,
+                        "note": e.note_text,
                     }
                     for e in sorted(o.events.all(), key=lambda e: (e.created_at, e.pk))
                 ],
@@ -190,7 +192,7 @@ def customer_data(*, user: User) -> dict[str, Any]:
                     "at": _when(c.created_at),
                     "amount": _money(c.amount),
                     "source": c.source,
-                    "note": c.note,
+                    "note": c.note_text,
                 }
                 for c in credit_of(user)
             ],
@@ -204,6 +206,19 @@ def customer_data(*, user: User) -> dict[str, Any]:
                 "text": n.body,
             }
             for n in messages_of(user)
+        ],
+        "recommendation_answers": [
+            {
+                "order": survey.order.number,
+                "store": survey.store.name,
+                "asked_at": _when(survey.asked_at),
+                "score": survey.score,
+                "comment": survey.comment,
+                "answered_at": _when(survey.answered_at),
+            }
+            for survey in NpsSurvey.objects.filter(customer=user)
+            .select_related("order", "store")
+            .order_by("asked_at", "pk")
         ],
         "staff_access": [
             {"at": _when(a.created_at), "store": a.store.name, "page": a.page}
@@ -225,7 +240,16 @@ def _points_row(e: PointsEntry) -> dict[str, Any]:
         "channel": e.channel,
         "store": _name(e.store),
         "source": e.source,
-        "description": e.description,
+        "description": e.description_text,
+        "lines": [
+            {
+                "quantity": line.quantity,
+                "product": line.name,
+                "variant": line.detail,
+                "amount": _money(line.amount),
+            }
+            for line in getattr(e, "receipt_lines", [])
+        ],
     }
 
 
@@ -264,7 +288,7 @@ def customer_360(*, customer: User, store: Store) -> Customer360:
     ]
     items += [
         TimelineItem(e.occurred_at, "till" if _is_till_purchase(e) else "points", e)
-        for e in points_of(customer)[:TIMELINE_LIMIT]
+        for e in receipt_lines_attach(points_of(customer)[:TIMELINE_LIMIT])
     ]
     items += [
         TimelineItem(r.created_at, "return", r) for r in returns_of(customer)[:TIMELINE_LIMIT]

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.privacy import erased_email, user_anonymise
 from core.privacy import identifiers, redact
+from insight.privacy import nps_forget
 from loyalty.privacy import loyalty_card_retire, loyalty_forget
 from notifications.privacy import notifications_forget
 from notifications.services import usable_email
@@ -139,6 +140,7 @@ def erase_customer(
         marketing_consent_set(user=user, granted=False, source=ConsentSource.ERASURE)
         loyalty_card_retire(user=user)
         loyalty_forget(user=user, needles=needles)
+        nps_forget(user=user)
         placeholder = erased_email(user_id=user.pk)
         orders_forget(user=user, needles=needles, email=placeholder)
         notifications_forget(user_id=user.pk, emails=[old_email], needles=needles)

@@ -10,7 +10,7 @@ from functools import partial
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -82,7 +82,8 @@ def data_export_build(*, export_id: int) -> DataExport | None:
         )
         if export is None:
             return None
-        data = customer_data(user=export.user)
+        with translation.override(export.user.language or settings.LANGUAGE_CODE):
+            data = customer_data(user=export.user)
         data["exported_at"] = timezone.now().isoformat()
         export.content = json.dumps(data, ensure_ascii=False, indent=2)
         export.status = ExportStatus.READY

@@ -215,3 +215,15 @@ def test_wrong_passwords_are_limited(client, person):
     assert response.status_code == 429
     assert "Too many wrong passwords" in response.content.decode()
     assert not Erasure.objects.exists()
+
+
+def test_recommendation_comments_go_and_scores_stay(person, history):
+    from insight.models import NpsSurvey
+    from insight.services import nps_answer, nps_survey_open
+
+    survey = nps_survey_open(order=history["collected"])
+    nps_answer(survey=survey, score=10, comment=f"Frau {NAME[1]} hat toll beraten")
+    erase_customer(user=person, by=person, password=factories.PASSWORD)
+    survey = NpsSurvey.objects.get(pk=survey.pk)
+    assert survey.score == 10 and NAME[1] not in survey.comment and survey.comment
+    assert _person_left_in_database() == []

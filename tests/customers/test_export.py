@@ -117,3 +117,44 @@ def test_sweep_builds_lost_exports_and_deletes_expired_ones(person):
     assert lost.status == "ready"
     assert data_exports_sweep(now=lost.expires_at) == (0, 1)
     assert not DataExport.objects.exists()
+
+
+def test_export_holds_till_receipt_lines_and_recommendation_answers(person, history, store):
+    from decimal import Decimal
+
+    from insight.services import nps_answer, nps_survey_open
+    from loyalty.till.services import ReceiptLineIn, till_receipt_book
+
+    variant = history["variant"]
+    till_receipt_book(
+        store=store,
+        number="R-2002",
+        total="80.00",
+        lines=[ReceiptLineIn(quantity=2, unit_price=Decimal("40.00"), sku=variant.sku)],
+        account=person.loyalty_account,
+    )
+    survey = nps_survey_open(order=history["collected"])
+    nps_answer(survey=survey, score=9, comment="Schnell und freundlich")
+
+    data = json.loads(_built(person).content)
+
+    receipt = next(p for p in data["till_purchases"] if p["lines"])
+    assert receipt["amount"] == "80.00"
+    assert receipt["lines"] == [
+        {
+            "quantity": 2,
+            "product": variant.product.name,
+            "variant": receipt["lines"][0]["variant"],
+            "amount": "80.00",
+        }
+    ]
+    assert data["recommendation_answers"] == [
+        {
+            "order": history["collected"].number,
+            "store": store.name,
+            "asked_at": data["recommendation_answers"][0]["asked_at"],
+            "score": 9,
+            "comment": "Schnell und freundlich",
+            "answered_at": data["recommendation_answers"][0]["answered_at"],
+        }
+    ]
