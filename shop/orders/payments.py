@@ -8,7 +8,7 @@ checkout, captured on handover) registers itself with `payment_method_register` 
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.utils.translation import gettext_lazy as _
 
@@ -68,6 +68,8 @@ class PayAtCounter:
 
 COUNTER = PayAtCounter()
 _METHODS: dict[str, PaymentMethod] = {COUNTER.code: COUNTER}
+# code → label of every payment method, for texts that name the method by its code
+METHOD_LABELS: dict[str, Any] = {COUNTER.code: COUNTER.label}
 
 
 def payment_method_register(method: PaymentMethod) -> None:
@@ -75,6 +77,7 @@ def payment_method_register(method: PaymentMethod) -> None:
     if method.code in _METHODS and _METHODS[method.code] is not method:
         raise ValueError(f"Payment method {method.code!r} is registered already.")
     _METHODS[method.code] = method
+    METHOD_LABELS[method.code] = method.label
 
 
 def payment_method_get(code: str) -> PaymentMethod | None:
@@ -86,8 +89,6 @@ def payment_methods_offered(store) -> list[PaymentMethod]:
     return [method for method in _METHODS.values() if method.offered_at(store)]
 
 
-# code → label of every payment method, for texts that name the method by its code
-METHOD_LABELS = {PayAtCounter.code: PayAtCounter.label}
 
 
 def payment_method_for(order) -> PaymentMethod:
