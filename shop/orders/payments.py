@@ -89,7 +89,5 @@ def payment_methods_offered(store) -> list[PaymentMethod]:
     return [method for method in _METHODS.values() if method.offered_at(store)]
 
 
-
-
 def payment_method_for(order) -> PaymentMethod:
     return _METHODS.get(order.payment_method, COUNTER)
