@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("inventory.api.urls")),
     path("", include("loyalty.api.urls")),
     path("", include("returns.api.urls")),
+    path("", include("shop.catalogue.feed.urls")),
 ]
