@@ -721,12 +721,14 @@ def catalogue_feed_import(
     actor: User | None = None,
     dry_run: bool = False,
     file_name: str = "",
+    preview: CatalogueImport | None = None,
     now: dt.datetime | None = None,
 ) -> FeedReport:
     """Check a whole feed and apply it (or, with `dry_run`, only say what it would change).
 
     Raises CatalogueFeedRejected with every problem (nothing is changed, the refusal is logged
-    as a rejected CatalogueImport). An applied feed is logged with its counts.
+    as a rejected CatalogueImport). An applied feed is logged with its counts; `preview` is the
+    admin's stored preview of this feed, which then becomes that log entry.
     """
     now = now or timezone.now()
     if len(feed) > MAX_PRODUCTS:
@@ -749,16 +751,16 @@ def catalogue_feed_import(
             if dry_run:
                 return plan.report
             _write(plan, actor=actor, now=now)
-            log = CatalogueImport.objects.create(
-                source=source,
-                status=CatalogueImport.Status.APPLIED,
-                full=full,
-                file_name=file_name[:200],
-                products=len(feed),
-                summary=plan.report.summary(),
-                created_by=actor,
-                applied_at=now,
-            )
+            log = preview or CatalogueImport(source=source, created_by=actor)
+            log.status = CatalogueImport.Status.APPLIED
+            log.full = full
+            log.file_name = file_name[:200] or log.file_name
+            log.products = len(feed)
+            log.summary = plan.report.summary()
+            log.problems = []
+            log.payload = None
+            log.applied_at = now
+            log.save()
             plan.report.import_id = log.pk
             for hook in _applied_hooks:
                 hook(plan.report)
@@ -766,7 +768,13 @@ def catalogue_feed_import(
     except CatalogueFeedRejected as error:
         error.problems.sort(key=lambda p: (p.product, -1 if p.variant is None else p.variant))
         _log_rejection(
-            error, source=source, full=full, actor=actor, file_name=file_name, n=len(feed)
+            error,
+            source=source,
+            full=full,
+            actor=actor,
+            file_name=file_name,
+            n=len(feed),
+            log=preview,
         )
         raise
 
@@ -779,14 +787,14 @@ def _log_rejection(
     actor: User | None,
     file_name: str,
     n: int,
+    log: CatalogueImport | None = None,
 ) -> None:
-    CatalogueImport.objects.create(
-        source=source,
-        status=CatalogueImport.Status.REJECTED,
-        full=full,
-        file_name=file_name[:200],
-        products=n,
-        summary={"detail": str(error)},
-        problems=[p.as_dict() for p in error.problems[:1000]],
-        created_by=actor,
-    )
+    log = log or CatalogueImport(source=source, created_by=actor)
+    log.status = CatalogueImport.Status.REJECTED
+    log.full = full
+    log.file_name = file_name[:200] or log.file_name
+    log.products = n
+    log.summary = {"detail": str(error)}
+    log.problems = [p.as_dict() for p in error.problems[:1000]]
+    log.payload = None
+    log.save()
