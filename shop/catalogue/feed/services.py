@@ -8,7 +8,7 @@ deleted (order lines keep pointing at their variants).
 
 It is all or nothing: every problem of every row is collected first (position, field, reason)
 and one bad row rejects the feed. A price that changes goes through
-`shop.catalogue.services.variant_price_set` (price history, § 11 PAngV reference price); new
+`shop.catalogue.services.variant_prices_set` (price history, § 11 PAngV reference price); new
 variants start their history with their first price. Everything else is written with bulk
 statements, so 10,000 products take a handful of queries per thousand rows.
 """
@@ -39,7 +39,11 @@ from shop.catalogue.models import (
     TaxClass,
     Variant,
 )
-from shop.catalogue.services import product_search_index_refresh, variant_price_set
+from shop.catalogue.services import (
+    PriceSetting,
+    product_search_index_refresh,
+    variant_prices_set,
+)
 
 MAX_PRODUCTS = 10_000
 MAX_VARIANTS_PER_PRODUCT = 200
@@ -527,6 +531,12 @@ def _plan(products: list[_Product], *, full: bool, lock: bool) -> tuple[_Plan, l
 
     plan = _Plan(FeedReport(products=len(products)))
     report = plan.report
+    # The active variants of the listed products, to deactivate those the feed leaves out.
+    siblings: dict[int, list[tuple[int, str]]] = {}
+    for chunk in _chunks([own.pk for own in matched.values()]):
+        rows = Variant.objects.filter(product_id__in=chunk, is_active=True)
+        for pk, sku, product_id in rows.values_list("pk", "sku", "product_id"):
+            siblings.setdefault(product_id, []).append((pk, sku))
     for product in products:
         values = {
             "name": product.name,
@@ -556,7 +566,7 @@ def _plan(products: list[_Product], *, full: bool, lock: bool) -> tuple[_Plan, l
             report.products_updated.append(own.slug)
         if SEARCHED_FIELDS & set(changed):
             plan.search_refresh.add(own.pk)
-        _plan_variants(plan, own, product, existing)
+        _plan_variants(plan, own, product, existing, siblings)
     if full:
         in_feed = {own.pk for own in matched.values()}
         for pk, slug in Product.objects.active().values_list("pk", "slug"):
@@ -567,7 +577,11 @@ def _plan(products: list[_Product], *, full: bool, lock: bool) -> tuple[_Plan, l
 
 
 def _plan_variants(
-    plan: _Plan, own: Product, product: _Product, existing: dict[str, Variant]
+    plan: _Plan,
+    own: Product,
+    product: _Product,
+    existing: dict[str, Variant],
+    siblings: dict[int, list[tuple[int, str]]],
 ) -> None:
     report = plan.report
     listed = set()
@@ -613,11 +627,11 @@ def _plan_variants(
             report.price_changes.append(
                 FieldChange(variant.sku, "price", _price_text(current), _price_text(variant, sale))
             )
-    # The product's variants that the feed leaves out.
-    for other in own.variants.filter(is_active=True).exclude(pk__in=listed).only("pk", "sku"):
-        if other.sku not in {v.sku for v in product.variants}:
-            plan.deactivate_variants.append(other.pk)
-            report.variants_deactivated.append(other.sku)
+    # The product's active variants that the feed leaves out.
+    for pk, sku in siblings.get(own.pk, []):
+        if pk not in listed:
+            plan.deactivate_variants.append(pk)
+            report.variants_deactivated.append(sku)
             plan.search_refresh.add(own.pk)
 
 
@@ -682,18 +696,11 @@ def _write(plan: _Plan, *, actor: User | None, now: dt.datetime) -> None:
     for name, variants in plan.variant_updates.items():
         for chunk in _chunks(variants):
             Variant.objects.bulk_update(chunk, [name])
+    settings = []
     for target, wanted in [*plan.prices, *sales]:
         sale = wanted.sale or (target.sale_price, target.sale_from, target.sale_until)
-        variant_price_set(
-            variant=target,
-            price=wanted.price,
-            sale_price=sale[0],
-            sale_from=sale[1],
-            sale_until=sale[2],
-            actor=actor,
-            note="catalogue feed",
-            now=now,
-        )
+        settings.append(PriceSetting(target, wanted.price, *sale))
+    variant_prices_set(settings=settings, actor=actor, note="catalogue feed", now=now)
     for chunk in _chunks(plan.deactivate_products):
         Product.objects.filter(pk__in=chunk).update(is_active=False)
     for chunk in _chunks(plan.deactivate_variants):
