@@ -1,6 +1,7 @@
 """`POST /api/v1/catalogue/import/`: the ERP's catalogue feed (a staff token with the catalogue
 scope, i.e. the permission `shop.import_catalogue`)."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import BasePermission
@@ -19,7 +20,7 @@ SCOPE = "shop.import_catalogue"
 class CanImportCatalogue(BasePermission):
     """An active staff member whose permissions include the catalogue scope."""
 
-    message = "Importing the catalogue needs a staff token with the catalogue scope."
+    message = _("Importing the catalogue needs a staff token with the catalogue scope.")
 
     def has_permission(self, request, view):
         user = request.user
