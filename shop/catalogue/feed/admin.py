@@ -54,7 +54,7 @@ class FeedUploadForm(forms.Form):
 
 @admin.register(CatalogueImport)
 class CatalogueImportAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "source", "status", "full", "file_name", "products", "changes"]
+    list_display = ["created_at", "status", "file_name", "changes"]
     list_filter = ["status", "source"]
     readonly_fields = [
         "source",
