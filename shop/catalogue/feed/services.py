@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
@@ -772,6 +772,26 @@ def catalogue_feed_import(
             for hook in _applied_hooks:
                 hook(plan.report)
             return plan.report
+    except IntegrityError:
+        # Two feeds creating the same SKU or slug at the same moment: the later one's insert
+        # fails on the unique index after the checks passed; nothing of it was written.
+        error = CatalogueFeedRejected(
+            [],
+            _(
+                "Another import created some of these products at the same moment; nothing "
+                "was changed. Send the feed again."
+            ),
+        )
+        _log_rejection(
+            error,
+            source=source,
+            full=full,
+            actor=actor,
+            file_name=file_name,
+            n=len(feed),
+            log=preview,
+        )
+        raise error from None
     except CatalogueFeedRejected as error:
         error.problems.sort(key=lambda p: (p.product, -1 if p.variant is None else p.variant))
         _log_rejection(
