@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -710,16 +710,6 @@ def _write(plan: _Plan, *, actor: User | None, now: dt.datetime) -> None:
     report.applied = True
 
 
-FeedHook = Callable[[FeedReport], None]
-_applied_hooks: list[FeedHook] = []
-
-
-def catalogue_feed_applied_hook_register(hook: FeedHook) -> None:
-    """Higher apps (webhooks, alerts) hear about an applied feed, inside its transaction."""
-    if hook not in _applied_hooks:
-        _applied_hooks.append(hook)
-
-
 def catalogue_feed_import(
     *,
     feed: Sequence[FeedProduct],
@@ -769,8 +759,6 @@ def catalogue_feed_import(
             log.applied_at = now
             log.save()
             plan.report.import_id = log.pk
-            for hook in _applied_hooks:
-                hook(plan.report)
             return plan.report
     except IntegrityError:
         # Two feeds creating the same SKU or slug at the same moment: the later one's insert
