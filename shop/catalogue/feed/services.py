@@ -506,6 +506,14 @@ def _plan(products: list[_Product], *, full: bool, lock: bool) -> tuple[_Plan, l
             else ""
         )
         product.slug = slug
+        if not slug:
+            if product.variants:  # else: no valid variant, its problems are reported already
+                check.problem(
+                    (product.index, None, product.line),
+                    "slug",
+                    _("Give this product a slug; none can be made from its name and SKU."),
+                )
+            continue
         if slug in wanted_slugs:
             check.problem(
                 (product.index, None, product.line),
