@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("loyalty.api.urls")),
     path("", include("returns.api.urls")),
     path("", include("insight.api_urls")),
+    path("", include("shop.catalogue.feed.urls")),
 ]

@@ -235,3 +235,6 @@ class VariantAdmin(admin.ModelAdmin):
     list_select_related = ["product"]
     search_fields = ["sku", "ean", "product__name", "product__brand"]
     autocomplete_fields = ["product"]
+
+
+from shop.catalogue.feed import admin as _feed_admin  # noqa: E402, F401  (the catalogue feed)

@@ -1,5 +1,10 @@
 """The catalogue's domain errors."""
 
+from collections.abc import Sequence
+from typing import Any
+
+from django.utils.translation import gettext as _
+
 from core.errors import DomainError
 
 
@@ -9,3 +14,22 @@ class PriceError(DomainError):
 
     code = "price_invalid"
     http_status = 400
+
+
+class CatalogueFeedRejected(DomainError):
+    """A catalogue feed with bad rows (shop.catalogue.feed.services.FeedProblem); nothing was
+    changed. `problems` lists every bad row by position and reason."""
+
+    code = "feed_rejected"
+    http_status = 400
+
+    def __init__(self, problems: Sequence[Any], message: str | None = None):
+        self.problems = list(problems)
+        super().__init__(
+            message
+            or _("%(count)d product(s) of the feed are invalid; nothing was changed.")
+            % {"count": len({p.product for p in self.problems})}
+        )
+
+    def extra(self) -> dict[str, Any]:
+        return {"errors": [p.as_dict() for p in self.problems]}

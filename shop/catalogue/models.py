@@ -432,3 +432,52 @@ class PriceChange(models.Model):
         ):
             return self.sale_price
         return self.price
+
+
+class CatalogueImport(models.Model):
+    """One catalogue feed from the ERP (API, admin upload or nightly file): what it changed or why
+    it was refused. An admin upload is first stored as a preview (`payload`) and applied on
+    confirmation; see `shop.catalogue.feed`."""
+
+    class Source(models.TextChoices):
+        API = "api", _("API")
+        ADMIN = "admin", _("admin upload")
+        COMMAND = "command", _("nightly file")
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("preview, not applied")
+        APPLIED = "applied", _("applied")
+        REJECTED = "rejected", _("rejected, nothing changed")
+        DISCARDED = "discarded", _("discarded")
+
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    full = models.BooleanField(
+        _("full feed"),
+        default=False,
+        help_text=_("A full feed deactivates every product it does not list."),
+    )
+    file_name = models.CharField(_("file"), max_length=200, blank=True)
+    products = models.PositiveIntegerField(_("products in the feed"), default=0)
+    summary = models.JSONField(_("changes"), default=dict, blank=True)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    payload = models.JSONField(default=None, null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("catalogue import")
+        verbose_name_plural = _("catalogue imports")
+        ordering = ["-created_at", "-id"]
+        permissions = [("import_catalogue", _("Can import the catalogue feed (API scope)"))]
+
+    def __str__(self):
+        return f"{self.get_source_display()} {self.created_at:%Y-%m-%d %H:%M}"

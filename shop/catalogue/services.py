@@ -1,7 +1,8 @@
 """Writes to the catalogue that more than one caller makes (admin, demo data, API)."""
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
 
@@ -18,7 +19,7 @@ from shop.catalogue.images import make_thumbnail, validate_product_image
 from shop.catalogue.models import Category, PriceChange, Product, ProductImage, Variant
 from shop.catalogue.search_index import delete_documents, search_document, write_documents
 from shop.catalogue.search_vocabulary import vocabulary_build, vocabulary_extend
-from shop.catalogue.selectors import lowest_price_before
+from shop.catalogue.selectors import REFERENCE_DAYS, lowest_price_in
 
 REFRESH_BATCH = 1000
 
@@ -77,6 +78,36 @@ def product_image_delete(*, image: ProductImage) -> None:
 PRICE_FIELDS = ("price", "sale_price", "sale_from", "sale_until")
 
 
+@dataclass(frozen=True)
+class PriceSetting:
+    """What `variant_prices_set` sets on one variant."""
+
+    variant: Variant
+    price: Decimal
+    sale_price: Decimal | None = None
+    sale_from: dt.datetime | None = None
+    sale_until: dt.datetime | None = None
+
+
+def price_refusal(
+    *,
+    price: Decimal,
+    sale_price: Decimal | None,
+    sale_from: dt.datetime | None,
+    sale_until: dt.datetime | None,
+) -> str | None:
+    """Why these price settings cannot be set (a sentence), or None when they can."""
+    if price < 0:
+        return _("A price cannot be negative.")
+    if sale_price is not None and not 0 <= sale_price < price:
+        return _("A sale price must be lower than the price.")
+    if sale_price is None and (sale_from or sale_until):
+        return _("A sale period needs a sale price.")
+    if sale_from and sale_until and sale_until <= sale_from:
+        return _("A sale must end after it starts.")
+    return None
+
+
 @transaction.atomic
 def variant_price_set(
     *,
@@ -92,49 +123,141 @@ def variant_price_set(
     """Set a variant's price and sale, record the change in the price history and work out the
     sale's reference price: the lowest price of the 30 days before the sale starts (§ 11 PAngV).
 
-    The one path for price changes (admin, demo data, scripts). A variant without history first
+    The one path for price changes (admin, demo data, scripts; the catalogue feed uses
+    `variant_prices_set`, the same for many variants). A variant without history first
     gets an entry with its settings so far. Setting what is already set records nothing.
     Raises PriceError (negative price, a sale price not below the price, a period that ends
     before it starts); then nothing is changed.
     """
-    now = now or timezone.now()
-    price = Decimal(price)
-    sale_price = None if sale_price is None else Decimal(sale_price)
-    if price < 0:
-        raise PriceError(_("A price cannot be negative."))
-    if sale_price is not None and not 0 <= sale_price < price:
-        raise PriceError(_("A sale price must be lower than the price."))
-    if sale_price is None and (sale_from or sale_until):
-        raise PriceError(_("A sale period needs a sale price."))
-    if sale_from and sale_until and sale_until <= sale_from:
-        raise PriceError(_("A sale must end after it starts."))
+    setting = PriceSetting(
+        variant=variant,
+        price=Decimal(price),
+        sale_price=None if sale_price is None else Decimal(sale_price),
+        sale_from=sale_from,
+        sale_until=sale_until,
+    )
+    refusal = price_refusal(
+        price=setting.price,
+        sale_price=setting.sale_price,
+        sale_from=sale_from,
+        sale_until=sale_until,
+    )
+    if refusal:
+        raise PriceError(refusal)
     locked = Variant.objects.select_for_update().get(pk=variant.pk)
-    history = PriceChange.objects.filter(variant=locked)
-    if not history.exists():
-        PriceChange.objects.create(
-            variant=locked,
-            **{field: getattr(locked, field) for field in PRICE_FIELDS},
+    _prices_write(
+        [PriceSetting(locked, setting.price, setting.sale_price, sale_from, sale_until)],
+        actor=actor,
+        note=note,
+        now=now or timezone.now(),
+    )
+    return locked
+
+
+@transaction.atomic
+def variant_prices_set(
+    *,
+    settings: Sequence[PriceSetting],
+    actor: User | None = None,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> int:
+    """`variant_price_set` for many variants in a handful of statements, whatever their number:
+    the same checks, history entries and reference prices. The caller has locked the variants'
+    rows (select_for_update) and passes those instances. Returns how many changed.
+
+    Raises PriceError naming the first SKU whose settings cannot be set; then nothing changes.
+    """
+    for setting in settings:
+        refusal = price_refusal(
+            price=setting.price,
+            sale_price=setting.sale_price,
+            sale_from=setting.sale_from,
+            sale_until=setting.sale_until,
+        )
+        if refusal:
+            raise PriceError(f"{setting.variant.sku}: {refusal}")
+    return _prices_write(settings, actor=actor, note=note, now=now or timezone.now())
+
+
+def _prices_write(
+    settings: Sequence[PriceSetting], *, actor: User | None, note: str, now: dt.datetime
+) -> int:
+    changed = [
+        s
+        for s in settings
+        if (s.price, s.sale_price, s.sale_from, s.sale_until)
+        != tuple(getattr(s.variant, name) for name in PRICE_FIELDS)
+    ]
+    ids = [s.variant.pk for s in settings]
+    with_history: set[int] = set()
+    for start in range(0, len(ids), REFRESH_BATCH):
+        with_history.update(
+            PriceChange.objects.filter(variant_id__in=ids[start : start + REFRESH_BATCH])
+            .values_list("variant_id", flat=True)
+            .distinct()
+        )
+    # A variant without history first gets an entry with its settings so far.
+    rows = [
+        PriceChange(
+            variant=s.variant,
+            **{name: getattr(s.variant, name) for name in PRICE_FIELDS},
             changed_at=now,
             note="initial",
         )
-    wanted = {
-        "price": price,
-        "sale_price": sale_price,
-        "sale_from": sale_from,
-        "sale_until": sale_until,
-    }
-    if all(getattr(locked, field) == value for field, value in wanted.items()):
-        return locked
-    for field, value in wanted.items():
-        setattr(locked, field, value)
-    PriceChange.objects.create(
-        variant=locked, **wanted, changed_at=now, changed_by=actor, note=note[:100]
+        for s in settings
+        if s.variant.pk not in with_history
+    ]
+    rows += [
+        PriceChange(
+            variant=s.variant,
+            price=s.price,
+            sale_price=s.sale_price,
+            sale_from=s.sale_from,
+            sale_until=s.sale_until,
+            changed_at=now,
+            changed_by=actor,
+            note=note[:100],
+        )
+        for s in changed
+    ]
+    PriceChange.objects.bulk_create(rows, batch_size=REFRESH_BATCH)
+    history = _history_before(
+        [s.variant.pk for s in changed if s.sale_price is not None],
+        until=max((s.sale_from or now for s in changed), default=now),
     )
-    locked.sale_reference_price = (
-        None if sale_price is None else lowest_price_before(variant=locked, start=sale_from or now)
+    for s in changed:
+        variant = s.variant
+        variant.price, variant.sale_price = s.price, s.sale_price
+        variant.sale_from, variant.sale_until = s.sale_from, s.sale_until
+        sale_start = s.sale_from or now
+        variant.sale_reference_price = (
+            None
+            if s.sale_price is None
+            else lowest_price_in(
+                [row for row in history.get(variant.pk, []) if row.changed_at < sale_start],
+                sale_start - dt.timedelta(days=REFERENCE_DAYS),
+                sale_start,
+            )
+        )
+    Variant.objects.bulk_update(
+        [s.variant for s in changed],
+        [*PRICE_FIELDS, "sale_reference_price"],
+        batch_size=REFRESH_BATCH,
     )
-    locked.save(update_fields=[*PRICE_FIELDS, "sale_reference_price"])
-    return locked
+    return len(changed)
+
+
+def _history_before(variant_ids: list[int], *, until: dt.datetime) -> dict[int, list[PriceChange]]:
+    """The price history of these variants before `until`, oldest first (one query a batch)."""
+    history: dict[int, list[PriceChange]] = {}
+    for start in range(0, len(variant_ids), REFRESH_BATCH):
+        rows = PriceChange.objects.filter(
+            variant_id__in=variant_ids[start : start + REFRESH_BATCH], changed_at__lt=until
+        ).order_by("changed_at", "id")
+        for row in rows:
+            history.setdefault(row.variant_id, []).append(row)
+    return history
 
 
 def product_search_index_refresh(*, product_ids: Collection[int] | None = None) -> int:

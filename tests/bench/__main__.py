@@ -12,7 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from .harness import Check, load_average, run_section, summary
 
-SECTIONS = ["catalogue", "search", "checkout", "stock", "insight"]
+SECTIONS = ["catalogue", "search", "checkout", "stock", "insight", "feed"]
 
 
 def main(argv: list[str]) -> int:
