@@ -259,7 +259,7 @@ def _points_row(e: PointsEntry) -> dict[str, Any]:
 @dataclass
 class TimelineItem:
     at: dt.datetime
-    kind: str  # order, till, return, points, credit, message, consent
+    kind: str  # order, till, return, points, credit, message, consent, nps
     obj: Any
     open_here: bool = False
 
@@ -297,6 +297,12 @@ def customer_360(*, customer: User, store: Store) -> Customer360:
     items += [
         TimelineItem(n.created_at, "message", n)
         for n in messages_of(customer).filter(channel=Channel.EMAIL)[:TIMELINE_LIMIT]
+    ]
+    items += [
+        TimelineItem(survey.answered_at, "nps", survey)
+        for survey in NpsSurvey.objects.filter(customer=customer, answered_at__isnull=False)
+        .select_related("order", "store")
+        .order_by("-answered_at")[:TIMELINE_LIMIT]
     ]
     consents = list(consents_of(customer)[:TIMELINE_LIMIT])
     items += [TimelineItem(c.created_at, "consent", c) for c in consents]

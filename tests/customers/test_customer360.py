@@ -133,3 +133,17 @@ def test_erased_customers_are_not_found(person, store):
         except CustomerError:
             result = []
         assert result == []
+
+
+def test_customer_page_shows_recommendation_answers(client, person, history, store):
+    from insight.services import nps_answer, nps_survey_open
+
+    survey = nps_survey_open(order=history["collected"])
+    nps_answer(survey=survey, score=8, comment="Beratung war prima")
+    client.force_login(factories.staff(store))
+    body = client.get(
+        reverse("customers:staff_customer", kwargs={"pk": person.pk}),
+        HTTP_ACCEPT_LANGUAGE="de",
+    ).content.decode()
+    assert "Würde uns weiterempfehlen: 8 von 10" in body
+    assert "Beratung war prima" in body
