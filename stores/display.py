@@ -35,15 +35,20 @@ def weekday_abbr(day: dt.date) -> str:
     return names[day.weekday()]
 
 
+def _hhmm(time: dt.time | dt.datetime) -> str:
+    """The bare time in the reader's convention: "4:00 pm" in English, "16:00" in German."""
+    return formats.time_format(time, pgettext("clock format", "g:i a"))
+
+
 def clock(time: dt.time | dt.datetime) -> str:
-    """A time of day: "16:00" in English, "16:00 Uhr" in German."""
-    return pgettext("clock time", "%(time)s") % {"time": f"{time:%H:%M}"}
+    """A time of day: "4:00 pm" in English, "16:00 Uhr" in German."""
+    return pgettext("clock time", "%(time)s") % {"time": _hhmm(time)}
 
 
 def hours_range(opens: dt.time, closes: dt.time) -> str:
     return pgettext("opening hours", "%(opens)s–%(closes)s") % {
-        "opens": f"{opens:%H:%M}",
-        "closes": f"{closes:%H:%M}",
+        "opens": _hhmm(opens),
+        "closes": _hhmm(closes),
     }
 
 

@@ -11,11 +11,11 @@ def price_labels() -> dict[str, str]:
     labels = {}
     for key, (low, high) in PRICE_RANGES.items():
         if low is None:
-            labels[key] = _("under %(high)s €") % {"high": high}
+            labels[key] = _("under €%(high)s") % {"high": high}
         elif high is None:
-            labels[key] = _("%(low)s € and more") % {"low": low}
+            labels[key] = _("€%(low)s and more") % {"low": low}
         else:
-            labels[key] = _("%(low)s–%(high)s €") % {"low": low, "high": high}
+            labels[key] = _("€%(low)s–%(high)s") % {"low": low, "high": high}
     return labels
 
 

@@ -155,7 +155,7 @@ def test_the_desk_and_the_admin_show_by_when_an_order_was_promised(
     assert "bis 16:00 Uhr" in row
     english = staff_client.get(reverse(CHANGELIST), headers={"accept-language": "en"})
     row = english.content.decode()[english.content.decode().index(tomorrow.number) :]
-    assert "by tomorrow 10:30" in row.split("</tr>")[0]
+    assert "by tomorrow 10:30 am" in row.split("</tr>")[0]
 
 
 def _queries(client, url):

@@ -64,7 +64,7 @@ def test_finder_shows_distance_todays_hours_and_open_now(client, chain, monkeypa
     monkeypatch.setattr(timezone, "now", lambda: wednesday_noon)
     html = client.get(FINDER, {"q": "10178"}).content.decode()
     berlin_card = html.split('data-store="ber"')[1].split("</li>")[0]
-    assert "09:00–20:00" in berlin_card
+    assert "9:00 am–8:00 pm" in berlin_card
     assert 'class="pill open"' in berlin_card
     assert "km" in berlin_card
 

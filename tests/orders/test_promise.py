@@ -43,7 +43,7 @@ def test_the_queue_of_open_orders_delays_the_promise(client, koeln, jacket, monk
     for _n in range(3):  # three orders waiting: 30 more minutes
         factories.pickup_order(koeln, [(jacket, 1)])
     page = client.get(jacket.product.get_absolute_url()).content.decode()
-    assert "Ready today from 16:30" in page
+    assert "Ready today from 4:30 pm" in page
 
 
 def test_an_order_just_before_closing_on_saturday_is_promised_for_monday(

@@ -78,4 +78,4 @@ def test_english_says_today_and_tomorrow_the_same_way(client, koeln, monkeypatch
     assert "today" in client.get(reverse("stores:promise"), headers=en).content.decode()
     freeze(monkeypatch, berlin(2026, 12, 7, 23, 30))
     text = client.get(reverse("stores:promise"), headers=en).content.decode()
-    assert "today" not in text and "Ready tomorrow from 12:00" in text
+    assert "today" not in text and "Ready tomorrow from 12:00 pm" in text

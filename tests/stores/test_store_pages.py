@@ -32,7 +32,7 @@ def test_finder_on_a_sunday_evening_says_when_each_store_opens(client, koeln, mo
     assert "Öffnet morgen um 10:00 Uhr" in german
     assert "Heute: geschlossen" in german
     english = client.get("/stores/").content.decode()
-    assert "Opens tomorrow at 10:00" in english
+    assert "Opens tomorrow at 10:00 am" in english
 
 
 def test_finder_on_saturday_evening_names_the_weekday(client, koeln, monkeypatch):
@@ -63,7 +63,7 @@ def test_a_holiday_in_one_state_only(client, koeln, monkeypatch):
     koeln_card = html[html.index('data-store="koeln"') :]
     berlin_card = html[html.index('data-store="berlin"') :]
     assert "Today: closed (Corpus Christi)" in koeln_card.split("</li>")[0]
-    assert "Open now, until 20:00" in berlin_card.split("</li>")[0]
+    assert "Open now, until 8:00 pm" in berlin_card.split("</li>")[0]
 
 
 def test_store_page_has_address_phone_route_and_hours(client, koeln, monkeypatch):
