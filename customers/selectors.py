@@ -299,7 +299,7 @@ def customer_360(*, customer: User, store: Store) -> Customer360:
         for n in messages_of(customer).filter(channel=Channel.EMAIL)[:TIMELINE_LIMIT]
     ]
     items += [
-        TimelineItem(survey.answered_at, "nps", survey)
+        TimelineItem(survey.answered_at or survey.asked_at, "nps", survey)
         for survey in NpsSurvey.objects.filter(customer=customer, answered_at__isnull=False)
         .select_related("order", "store")
         .order_by("-answered_at")[:TIMELINE_LIMIT]
