@@ -30,6 +30,29 @@ from .services import account_search_by_staff, may_adjust_points, points_adjust
 ADMIN_LOOKUP_VISIBLE = dt.timedelta(days=1)  # how long a found account stays open to its finder
 
 
+def _accounts_looked_up_by(staff):
+    """The accounts a staff member found by an exact search within the last day: all a store
+    manager may see of the chain's shoppers (ids, as a subquery)."""
+    return CardLookup.objects.filter(
+        staff=staff,
+        account__isnull=False,
+        created_at__gte=timezone.now() - ADMIN_LOOKUP_VISIBLE,
+    ).values("account_id")
+
+
+class LookedUpAccountsOnlyMixin:
+    """Ledger rows of a shopper: superusers see all; other staff only those of the accounts
+    they looked up (as on the account page), never a list of every shopper's entries."""
+
+    account_path = "account"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.account_path}__in": _accounts_looked_up_by(request.user)})
+
+
 class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     pass
 
@@ -81,12 +104,7 @@ class LoyaltyAccountAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request).with_balance()
         if request.user.is_superuser:
             return queryset
-        looked_up = CardLookup.objects.filter(
-            staff=request.user,
-            account__isnull=False,
-            created_at__gte=timezone.now() - ADMIN_LOOKUP_VISIBLE,
-        ).values("account_id")
-        return queryset.filter(pk__in=looked_up)
+        return queryset.filter(pk__in=_accounts_looked_up_by(request.user))
 
     def get_search_results(self, request, queryset, search_term):
         if request.user.is_superuser or not search_term.strip():
@@ -169,7 +187,7 @@ class LoyaltyAccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(PointsEntry)
-class PointsEntryAdmin(ReadOnlyAdmin):
+class PointsEntryAdmin(LookedUpAccountsOnlyMixin, ReadOnlyAdmin):
     list_display = [
         "occurred_at",
         "account",
@@ -190,7 +208,7 @@ class PointsEntryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(TierChange)
-class TierChangeAdmin(ReadOnlyAdmin):
+class TierChangeAdmin(LookedUpAccountsOnlyMixin, ReadOnlyAdmin):
     list_display = ["created_at", "account", "from_tier", "to_tier", "spend_12m", "notified_at"]
     list_filter = ["to_tier"]
     search_fields = ["account__card_number", "account__user__email"]
@@ -207,7 +225,8 @@ class CardLookupAdmin(ReadOnlyAdmin):
 
 
 @admin.register(StoreCreditEntry)
-class StoreCreditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class StoreCreditEntryAdmin(LookedUpAccountsOnlyMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    account_path = "user__loyalty_account"
     list_display = ["user", "amount", "source", "created_at"]
     search_fields = ["user__email", "=source"]
     list_select_related = ["user"]

@@ -2,6 +2,8 @@
 store manager (exact card number or e-mail only, no list of the chain's shoppers), the till API's
 unknown cards per store token, and the desk, which shares its per-person limit with the admin."""
 
+from decimal import Decimal
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
@@ -134,3 +136,57 @@ def test_known_cards_do_not_use_up_the_till_limit(store, account):
     assert CardLookup.objects.filter(token=token, account=account).count() == (
         TILL_UNKNOWN_CARD_LIMIT + 5
     )
+
+
+def test_a_manager_sees_ledger_rows_only_of_accounts_looked_up(client, manager, store, account):
+    """Points, tier-change and store-credit rows follow the account rule: a store manager sees
+    those of the shoppers found by an exact search, never the chain's list."""
+    from django.utils import timezone
+
+    from loyalty.credit import store_credit_add
+
+    manager.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=["view_pointsentry", "view_tierchange", "view_storecreditentry"]
+        )
+    )
+    other = factories.loyalty_account()
+    for n, acc in enumerate([account, other]):
+        PointsEntry.objects.create(
+            account=acc,
+            kind="adjustment",
+            points=5,
+            source=f"test:{n}",
+            channel="store",
+            occurred_at=timezone.now(),
+        )
+        store_credit_add(user=acc.user, amount=Decimal("3.00"), source=f"refund:T{n}")
+    client.force_login(manager)
+
+    def rows(model):
+        response = client.get(reverse(f"admin:loyalty_{model}_changelist"))
+        assert response.status_code == 200
+        return list(response.context["cl"].result_list)
+
+    assert rows("pointsentry") == [] and rows("storecreditentry") == []
+    _listed(client, account.card_number)
+    assert {e.account_id for e in rows("pointsentry")} == {account.pk}
+    assert {e.user_id for e in rows("storecreditentry")} == {account.user_id}
+    assert rows("tierchange") == []
+
+
+def test_a_superuser_sees_every_ledger_row(admin_client, account):
+    from django.utils import timezone
+
+    other = factories.loyalty_account()
+    for n, acc in enumerate([account, other]):
+        PointsEntry.objects.create(
+            account=acc,
+            kind="adjustment",
+            points=5,
+            source=f"test:{n}",
+            channel="store",
+            occurred_at=timezone.now(),
+        )
+    response = admin_client.get(reverse("admin:loyalty_pointsentry_changelist"))
+    assert {e.account_id for e in response.context["cl"].result_list} == {account.pk, other.pk}
