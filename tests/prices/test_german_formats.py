@@ -42,6 +42,9 @@ def test_money_and_dates_by_language():
     with translation.override("en"):
         assert formats.date_format(moment, "DATETIME_FORMAT") == "5 December 2026, 8:00 pm"
         assert formats.time_format(moment.replace(hour=9), "TIME_FORMAT") == "9:00 am"
+        assert formats.date_format(moment, "SHORT_DATETIME_FORMAT") == "05/12/2026, 8:00 pm"
+    with translation.override("de"):
+        assert formats.date_format(moment, "SHORT_DATETIME_FORMAT") == "05.12.2026 20:00"
 
 
 def test_no_template_writes_a_raw_number_before_a_euro_sign():
