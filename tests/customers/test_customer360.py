@@ -147,3 +147,21 @@ def test_customer_page_shows_recommendation_answers(client, person, history, sto
     ).content.decode()
     assert "Würde uns weiterempfehlen: 8 von 10" in body
     assert "Beratung war prima" in body
+
+
+def test_the_desks_link_to_the_customer_page_and_the_opening_names_the_desk(
+    client, person, history, store
+):
+    associate = factories.staff(store)
+    client.force_login(associate)
+    expected = reverse("customers:staff_customer", args=[person.pk])
+    pick = client.get(reverse("pickup:desk_order", args=[history["open"].public_id]))
+    assert f'href="{expected}?from=pickup"' in pick.content.decode()
+    desk = client.post(
+        reverse("loyalty:desk"),
+        {"store": store.code, "card_number": person.loyalty_account.card_number},
+    )
+    assert f'href="{expected}?from=loyalty"' in desk.content.decode()
+    assert client.get(f"{expected}?from=pickup").status_code == 200
+    opened = CustomerAccess.objects.get(kind=AccessKind.OPEN)
+    assert (opened.customer, opened.page) == (person, "pickup")

@@ -135,3 +135,10 @@ def test_desk_finds_returns_by_the_shoppers_loyalty_card(client, ret, order, ass
     client.force_login(associate)
     found = client.get(reverse("returns:desk"), {"q": card})
     assert found.url == reverse("returns:desk_return", args=[ret.public_id])
+
+
+def test_the_return_desk_links_to_the_customer_page(client, ret, associate):
+    client.force_login(associate)
+    page = client.get(reverse("returns:desk_return", args=[ret.public_id])).content.decode()
+    url = reverse("customers:staff_customer", args=[ret.customer_id])
+    assert f'href="{url}?from=returns"' in page
