@@ -585,20 +585,12 @@ def order_mark_line_short(
         rescue_stores(rescue=candidate) for candidate in [*open_rescues(order=order), rescue]
     ):
         # Nothing left here and no other store has any of the missing goods.
-        _settlement_give_back(order)
-        _save_amounts(order)
-        stock_mark_short(
-            reference=order.number, variant_id=line.variant_id, units=units, user=actor
-        )
-        order.rescues.filter(choice=RescueChoice.OPEN).update(
-            choice=RescueChoice.CANCEL, chosen_at=timezone.now()
-        )
-        payment_method_for(order).release(order)
-        _move(
+        _call_off(
             order,
-            OrderStatus.CANCELLED,
+            status=OrderStatus.CANCELLED,
             actor=actor,
             note=ORDER_EVENT_TEXTS.make("line_short_cancelled_nowhere", **short),
+            last_short=(line.variant_id, units),
         )
         notify_order_cancelled(order)
         return order
@@ -633,17 +625,48 @@ def _close_if_nothing_left(
         return False
     if any(line.quantity_to_collect for line in order.lines.all()):
         return False
-    _settlement_give_back(order)  # already shrunk to nothing at the short picks: a no-op then
-    stock_release(
-        reference=order.number,
-        user=actor,
-        note=STOCK_MOVEMENT_TEXTS.make("order_cancelled", number=order.number),
-    )
-    payment_method_for(order).release(order)
-    _move(order, OrderStatus.CANCELLED, actor=actor, note=note)
+    # The points and credit were already shrunk to nothing at the short picks: no-ops then.
+    _call_off(order, status=OrderStatus.CANCELLED, actor=actor, note=note)
     if notify:
         notify_order_cancelled(order)
     return True
+
+
+def _call_off(
+    order: Order,
+    *,
+    status: OrderStatus,
+    actor: User | None,
+    note: str | StoredText,
+    stock_note: str | StoredText | None = None,
+    last_short: tuple[int, int] | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """The (locked) order is off: cancelled or expired. One sequence for every way there:
+
+    points and store credit go back (loyalty and credit rows before stock rows, as in
+    `order_place`); `last_short` (variant id, units), the units whose absence ended the order,
+    are marked short before the rest of the reservation is released with `stock_note` (default:
+    "order cancelled"); the payment is voided; rescues still open are closed; the status moves
+    with `note`. The caller tells the shopper (or not).
+    """
+    _settlement_give_back(order)
+    if last_short:
+        _save_amounts(order)
+        variant_id, units = last_short
+        stock_mark_short(reference=order.number, variant_id=variant_id, units=units, user=actor)
+    stock_release(
+        reference=order.number,
+        user=actor,
+        note=STOCK_MOVEMENT_TEXTS.make("order_cancelled", number=order.number)
+        if stock_note is None
+        else stock_note,
+    )
+    payment_method_for(order).release(order)
+    order.rescues.filter(choice=RescueChoice.OPEN).update(
+        choice=RescueChoice.CANCEL, chosen_by=actor, chosen_at=now or timezone.now()
+    )
+    _move(order, status, actor=actor, note=note, now=now)
 
 
 def _save_amounts(order: Order) -> None:
@@ -698,19 +721,13 @@ def order_cancel(
         raise OrderNotFound(_("No such order."))
     if not (withdrawal and order.status == OrderStatus.READY):
         _check_transition(order, OrderStatus.CANCELLED)
-    _settlement_give_back(order)  # loyalty and credit rows before stock rows, as in order_place
-    stock_release(
-        reference=order.number,
-        user=actor,
-        note=STOCK_MOVEMENT_TEXTS.make("order_cancelled", number=order.number)
-        if isinstance(reason, StoredText)
-        else reason,
+    _call_off(
+        order,
+        status=OrderStatus.CANCELLED,
+        actor=actor,
+        note=reason,
+        stock_note=None if isinstance(reason, StoredText) else reason,
     )
-    payment_method_for(order).release(order)
-    order.rescues.filter(choice=RescueChoice.OPEN).update(
-        choice=RescueChoice.CANCEL, chosen_by=actor, chosen_at=timezone.now()
-    )
-    _move(order, OrderStatus.CANCELLED, actor=actor, note=reason)
     if not withdrawal:
         notify_order_cancelled(order)
     return order
@@ -730,15 +747,13 @@ def order_expire(*, order: Order) -> Order:
                 "when": date_format(timezone.localtime(order.hold_until), "SHORT_DATETIME_FORMAT"),
             }
         )
-    _settlement_give_back(order)
-    stock_release(reference=order.number, note=STOCK_MOVEMENT_TEXTS.make("order_not_collected"))
-    payment_method_for(order).release(order)
-    _move(
+    _call_off(
         order,
-        OrderStatus.EXPIRED,
+        status=OrderStatus.EXPIRED,
         actor=None,
         now=now,
         note=ORDER_EVENT_TEXTS.make("not_collected", days=order.store.pickup_hold_days),
+        stock_note=STOCK_MOVEMENT_TEXTS.make("order_not_collected"),
     )
     notify_order_expired(order)
     return order
