@@ -12,3 +12,8 @@ class InventoryConfig(AppConfig):
         from .notifications import COUNT_KINDS, KINDS
 
         register(*KINDS, *COUNT_KINDS)
+        from webhooks.events import register as webhook_events_register
+
+        from .webhooks import EVENTS
+
+        webhook_events_register(*EVENTS)

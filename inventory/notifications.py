@@ -28,6 +28,7 @@ from stores.notifications import manager_recipients
 from stores.selectors import store_managers
 
 from .models import ReconciliationRun, StockShortfall
+from .webhooks import shortfalls_webhook
 
 FINDINGS_LISTED = 20
 
@@ -128,6 +129,7 @@ def shortfalls_recorded(shortfalls: list[StockShortfall]) -> list[Notification]:
             subject=shortfall,
             recipients=manager_recipients(shortfall.store, managers[shortfall.store_id]),
         )
+    shortfalls_webhook(shortfalls)
     for handler in _shortfall_handlers:
         handler(shortfalls)
     return created

@@ -14,4 +14,9 @@ class LoyaltyConfig(AppConfig):
         from .services import loyalty_account_open
 
         register(*KINDS)
+        from webhooks.events import register as webhook_events_register
+
+        from .webhooks import EVENTS
+
+        webhook_events_register(*EVENTS)
         account_finished_hook_register(hook=loyalty_account_open)  # every new account has a card

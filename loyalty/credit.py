@@ -19,6 +19,7 @@ from core.texts import StoredText, text_fields
 
 from .errors import StoreCreditError
 from .models import StoreCreditEntry
+from .webhooks import store_credit_entry_webhook
 
 CENT = Decimal("0.01")
 
@@ -58,9 +59,11 @@ def _credit(
         existing = _existing(user, source)
         if existing is not None:
             return existing
-        return StoreCreditEntry.objects.create(
+        entry = StoreCreditEntry.objects.create(
             user=user, amount=amount, source=source, **text_fields(StoreCreditEntry, note)
         )
+        store_credit_entry_webhook(entry)
+        return entry
 
 
 def store_credit_add(
@@ -86,7 +89,9 @@ def store_credit_spend(*, user: User, amount: Decimal, source: str) -> StoreCred
             raise StoreCreditError(
                 _("Only %(balance)s store credit left.") % {"balance": format_money(balance)}
             )
-        return StoreCreditEntry.objects.create(user=user, amount=-amount, source=source)
+        entry = StoreCreditEntry.objects.create(user=user, amount=-amount, source=source)
+        store_credit_entry_webhook(entry)
+        return entry
 
 
 def store_credit_give_back(

@@ -62,6 +62,7 @@ from .selectors import (
     tier_for_spend,
 )
 from .texts import POINTS_TEXTS
+from .webhooks import points_entry_webhook
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +130,9 @@ def _create_entry(**fields: Any) -> PointsEntry:
     fields.update(text_fields(PointsEntry, description, field="description"))
     try:
         with transaction.atomic():
-            return PointsEntry.objects.create(**fields)
+            entry = PointsEntry.objects.create(**fields)
+            points_entry_webhook(entry)
+            return entry
     except IntegrityError:
         raise SourceConflict(
             _("“%(source)s” was already booked.") % {"source": fields["source"]}

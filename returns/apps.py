@@ -12,3 +12,8 @@ class ReturnsConfig(AppConfig):
         from .notifications import KINDS
 
         register(*KINDS)
+        from webhooks.events import register as webhook_events_register
+
+        from .webhooks import EVENTS
+
+        webhook_events_register(*EVENTS)

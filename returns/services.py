@@ -50,6 +50,7 @@ from .models import (
 from .notifications import notify_return
 from .refunds import from_cents, line_net_cents, points_share, to_cents, units_value_cents
 from .texts import RETURN_EVENT_TEXTS
+from .webhooks import return_webhook
 
 MAX_COMMENT = 1000
 
@@ -385,6 +386,7 @@ def return_receive(
         )
         ret.save(update_fields=["status", "received_at", "received_store", "received_by"])
         notify_return(ret, "return_received")
+        return_webhook(ret, "return.received")
     return ret
 
 
@@ -521,6 +523,7 @@ def return_refund(*, ret: ReturnRequest, store: Store, method: str, actor: User)
         )
         ret.save(update_fields=["status"])
         notify_return(ret, "refund_issued")
+        return_webhook(ret, "return.refunded")
     return refund
 
 

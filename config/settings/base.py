@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "accounts",
     "stores",
     "notifications",
+    "webhooks",
     "legal",
     "shop.catalogue",
     "inventory",
@@ -266,6 +267,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api_schema.common_responses",
+        "webhooks.schema.webhook_schema",
     ],
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "shop.orders.models.orders.OrderStatus",
@@ -353,6 +355,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "payments.tasks.reconcile_payments",
         "schedule": crontab(hour=3, minute=45),
     },
+    "requeue-stale-webhooks": {
+        "task": "webhooks.tasks.requeue_stale_webhooks",
+        "schedule": 5 * 60,
+    },
 }
 
 # Online payments (the `payments` app, docs/payments.md): Stripe PaymentIntents with manual
@@ -419,3 +425,15 @@ WALLET_ORGANIZATION_NAME = env("WALLET_ORGANIZATION_NAME", default="Omnishop")
 
 # Pages of the staff's desks: their 404 page wears the back-office look (core.views).
 STAFF_PATH_PREFIXES = ["/desk/", "/stock/", "/returns/desk/", "/loyalty/desk/"]
+
+# Outgoing webhooks (the `webhooks` app, docs/webhooks.md): a failed attempt is tried again after
+# 1, 2, 4, ... minutes (at most 4 hours apart) for a day, then the delivery is failed. So many
+# failed attempts in a row pause the endpoint and its managers are told. Private and loopback
+# hosts are refused unless allowed (development and tests).
+WEBHOOKS_TIMEOUT = env.float("WEBHOOKS_TIMEOUT", default=10.0)
+WEBHOOKS_RETRY_BASE_SECONDS = env.float("WEBHOOKS_RETRY_BASE_SECONDS", default=60.0)
+WEBHOOKS_RETRY_MAX_DELAY_SECONDS = 4 * 60 * 60
+WEBHOOKS_RETRY_FOR_HOURS = 24
+WEBHOOKS_PAUSE_AFTER_FAILURES = env.int("WEBHOOKS_PAUSE_AFTER_FAILURES", default=20)
+WEBHOOKS_STALE_AFTER_MINUTES = 5
+WEBHOOKS_ALLOW_PRIVATE_HOSTS = env.bool("WEBHOOKS_ALLOW_PRIVATE_HOSTS", default=DEBUG)

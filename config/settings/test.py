@@ -10,3 +10,5 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://")
 # Tests serve static files through the finders; there is no collectstatic folder to scan.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# The tests' receivers listen on 127.0.0.1.
+WEBHOOKS_ALLOW_PRIVATE_HOSTS = True

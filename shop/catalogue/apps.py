@@ -13,4 +13,9 @@ class CatalogueConfig(AppConfig):
     verbose_name = _("Catalogue")
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the search index receivers)
+        from webhooks.events import register as webhook_events_register
+
+        from . import signals  # noqa: F401  (connects the search index and webhook receivers)
+        from .webhooks import EVENTS
+
+        webhook_events_register(*EVENTS)

@@ -13,12 +13,14 @@ from .services import (
     product_search_index_refresh,
     product_search_index_remove,
 )
+from .webhooks import product_webhook
 
 
 @receiver(post_save, sender=Product, dispatch_uid="catalogue-search-product")
 def _product_saved(sender, instance: Product, raw: bool = False, **kwargs) -> None:
     if not raw:
         product_search_index_refresh(product_ids=[instance.pk])
+        product_webhook(instance)
 
 
 @receiver(post_delete, sender=Product, dispatch_uid="catalogue-search-product-deleted")
@@ -31,6 +33,7 @@ def _product_deleted(sender, instance: Product, **kwargs) -> None:
 def _variant_changed(sender, instance: Variant, raw: bool = False, **kwargs) -> None:
     if not raw and Product.objects.filter(pk=instance.product_id).exists():
         product_search_index_refresh(product_ids=[instance.product_id])
+        product_webhook(instance.product)
 
 
 @receiver(post_save, sender=Category, dispatch_uid="catalogue-search-category")

@@ -18,6 +18,11 @@ class OrdersConfig(AppConfig):
         from .notifications import KINDS, notify_order_shortfalls
 
         register(*KINDS)
+        from webhooks.events import register as webhook_events_register
+
+        from .webhooks import EVENTS
+
+        webhook_events_register(*EVENTS)
         shortfall_handlers_register(notify_order_shortfalls)
         from .selectors.promise import store_queues
 

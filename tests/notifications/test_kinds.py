@@ -88,4 +88,5 @@ def test_each_owning_app_registered_its_kinds():
         "stock_count_waiting",
         "nps_survey",
         "data_export_ready",
+        "webhook_endpoint_paused",
     }

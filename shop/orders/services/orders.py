@@ -93,6 +93,7 @@ from shop.orders.pickup_codes import (
 )
 from shop.orders.selectors.rescue import open_rescues, rescue_stores
 from shop.orders.texts import ORDER_EVENT_TEXTS
+from shop.orders.webhooks import order_webhook
 from stores import calendar
 from stores.geo import Point
 from stores.models import Store
@@ -197,6 +198,7 @@ def _move(
         to_status=to_status,
         note=note,
     )
+    order_webhook(order)
 
 
 # --- placing -----------------------------------------------------------------------------------
@@ -438,6 +440,7 @@ def order_placement(
                 status_event_record(OrderEvent, order=order, actor=customer, to_status=order.status)
                 if order.status == OrderStatus.PLACED:
                     notify_order_placed(order)
+                    order_webhook(order)
                 # Last, so the stock rows stay locked for as short a time as possible.
                 stock_reserve(
                     store_id=store.pk, reference=order.number, quantities=quantities, user=customer
