@@ -9,6 +9,6 @@ class InventoryConfig(AppConfig):
     def ready(self):
         from notifications.kinds import register
 
-        from .notifications import COUNT_KINDS, KINDS
+        from .notifications import ALERT_KINDS, COUNT_KINDS, KINDS
 
-        register(*KINDS, *COUNT_KINDS)
+        register(*KINDS, *COUNT_KINDS, *ALERT_KINDS)

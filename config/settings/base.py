@@ -353,6 +353,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "payments.tasks.reconcile_payments",
         "schedule": crontab(hour=3, minute=45),
     },
+    "lapse-stock-alerts": {
+        "task": "inventory.tasks.lapse_stock_alerts",
+        "schedule": crontab(hour=4, minute=10),
+    },
 }
 
 # Online payments (the `payments` app, docs/payments.md): Stripe PaymentIntents with manual
