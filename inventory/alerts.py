@@ -99,6 +99,14 @@ def _refuse_if_available(store: Store, variant: Variant) -> None:
         )
 
 
+def _lock_stock_row(store_id: int, variant_id: int) -> None:
+    list(
+        StockLevel.objects.select_for_update()
+        .filter(store_id=store_id, variant_id=variant_id)
+        .values_list("pk", flat=True)
+    )
+
+
 def _check_target(store: Store, variant: Variant) -> None:
     if not store.is_active or not store.pickup_enabled:
         raise AlertError(_("Please choose one of our pickup stores."))
@@ -109,8 +117,11 @@ def _check_target(store: Store, variant: Variant) -> None:
 def stock_alert_subscribe(*, user: User, store: Store, variant: Variant) -> StockAlert:
     """A logged-in shopper's alert, active at once. Asking twice returns the open alert."""
     _check_target(store, variant)
-    _refuse_if_available(store, variant)
     with transaction.atomic():
+        # The stock row first (the lock order): a receipt landing now either committed before
+        # this reads the availability, or waits and then finds the new alert active.
+        _lock_stock_row(store.pk, variant.pk)
+        _refuse_if_available(store, variant)
         existing = StockAlert.objects.filter(
             user=user, store=store, variant=variant, status__in=OPEN_ALERT_STATUSES
         ).first()
@@ -208,11 +219,7 @@ def stock_alert_confirm(*, token: str) -> StockAlert:
     found = stock_alert_from_token(token=token, purpose="confirm")
     # Stock row first, then the alert (the lock order): a receipt at this moment either sees
     # the alert active or has committed before this reads the availability.
-    list(
-        StockLevel.objects.select_for_update().filter(
-            store_id=found.store_id, variant_id=found.variant_id
-        )
-    )
+    _lock_stock_row(found.store_id, found.variant_id)
     alert = StockAlert.objects.select_for_update().get(pk=found.pk)
     if alert.status in (AlertStatus.ACTIVE, AlertStatus.SENT):
         return alert

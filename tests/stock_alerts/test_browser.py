@@ -161,3 +161,34 @@ def test_screenshots_of_the_alert_form(browser, live_server):
                 page.get_by_test_id("stock-alert").scroll_into_view_if_needed()
                 page.screenshot(path=f"{folder}/stock-alert-{language}-{width}.png")
             context.close()
+
+
+def test_account_page_and_link_pages_fit_a_phone(browser, live_server):
+    folder = os.environ.get("OMNISHOP_SCREENSHOTS")
+    mine = factories.StoreFactory(name="Berlin Mitte", code="berlin-mitte")
+    variant = factories.VariantFactory(product__name="Regenjacke mit sehr langem Namen")
+    factories.stock(mine, variant, 0)
+    shopper = factories.UserFactory(language="de")
+    from inventory.alerts import stock_alert_subscribe, stock_alert_token
+
+    stock_alert_subscribe(user=shopper, store=mine, variant=variant)
+    anonymous = StockAlert.objects.create(
+        store=mine, variant=variant, email="kundin@example.com", status=AlertStatus.PENDING
+    )
+    context = logged_in_context(
+        browser, live_server, shopper, viewport={"width": 360, "height": 800}
+    )
+    page = context.new_page()
+    page.goto(live_server.url + "/account/")
+    expect(page.get_by_test_id("stock-alert-row")).to_have_count(1)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    if folder:
+        page.get_by_test_id("stock-alerts").scroll_into_view_if_needed()
+        page.screenshot(path=f"{folder}/stock-alert-account-360.png")
+    page.get_by_test_id("stock-alert-end").click()
+    expect(page.get_by_test_id("stock-alert-row")).to_have_count(0)
+    token = stock_alert_token(alert=anonymous, purpose="confirm")
+    page.goto(f"{live_server.url}/alerts/confirm/{token}/")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    if folder:
+        page.screenshot(path=f"{folder}/stock-alert-confirm-360.png")

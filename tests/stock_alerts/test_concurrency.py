@@ -6,6 +6,7 @@ import pytest
 from django.db import close_old_connections, connections
 
 from inventory.alerts import stock_alert_confirm, stock_alert_subscribe, stock_alert_token
+from inventory.errors import AlertNotNeeded
 from inventory.models import AlertStatus, StockAlert
 from inventory.services import Delta, stock_deltas_apply, stock_receive
 from notifications.models import Notification
@@ -96,3 +97,31 @@ def test_confirmation_next_to_a_receipt_is_not_lost():
             ).count()
             == 1
         )
+
+
+def test_one_click_alert_next_to_a_receipt_is_never_left_waiting():
+    """Either the receipt lands first (the alert is refused: it is available) or the alert is
+    made first and the receipt sends it; never an active alert with stock on the shelf."""
+    require_postgres()
+    for _ in range(5):
+        store = factories.StoreFactory()
+        variant = factories.VariantFactory()
+        factories.stock(store, variant, 0)
+        shopper = factories.UserFactory()
+        results = _run_concurrently(
+            [
+                lambda u=shopper, s=store, v=variant: stock_alert_subscribe(
+                    user=u, store=s, variant=v
+                ),
+                lambda s=store.pk, v=variant.pk: stock_receive(
+                    store_id=s, variant_id=v, quantity=1
+                ),
+            ]
+        )
+        unexpected = [
+            r for r in results if isinstance(r, Exception) and not isinstance(r, AlertNotNeeded)
+        ]
+        assert not unexpected, results
+        assert not StockAlert.objects.filter(
+            store=store, variant=variant, status=AlertStatus.ACTIVE
+        ).exists()
