@@ -20,6 +20,7 @@ from django.core import mail
 from inventory.models import AlertStatus, StockAlert
 from notifications.models import Channel, Notification
 from tests import factories
+from tests.browser.accessibility import axe_violations
 from tests.browser_support import logged_in_context, new_context
 from tests.notifications.helpers import deliver
 
@@ -156,6 +157,7 @@ def test_screenshots_of_the_alert_form(browser, live_server):
                 language,
                 width,
             )
+            assert axe_violations(page) == [], (language, width)
             if folder:
                 Path(folder).mkdir(parents=True, exist_ok=True)
                 page.get_by_test_id("stock-alert").scroll_into_view_if_needed()
