@@ -13,6 +13,7 @@ from django.db.models import Prefetch, QuerySet
 
 from accounts.models import User
 from insight.models import NpsSurvey
+from inventory.privacy import stock_alerts_export
 from loyalty.credit import store_credit_balance
 from loyalty.models import Channel as PointsChannel
 from loyalty.models import EntryKind, LoyaltyAccount, PointsEntry, StoreCreditEntry, Tier
@@ -207,6 +208,7 @@ def customer_data(*, user: User) -> dict[str, Any]:
             }
             for n in messages_of(user)
         ],
+        "stock_alerts": stock_alerts_export(user_id=user.pk, emails=[user.email]),
         "recommendation_answers": [
             {
                 "order": survey.order.number,

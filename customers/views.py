@@ -7,14 +7,22 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from inventory.alerts import stock_alert_end as stock_alert_end_service
+from inventory.alerts import stock_alert_from_token, stock_alerts_of
+from inventory.errors import AlertError
 from loyalty.credit import store_credit_balance
 from loyalty.models import LoyaltyAccount
 from loyalty.selectors import account_balance
+from shop.orders.errors import CartError
 from shop.orders.models import Order
+from shop.orders.services.cart import cart_add, cart_get_or_create
+from stores.models import Store
+from stores.services import my_store_choose
 
 from .errors import AccountFieldError, CustomerError
 from .forms import AccountForm, ErasureForm
@@ -40,6 +48,7 @@ def _account_context(request, form):
         "loyalty_account": account,
         "points": account_balance(account) if account else 0,
         "credit": store_credit_balance(user=user),
+        "stock_alerts": stock_alerts_of(user=user, open_only=True),
     }
 
 
@@ -154,3 +163,43 @@ def erase(request):
         },
         status=status if refusal is None else 409,
     )
+
+
+@login_required
+@require_POST
+def stock_alert_end(request, public_id):
+    """The shopper ends one of their back-in-stock alerts from the account page."""
+    try:
+        stock_alert_end_service(user=request.user, public_id=str(public_id))
+    except AlertError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The alert has ended."))
+    return redirect(f"{reverse('customers:account')}#stock-alerts")
+
+
+@require_safe
+def stock_alert_cart(request, token):
+    """The link of a back-in-stock message: the alert's store becomes my store and the variant
+    goes into the cart (once: following the link again adds nothing), then the cart. Works
+    without login (the session's cart)."""
+    try:
+        alert = stock_alert_from_token(token=token, purpose="cart")
+    except AlertError as error:
+        return render(request, "customers/stock_alert_cart.html", {"error": str(error)}, status=404)
+    store = Store.objects.pickup().filter(pk=alert.store_id).first()
+    if store is not None:
+        my_store_choose(request=request, store=store)
+    else:
+        messages.warning(
+            request, _("This store no longer takes pickup orders; please choose another.")
+        )
+    cart = cart_get_or_create(user=request.user, session=request.session)
+    if not cart.lines.filter(variant_id=alert.variant_id).exists():
+        try:
+            cart_add(cart=cart, variant_id=alert.variant_id, quantity=1)
+        except CartError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Added to your cart."))
+    return redirect("pickup:cart")

@@ -9,9 +9,9 @@ class InventoryConfig(AppConfig):
     def ready(self):
         from notifications.kinds import register
 
-        from .notifications import COUNT_KINDS, KINDS
+        from .notifications import ALERT_KINDS, COUNT_KINDS, KINDS
 
-        register(*KINDS, *COUNT_KINDS)
+        register(*KINDS, *COUNT_KINDS, *ALERT_KINDS)
         from webhooks.events import register as webhook_events_register
 
         from .webhooks import EVENTS

@@ -65,3 +65,34 @@ class WrongStore(StockError):
 
     code = "wrong_store"
     http_status = 403
+
+
+class AlertError(StockError):
+    """A back-in-stock alert that cannot be made, confirmed or ended."""
+
+    code = "alert_refused"
+
+
+class AlertNotNeeded(AlertError):
+    """The variant is available at the store right now: nothing to wait for."""
+
+    code = "alert_not_needed"
+    http_status = 409
+
+
+class AlertLinkInvalid(AlertError):
+    """A confirmation, unsubscribe or cart link that is forged, expired or for a gone alert."""
+
+    code = "alert_link_invalid"
+    http_status = 404
+
+
+class AlertRateLimited(AlertError):
+    """Too many alert requests from one client or for one address: 429."""
+
+    code = "rate_limited"
+    http_status = 429
+
+    def __init__(self, message: str, retry_at: Any):
+        super().__init__(message)
+        self.retry_at = retry_at

@@ -408,3 +408,85 @@ class ReconciliationFinding(models.Model):
     @property
     def difference(self) -> int:
         return self.actual - self.expected
+
+
+class AlertStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for confirmation")
+    ACTIVE = "active", _("Active")
+    SENT = "sent", _("Sent")
+    ENDED = "ended", _("Ended")
+    LAPSED = "lapsed", _("Lapsed")
+
+
+OPEN_ALERT_STATUSES = (AlertStatus.PENDING, AlertStatus.ACTIVE)
+
+
+class StockAlert(models.Model):
+    """A shopper asks to be told when a variant is available at one store ("back in stock").
+
+    A logged-in shopper's alert is active at once; an address given without login waits for its
+    confirmation (double opt-in). The first rise of availability at that store sends one message
+    and the alert ends (`sent`); open alerts lapse after 90 days.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    store = models.ForeignKey(
+        "stores.Store",
+        on_delete=models.CASCADE,
+        related_name="stock_alerts",
+        verbose_name=_("store"),
+    )
+    variant = models.ForeignKey(
+        "shop.Variant",
+        on_delete=models.CASCADE,
+        related_name="stock_alerts",
+        verbose_name=_("variant"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="stock_alerts",
+        verbose_name=_("customer"),
+    )
+    email = models.EmailField(_("e-mail address"), blank=True, default="")
+    language = models.CharField(_("language"), max_length=10, default="de")
+    status = models.CharField(
+        _("status"), max_length=10, choices=AlertStatus.choices, default=AlertStatus.PENDING
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("back-in-stock alert")
+        verbose_name_plural = _("back-in-stock alerts")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "store", "variant"],
+                condition=Q(user__isnull=False, status__in=["pending", "active"]),
+                name="stockalert_one_open_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["email", "store", "variant"],
+                condition=Q(user__isnull=True, status__in=["pending", "active"]),
+                name="stockalert_one_open_per_email",
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(email=""),
+                name="stockalert_user_or_email",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["store", "variant", "status"], name="stockalert_store_variant")
+        ]
+
+    def __str__(self):
+        return f"{self.variant_id}@{self.store_id} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_ALERT_STATUSES

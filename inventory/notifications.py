@@ -22,8 +22,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from notifications.kinds import Kind
-from notifications.models import Notification
-from notifications.services import notify
+from notifications.models import Channel, Notification
+from notifications.services import Recipient, notify
 from stores.notifications import manager_recipients
 from stores.selectors import store_managers
 
@@ -172,3 +172,72 @@ def count_awaiting_approval(count) -> list[Notification]:
         subject=count,
         recipients=manager_recipients(count.store, managers),
     )
+
+
+# --- back in stock at my store (inventory.alerts) ---------------------------------------------
+
+
+def alert_context(alert) -> dict:
+    from .alerts import stock_alert_token
+
+    return {
+        "alert": alert,
+        "store": alert.store,
+        "variant": alert.variant,
+        "product": alert.variant.product,
+        # Anonymous alerts carry an unsubscribe link in every e-mail.
+        "end_path": ""
+        if alert.user_id
+        else reverse("shop:stock_alert_end", args=[stock_alert_token(alert=alert, purpose="end")]),
+    }
+
+
+def alert_confirm_link(alert) -> str:
+    from .alerts import stock_alert_token
+
+    return reverse(
+        "shop:stock_alert_confirm", args=[stock_alert_token(alert=alert, purpose="confirm")]
+    )
+
+
+def alert_cart_link(alert) -> str:
+    from .alerts import stock_alert_token
+
+    return reverse(
+        "customers:stock_alert_cart", args=[stock_alert_token(alert=alert, purpose="cart")]
+    )
+
+
+ALERT_KINDS = (
+    Kind(
+        "stock_alert_confirm",
+        _("Please confirm your alert for {product.name}"),
+        channels=(Channel.EMAIL,),
+        context=alert_context,
+        link=alert_confirm_link,
+        description=_("Shopper without login: confirm the back-in-stock alert (double opt-in)"),
+    ),
+    Kind(
+        "stock_back_in_store",
+        _("{product.name} is available at {store.name} again"),
+        context=alert_context,
+        link=alert_cart_link,
+        description=_("Shopper: the item of a back-in-stock alert is available at their store"),
+    ),
+)
+
+
+def _alert_recipient(alert) -> Recipient:
+    if alert.user_id:
+        return Recipient(user=alert.user, language=alert.language)
+    return Recipient(email=alert.email, language=alert.language, channels=(Channel.EMAIL,))
+
+
+def stock_alert_requested(alert) -> list[Notification]:
+    """An address asked for an alert without login: the confirmation e-mail (double opt-in)."""
+    return notify(kind="stock_alert_confirm", subject=alert, recipients=[_alert_recipient(alert)])
+
+
+def stock_back_in_store(alert) -> list[Notification]:
+    """The variant of an alert is available at its store: one message (e-mail and in-app)."""
+    return notify(kind="stock_back_in_store", subject=alert, recipients=[_alert_recipient(alert)])

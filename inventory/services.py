@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.texts import StoredText, text_fields
 
-from . import notifications, reconciliation
+from . import alerts, notifications, reconciliation
 from .errors import InsufficientStock, StockError
 from .models import (
     FindingKind,
@@ -58,6 +58,12 @@ def _level(store_id: int, variant_id: int) -> StockLevel:
     except IntegrityError:  # created by a concurrent transaction in between
         level = StockLevel.objects.get(store_id=store_id, variant_id=variant_id)
     return level
+
+
+def _available_may_have_risen(store_id: int, variant_ids: Iterable[int]) -> None:
+    """The one place where a rise of available units is announced: the back-in-stock alerts of
+    the store for these variants are sent (in the caller's transaction, stock rows locked)."""
+    alerts.stock_alerts_fire(store_id=store_id, variant_ids=variant_ids)
 
 
 def stock_reserve(
@@ -178,6 +184,8 @@ def _settle(
         )
         settled += quantity
     StockMovement.objects.bulk_create(movements)
+    if not take_from_shelf and movements:
+        _available_may_have_risen(store_id, [m.variant_id for m in movements])
     return settled
 
 
@@ -213,19 +221,17 @@ def stock_mark_short(
     )
 
 
-@transaction.atomic
-def stock_receive(
+def _receive(
     *,
     store_id: int,
     variant_id: int,
     quantity: int,
-    user: User | None = None,
-    reference: str = "",
-    note: str | StoredText = "",
-    kind: str = MovementKind.RECEIPT,
+    user: User | None,
+    reference: str,
+    note: str | StoredText,
+    kind: str,
     external_id: str = "",
 ) -> StockMovement:
-    """Goods come into a store (delivery, return restock): on_hand += quantity."""
     if quantity <= 0:
         raise StockError(_("A received quantity must be positive."))
     level = _level(store_id, variant_id)
@@ -245,6 +251,33 @@ def stock_receive(
 
 
 @transaction.atomic
+def stock_receive(
+    *,
+    store_id: int,
+    variant_id: int,
+    quantity: int,
+    user: User | None = None,
+    reference: str = "",
+    note: str | StoredText = "",
+    kind: str = MovementKind.RECEIPT,
+    external_id: str = "",
+) -> StockMovement:
+    """Goods come into a store (delivery, return restock): on_hand += quantity."""
+    movement = _receive(
+        store_id=store_id,
+        variant_id=variant_id,
+        quantity=quantity,
+        user=user,
+        reference=reference,
+        note=note,
+        kind=kind,
+        external_id=external_id,
+    )
+    _available_may_have_risen(store_id, [variant_id])
+    return movement
+
+
+@transaction.atomic
 def stock_receive_damaged(
     *,
     store_id: int,
@@ -259,7 +292,7 @@ def stock_receive_damaged(
     Two movements (RETURN_RESTOCK +q, WRITE_OFF −q) so the ledger shows both what came back and
     what was lost; on_hand ends where it started, and the item is never available in between.
     """
-    receipt = stock_receive(
+    receipt = _receive(
         store_id=store_id,
         variant_id=variant_id,
         quantity=quantity,
@@ -431,6 +464,7 @@ def stock_deltas_apply(
         StockLevel.objects.bulk_update(list(levels.values()), ["on_hand", "reserved", "updated_at"])
         shortfalls = reservations_cut(cuts=cuts)
         StockMovement.objects.bulk_create(movements)
+        _available_may_have_risen(store_id, [d.variant_id for d in deltas if d.quantity > 0])
     return DeltasApplied(movements=movements, shortfalls=shortfalls)
 
 
@@ -455,6 +489,12 @@ def stock_reconcile(
             confirmed = reconciliation.drift_confirm([c.level_id for c in candidates])
             repaired = reconciliation.reserved_repair(confirmed, run_id=run.pk)
             repaired_keys = {(m.store_id, m.variant_id) for m in repaired}
+            released: dict[int, list[int]] = {}
+            for movement in repaired:
+                if movement.reserved_delta < 0:
+                    released.setdefault(movement.store_id, []).append(movement.variant_id)
+            for released_store, released_variants in sorted(released.items()):
+                _available_may_have_risen(released_store, released_variants)
             findings = [
                 ReconciliationFinding(
                     run=run,

@@ -27,6 +27,7 @@ from core.texts import StoredText, text_fields
 from shop.catalogue.models import Variant
 from stores.models import Store
 
+from .alerts import stock_alerts_fire
 from .errors import SnapshotRejected
 from .models import MovementKind, StockLevel, StockMovement, StockShortfall
 from .services import Cut, reservations_cut
@@ -414,4 +415,13 @@ def _apply(cursor, now, user, note: str | StoredText) -> list[StockShortfall]:
         ),
         [now],
     )
-    return reservations_cut(cuts=cuts)
+    shortfalls = reservations_cut(cuts=cuts)
+    cursor.execute(
+        _sql("SELECT store_id, variant_id FROM {diff} WHERE counted > system ORDER BY level_id")
+    )
+    risen: dict[int, list[int]] = {}
+    for store_id, variant_id in cursor.fetchall():
+        risen.setdefault(store_id, []).append(variant_id)
+    for store_id, variant_ids in sorted(risen.items()):
+        stock_alerts_fire(store_id=store_id, variant_ids=variant_ids)
+    return shortfalls

@@ -12,3 +12,11 @@ def reconcile_stock(store_ids: list[int] | None = None, user_id: int | None = No
     """
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     return stock_reconcile(user=user, store_ids=store_ids).pk
+
+
+@shared_task
+def lapse_stock_alerts() -> int:
+    """Daily (beat): back-in-stock alerts older than 90 days lapse (unconfirmed ones after 3)."""
+    from .alerts import stock_alerts_lapse
+
+    return stock_alerts_lapse()

@@ -359,6 +359,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "webhooks.tasks.requeue_stale_webhooks",
         "schedule": 5 * 60,
     },
+    "lapse-stock-alerts": {
+        "task": "inventory.tasks.lapse_stock_alerts",
+        "schedule": crontab(hour=4, minute=10),
+    },
 }
 
 # Online payments (the `payments` app, docs/payments.md): Stripe PaymentIntents with manual

@@ -29,6 +29,7 @@ from accounts.models import User
 from accounts.privacy import erased_email, user_anonymise
 from core.privacy import identifiers, redact
 from insight.privacy import nps_forget
+from inventory.privacy import stock_alerts_forget
 from loyalty.privacy import loyalty_card_retire, loyalty_forget
 from notifications.privacy import notifications_forget
 from notifications.services import usable_email
@@ -144,6 +145,7 @@ def erase_customer(
         placeholder = erased_email(user_id=user.pk)
         orders_forget(user=user, needles=needles, email=placeholder)
         notifications_forget(user_id=user.pk, emails=[old_email], needles=needles)
+        stock_alerts_forget(user_id=user.pk, emails=[old_email])
         DataExport.objects.filter(user=user).delete()
         user_anonymise(user=user)
         erasure = Erasure.objects.create(

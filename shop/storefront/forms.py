@@ -62,3 +62,19 @@ class ProductFilterForm(forms.Form):
             colours=values("colour"),
             prices=tuple(v for v in values("price") if v in PRICE_RANGES),
         )
+
+
+class StockAlertForm(forms.Form):
+    """Back in stock at my store: the variant and, without login, the address to confirm."""
+
+    variant = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "placeholder": "name@example.com"}),
+    )
+
+    def __init__(self, *args, anonymous: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = anonymous

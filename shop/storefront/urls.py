@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import alert_views, views
 
 app_name = "shop"
 
@@ -14,4 +14,14 @@ urlpatterns = [
         views.product_availability,
         name="product_availability",
     ),
+]
+
+urlpatterns += [
+    path("products/<slug:slug>/alert/", alert_views.stock_alert_ask, name="stock_alert"),
+    path(
+        "alerts/confirm/<str:token>/",
+        alert_views.stock_alert_confirm_view,
+        name="stock_alert_confirm",
+    ),
+    path("alerts/end/<str:token>/", alert_views.stock_alert_end_view, name="stock_alert_end"),
 ]

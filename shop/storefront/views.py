@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from inventory.selectors import NearestStock, stores_with_availability
 from shop.catalogue.models import Category, Product
 from shop.catalogue.selectors import no_result_help, search_suggestions
+from shop.storefront.alert_views import alert_context
 from shop.storefront.forms import ProductFilterForm, price_labels
 from shop.storefront.selectors import (
     SORTS,
@@ -122,8 +123,9 @@ def _query_without(request, *names: str) -> str:
     return query.urlencode()
 
 
-def _product_page(request, slug: str) -> dict:
-    """The product, its variants on sale, the selected one (`?variant=`) and where it is in stock."""
+def _product_page(request, slug: str, variant_id: str = "") -> dict:
+    """The product, its variants on sale, the selected one (`?variant=`, or `variant_id` for a
+    posted form) and where it is in stock."""
     store = store_for_request(request)
     product = get_object_or_404(
         Product.objects.active().select_related("category", "category__parent", "manufacturer"),
@@ -139,7 +141,7 @@ def _product_page(request, slug: str) -> dict:
             "variant": None,
             "images": images,
         }
-    wanted = request.GET.get("variant", "")
+    wanted = variant_id or request.GET.get("variant", "")
     # Colour and size pickers (GET `colour` and `size`; without JavaScript the form reloads).
     picker = variant_picker(
         variants=variants,
@@ -160,6 +162,7 @@ def _product_page(request, slug: str) -> dict:
         "picker": picker if picker and (picker.colours or picker.sizes) else None,
         "images": images,
         **_availability(request, product, variant, store),
+        **alert_context(request, variant, store),
     }
 
 

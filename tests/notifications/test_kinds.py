@@ -86,6 +86,8 @@ def test_each_owning_app_registered_its_kinds():
         "stock_drift_found",
         "stock_shortfall",
         "stock_count_waiting",
+        "stock_alert_confirm",
+        "stock_back_in_store",
         "nps_survey",
         "data_export_ready",
         "webhook_endpoint_paused",
