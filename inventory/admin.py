@@ -18,6 +18,7 @@ from .models import (
     ReconciliationFinding,
     ReconciliationRun,
     Reservation,
+    StockAlert,
     StockCount,
     StockCountLine,
     StockLevel,
@@ -360,3 +361,17 @@ class ReconciliationFindingAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "repaired", StaffStoreFilter]
     search_fields = ["variant__sku"]
     list_select_related = ["run", "store", "variant__product"]
+
+
+@admin.register(StockAlert)
+class StockAlertAdmin(ReadOnlyAdmin):
+    """What shoppers wait for at the store: demand to reorder by. Who asked is not shown; the
+    shopper manages their alert in their account."""
+
+    list_display = ["created_at", "store", "variant", "status", "confirmed_at", "sent_at"]
+    list_filter = ["status", StaffStoreFilter]
+    search_fields = ["variant__sku", "variant__product__name"]
+    list_select_related = ["variant__product", "store"]
+    date_hierarchy = "created_at"
+    fields = ["store", "variant", "status", "created_at", "confirmed_at", "sent_at", "ended_at"]
+    show_full_result_count = False

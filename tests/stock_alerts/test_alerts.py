@@ -488,3 +488,28 @@ def test_german_product_page_and_message(client, setup, shopper):
     [email] = mail.outbox
     assert "ist wieder in Filiale Mitte verfügbar" in email.subject
     assert alert.public_id
+
+
+def test_staff_see_their_stores_alerts_in_the_admin_without_who_asked(client, setup):
+    from django.contrib.auth.models import Permission
+
+    mine, _other, variant = setup
+    shopper = factories.UserFactory(email="wartende@example.com")
+    stock_alert_subscribe(user=shopper, store=mine, variant=variant)
+    elsewhere = factories.StoreFactory(name="Filiale Süd")
+    factories.stock(elsewhere, variant, 0)
+    stock_alert_subscribe(user=factories.UserFactory(), store=elsewhere, variant=variant)
+    manager = factories.staff(mine)
+    manager.user_permissions.add(Permission.objects.get(codename="view_stockalert"))
+    client.force_login(manager)
+    listing = client.get(reverse("admin:inventory_stockalert_changelist"))
+    assert listing.status_code == 200
+    assert [a.store for a in listing.context["cl"].result_list] == [mine]
+    alert = StockAlert.objects.get(store=mine)
+    page = client.get(reverse("admin:inventory_stockalert_change", args=[alert.pk]))
+    assert page.status_code == 200 and "wartende@example.com" not in page.content.decode()
+    hidden = StockAlert.objects.get(store=elsewhere)
+    assert (
+        client.get(reverse("admin:inventory_stockalert_change", args=[hidden.pk])).status_code
+        == 302
+    )
