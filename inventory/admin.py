@@ -12,6 +12,7 @@ from core.admin_mixins import ReadOnlyAdminMixin
 from stores.admin_filters import StaffStoreFilter
 from stores.selectors import staff_stores
 
+from .alerts import stock_alerts_fire
 from .counts import stock_count_approve, stock_count_reject
 from .errors import CountError, SnapshotRejected
 from .models import (
@@ -109,6 +110,11 @@ class StockLevelAdmin(StoreScopedAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)  # in the admin's transaction
+        if "safety_buffer" in form.changed_data:  # a smaller buffer makes units available
+            stock_alerts_fire(store_id=obj.store_id, variant_ids=[obj.variant_id])
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.import_view)

@@ -513,3 +513,22 @@ def test_staff_see_their_stores_alerts_in_the_admin_without_who_asked(client, se
         client.get(reverse("admin:inventory_stockalert_change", args=[hidden.pk])).status_code
         == 302
     )
+
+
+def test_a_smaller_safety_buffer_in_the_admin_sends_the_alert(client, waiting):
+    from django.contrib.auth.models import Permission
+
+    mine, variant, alert = waiting
+    level = factories.stock(mine, variant, 0, safety_buffer=2)
+    stock_receive(store_id=mine.pk, variant_id=variant.pk, quantity=2)  # all kept back
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.ACTIVE
+    manager = factories.staff(mine)
+    manager.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_stocklevel", "change_stocklevel"])
+    )
+    client.force_login(manager)
+    url = reverse("admin:inventory_stocklevel_change", args=[level.pk])
+    saved = client.post(url, {"safety_buffer": 1, "reorder_point": level.reorder_point})
+    assert saved.status_code == 302
+    _sent_once(alert)
