@@ -233,15 +233,27 @@ def payment_start(
     return payment
 
 
-def payment_next_step(*, payment: Payment) -> str:
-    """What the pay page does for a payment still pending: "action" when the provider waits
-    for the shopper (3-D Secure, a redirect), else "method" (try another card or method).
-    Asks the provider; one that cannot be reached counts as "method"."""
+@dataclass(frozen=True)
+class NextStep:
+    """What the pay page does: "action" when the provider waits for the shopper (3-D Secure, a
+    redirect), else "method" (try another card or method); `error` why the last try failed,
+    in the reader's language (Stripe's own messages are English)."""
+
+    step: str
+    error: str
+
+
+def payment_next_step(*, payment: Payment) -> NextStep:
+    """Ask the provider what the pay page of a pending payment does next; a provider that
+    cannot be reached counts as "method" without a reason."""
     try:
         intent = stripe_api.intent_retrieve(payment.intent_id)
     except stripe.StripeError:
-        return "method"
-    return "action" if intent.get("status") == "requires_action" else "method"
+        return NextStep("method", "")
+    if intent.get("status") == "requires_action":
+        return NextStep("action", "")
+    error = intent.get("last_payment_error") or {}
+    return NextStep("method", stripe_api.payment_error_text(error) if error else "")
 
 
 def payment_client_data(*, order: Order) -> dict[str, Any] | None:

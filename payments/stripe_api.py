@@ -10,6 +10,7 @@ from typing import Any
 
 import stripe
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _lazy
 
 
 def configured() -> bool:
@@ -100,18 +101,32 @@ def error_text(exc: stripe.StripeError) -> str:
     return str(exc.user_message or exc.__class__.__name__)[:200]
 
 
+_DECLINE_TEXTS = {
+    "insufficient_funds": _lazy("Your card has insufficient funds."),
+    "expired_card": _lazy("Your card has expired."),
+    "incorrect_cvc": _lazy("The card's security code is incorrect."),
+    "incorrect_number": _lazy("The card number is incorrect."),
+    "authentication_required": _lazy("Your bank asks for authentication; please try again."),
+    "payment_intent_authentication_failure": _lazy(
+        "The authentication with your bank failed. Please try again or use another card or method."
+    ),
+}
+
+
+def payment_error_text(error: Mapping[str, Any]) -> str:
+    """A provider's payment error ({"code", "decline_code", …}) in the reader's language."""
+    for code in (error.get("decline_code"), error.get("code")):
+        if code and str(code) in _DECLINE_TEXTS:
+            return str(_DECLINE_TEXTS[str(code)])
+    return str(_lazy("Your card was declined."))
+
+
 def decline_text(exc: stripe.StripeError) -> str:
     """Why a card was declined, in the shopper's language (Stripe's own messages are English)."""
-    from django.utils.translation import gettext as _
-
-    code = str(getattr(exc, "code", "") or "")
     error = getattr(exc, "error", None)
-    decline = str(getattr(error, "decline_code", "") or "") if error is not None else ""
-    texts = {
-        "insufficient_funds": _("Your card has insufficient funds."),
-        "expired_card": _("Your card has expired."),
-        "incorrect_cvc": _("The card's security code is incorrect."),
-        "incorrect_number": _("The card number is incorrect."),
-        "authentication_required": _("Your bank asks for authentication; please try again."),
-    }
-    return texts.get(decline) or texts.get(code) or _("Your card was declined.")
+    return payment_error_text(
+        {
+            "code": getattr(exc, "code", "") or "",
+            "decline_code": (getattr(error, "decline_code", "") or "") if error else "",
+        }
+    )

@@ -41,7 +41,7 @@ def pay(request, public_id):
         "payment": payment,
         # "action": Stripe.js finishes 3-D Secure or a redirect at once; "method": the shopper
         # may try another card or method (the last one failed its authentication).
-        "step": payment_next_step(payment=payment),
+        "next": payment_next_step(payment=payment),
         "amount": payment.amount_cents / 100,
         "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
         "stripe_js": settings.STRIPE_JS_URL,
@@ -74,11 +74,7 @@ def pay_return(request, public_id):
         )
         return redirect(order)
     if order.status == OrderStatus.PAYMENT_PENDING:
-        messages.error(
-            request,
-            payment.last_error
-            or _("The payment was not completed. Please try again or choose another method."),
-        )
+        # The pay page says why (in the shopper's language) and offers another card.
         return redirect("payments:pay", public_id=order.public_id)
     return redirect(order)
 

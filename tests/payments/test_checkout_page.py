@@ -59,7 +59,7 @@ def test_online_checkout_with_3d_secure_goes_to_the_pay_page_once(
     assert Order.objects.count() == Payment.objects.count() == 1
     page = client.get(first["Location"])
     assert page.status_code == 200
-    assert page.context["step"] == "action"  # Stripe.js handles the next action at once
+    assert page.context["next"].step == "action"  # Stripe.js handles the next action at once
     csp = page["Content-Security-Policy"]
     assert fake_stripe.url in csp  # Stripe.js and its API are allowed on this page
 
