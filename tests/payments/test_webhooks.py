@@ -203,7 +203,8 @@ def test_authorisation_cancelled_at_stripe_switches_the_order_to_the_counter(
     order_services.order_mark_ready(order=order, actor=associate)
     client.force_login(associate)
     page = client.get(f"/desk/orders/{order.public_id}/").content.decode()
-    assert "49.90" in page
+    assert "€49.90</strong>" in page
+    assert '<span data-testid="desk-payment-method">(pay at the counter)</span>' in page
     order.refresh_from_db()
     order = order_services.order_collect(order=order, code=order.pickup_code, actor=associate)
     assert order.status == OrderStatus.COLLECTED
