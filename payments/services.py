@@ -601,7 +601,7 @@ def webhook_receive(*, payload: bytes, signature: str) -> str:
     outcome = "ignored"
     if kind in HANDLED_EVENTS and obj.get("object") == "payment_intent":
         payment = payment_sync(intent=obj, source=f"webhook {kind}")
-        outcome = "applied" if payment is not None else "unknown payment"
+        outcome = "applied" if payment is not None else ORPHAN
     WebhookEvent.objects.filter(pk=record.pk).update(outcome=outcome)
     return outcome
 
@@ -633,6 +633,45 @@ def payments_release_abandoned(*, now: dt.datetime | None = None) -> int:
             order_payment_abandon(order=order, note=ORDER_EVENT_TEXTS.make("payment_timed_out"))
             cancelled += 1
     return cancelled
+
+
+ORPHAN = "unknown payment"  # the outcome of an event about an intent we have no payment for
+
+
+def payments_void_orphans(*, now: dt.datetime | None = None) -> int:
+    """Void authorisations whose checkout was rolled back after Stripe had said yes (our
+    transaction failed, or Stripe's answer came after our timeout): Stripe's event about such
+    an intent found no payment (`WebhookEvent.outcome` "unknown payment"). Once the checkout
+    could no longer be committing (PAYMENT_PENDING_MINUTES later), an intent of ours (its
+    metadata names an order) that still has no payment and holds money is cancelled, so the
+    shopper's money is not held for days. Returns how many were voided."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(minutes=settings.PAYMENT_PENDING_MINUTES)
+    events = WebhookEvent.objects.filter(
+        outcome=ORPHAN,
+        type="payment_intent.amount_capturable_updated",
+        received_at__lt=cutoff,
+    ).exclude(intent_id="")
+    voided = 0
+    for event in list(events[:200]):
+        outcome = "orphan: ours"
+        if not Payment.objects.filter(intent_id=event.intent_id).exists():
+            try:
+                intent = stripe_api.intent_retrieve(event.intent_id)
+                outcome = "orphan: " + str(intent.get("status", ""))
+                order_id = (intent.get("metadata") or {}).get("order_id")
+                if intent.get("status") == "requires_capture" and order_id:
+                    stripe_api.intent_cancel(
+                        event.intent_id, key=f"omnishop-{event.intent_id}-cancel-orphan"
+                    )
+                    outcome = "orphan voided"
+                    voided += 1
+                    logger.warning("Voided orphan authorisation %s", event.intent_id)
+            except stripe.StripeError as exc:
+                logger.warning("Orphan check of %s failed: %r", event.intent_id, exc)
+                continue  # asked again on the next run
+        WebhookEvent.objects.filter(pk=event.pk).update(outcome=outcome)
+    return voided
 
 
 @dataclass(frozen=True)

@@ -227,3 +227,42 @@ def test_reconciliation_finds_a_lapsed_authorisation(fake_stripe, store, shopper
     order.refresh_from_db()
     assert (order.status, order.payment_method) == (OrderStatus.PLACED, "counter")
     assert order.amount_due == Decimal("49.90")
+
+
+def test_an_authorisation_without_an_order_is_voided_later(client, fake_stripe):
+    """Stripe said yes, but our checkout was rolled back (a timeout, a failed commit): the
+    event finds no payment; the 5-minute job voids the hold once the checkout is surely over."""
+    import datetime as dt
+    import uuid
+
+    from django.utils import timezone
+
+    from payments import stripe_api
+    from payments.services import payments_void_orphans
+
+    def authorised(metadata):
+        intent = stripe_api.intent_create(
+            amount_cents=4990,
+            currency="eur",
+            methods=["card"],
+            metadata=metadata,
+            key=str(uuid.uuid4()),
+            payment_method="pm_card_visa",
+        )
+        event = next(
+            e
+            for e in fake_stripe.events
+            if e["type"] == "payment_intent.amount_capturable_updated"
+            and e["data"]["object"]["id"] == intent["id"]
+        )
+        assert post(client, fake_stripe, event).json()["outcome"] == "unknown payment"
+        return intent["id"]
+
+    ours = authorised({"order": "CC-GONE", "order_id": str(uuid.uuid4())})
+    foreign = authorised({})  # not made by Omnishop: left alone
+    assert payments_void_orphans() == 0  # too early: the checkout may still be committing
+    later = timezone.now() + dt.timedelta(minutes=16)
+    assert payments_void_orphans(now=later) == 1
+    assert fake_stripe.intents[ours]["status"] == "canceled"
+    assert fake_stripe.intents[foreign]["status"] == "requires_capture"
+    assert payments_void_orphans(now=later) == 0  # once

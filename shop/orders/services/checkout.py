@@ -68,8 +68,6 @@ def checkout_place(
         use_store_credit=use_store_credit,
         payment_method=payment_method,
     )
-    payment_method_for(order).begin(order, billing or {}, payment_details or {})
-    order.refresh_from_db()  # an authorisation granted at once has placed it
     if customer.phone != order.phone:
         customer.phone = order.phone
         customer.save(update_fields=["phone"])
@@ -77,6 +75,10 @@ def checkout_place(
         order = order_collector_set(
             order=order, actor=customer, name=collector_name, email=collector_email
         )
+    # The provider last: whatever else could refuse the checkout has been checked by now, so a
+    # card is never authorised for a checkout that is then rolled back for another reason.
+    payment_method_for(order).begin(order, billing or {}, payment_details or {})
+    order.refresh_from_db()  # an authorisation granted at once has placed it
     cart_clear(cart=cart)
     return order
 
