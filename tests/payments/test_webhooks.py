@@ -199,6 +199,16 @@ def test_authorisation_cancelled_at_stripe_switches_the_order_to_the_counter(
     told = Notification.objects.filter(kind="order_changed", recipient=shopper)
     assert told.exists()
     messages = told.count()
+    from django.core import mail
+
+    from tests.notifications.helpers import deliver
+
+    mail.outbox.clear()
+    deliver(kind="order_changed", channel="email")
+    [email] = mail.outbox
+    assert "is no longer authorised" in email.body
+    assert "please pay €49.90 at the counter" in email.body
+    assert "could not find every item" not in email.body
     # The desk shows the amount to pay at the counter; the handover takes nothing online.
     order_services.order_mark_ready(order=order, actor=associate)
     client.force_login(associate)
