@@ -27,3 +27,11 @@ class WebhookRejected(PaymentError):
 class InvoiceError(PaymentError):
     code = "invoice_error"
     http_status = 409
+
+
+class WebhookReplayed(WebhookRejected):
+    """A delivery whose exact `Stripe-Signature` header was accepted before: captured bytes sent
+    again (Stripe's own redelivery is signed anew)."""
+
+    code = "webhook_replayed"
+    http_status = 400

@@ -163,6 +163,24 @@ class WebhookEvent(models.Model):
         return f"{self.type} {self.event_id}"
 
 
+class WebhookDelivery(models.Model):
+    """One signed delivery we accepted, by the SHA-256 of its `Stripe-Signature` header (which
+    carries the signing time). Stripe's own redelivery of an event is signed anew (a new
+    timestamp, so a new header); the identical header again is a replay of captured bytes and
+    is refused. Rows older than the signature tolerance can go (`payments_reconcile` prunes)."""
+
+    signature_sha256 = models.CharField(_("signature (SHA-256)"), max_length=64, unique=True)
+    event_id = models.CharField(_("event"), max_length=100)
+    received_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+
+    def __str__(self):
+        return f"{self.event_id} {self.signature_sha256[:12]}"
+
+
 class InvoiceKind(models.TextChoices):
     INVOICE = "invoice", _("Invoice")
     CREDIT_NOTE = "credit_note", _("Credit note")

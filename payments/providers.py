@@ -6,7 +6,10 @@ transaction (the order row is locked), and each delegates to one service of `pay
 
 from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from . import services, stripe_api
@@ -20,8 +23,28 @@ class StripeOnline:
     def offered_at(self, store) -> bool:
         return stripe_api.configured() and bool(services.store_methods(store=store))
 
-    def begin(self, order, billing: Mapping[str, str]) -> None:
-        services.payment_start(order=order, billing=billing)
+    def begin(
+        self, order, billing: Mapping[str, str], details: Mapping[str, str] | None = None
+    ) -> None:
+        services.payment_start(order=order, billing=billing, details=details)
+
+    def client_data(self, order) -> dict[str, Any] | None:
+        return services.payment_client_data(order=order)
+
+    def checkout_widget(self, *, amount: Decimal) -> dict[str, Any] | None:
+        """Stripe.js's Payment Element in deferred mode (no intent yet): the browser creates a
+        PaymentMethod on submit and the checkout confirms the intent on the server."""
+        return {
+            "template": "payments/checkout_element.html",
+            "context": {
+                "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+                "stripe_js": settings.STRIPE_JS_URL,
+                "amount_cents": max(services.to_cents(amount), services.MIN_CENTS),
+                "currency": settings.CURRENCY.lower(),
+                "methods": ",".join(settings.PAYMENT_DEFAULT_METHODS),
+            },
+            "csp": stripe_csp(),
+        }
 
     def amount_due(self, order) -> Decimal:
         return Decimal("0.00")  # nothing is paid at the counter
@@ -31,6 +54,23 @@ class StripeOnline:
 
     def release(self, order) -> None:
         services.payment_release(order=order)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def stripe_csp() -> dict[str, list[str]]:
+    """What a page with Stripe.js must allow: its script, its frames (card fields, 3-D Secure)
+    and its API."""
+    js, api = _origin(settings.STRIPE_JS_URL), _origin(settings.STRIPE_API_BASE)
+    return {
+        "script-src": [js],
+        "frame-src": [js, "https://hooks.stripe.com"],
+        "connect-src": [api, js],
+        "img-src": [js],
+    }
 
 
 STRIPE = StripeOnline()

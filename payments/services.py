@@ -16,7 +16,9 @@ safely and gets the first answer.
 """
 
 import datetime as dt
+import hashlib
 import logging
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,24 +27,38 @@ from typing import Any
 
 import stripe
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
-from shop.orders.errors import PaymentFailed
+from shop.orders.errors import (
+    PaymentDeclined,
+    PaymentDetailsMissing,
+    PaymentFailed,
+    PaymentRateLimited,
+)
 from shop.orders.models import Order, OrderStatus
-from shop.orders.services.payment import order_payment_abandon, order_payment_authorised
+from shop.orders.services.payment import (
+    OPEN_FOR_COUNTER,
+    order_payment_abandon,
+    order_payment_authorised,
+    order_payment_switch_to_counter,
+)
 from shop.orders.texts import ORDER_EVENT_TEXTS
 from stores.models import Store
 
 from . import stripe_api
-from .errors import PaymentError, ProviderError, WebhookRejected
+from .errors import PaymentError, ProviderError, WebhookRejected, WebhookReplayed
 from .models import (
     EntryKind,
     Payment,
     PaymentEntry,
     PaymentStatus,
     StorePaymentOptions,
+    WebhookDelivery,
     WebhookEvent,
 )
 
@@ -92,20 +108,85 @@ def _lock(order: Order) -> tuple[Order, Payment]:
 # --- checkout ------------------------------------------------------------------------------------
 
 
-def payment_start(*, order: Order, billing: Mapping[str, str]) -> Payment:
-    """Create the PaymentIntent of a `payment_pending` order (runs in the checkout's transaction).
+DECLINES_PER_CUSTOMER = 5  # declined checkouts of one shopper within DECLINE_WINDOW …
+DECLINE_WINDOW = dt.timedelta(minutes=30)  # … before online payment is refused for a while
 
-    The idempotency key is the order's: a second call (double click, reload) gets the same intent
-    and the payment row written the first time. The provider's refusal (amount too large, down)
-    raises PaymentFailed, so the checkout places nothing and the cart stays as it was.
+
+def _declines_key(customer_id: int) -> str:
+    return f"payments:declines:{customer_id}"
+
+
+def _decline_retry_at(customer_id: int, now: dt.datetime) -> dt.datetime | None:
+    """When the shopper may try a card again, if DECLINES_PER_CUSTOMER recent declines block it.
+
+    Kept in the cache, not the database: a declined checkout rolls its transaction back, and the
+    count must survive that (Redis in production, shared by every worker)."""
+    recent = [
+        stamp
+        for stamp in cache.get(_declines_key(customer_id), [])
+        if stamp > (now - DECLINE_WINDOW).timestamp()
+    ]
+    if len(recent) < DECLINES_PER_CUSTOMER:
+        return None
+    oldest = sorted(recent)[-DECLINES_PER_CUSTOMER]
+    return dt.datetime.fromtimestamp(oldest, tz=dt.UTC) + DECLINE_WINDOW
+
+
+def _decline_record(customer_id: int, now: dt.datetime) -> None:
+    key = _declines_key(customer_id)
+    stamps = [*cache.get(key, []), now.timestamp()][-DECLINES_PER_CUSTOMER:]
+    cache.set(key, stamps, timeout=int(DECLINE_WINDOW.total_seconds()))
+
+
+def _return_url(order: Order, details: Mapping[str, str]) -> str:
+    """Where the provider sends the shopper back after a redirect (3-D Secure, PayPal): the
+    order's return page on the site the shopper ordered on (or SITE_URL)."""
+    site = (details.get("site_url") or settings.SITE_URL).rstrip("/")
+    return site + reverse("payments:pay_return", kwargs={"public_id": order.public_id})
+
+
+def payment_start(
+    *, order: Order, billing: Mapping[str, str], details: Mapping[str, str] | None = None
+) -> Payment:
+    """Create and confirm the PaymentIntent of a `payment_pending` order (runs in the
+    checkout's transaction, the order row written and its stock reserved).
+
+    `details["payment_method_id"]` is the payment method the shopper's browser (Stripe.js,
+    deferred intent) or app collected; the intent is created with it and confirmed in the same
+    call, with manual capture and the order's idempotency key:
+    - authorised at once (`requires_capture`): the payment is authorised and the order placed;
+    - `requires_action` (3-D Secure, PayPal/Klarna redirect): the order waits as
+      `payment_pending`; the browser finishes the action on the pay page;
+    - declined: PaymentDeclined, so the checkout rolls back — nothing ordered, nothing reserved,
+      the cart as it was; the shopper may try another card or pay at the counter at once.
+    Other refusals (amount too large, provider down) raise PaymentFailed the same way. More than
+    DECLINES_PER_CUSTOMER declines within DECLINE_WINDOW: PaymentRateLimited before any call.
+    A second call for the same order returns the payment written the first time.
     """
     existing = Payment.objects.filter(order=order).first()
     if existing is not None:
         return existing
+    details = details or {}
+    payment_method = (details.get("payment_method_id") or "").strip()
+    if not re.fullmatch(r"pm_[A-Za-z0-9_]{1,100}", payment_method):
+        raise PaymentDetailsMissing(
+            _("Please enter your payment details for the online payment, or pay at the counter.")
+        )
     cents = order_online_cents(order)
     if cents < MIN_CENTS:
         raise PaymentFailed(
             _("Online payment needs at least 0.50 €; please choose to pay at the counter.")
+        )
+    now = timezone.now()
+    retry_at = _decline_retry_at(order.customer_id, now)
+    if retry_at is not None:
+        raise PaymentRateLimited(
+            _(
+                "Too many declined payments. Please try again after %(time)s or choose to pay "
+                "at the counter."
+            )
+            % {"time": time_format(timezone.localtime(retry_at), "H:i")},
+            retry_at,
         )
     try:
         intent = stripe_api.intent_create(
@@ -114,7 +195,19 @@ def payment_start(*, order: Order, billing: Mapping[str, str]) -> Payment:
             methods=store_methods(store=order.store) or ["card"],
             metadata={"order": order.number, "order_id": str(order.public_id)},
             key=f"omnishop-{order.public_id}-authorise",
+            payment_method=payment_method,
+            return_url=_return_url(order, details),
         )
+    except stripe.CardError as exc:
+        logger.info("Payment for order %s declined: %s", order.number, exc.code)
+        _decline_record(order.customer_id, now)
+        raise PaymentDeclined(
+            _(
+                "%(reason)s Nothing was ordered. Please try another card or payment method, or "
+                "choose to pay at the counter."
+            )
+            % {"reason": stripe_api.decline_text(exc)}
+        ) from None
     except stripe.StripeError as exc:
         logger.warning("PaymentIntent for order %s refused: %r", order.number, exc)
         raise PaymentFailed(
@@ -123,7 +216,7 @@ def payment_start(*, order: Order, billing: Mapping[str, str]) -> Payment:
         ) from None
     try:
         with transaction.atomic():
-            return Payment.objects.create(
+            payment = Payment.objects.create(
                 order=order,
                 intent_id=intent["id"],
                 client_secret=intent.get("client_secret") or "",
@@ -135,6 +228,53 @@ def payment_start(*, order: Order, billing: Mapping[str, str]) -> Payment:
             )
     except IntegrityError:  # a concurrent call wrote it first: the same intent
         return Payment.objects.get(order=order)
+    if intent.get("status") == "requires_capture":
+        return payment_sync(intent=intent, source="checkout") or payment
+    return payment
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What the pay page does: "action" when the provider waits for the shopper (3-D Secure, a
+    redirect), else "method" (try another card or method); `error` why the last try failed,
+    in the reader's language (Stripe's own messages are English)."""
+
+    step: str
+    error: str
+
+
+def payment_next_step(*, payment: Payment) -> NextStep:
+    """Ask the provider what the pay page of a pending payment does next; a provider that
+    cannot be reached counts as "method" without a reason."""
+    try:
+        intent = stripe_api.intent_retrieve(payment.intent_id)
+    except stripe.StripeError:
+        return NextStep("method", "")
+    if intent.get("status") == "requires_action":
+        return NextStep("action", "")
+    error = intent.get("last_payment_error") or {}
+    return NextStep("method", stripe_api.payment_error_text(error) if error else "")
+
+
+def payment_client_data(*, order: Order) -> dict[str, Any] | None:
+    """What an app needs to finish an online payment: the order's payment status, and while the
+    provider waits for the shopper the client secret and publishable key (Stripe SDK
+    `handleNextAction`). None for an order without an online payment."""
+    payment = Payment.objects.filter(order=order).first()
+    if payment is None:
+        return None
+    pending = (
+        order.status == OrderStatus.PAYMENT_PENDING and payment.status == PaymentStatus.PENDING
+    )
+    return {
+        "provider": payment.provider,
+        "status": payment.status,
+        "requires_action": pending,
+        "client_secret": payment.client_secret if pending else None,
+        "publishable_key": settings.STRIPE_PUBLISHABLE_KEY if pending else None,
+        "amount_cents": payment.amount_cents,
+        "currency": payment.currency,
+    }
 
 
 # --- the provider's view of an intent ------------------------------------------------------------
@@ -181,20 +321,21 @@ def payment_sync(*, intent: Mapping[str, Any], source: str) -> Payment | None:
             PaymentStatus.PENDING,
             PaymentStatus.AUTHORISED,
         ):
-            was_authorised = payment.status == PaymentStatus.AUTHORISED
             payment.status = PaymentStatus.VOIDED
-            if was_authorised and order.status in (
-                OrderStatus.PLACED,
-                OrderStatus.PICKING,
-                OrderStatus.READY,
-            ):
+            open_order = order.status in OPEN_FOR_COUNTER
+            if open_order:
                 payment.last_error = _(
                     "The authorisation was cancelled at the provider; the customer pays at the "
                     "counter."
                 )
             payment.save()
             _entry(payment, EntryKind.VOIDED, 0, payment.intent_id, source)
-            order_payment_abandon(order=order, note=ORDER_EVENT_TEXTS.make("payment_cancelled"))
+            if open_order:
+                # Cancelled or lapsed at the provider while the order is still open: it is now
+                # paid at the counter for the full amount (event, shopper told, desk shows it).
+                order_payment_switch_to_counter(order=order)
+            else:
+                order_payment_abandon(order=order, note=ORDER_EVENT_TEXTS.make("payment_cancelled"))
         elif status == "requires_payment_method" and intent.get("last_payment_error"):
             error = intent["last_payment_error"] or {}
             payment.last_error = str(error.get("message", ""))[:255]
@@ -417,9 +558,11 @@ HANDLED_EVENTS = {
 def webhook_receive(*, payload: bytes, signature: str) -> str:
     """Verify and apply one webhook delivery; returns what happened (for the log and the answer).
 
-    A bad or missing signature, one older than 5 minutes (a replay) or a body that is not an
-    event raises WebhookRejected (400) before anything is read from it. An event id seen before
-    is answered "duplicate" and changes nothing; events out of order are harmless because
+    A bad or missing signature, one older than 5 minutes (stale) or a body that is not an
+    event raises WebhookRejected (400) before anything is read from it; a delivery whose exact
+    signature header was accepted before (a replay of captured bytes) raises WebhookReplayed
+    (400). An event id seen before (Stripe's redelivery, signed anew) is answered "duplicate"
+    and changes nothing; events out of order are harmless because
     `payment_sync` moves a payment only forward."""
     if not settings.STRIPE_WEBHOOK_SECRET:
         raise WebhookRejected(_("Webhooks are not configured."))
@@ -433,6 +576,17 @@ def webhook_receive(*, payload: bytes, signature: str) -> str:
     obj = (event.get("data") or {}).get("object") or {}
     if not event_id:
         raise WebhookRejected(_("The webhook carries no event."))
+    # The signing time is part of the header, so Stripe's redelivery (signed anew) passes here
+    # and is then answered "duplicate"; the identical header again is a replay.
+    digest = hashlib.sha256(signature.strip().encode()).hexdigest()
+    try:
+        with transaction.atomic():
+            WebhookDelivery.objects.create(signature_sha256=digest, event_id=event_id[:100])
+    except IntegrityError:
+        logger.warning("Stripe webhook replayed: event %s", event_id)
+        raise WebhookReplayed(
+            _("The webhook was replayed: this signed delivery was received before.")
+        ) from None
     try:
         with transaction.atomic():
             record = WebhookEvent.objects.create(
@@ -447,7 +601,7 @@ def webhook_receive(*, payload: bytes, signature: str) -> str:
     outcome = "ignored"
     if kind in HANDLED_EVENTS and obj.get("object") == "payment_intent":
         payment = payment_sync(intent=obj, source=f"webhook {kind}")
-        outcome = "applied" if payment is not None else "unknown payment"
+        outcome = "applied" if payment is not None else ORPHAN
     WebhookEvent.objects.filter(pk=record.pk).update(outcome=outcome)
     return outcome
 
@@ -481,6 +635,45 @@ def payments_release_abandoned(*, now: dt.datetime | None = None) -> int:
     return cancelled
 
 
+ORPHAN = "unknown payment"  # the outcome of an event about an intent we have no payment for
+
+
+def payments_void_orphans(*, now: dt.datetime | None = None) -> int:
+    """Void authorisations whose checkout was rolled back after Stripe had said yes (our
+    transaction failed, or Stripe's answer came after our timeout): Stripe's event about such
+    an intent found no payment (`WebhookEvent.outcome` "unknown payment"). Once the checkout
+    could no longer be committing (PAYMENT_PENDING_MINUTES later), an intent of ours (its
+    metadata names an order) that still has no payment and holds money is cancelled, so the
+    shopper's money is not held for days. Returns how many were voided."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(minutes=settings.PAYMENT_PENDING_MINUTES)
+    events = WebhookEvent.objects.filter(
+        outcome=ORPHAN,
+        type="payment_intent.amount_capturable_updated",
+        received_at__lt=cutoff,
+    ).exclude(intent_id="")
+    voided = 0
+    for event in list(events[:200]):
+        outcome = "orphan: ours"
+        if not Payment.objects.filter(intent_id=event.intent_id).exists():
+            try:
+                intent = stripe_api.intent_retrieve(event.intent_id)
+                outcome = "orphan: " + str(intent.get("status", ""))
+                order_id = (intent.get("metadata") or {}).get("order_id")
+                if intent.get("status") == "requires_capture" and order_id:
+                    stripe_api.intent_cancel(
+                        event.intent_id, key=f"omnishop-{event.intent_id}-cancel-orphan"
+                    )
+                    outcome = "orphan voided"
+                    voided += 1
+                    logger.warning("Voided orphan authorisation %s", event.intent_id)
+            except stripe.StripeError as exc:
+                logger.warning("Orphan check of %s failed: %r", event.intent_id, exc)
+                continue  # asked again on the next run
+        WebhookEvent.objects.filter(pk=event.pk).update(outcome=outcome)
+    return voided
+
+
 @dataclass(frozen=True)
 class Difference:
     order: str
@@ -508,6 +701,8 @@ def payments_reconcile(*, since_days: int = 10) -> list[Difference]:
     missed (the provider is ahead) is applied through `payment_sync`."""
     differences: list[Difference] = []
     since = timezone.now() - dt.timedelta(days=since_days)
+    # Signatures older than the webhook tolerance are refused as stale anyway.
+    WebhookDelivery.objects.filter(received_at__lt=timezone.now() - dt.timedelta(days=1)).delete()
     for payment in Payment.objects.filter(updated_at__gte=since).select_related("order"):
         try:
             intent = stripe_api.intent_retrieve(payment.intent_id)

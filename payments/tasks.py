@@ -7,11 +7,14 @@ from .services import (
     payments_capture_before_lapse,
     payments_reconcile,
     payments_release_abandoned,
+    payments_void_orphans,
 )
 
 
 @shared_task(name="payments.tasks.release_abandoned_payments")
 def release_abandoned_payments() -> int:
+    # Every 5 minutes: orders left awaiting payment, and authorisations left without an order.
+    payments_void_orphans()
     return payments_release_abandoned()
 
 

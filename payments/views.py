@@ -1,7 +1,5 @@
-"""The pay page (Stripe.js confirms the PaymentIntent in the browser, 3-D Secure included), the
-return from it, the Stripe webhook and the invoice PDFs. Thin: each calls one service."""
-
-from urllib.parse import urlsplit
+"""The pay page (Stripe.js finishes what the checkout's confirmation left: 3-D Secure or a
+redirect, or another card after a failed authentication), the return from it, the Stripe webhook and the invoice PDFs. Thin: each calls one service."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,12 +18,8 @@ from stores.selectors import is_store_staff
 from .errors import PaymentError, WebhookRejected
 from .models import Invoice, Payment
 from .pdf import invoice_pdf_bytes
-from .services import payment_refresh, webhook_receive
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
+from .providers import stripe_csp
+from .services import payment_next_step, payment_refresh, webhook_receive
 
 
 def _own_pending(request, public_id) -> tuple[Order, Payment]:
@@ -45,6 +39,9 @@ def pay(request, public_id):
     context = {
         "order": order,
         "payment": payment,
+        # "action": Stripe.js finishes 3-D Secure or a redirect at once; "method": the shopper
+        # may try another card or method (the last one failed its authentication).
+        "next": payment_next_step(payment=payment),
         "amount": payment.amount_cents / 100,
         "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
         "stripe_js": settings.STRIPE_JS_URL,
@@ -54,13 +51,7 @@ def pay(request, public_id):
     }
     response = TemplateResponse(request, "payments/pay.html", context)
     # Stripe.js from its own origin, its frames (card fields, 3-D Secure) and its API.
-    js, api = _origin(settings.STRIPE_JS_URL), _origin(settings.STRIPE_API_BASE)
-    response._csp_update = {  # type: ignore[attr-defined]
-        "script-src": [js],
-        "frame-src": [js, "https://hooks.stripe.com"],
-        "connect-src": [api, js],
-        "img-src": [js],
-    }
+    response._csp_update = stripe_csp()  # type: ignore[attr-defined]
     return response
 
 
@@ -83,11 +74,7 @@ def pay_return(request, public_id):
         )
         return redirect(order)
     if order.status == OrderStatus.PAYMENT_PENDING:
-        messages.error(
-            request,
-            payment.last_error
-            or _("The payment was not completed. Please try again or choose another method."),
-        )
+        # The pay page says why (in the shopper's language) and offers another card.
         return redirect("payments:pay", public_id=order.public_id)
     return redirect(order)
 

@@ -2,9 +2,11 @@
 
 It speaks form-encoded requests and JSON answers like api.stripe.com:
 
-- `POST /v1/payment_intents` (create), `GET /v1/payment_intents/{id}` (retrieve; the browser may
-  send the client secret with a publishable key), `POST …/{id}/confirm`, `…/{id}/capture`,
-  `…/{id}/cancel`, `POST /v1/refunds`;
+- `POST /v1/payment_methods` (the browser, with the publishable key: a card number becomes a
+  `pm_…` id), `POST /v1/payment_intents` (create; with `confirm=true` and `payment_method` it
+  is confirmed in the same call, as Stripe's "finalize payments on the server" flow does),
+  `GET /v1/payment_intents/{id}` (retrieve; the browser may send the client secret with a
+  publishable key), `POST …/{id}/confirm`, `…/{id}/capture`, `…/{id}/cancel`, `POST /v1/refunds`;
 - `Idempotency-Key`: the same key and the same request answer the first answer again; the same
   key with other parameters is an `idempotency_error` (400);
 - errors as Stripe sends them: a declined card (402, `card_error`/`card_declined`), an amount
@@ -14,8 +16,10 @@ It speaks form-encoded requests and JSON answers like api.stripe.com:
   4000 0027 6000 3184 (3-D Secure: a page of this server to complete or fail the check), and
   Stripe's test payment methods `pm_card_visa`, `pm_card_chargeDeclined`,
   `pm_card_authenticationRequired`;
-- `/v3/` serves a tiny script with the part of Stripe.js our pay page calls (`Stripe(key)`,
-  `elements().create().mount()`, `confirmPayment()`), so a browser test can pay here;
+- `/v3/` serves a tiny script with the part of Stripe.js our pages call (`Stripe(key)`,
+  `elements()` with a client secret or in deferred mode, `create().mount()`, `submit()`,
+  `createPaymentMethod()`, `confirmPayment()`, `handleNextAction()`), so a browser test can pay
+  here;
 - every state change is an event; `signed_event()` signs one as Stripe does
   (`Stripe-Signature: t=…,v1=HMAC-SHA256(secret, "t.payload")`), and with `webhook_url` set each
   event is also POSTed there.
@@ -91,6 +95,7 @@ class FakeStripe:
         self.webhook_url: str | None = None
         self.intents: dict[str, dict] = {}
         self.refunds: dict[str, dict] = {}
+        self.payment_methods: dict[str, dict] = {}
         self.events: list[dict] = []
         self.requests: list[tuple[str, str, dict]] = []  # (method, path, params)
         self._idempotent: dict[str, tuple[str, dict, int, dict]] = {}
@@ -173,6 +178,8 @@ class FakeStripe:
         public = auth.startswith("Bearer pk_")
         if method == "POST" and path == "/v1/payment_intents" and not public:
             return self._create(params)
+        if method == "POST" and path == "/v1/payment_methods":
+            return self._payment_method(params)
         if method == "POST" and path == "/v1/refunds" and not public:
             return self._refund(params)
         match = re.fullmatch(r"/v1/payment_intents/(pi_\w+)(?:/(confirm|capture|cancel))?", path)
@@ -243,9 +250,38 @@ class FakeStripe:
             "canceled_at": None,
             "cancellation_reason": None,
         }
+        pm = params.get("payment_method") or ""
+        if pm and pm.lower() not in CARDS and pm not in self.payment_methods:
+            raise StripeError(
+                400,
+                "invalid_request_error",
+                "resource_missing",
+                f"No such PaymentMethod: '{pm}'",
+                param="payment_method",
+            )
         self.intents[intent_id] = intent
         self.event("payment_intent.created", intent)
+        if params.get("confirm") == "true":
+            return self._confirm(intent, params)
         return intent
+
+    def _payment_method(self, params: dict) -> dict:
+        """What Stripe.js's createPaymentMethod does: the card details become an id."""
+        number = re.sub(r"\s", "", str(params.get("card", {}).get("number", "")))
+        if not number.isdigit() or not 12 <= len(number) <= 19:
+            raise StripeError(
+                402, "card_error", "incorrect_number", "Your card number is incorrect."
+            )
+        pm_id = f"pm_fake{next(self._ids):06d}"
+        self.payment_methods[pm_id] = {
+            "id": pm_id,
+            "object": "payment_method",
+            "type": params.get("type", "card"),
+            "card": {"last4": number[-4:], "number": number},
+        }
+        return {k: v for k, v in self.payment_methods[pm_id].items() if k != "card"} | {
+            "card": {"last4": number[-4:]}
+        }
 
     def _unexpected(self, intent: dict, action: str) -> StripeError:
         return StripeError(
@@ -264,6 +300,8 @@ class FakeStripe:
         card = params.get("payment_method") or (
             params.get("payment_method_data", {}).get("card", {}).get("number", "")
         )
+        if card in self.payment_methods:
+            card = self.payment_methods[card]["card"]["number"]
         outcome = CARDS.get(re.sub(r"\s", "", card).lower())
         if outcome is None or outcome == "declined":
             intent["last_payment_error"] = {
@@ -411,7 +449,7 @@ STRIPE_JS = """
     var secret = null, input = null;
     return {
       elements: function (options) {
-        secret = options.clientSecret;
+        secret = options.clientSecret || null;  // deferred mode: no intent yet
         return {
           create: function () {
             return {
@@ -427,8 +465,36 @@ STRIPE_JS = """
                 host.appendChild(label);
               }
             };
-          }
+          },
+          submit: function () { return Promise.resolve({}); }
         };
+      },
+      createPaymentMethod: function () {
+        return fetch(API + "/v1/payment_methods", {
+          method: "POST",
+          headers: {"Authorization": "Bearer " + key,
+                    "Content-Type": "application/x-www-form-urlencoded"},
+          body: form({type: "card", card: {number: input ? input.value : ""}})
+        }).then(function (response) {
+          return response.json().then(function (body) {
+            return body.error ? {error: body.error} : {paymentMethod: body};
+          });
+        });
+      },
+      handleNextAction: function (args) {
+        var id = args.clientSecret.split("_secret_")[0];
+        return fetch(API + "/v1/payment_intents/" + id + "?client_secret=" +
+                     encodeURIComponent(args.clientSecret),
+                     {headers: {"Authorization": "Bearer " + key}})
+          .then(function (response) { return response.json(); })
+          .then(function (body) {
+            if (body.error) { return {error: body.error}; }
+            if (body.status === "requires_action") {
+              window.location.assign(body.next_action.redirect_to_url.url);
+              return new Promise(function () {});
+            }
+            return {paymentIntent: body};
+          });
       },
       confirmPayment: function (args) {
         var id = secret.split("_secret_")[0];

@@ -141,3 +141,29 @@ class PaymentFailed(OrderError):
 
     code = "payment_failed"
     http_status = 409
+
+
+class PaymentDeclined(PaymentFailed):
+    """The shopper's card or account refused the authorisation at checkout: nothing was
+    ordered or reserved, the cart is unchanged, and another card or method may be tried."""
+
+    code = "card_declined"
+    http_status = 402
+
+
+class PaymentRateLimited(PaymentFailed):
+    """Too many declined payments of one shopper within a short time (card testing)."""
+
+    code = "rate_limited"
+    http_status = 429
+
+    def __init__(self, message: str, retry_at: dt.datetime):
+        super().__init__(message)
+        self.retry_at = retry_at
+
+
+class PaymentDetailsMissing(PaymentFailed):
+    """An online payment was chosen without the payment details the provider needs."""
+
+    code = "payment_details_missing"
+    http_status = 400

@@ -23,10 +23,24 @@ class PaymentMethod(Protocol):
     def offered_at(self, store) -> bool:
         """Whether shoppers may choose this method for an order at `store`."""
 
-    def begin(self, order, billing: Mapping[str, str]) -> None:
+    def begin(
+        self, order, billing: Mapping[str, str], details: Mapping[str, str] | None = None
+    ) -> None:
         """Called in the checkout's transaction right after the order is written: an online
         method asks the provider for the authorisation here (raising `PaymentFailed` undoes the
-        whole checkout). `billing` may name a company, its VAT ID and address for the invoice."""
+        whole checkout: a declined card reserves nothing). `billing` may name a company, its VAT
+        ID and address for the invoice; `details` carries what the shopper's browser or app
+        collected for the provider (`payment_method_id`) and the site it was ordered on
+        (`site_url`, for the provider's redirect back)."""
+
+    def client_data(self, order) -> dict[str, Any] | None:
+        """What an app needs to finish the payment on its side (an online method: status,
+        client secret, publishable key); None for a method with nothing to finish."""
+
+    def checkout_widget(self, *, amount: Decimal) -> dict[str, Any] | None:
+        """What the checkout page shows for this method: {"template", "context", "csp"} (the
+        template is included in the checkout form, the CSP additions are allowed on the page);
+        None for nothing."""
 
     def amount_due(self, order) -> Decimal:
         """What the shopper still has to pay when collecting."""
@@ -51,7 +65,15 @@ class PayAtCounter:
     def offered_at(self, store) -> bool:
         return True
 
-    def begin(self, order, billing: Mapping[str, str]) -> None:
+    def begin(
+        self, order, billing: Mapping[str, str], details: Mapping[str, str] | None = None
+    ) -> None:
+        return None
+
+    def client_data(self, order) -> dict[str, Any] | None:
+        return None
+
+    def checkout_widget(self, *, amount: Decimal) -> dict[str, Any] | None:
         return None
 
     def amount_due(self, order) -> Decimal:

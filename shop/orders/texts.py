@@ -31,6 +31,14 @@ ORDER_EVENT_TEXTS.register(
     Text("payment_cancelled", _("The online payment was cancelled.")),
     Text("payment_timed_out", _("The payment was not completed in time.")),
     Text("payment_not_completed", _("The payment was not completed.")),
+    Text(
+        "payment_switched_to_counter",
+        _(
+            "The online payment authorisation was cancelled by the payment provider; "
+            "%(amount)s is to be paid at the counter on pickup"
+        ),
+        money=("amount",),
+    ),
     Text("cancelled_by_customer", _("Cancelled by the customer")),
     Text("withdrawal_received", _("Withdrawal received %(when)s"), moments=("when",)),
     Text("not_collected", _("Not collected within %(days)d opening days.")),

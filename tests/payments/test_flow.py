@@ -12,7 +12,7 @@ from shop.orders.models import Order, OrderStatus
 from shop.orders.services import orders as order_services
 from tests.orders.helpers import level
 
-from .helpers import checkout_online, pay
+from .helpers import CARD_DECLINED, CARD_OK, checkout_online, pay, pay_with_card
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_checkout_reserves_and_creates_one_intent_then_authorisation_places(
     creates = [r for r in fake_stripe.requests if r[1] == "/v1/payment_intents"]
     assert len(creates) == 1
 
-    assert pay(fake_stripe, order)[0] == 200
+    assert pay(fake_stripe, order)["status"] == "requires_capture"
     payment_refresh(payment=payment, source="test")
     order.refresh_from_db()
     assert order.status == OrderStatus.PLACED
@@ -119,16 +119,38 @@ def test_expiry_voids_the_authorisation(fake_stripe, store, shopper, jacket, ass
     assert level(store, jacket) == (10, 0)
 
 
-def test_declined_card_places_nothing_and_the_stock_goes_back(fake_stripe, store, shopper, jacket):
-    order = checkout_online(shopper, store, [(jacket, 1)])
-    status, body = pay(fake_stripe, order, card="4000000000000002")
-    assert status == 402
-    assert body["error"]["code"] == "card_declined"
+def test_declined_card_at_checkout_reserves_nothing(fake_stripe, store, shopper, jacket):
+    from shop.orders.errors import PaymentDeclined
+    from shop.orders.models import Cart
+
+    with pytest.raises(PaymentDeclined, match=r"Your card was declined\. Nothing was ordered\."):
+        checkout_online(shopper, store, [(jacket, 1)], card=CARD_DECLINED)
+    assert not Order.objects.exists()
+    assert not Payment.objects.exists()
+    assert level(store, jacket) == (10, 0)
+    assert Cart.objects.get(user=shopper).lines.get().quantity == 1  # the cart is kept
+    # Stripe was asked once, with the card and confirm=true, manual capture.
+    create = next(r for r in fake_stripe.requests if r[1] == "/v1/payment_intents")
+    assert create[2]["confirm"] == "true"
+    assert create[2]["payment_method"] == CARD_DECLINED
+    # Another card at once: placed, authorised, reserved.
+    order = checkout_online(shopper, store, [(jacket, 1)], card=CARD_OK)
+    assert order.status == OrderStatus.PLACED
+    assert Payment.objects.get(order=order).status == PaymentStatus.AUTHORISED
+    assert ledger(order) == [(EntryKind.AUTHORISED, 4990)]
+    assert level(store, jacket) == (10, 1)
+
+
+def test_failed_3d_secure_waits_then_the_stock_goes_back(fake_stripe, store, shopper, jacket):
+    order = checkout_online(shopper, store, [(jacket, 1)])  # asks for 3-D Secure
+    assert order.status == OrderStatus.PAYMENT_PENDING
+    assert level(store, jacket) == (10, 1)
+    pay(fake_stripe, order, approve=False)
     payment_refresh(payment=order.payment, source="test")
     order.refresh_from_db()
     assert order.status == OrderStatus.PAYMENT_PENDING
     assert not order.events.filter(to_status=OrderStatus.PLACED).exists()
-    assert "declined" in Payment.objects.get(order=order).last_error
+    assert "authentication" in Payment.objects.get(order=order).last_error
     # The shopper leaves: after the payment window the stock is back on sale.
     Order.objects.filter(pk=order.pk).update(created_at=timezone.now() - dt.timedelta(hours=1))
     assert payments_release_abandoned() == 1
@@ -136,6 +158,25 @@ def test_declined_card_places_nothing_and_the_stock_goes_back(fake_stripe, store
     assert order.status == OrderStatus.CANCELLED
     assert level(store, jacket) == (10, 0)
     assert fake_stripe.intents[order.payment.intent_id]["status"] == "canceled"
+
+
+def test_failed_3d_secure_then_another_card_on_the_pay_page(fake_stripe, store, shopper, jacket):
+    order = checkout_online(shopper, store, [(jacket, 1)])
+    pay(fake_stripe, order, approve=False)
+    status, _body = pay_with_card(fake_stripe, order, "4242424242424242")
+    assert status == 200
+    payment_refresh(payment=order.payment, source="test")
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PLACED
+
+
+def test_unknown_payment_method_reserves_nothing(fake_stripe, store, shopper, jacket):
+    from shop.orders.errors import OrderError
+
+    with pytest.raises(OrderError, match="Online payment is not possible right now"):
+        checkout_online(shopper, store, [(jacket, 1)], card="pm_forged")
+    assert not Order.objects.exists()
+    assert level(store, jacket) == (10, 0)
 
 
 def test_amount_too_large_reserves_nothing(fake_stripe, store, shopper):

@@ -31,6 +31,8 @@ def screenshots(tmp_path):
 def test_pay_with_a_card_after_a_decline_and_3d_secure(
     browser, live_server, fake_stripe, width, screenshots
 ):
+    from tests.orders.helpers import level
+
     store = factories.StoreFactory(name="Berlin Mitte")
     jacket = factories.VariantFactory(product__name="Regenjacke", price=Decimal("89.90"))
     factories.stock(store, jacket, 4)
@@ -48,32 +50,42 @@ def test_pay_with_a_card_after_a_decline_and_3d_secure(
     page.goto(url + "/checkout/")
     page.get_by_test_id("store-option").filter(has_text="Berlin Mitte").click()
     page.fill("input[name=phone]", "+49 30 1234567")
+    expect(page.get_by_test_id("place-order")).to_have_accessible_name("Reserve without obligation")
     page.get_by_test_id("payment-stripe").check()
-    page.get_by_test_id("place-order").click()
-    page.wait_for_url(re.compile(r"/payments/pay/[0-9a-f-]{36}/$"))
-    expect(page.get_by_test_id("pay-amount")).to_have_text("€89.90")
-    order = Order.objects.get()
-    assert order.status == OrderStatus.PAYMENT_PENDING
+    # The card is entered on the checkout page (Stripe's Payment Element, deferred mode), and
+    # the page says what happens: authorised now, charged at pickup; the button obliges to pay.
+    expect(page.get_by_test_id("place-order")).to_have_accessible_name(
+        "Order with obligation to pay"
+    )
+    expect(page.get_by_test_id("checkout-online-summary")).to_contain_text("authorised")
+    expect(page.get_by_test_id("amount-authorised")).to_have_text("€89.90")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
-    page.screenshot(path=screenshots / f"pay-en-{width}.png", full_page=True)
+    page.screenshot(path=screenshots / f"checkout-online-en-{width}.png", full_page=True)
 
-    # A declined card: the message shows, the order still waits, the shopper tries again.
+    # A declined card: nothing is ordered or reserved, the form says why, the cart stays.
     page.fill("input[name=cardnumber]", "4000 0000 0000 0002")
-    page.get_by_test_id("pay-button").click()
-    expect(page.get_by_test_id("pay-message")).to_have_text("Your card was declined.")
-    order.refresh_from_db()
-    assert order.status == OrderStatus.PAYMENT_PENDING
+    page.get_by_test_id("place-order").click()
+    expect(page.locator("p.pickup-alert.error[role=alert]").first).to_contain_text(
+        "Your card was declined. Nothing was ordered."
+    )
+    assert not Order.objects.exists()
+    assert level(store, jacket) == (4, 0)
+    assert CartLine.objects.filter(cart=cart).count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.screenshot(path=screenshots / f"checkout-declined-en-{width}.png", full_page=True)
 
-    # A card that asks for 3-D Secure: the bank's page (the fake server's), then back to us.
+    # Another card at once, one that asks for 3-D Secure: the bank's page, then the order.
+    expect(page.get_by_test_id("payment-stripe")).to_be_checked()
     page.fill("input[name=cardnumber]", "4000 0027 6000 3184")
-    page.get_by_test_id("pay-button").click()
+    page.get_by_test_id("place-order").click()
     page.get_by_role("button", name="Complete authentication").click()
     page.wait_for_url(re.compile(r"/orders/[0-9a-f-]{36}/$"))
     expect(page.get_by_test_id("order-status")).to_have_text("Placed")
     expect(page.get_by_test_id("payment-status")).to_have_text("Authorised")
-    order.refresh_from_db()
+    order = Order.objects.get()
     assert order.status == OrderStatus.PLACED
     assert Payment.objects.get(order=order).status == PaymentStatus.AUTHORISED
+    assert level(store, jacket) == (4, 1)
     assert not [e for e in errors if "Content Security Policy" in e]
 
 
@@ -103,11 +115,27 @@ def test_checkout_and_pay_page_in_german_fit_the_screen(
     page.get_by_test_id("store-option").filter(has_text="Berlin Mitte").click()
     page.fill("input[name=phone]", "+49 30 1234567")
     page.get_by_test_id("payment-stripe").check()
+    expect(page.get_by_test_id("place-order")).to_have_accessible_name(
+        "Zahlungspflichtig bestellen"
+    )
+    expect(page.get_by_test_id("amount-authorised")).to_have_text("89,90\u00a0€")
     page.locator("details.billing-fields summary").click()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.screenshot(path=screenshots / f"checkout-de-{width}.png", full_page=True)
+    # 3-D Secure fails: back on the pay page, the shopper may try another card there.
+    page.fill("input[name=cardnumber]", "4000 0027 6000 3184")
     page.get_by_test_id("place-order").click()
+    page.get_by_role("button", name="Fail authentication").click()
     page.wait_for_url(re.compile(r"/payments/pay/[0-9a-f-]{36}/$"))
     expect(page.get_by_test_id("pay-button")).to_have_text("89,90\u00a0€ autorisieren")
+    expect(page.get_by_test_id("pay-error")).to_have_text(
+        "Die Bestätigung bei Ihrer Bank ist fehlgeschlagen. Bitte versuchen Sie es erneut oder "
+        "nutzen Sie eine andere Karte oder Zahlungsart."
+    )
+    assert page.locator("[role=alert]:visible").count() == 1  # said once, in German
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.screenshot(path=screenshots / f"pay-de-{width}.png", full_page=True)
+    page.fill("input[name=cardnumber]", "4242 4242 4242 4242")
+    page.get_by_test_id("pay-button").click()
+    page.wait_for_url(re.compile(r"/orders/[0-9a-f-]{36}/$"))
+    assert Order.objects.get().status == OrderStatus.PLACED

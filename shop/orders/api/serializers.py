@@ -15,6 +15,7 @@ from shop.orders.models import (
     RescueChoice,
     ShortPickRescue,
 )
+from shop.orders.payments import payment_method_for, payment_method_get
 from shop.orders.services.orders import MAX_LINE_QUANTITY, MAX_LINES
 from stores.models import Store
 
@@ -57,6 +58,31 @@ class OrderCreateSerializer(serializers.Serializer):
         default=False,
         help_text=_("Put the account's store credit towards the order."),
     )
+    payment_method = serializers.CharField(
+        max_length=16,
+        required=False,
+        default="counter",
+        help_text=_(
+            "How the order is paid: 'counter' (the default: at the counter on pickup) or "
+            "'stripe' (online: authorised now, captured at pickup for what is handed over)."
+        ),
+    )
+    payment_method_id = serializers.CharField(
+        max_length=120,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "With 'stripe': the id of the PaymentMethod the app created with Stripe's SDK "
+            "(pm_…). The order's PaymentIntent is created and confirmed with it at once; a "
+            "declined card places nothing (402)."
+        ),
+    )
+
+    def validate_payment_method(self, code: str) -> str:
+        if payment_method_get(code) is None:
+            raise serializers.ValidationError(_("Unknown payment method: %s.") % code)
+        return code
 
     def validate_store(self, code: str) -> Store:
         store = Store.objects.active().filter(code=code).first()
@@ -281,3 +307,35 @@ class ShortageLineSerializer(serializers.Serializer):
 class ShortageSerializer(serializers.Serializer):
     detail = serializers.CharField()
     short_lines = ShortageLineSerializer(many=True)
+
+
+class PaymentClientSerializer(serializers.Serializer):
+    """An online payment as the app needs it to finish: while `requires_action` is true the
+    app hands `client_secret` to Stripe's SDK (`handleNextAction`, 3-D Secure or a redirect)
+    with `publishable_key`; the order becomes `placed` once the authorisation is confirmed."""
+
+    provider = serializers.CharField()
+    status = serializers.ChoiceField(
+        choices=["pending", "authorised", "captured", "voided"],
+        help_text=_("pending: waiting for the shopper; authorised: the order is placed."),
+    )
+    requires_action = serializers.BooleanField()
+    client_secret = serializers.CharField(allow_null=True)
+    publishable_key = serializers.CharField(allow_null=True)
+    amount_cents = serializers.IntegerField()
+    currency = serializers.CharField()
+
+
+class OrderPlacedSerializer(OrderSerializer):
+    """The answer to placing an order: the order and, paid online, what the app needs to
+    finish the payment (null for an order paid at the counter)."""
+
+    payment_method = serializers.CharField(read_only=True)
+    payment = serializers.SerializerMethodField()
+
+    class Meta(OrderSerializer.Meta):
+        fields = [*OrderSerializer.Meta.fields, "payment_method", "payment"]
+
+    @extend_schema_field(PaymentClientSerializer(allow_null=True))
+    def get_payment(self, order) -> dict | None:
+        return payment_method_for(order).client_data(order)

@@ -23,6 +23,7 @@ from shop.orders.errors import RescueClosed
 from shop.orders.models import Order, OrderEvent, OrderLine, OrderStatus, ShortPickRescue
 from shop.orders.selectors.orders import orders_for_customer, orders_for_staff
 from shop.orders.services import orders as services
+from shop.orders.services.checkout import checkout_place_lines
 from shop.orders.services.collector import order_collector_set
 from shop.orders.services.rescue import order_rescue_choose
 
@@ -31,6 +32,7 @@ from .serializers import (
     CollectorSerializer,
     CollectSerializer,
     OrderCreateSerializer,
+    OrderPlacedSerializer,
     OrderSerializer,
     RescueChooseSerializer,
     ShortageSerializer,
@@ -78,18 +80,43 @@ class OrderListCreateView(generics.ListAPIView):
         summary="Place a pickup order",
         parameters=[IDEMPOTENCY_HEADER],
         request=OrderCreateSerializer,
+        description=(
+            'Paid at the counter by default. With `payment_method: "stripe"` and the '
+            "`payment_method_id` the app created with Stripe's SDK, the stock is reserved and "
+            "the PaymentIntent (manual capture) is created and confirmed in one step, as on the "
+            "web checkout: authorised at once → the order is `placed`; 3-D Secure or a "
+            "redirect → the order is `payment_pending` and `payment.requires_action` is true: "
+            "finish it with `payment.client_secret` (Stripe SDK `handleNextAction`), the order "
+            "is then placed (or released after 15 minutes). A declined card places and "
+            "reserves nothing (402)."
+        ),
         responses={
-            201: OrderSerializer,
+            201: OrderPlacedSerializer,
             200: OpenApiResponse(
-                OrderSerializer,
+                OrderPlacedSerializer,
                 description="Replay of an Idempotency-Key: the order an earlier or concurrent "
                 "request with this key placed (only that request answered 201).",
             ),
-            400: ErrorSerializer,
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description="Bad input; `payment_details_missing`: 'stripe' without a "
+                "payment_method_id",
+            ),
+            402: OpenApiResponse(
+                ErrorSerializer,
+                description="`card_declined`: the card was declined; nothing was placed or "
+                "reserved. Try another card or pay at the counter.",
+            ),
             409: OpenApiResponse(
                 ShortageSerializer,
-                description="Not enough stock (short_lines), or an Idempotency-Key reused "
-                "for a different request",
+                description="Not enough stock (short_lines), an Idempotency-Key reused "
+                "for a different request, or `payment_failed`: the payment provider refused "
+                "(amount too large, unreachable); nothing was placed",
+            ),
+            429: OpenApiResponse(
+                ErrorSerializer,
+                description="`rate_limited`: too many declined cards in a short time; see "
+                "Retry-After. Paying at the counter is still possible.",
             ),
         },
     )
@@ -102,7 +129,7 @@ class OrderListCreateView(generics.ListAPIView):
         # being placed behind an error. Only a failure of the COMMIT itself leaves the outcome
         # unknown; a retry with the same Idempotency-Key then answers with the order, if any.
         with transaction.atomic():
-            placement = services.order_placement(
+            placement = checkout_place_lines(
                 customer=request.user,
                 store=data["store"],
                 lines=data["lines"],
@@ -110,9 +137,11 @@ class OrderListCreateView(generics.ListAPIView):
                 idempotency_key=request.headers.get("Idempotency-Key", ""),
                 points_to_redeem=data["points"],
                 use_store_credit=data["use_store_credit"],
+                payment_method=data["payment_method"],
+                payment_details={"payment_method_id": data["payment_method_id"]},
             )
             prefetch_related_objects([placement.order], "lines", "events")
-            body = OrderSerializer(placement.order).data
+            body = OrderPlacedSerializer(placement.order).data
         return Response(
             body, status=status.HTTP_201_CREATED if placement.created else status.HTTP_200_OK
         )

@@ -18,7 +18,7 @@ from loyalty.credit import store_credit_balance
 from loyalty.models import LoyaltyAccount
 from loyalty.rules import points_value
 from loyalty.selectors import account_balance, points_redeemable
-from shop.orders.errors import CartError, OrderError, OrderShortage
+from shop.orders.errors import CartError, OrderError, OrderShortage, PaymentRateLimited
 from shop.orders.models import Order
 from shop.orders.payments import COUNTER, payment_method_get, payment_methods_offered
 from shop.orders.selectors.cart import CartView, cart_view
@@ -90,6 +90,8 @@ class CheckoutForm(forms.Form):
     billing_address = forms.CharField(
         label=gettext_lazy("Billing address"), max_length=255, required=False
     )
+    # The id of the payment method Stripe.js created in the browser (online methods only).
+    payment_method_id = forms.CharField(max_length=120, required=False, widget=forms.HiddenInput)
 
     def clean(self):
         data = super().clean()
@@ -138,9 +140,20 @@ def _new_token(request) -> str:
     return token
 
 
+def _online_chosen(form: CheckoutForm) -> bool:
+    method = payment_method_get(str(form["payment_method"].value() or COUNTER.code))
+    return method is not None and method.online
+
+
 def _render(
     request, view: CartView, form: CheckoutForm, *, shortages=(), short_store=None, status=200
 ):
+    # What each online method shows in the form (Stripe's Payment Element) and lets the page load.
+    widgets = [
+        widget
+        for method in form.payment_methods
+        if (widget := method.checkout_widget(amount=view.total)) is not None
+    ]
     context = {
         "view": view,
         "form": form,
@@ -151,8 +164,17 @@ def _render(
         "offer": form.offer,
         "my_store": view.store,
         "contract": contract_model().value,
+        "online_chosen": _online_chosen(form),
+        "payment_widgets": widgets,
     }
-    return TemplateResponse(request, "shop/checkout.html", context, status=status)
+    response = TemplateResponse(request, "shop/checkout.html", context, status=status)
+    csp: dict[str, list[str]] = {}
+    for widget in widgets:
+        for directive, sources in widget.get("csp", {}).items():
+            csp.setdefault(directive, []).extend(sources)
+    if csp:
+        response._csp_update = csp  # type: ignore[attr-defined]
+    return response
 
 
 def _placed_with(request, token: str) -> Order | None:
@@ -214,17 +236,35 @@ def checkout(request):
                 "vat_id": form.cleaned_data["vat_id"],
                 "address": form.cleaned_data["billing_address"],
             },
+            payment_details={
+                "payment_method_id": form.cleaned_data["payment_method_id"],
+                # where the provider sends the shopper back after a redirect: this site
+                "site_url": request.build_absolute_uri("/").rstrip("/"),
+            },
         )
     except OrderShortage as exc:
         form.add_error(None, str(exc))
         return _render(request, view, form, shortages=exc.shortages, short_store=store, status=409)
+    except PaymentRateLimited as exc:
+        form.add_error(None, str(exc))
+        return _render(request, view, form, status=429)
     except (OrderError, CartError) as exc:
+        # A declined card lands here too: nothing was reserved, the cart is as it was, and the
+        # shopper may try another card or pay at the counter on the same page.
         form.add_error(None, str(exc))
         return _render(request, view, form, status=422)
     request.session.pop(SESSION_KEY, None)
     method = payment_method_get(order.payment_method)
     if method is not None and method.online and order.status == "payment_pending":
+        # The bank asks for 3-D Secure (or a redirect to PayPal / Klarna): the pay page does it.
         return redirect("payments:pay", public_id=order.public_id)
+    if method is not None and method.online:
+        messages.success(
+            request,
+            _("Thank you! Your payment is authorised and order %(number)s is placed.")
+            % {"number": order.number},
+        )
+        return redirect(order)
     if order.contract_model == "purchase":
         thanks = _("Thank you! Your order %(number)s is placed; pick it up at %(store)s.")
     else:
