@@ -4,6 +4,7 @@ Registered in `PaymentsConfig.ready()`; the order services call these methods in
 transaction (the order row is locked), and each delegates to one service of `payments.services`.
 """
 
+import json
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -31,9 +32,11 @@ class StripeOnline:
     def client_data(self, order) -> dict[str, Any] | None:
         return services.payment_client_data(order=order)
 
-    def checkout_widget(self, *, amount: Decimal) -> dict[str, Any] | None:
+    def checkout_widget(self, *, amount: Decimal, store, stores=()) -> dict[str, Any] | None:
         """Stripe.js's Payment Element in deferred mode (no intent yet): the browser creates a
-        PaymentMethod on submit and the checkout confirms the intent on the server."""
+        PaymentMethod on submit and the checkout confirms the intent on the server. It offers
+        the payment types `store` accepts, and those of each of `stores` when the shopper picks
+        that one instead (the page switches them)."""
         return {
             "template": "payments/checkout_element.html",
             "context": {
@@ -41,7 +44,14 @@ class StripeOnline:
                 "stripe_js": settings.STRIPE_JS_URL,
                 "amount_cents": max(services.to_cents(amount), services.MIN_CENTS),
                 "currency": settings.CURRENCY.lower(),
-                "methods": ",".join(settings.PAYMENT_DEFAULT_METHODS),
+                "methods": ",".join(
+                    services.store_methods(store=store)
+                    if store
+                    else settings.PAYMENT_DEFAULT_METHODS
+                ),
+                "methods_by_store": json.dumps(
+                    {str(s.pk): services.store_methods(store=s) for s in stores}
+                ),
             },
             "csp": stripe_csp(),
         }

@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
+from core.templatetags.money import format_money
 from shop.orders.errors import (
     PaymentDeclined,
     PaymentDetailsMissing,
@@ -175,7 +176,8 @@ def payment_start(
     cents = order_online_cents(order)
     if cents < MIN_CENTS:
         raise PaymentFailed(
-            _("Online payment needs at least 0.50 €; please choose to pay at the counter.")
+            _("Online payment needs at least %(amount)s; please choose to pay at the counter.")
+            % {"amount": format_money(Decimal(MIN_CENTS) / 100)}
         )
     now = timezone.now()
     retry_at = _decline_retry_at(order.customer_id, now)
@@ -185,7 +187,7 @@ def payment_start(
                 "Too many declined payments. Please try again after %(time)s or choose to pay "
                 "at the counter."
             )
-            % {"time": time_format(timezone.localtime(retry_at), "H:i")},
+            % {"time": time_format(timezone.localtime(retry_at), "TIME_FORMAT")},
             retry_at,
         )
     try:

@@ -37,10 +37,10 @@ class PaymentMethod(Protocol):
         """What an app needs to finish the payment on its side (an online method: status,
         client secret, publishable key); None for a method with nothing to finish."""
 
-    def checkout_widget(self, *, amount: Decimal) -> dict[str, Any] | None:
-        """What the checkout page shows for this method: {"template", "context", "csp"} (the
-        template is included in the checkout form, the CSP additions are allowed on the page);
-        None for nothing."""
+    def checkout_widget(self, *, amount: Decimal, store, stores=()) -> dict[str, Any] | None:
+        """What the checkout page shows for this method with `store` chosen (any of `stores`
+        may be chosen instead): {"template", "context", "csp"} (the template is included in the
+        checkout form, the CSP additions are allowed on the page); None for nothing."""
 
     def amount_due(self, order) -> Decimal:
         """What the shopper still has to pay when collecting."""
@@ -73,7 +73,7 @@ class PayAtCounter:
     def client_data(self, order) -> dict[str, Any] | None:
         return None
 
-    def checkout_widget(self, *, amount: Decimal) -> dict[str, Any] | None:
+    def checkout_widget(self, *, amount: Decimal, store, stores=()) -> dict[str, Any] | None:
         return None
 
     def amount_due(self, order) -> Decimal:

@@ -193,3 +193,30 @@ def test_someone_elses_pay_page_is_not_found(client, fake_stripe, shopper, store
     order = Order.objects.get()
     client.force_login(factories.UserFactory())
     assert client.get(f"/payments/pay/{order.public_id}/").status_code == 404
+
+
+def test_the_payment_form_offers_the_chosen_stores_methods(
+    client, fake_stripe, shopper, store, ready_cart
+):
+    """The Payment Element offers what the pickup store accepts online, and the page knows each
+    listed store's methods to switch them when the shopper picks another store."""
+    import html
+    import json
+    import re
+
+    from payments.models import StorePaymentOptions
+
+    StorePaymentOptions.objects.create(store=store, methods=["card"])
+    client.force_login(shopper)
+
+    def element(page):
+        body = page.content.decode()
+        methods = re.search(r'data-methods="([^"]*)"', body).group(1)
+        by_store = re.search(r'data-methods-by-store="([^"]*)"', body).group(1)
+        return methods, json.loads(html.unescape(by_store))
+
+    _methods, by_store = element(client.get("/checkout/"))
+    assert by_store == {str(store.pk): ["card"]}
+    data = _form(client, store, payment_method="stripe")  # no payment details: a form error
+    methods, _by_store = element(client.post("/checkout/", data))
+    assert methods == "card"

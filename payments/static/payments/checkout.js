@@ -41,6 +41,16 @@
   form.querySelectorAll("input[name=payment_method]").forEach(function (radio) {
     radio.addEventListener("change", sync);
   });
+  // Each store offers its own online methods: the element follows the pickup store chosen.
+  var byStore = JSON.parse(box.dataset.methodsByStore || "{}");
+  form.querySelectorAll("input[name=store]").forEach(function (radio) {
+    radio.addEventListener("change", function () {
+      var methods = byStore[radio.value];
+      if (elements && typeof elements.update === "function" && methods && methods.length) {
+        elements.update({paymentMethodTypes: methods});
+      }
+    });
+  });
   sync();
   var busy = false;
   form.addEventListener("submit", function (event) {

@@ -782,7 +782,7 @@ def _rate_limited(
 def _rate_limit_error(retry_at: dt.datetime) -> HandoverRateLimited:
     return HandoverRateLimited(
         _("Too many wrong pickup codes. Please try again after %(time)s.")
-        % {"time": time_format(timezone.localtime(retry_at), "H:i")},
+        % {"time": time_format(timezone.localtime(retry_at), "TIME_FORMAT")},
         retry_at,
     )
 

@@ -145,14 +145,27 @@ def _online_chosen(form: CheckoutForm) -> bool:
     return method is not None and method.online
 
 
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _render(
     request, view: CartView, form: CheckoutForm, *, shortages=(), short_store=None, status=200
 ):
     # What each online method shows in the form (Stripe's Payment Element) and lets the page load.
+    chosen = form.stores.get(_int_or_none(form["store"].value())) or view.store
     widgets = [
         widget
         for method in form.payment_methods
-        if (widget := method.checkout_widget(amount=view.total)) is not None
+        if (
+            widget := method.checkout_widget(
+                amount=view.total, store=chosen, stores=form.stores.values()
+            )
+        )
+        is not None
     ]
     context = {
         "view": view,
