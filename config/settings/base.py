@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "customers",
     "shop.demo",
     "insight",
+    "shop.recommendations",
 ]
 
 MIDDLEWARE = [
@@ -352,6 +353,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "reconcile-payments": {
         "task": "payments.tasks.reconcile_payments",
         "schedule": crontab(hour=3, minute=45),
+    },
+    "compute-recommendations": {
+        "task": "shop.recommendations.tasks.compute_recommendations",
+        "schedule": crontab(hour=4, minute=0),
     },
 }
 
