@@ -17,6 +17,7 @@ from itertools import combinations
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.models import User
 from shop.catalogue.models import Product
 
 from .baskets import purchase_sources
@@ -71,8 +72,14 @@ def recommendations_compute(*, now: dt.datetime | None = None) -> ComputeReport:
         for product, found in top.items()
         for score, other in found
     ]
+    # Picks only for active accounts (an erased customer's orders stay, without the person).
+    active_customers = set(
+        User.objects.filter(pk__in=list(customers), is_active=True).values_list("pk", flat=True)
+    )
     picks: list[CustomerPick] = []
     for customer_id, bought in customers.items():
+        if customer_id not in active_customers:
+            continue
         scores: Counter[int] = Counter()
         for product in bought:
             for score, other in top.get(product, []):

@@ -219,3 +219,13 @@ def test_no_section_without_recommendations(world, client):
     w = world
     response = client.get(w.D.get_absolute_url())
     assert 'data-testid="also-bought"' not in response.content.decode()
+
+
+def test_an_inactive_account_gets_no_picks(world):
+    w = world
+    w.u1.is_active = False  # e.g. erased: the orders stay, the person is gone
+    w.u1.save(update_fields=["is_active"])
+    recommendations_compute()
+    assert not CustomerPick.objects.filter(customer=w.u1).exists()
+    # the purchases still count for everyone else
+    assert stored_pairs()[(w.B.pk, w.C.pk)] == 1
