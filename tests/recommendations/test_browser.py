@@ -1,6 +1,6 @@
 """The product page's "Kunden kauften auch" and the card page's "Für Sie" in Chromium, German and
 English, at 1366 and 360 px: the recommended products are there (my store's first), nothing
-scrolls sideways, and screenshots are taken (kept with `OMNISHOP_SCREENSHOTS=<folder>`)."""
+scrolls sideways, axe-core finds no serious violation, and screenshots are taken (kept with `OMNISHOP_SCREENSHOTS=<folder>`)."""
 
 import os
 from pathlib import Path
@@ -10,6 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from shop.recommendations.services import recommendations_compute
+from tests.browser.accessibility import axe_violations
 from tests.browser.test_legal import german_logged_in
 from tests.browser_support import logged_in_context
 from tests.recommendations.test_recommendations import world  # noqa: F401  (fixture)
@@ -77,4 +78,5 @@ def test_recommendations_on_product_and_card_page(
 
 def _shoot(page, path: Path, width: int) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= width, path.name
+    assert axe_violations(page) == [], path.name
     page.screenshot(path=str(path), full_page=True)
