@@ -20,3 +20,8 @@ class LoyaltyConfig(AppConfig):
 
         webhook_events_register(*EVENTS)
         account_finished_hook_register(hook=loyalty_account_open)  # every new account has a card
+        from shop.recommendations.baskets import purchase_source_register
+
+        from .till.purchases import till_purchases
+
+        purchase_source_register(till_purchases)

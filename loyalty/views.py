@@ -11,12 +11,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core.qr import qr_svg_inline
 from core.templatetags.money import format_money
+from shop.recommendations.selectors import customer_picks
 from stores.desk import (
     desk_store_for_request,
     desk_store_remember,
     desk_store_remembered,
     desk_stores,
 )
+from stores.selectors import store_for_request
 
 from . import barcode, wallet
 from .errors import LoyaltyError
@@ -59,6 +61,7 @@ def card(request):
             ),
             "page": page,
             "wallet_enabled": wallet.wallet_enabled(),
+            "for_you": customer_picks(customer=request.user, store=store_for_request(request)),
         },
     )
 

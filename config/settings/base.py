@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "customers",
     "shop.demo",
     "insight",
+    "shop.recommendations",
 ]
 
 MIDDLEWARE = [
@@ -362,6 +363,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "lapse-stock-alerts": {
         "task": "inventory.tasks.lapse_stock_alerts",
         "schedule": crontab(hour=4, minute=10),
+    },
+    "compute-recommendations": {
+        "task": "shop.recommendations.tasks.compute_recommendations",
+        "schedule": crontab(hour=4, minute=0),
     },
 }
 

@@ -307,6 +307,36 @@ def product_search_index_refresh(*, product_ids: Collection[int] | None = None) 
     return len(ids)
 
 
+def product_search_documents_write_new(*, products: Sequence[tuple[Product, Sequence[str]]]) -> int:
+    """The search documents of products just created in bulk, from the values in hand: each
+    product with the colours of its active variants in their order (what
+    `product_search_index_refresh` would read back). One query for the categories, the writes,
+    and the vocabulary extended once; returns how many."""
+    if not products:
+        return 0
+    categories = {
+        c.pk: _category_names(c)
+        for c in Category.objects.filter(pk__in={p.category_id for p, _c in products})
+        .select_related("parent")
+        .only("name", "parent__name")
+    }
+    documents = [
+        search_document(
+            product_id=product.pk,
+            name=product.name,
+            brand=product.brand,
+            categories=categories[product.category_id],
+            description=product.description,
+            colours=dict.fromkeys(c for c in colours if c),
+        )
+        for product, colours in products
+    ]
+    write_documents(connection, documents)
+    if vocabulary_extend(documents) is None:
+        search_vocabulary_rebuild()
+    return len(documents)
+
+
 def search_vocabulary_rebuild() -> None:
     """The spelling vocabulary from every active product, into the cache."""
     rows = Product.objects.active().values_list("search_words", "description")

@@ -52,6 +52,7 @@ from .catalogue_data import (
 from .drawing import draw_product
 from .legal_data import DEMO_LEGAL_TEXTS
 from .orders import demo_orders_seed
+from .recommendations import demo_receipts_seed, demo_recommendations_compute
 from .stores_data import DemoStore, demo_stores
 
 DEFAULT_PRODUCTS = 320
@@ -173,6 +174,9 @@ def demo_seed(
             "pickup orders",
             demo_orders_seed(shopper_email=DEMO_ACCOUNTS[0].email, store=store_rows[0][0]),
         )
+        report.add("till receipts", demo_receipts_seed(store=store_rows[0][0]))
+        demo_recommendations_compute()  # the nightly job, once, so the pages show some
+        log("recommendations computed")
         log("committing")
     log("committed")
     if connection.vendor == "postgresql" and report.created.get("stock levels", 0) > 10_000:

@@ -27,3 +27,8 @@ class OrdersConfig(AppConfig):
         from .selectors.promise import store_queues
 
         queue_counter_register(store_queues)
+        from shop.recommendations.baskets import purchase_source_register
+
+        from .purchases import order_purchases
+
+        purchase_source_register(order_purchases)

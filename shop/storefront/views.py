@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from inventory.selectors import NearestStock, stores_with_availability
 from shop.catalogue.models import Category, Product
 from shop.catalogue.selectors import no_result_help, search_suggestions
+from shop.recommendations.selectors import also_bought
 from shop.storefront.alert_views import alert_context
 from shop.storefront.forms import ProductFilterForm, price_labels
 from shop.storefront.selectors import (
@@ -215,6 +216,7 @@ def _variant_badge(stores: list[Store]) -> StoreBadge | None:
 @require_safe
 def product_detail(request, slug):
     context = _product_page(request, slug)
+    context["also_bought"] = also_bought(product=context["product"], store=context["my_store"])
     return render(request, "shop/product_detail.html", context)
 
 

@@ -107,8 +107,9 @@ def test_product_page_runs_a_fixed_number_of_queries(
 ):
     choose_store(client, berlin)
     # 10 = the 8 before the store calendars, one for the stores' special days ahead, and one
-    # for the colour and size pickers (every variant's units everywhere and at my store).
-    with django_assert_max_num_queries(10):
+    # for the colour and size pickers (every variant's units everywhere and at my store), and
+    # one for "Kunden kauften auch" (shop.recommendations).
+    with django_assert_max_num_queries(11):
         assert client.get(jacket.get_absolute_url()).status_code == 200
 
 
