@@ -4,6 +4,8 @@
 ordered with the order's own events (subject key "order:<reference>").
 """
 
+from functools import partial
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -30,11 +32,15 @@ EVENTS = [
 ]
 
 
+def _data(shortfall: StockShortfall) -> dict:
+    return dict(WebhookShortfallSerializer(shortfall).data)
+
+
 def shortfalls_webhook(shortfalls: list[StockShortfall]) -> None:
     for shortfall in shortfalls:
         webhook_event_queue(
             event="stock.shortfall",
             subject_key=f"order:{shortfall.reference}"[:100],
-            payload=dict(WebhookShortfallSerializer(shortfall).data),
+            payload=partial(_data, shortfall),
             store_id=shortfall.store_id,
         )

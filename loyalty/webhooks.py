@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from webhooks.events import EventKind
+from webhooks.selectors import webhook_event_wanted
 from webhooks.services import webhook_event_queue
 
 from .models import PointsEntry, StoreCreditEntry
@@ -42,6 +43,8 @@ EVENTS = [
 
 
 def points_entry_webhook(entry: PointsEntry) -> None:
+    if not webhook_event_wanted(event="loyalty.entry", store_id=entry.store_id):
+        return  # no query when no endpoint wants it (the account may not be loaded)
     customer = entry.account.user_id
     data = {
         "id": entry.public_id,
@@ -57,7 +60,7 @@ def points_entry_webhook(entry: PointsEntry) -> None:
     webhook_event_queue(
         event="loyalty.entry",
         subject_key=f"customer:{customer}",
-        payload=dict(WebhookLoyaltyEntrySerializer(data).data),
+        payload=lambda: dict(WebhookLoyaltyEntrySerializer(data).data),
         store_id=entry.store_id,
     )
 
@@ -77,5 +80,5 @@ def store_credit_entry_webhook(entry: StoreCreditEntry) -> None:
     webhook_event_queue(
         event="loyalty.entry",
         subject_key=f"customer:{entry.user_id}",
-        payload=dict(WebhookLoyaltyEntrySerializer(data).data),
+        payload=lambda: dict(WebhookLoyaltyEntrySerializer(data).data),
     )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from webhooks.events import EventKind
+from webhooks.selectors import webhook_event_wanted
 from webhooks.services import webhook_event_queue
 
 from .models import ReturnRequest, ReturnStatus
@@ -50,6 +51,8 @@ EVENTS = [
 
 
 def return_webhook(ret: ReturnRequest, event: str) -> None:
+    if not webhook_event_wanted(event=event, store_id=ret.received_store_id):
+        return  # no query when no endpoint wants it (the order may not be loaded)
     webhook_event_queue(
         event=event,
         subject_key=f"order:{ret.order.number}",

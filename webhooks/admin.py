@@ -8,6 +8,8 @@ head-office endpoint (no store: every store's events).
 from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,14 +35,33 @@ def _managed_stores(request):
 
 
 class WebhookEndpointForm(forms.ModelForm):
-    url = forms.URLField(label=gettext_lazy("URL"), max_length=500, assume_scheme="https")
+    url = forms.URLField(
+        label=gettext_lazy("URL"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=gettext_lazy(
+            "Where the events are posted, e.g. https://erp.example.com/omnishop. Checked when "
+            "you save: the host must be found and be reachable from the internet."
+        ),
+    )
     events = forms.MultipleChoiceField(
-        label=gettext_lazy("events"), choices=event_choices, widget=forms.CheckboxSelectMultiple
+        label=gettext_lazy("events"),
+        choices=event_choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("Only these events are sent to this endpoint."),
     )
 
     class Meta:
         model = WebhookEndpoint
         fields = ["name", "url", "store", "events", "status"]
+        help_texts = {
+            "name": gettext_lazy("For you: which system receives the events."),
+            "status": gettext_lazy(
+                "Paused: after repeated failures; nothing is sent until the endpoint is resumed "
+                "(action in the list), then what waited goes out in order. Switched off: "
+                "nothing is queued for it."
+            ),
+        }
 
     def clean_url(self):
         try:
@@ -58,11 +79,21 @@ class WebhookEndpointForm(forms.ModelForm):
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(admin.ModelAdmin):
     form = WebhookEndpointForm
-    list_display = ["name", "url", "store", "status", "consecutive_failures", "log_link"]
+    list_display = [
+        "name",
+        "url_short",
+        "store_shown",
+        "status",
+        "consecutive_failures",
+        "log_link",
+    ]
     list_filter = ["status", "store"]
     search_fields = ["name", "url"]
     readonly_fields = ["secret_shown", "consecutive_failures", "paused_at", "created_at"]
     actions = ["send_ping", "resume"]
+
+    class Media:
+        css = {"all": ["webhooks/admin.css"]}
 
     def get_queryset(self, request):
         qs = super().get_queryset(request).select_related("store")
@@ -116,6 +147,18 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
             fields[fields.index("secret_shown")] = "secret_full"
         return fields
 
+    @admin.display(description=gettext_lazy("store"), ordering="store__name")
+    def store_shown(self, obj):
+        return obj.store or _("Every store (head office)")
+
+    @admin.display(description=gettext_lazy("URL"), ordering="url")
+    def url_short(self, obj):
+        """The host and the start of the path: a long URL must not push the columns away."""
+        shown = obj.url.split("://", 1)[-1]
+        if len(shown) > 40:
+            shown = shown[:39] + "…"
+        return format_html('<span class="webhook-url" title="{}">{}</span>', obj.url, shown)
+
     @admin.display(description=gettext_lazy("deliveries"))
     def log_link(self, obj):
         url = (
@@ -158,7 +201,7 @@ class WebhookDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The delivery log: what was sent where, what it answered, and replay."""
 
     list_display = [
-        "created_at",
+        "created_short",
         "endpoint",
         "event",
         "subject_key",
@@ -166,7 +209,6 @@ class WebhookDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "attempts",
         "response_status",
         "last_error_short",
-        "replay_of",
     ]
     list_filter = ["status", "event", "endpoint"]
     search_fields = ["subject_key", "public_id", "event_id"]
@@ -192,6 +234,13 @@ class WebhookDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     ]
     readonly_fields = fields
 
+    class Media:
+        css = {"all": ["webhooks/admin.css"]}
+
+    @admin.display(description=gettext_lazy("created"), ordering="created_at")
+    def created_short(self, obj):
+        return date_format(timezone.localtime(obj.created_at), "SHORT_DATETIME_FORMAT")
+
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         if request.user.is_superuser:
@@ -208,7 +257,7 @@ class WebhookDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("last error"))
     def last_error_short(self, obj):
-        return (obj.last_error[:80] + "…") if len(obj.last_error) > 80 else obj.last_error
+        return (obj.last_error[:60] + "…") if len(obj.last_error) > 60 else obj.last_error
 
     @admin.action(
         description=gettext_lazy("Send the selected deliveries again"), permissions=["replay"]

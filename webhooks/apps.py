@@ -9,6 +9,7 @@ class WebhooksConfig(AppConfig):
     def ready(self):
         from notifications import kinds
 
+        from . import signals  # noqa: F401  (forget the cached subscriptions on changes)
         from .notifications import KINDS
 
         kinds.register(*KINDS)

@@ -23,13 +23,14 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q
@@ -48,6 +49,7 @@ from .models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from .selectors import VERSION_KEY, webhook_event_wanted
 from .signing import signature_header
 
 logger = logging.getLogger(__name__)
@@ -56,6 +58,19 @@ USER_AGENT = "Omnishop-Webhooks/1"
 
 
 # --- endpoints -------------------------------------------------------------------------------
+
+
+def _subscriptions_version_replace() -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def webhook_subscriptions_changed() -> None:
+    """Forget the cached "which events are wanted" (`webhooks.selectors`): at once, so this
+    transaction reads its own change, and again after commit, because another process may have
+    cached what it read before the commit. Called when an endpoint is saved, deleted or resumed.
+    """
+    _subscriptions_version_replace()
+    transaction.on_commit(_subscriptions_version_replace, robust=True)
 
 
 def webhook_url_check(*, url: str) -> str:
@@ -148,6 +163,8 @@ def webhook_endpoints_resume(*, endpoint_ids: Iterable[int]) -> int:
     WebhookEndpoint.objects.filter(pk__in=ids).update(
         status=EndpointStatus.ACTIVE, consecutive_failures=0, paused_at=None
     )
+    if ids:
+        webhook_subscriptions_changed()  # a switched-off endpoint wants events again
     waiting = WebhookDelivery.objects.filter(endpoint_id__in=ids, status=DeliveryStatus.PENDING)
     waiting.update(next_attempt_at=timezone.now())
     heads = _heads(waiting)
@@ -180,11 +197,32 @@ def webhook_event_queue(
     `subject_key` orders the deliveries ("order:<number>": one order's events arrive in the
     order they happened). `store_id` is the store the event belongs to: endpoints of another
     store do not get it; head-office endpoints (no store) get every event. `payload` may be
-    a function that builds it, called only when some endpoint wants the event. Returns the rows.
+    a function that builds it, called only when some endpoint wants the event. Whether any
+    endpoint wants it is answered from the cache (`webhooks.selectors`): no query when none
+    does. Returns the rows.
     """
+
+    def one() -> Iterator[tuple[str, dict[str, Any]]]:
+        yield subject_key, payload() if callable(payload) else payload
+
+    return webhook_events_queue(event=event, subjects=one, store_id=store_id)
+
+
+def webhook_events_queue(
+    *,
+    event: str,
+    subjects: Callable[[], Iterable[tuple[str, dict[str, Any]]]],
+    store_id: int | None = None,
+    batch_size: int = 1000,
+) -> list[WebhookDelivery]:
+    """The same for many events of one kind at once (a catalogue feed changing thousands of
+    products): `subjects()` yields (subject key, data) per event and is called only when some
+    endpoint wants the event. The endpoints are read once, the rows are written with bulk
+    inserts of `batch_size`, and they are queued after commit in batches (one task per
+    `SEND_BATCH` deliveries). Returns the rows."""
     get_event(event)
-    if not subject_key or len(subject_key) > 100:
-        raise ValueError(f"subject_key must be 1 to 100 characters: {subject_key!r}")
+    if not webhook_event_wanted(event=event, store_id=store_id):
+        return []
     endpoints = [
         endpoint
         for endpoint in WebhookEndpoint.objects.exclude(status=EndpointStatus.DISABLED).filter(
@@ -194,41 +232,46 @@ def webhook_event_queue(
     ]
     if not endpoints:
         return []
-    event_id = uuid.uuid4()
     now = timezone.now()
-    envelope = _json_ready(
-        {
-            "id": event_id,
-            "event": event,
-            "created_at": now,
-            "store": store_id,
-            "data": payload() if callable(payload) else payload,
-        }
-    )
-    rows = [
-        WebhookDelivery(
-            endpoint=endpoint,
-            event=event,
-            event_id=event_id,
-            subject_key=subject_key,
-            payload=envelope,
-            next_attempt_at=now,
+    rows: list[WebhookDelivery] = []
+    for subject_key, data in subjects():
+        if not subject_key or len(subject_key) > 100:
+            raise ValueError(f"subject_key must be 1 to 100 characters: {subject_key!r}")
+        event_id = uuid.uuid4()
+        envelope = _json_ready(
+            {"id": event_id, "event": event, "created_at": now, "store": store_id, "data": data}
         )
-        for endpoint in endpoints
-    ]
+        rows.extend(
+            WebhookDelivery(
+                endpoint=endpoint,
+                event=event,
+                event_id=event_id,
+                subject_key=subject_key,
+                payload=envelope,
+                next_attempt_at=now,
+            )
+            for endpoint in endpoints
+        )
+    if not rows:
+        return []
     with transaction.atomic(savepoint=False):
-        created = WebhookDelivery.objects.bulk_create(rows)
+        created = WebhookDelivery.objects.bulk_create(rows, batch_size=batch_size)
+        ids = [row.pk for row in created]
         transaction.on_commit(
-            partial(enqueue, delivery_ids=[row.pk for row in created]), robust=True
+            partial(enqueue, delivery_ids=ids, batch=1 if len(ids) <= SEND_BATCH else SEND_BATCH),
+            robust=True,
         )
     return created
 
 
-def enqueue(*, delivery_ids: Sequence[int], countdown: float | None = None) -> int:
+SEND_BATCH = 100  # deliveries per task when many are queued at once
+
+
+def enqueue(*, delivery_ids: Sequence[int], countdown: float | None = None, batch: int = 1) -> int:
     """Hand deliveries to the broker over a connection of its own, one attempt, short timeouts
     (as `notifications.services.enqueue`); never raises. What is not queued stays pending for
-    the sweep."""
-    from .tasks import send_webhook
+    the sweep. With `batch` > 1 one task sends that many deliveries one after the other."""
+    from .tasks import send_webhook, send_webhooks
 
     if not delivery_ids:
         return 0
@@ -243,11 +286,19 @@ def enqueue(*, delivery_ids: Sequence[int], countdown: float | None = None) -> i
                 "socket_timeout": timeout,
             },
         ) as connection:
-            for pk in delivery_ids:
-                send_webhook.apply_async(
-                    (pk,), connection=connection, retry=False, countdown=countdown
-                )
-                queued += 1
+            if batch > 1:
+                for start in range(0, len(delivery_ids), batch):
+                    chunk = list(delivery_ids[start : start + batch])
+                    send_webhooks.apply_async(
+                        (chunk,), connection=connection, retry=False, countdown=countdown
+                    )
+                    queued += len(chunk)
+            else:
+                for pk in delivery_ids:
+                    send_webhook.apply_async(
+                        (pk,), connection=connection, retry=False, countdown=countdown
+                    )
+                    queued += 1
     except (OperationalError, OSError, ConnectionError, TimeoutError) as exc:
         logger.warning(
             "Broker unreachable, %d webhook delivery(ies) stay pending for the sweep (%s)",
@@ -428,7 +479,10 @@ def webhook_deliver(*, delivery_id: int) -> str | None:
                 "delivered_at",
             ]
         )
-        endpoint.save(update_fields=["consecutive_failures", "status", "paused_at"])
+        # Only a pause touches the status (and so the cached subscriptions, see signals).
+        endpoint.save(
+            update_fields=["consecutive_failures", *(("status", "paused_at") if paused else ())]
+        )
         if paused:
             from .notifications import notify_endpoint_paused
 

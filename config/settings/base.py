@@ -446,3 +446,7 @@ WEBHOOKS_RETRY_FOR_HOURS = 24
 WEBHOOKS_PAUSE_AFTER_FAILURES = env.int("WEBHOOKS_PAUSE_AFTER_FAILURES", default=20)
 WEBHOOKS_STALE_AFTER_MINUTES = 5
 WEBHOOKS_ALLOW_PRIVATE_HOSTS = env.bool("WEBHOOKS_ALLOW_PRIVATE_HOSTS", default=DEBUG)
+# How long "which events do the endpoints want" stays in the cache (webhooks.selectors). An
+# endpoint's change replaces the entry at once on a shared cache (Redis); on a local-memory
+# cache other processes see it after at most this long.
+WEBHOOKS_SUBSCRIPTIONS_CACHE_SECONDS = env.int("WEBHOOKS_SUBSCRIPTIONS_CACHE_SECONDS", default=60)

@@ -13,7 +13,7 @@ from .services import (
     product_search_index_refresh,
     product_search_index_remove,
 )
-from .webhooks import product_webhook
+from .webhooks import product_webhook, products_changed_webhook
 
 
 @receiver(post_save, sender=Product, dispatch_uid="catalogue-search-product")
@@ -33,7 +33,7 @@ def _product_deleted(sender, instance: Product, **kwargs) -> None:
 def _variant_changed(sender, instance: Variant, raw: bool = False, **kwargs) -> None:
     if not raw and Product.objects.filter(pk=instance.product_id).exists():
         product_search_index_refresh(product_ids=[instance.product_id])
-        product_webhook(instance.product)
+        products_changed_webhook(product_ids=[instance.product_id])
 
 
 @receiver(post_save, sender=Category, dispatch_uid="catalogue-search-category")

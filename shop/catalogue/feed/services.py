@@ -726,6 +726,20 @@ def _write(plan: _Plan, *, actor: User | None, now: dt.datetime) -> None:
     )
     if plan.search_refresh:
         product_search_index_refresh(product_ids=plan.search_refresh)
+    # Bulk writes send no signals: one `product.changed` per created, changed or deactivated
+    # product, written in bulk (nothing, and no query, when no endpoint wants the event).
+    from shop.catalogue.webhooks import products_changed_webhook
+
+    products_changed_webhook(
+        product_ids={
+            *(product.pk for product, _raw in plan.new_products),
+            *plan.search_refresh,  # new/deactivated variants, searched fields
+            *(p.pk for products in plan.product_updates.values() for p in products),
+            *(v.product_id for variants in plan.variant_updates.values() for v in variants),
+            *(target.product_id for target, _wanted in plan.prices),
+            *plan.deactivate_products,
+        }
+    )
     report.applied = True
 
 
