@@ -46,7 +46,16 @@ from shop.orders.models import Order, OrderLine, OrderStatus
 from stores.models import StaffRole, Store
 from stores.selectors import staff_stores
 
-from .models import CartAddition, NpsSurvey
+from . import rollups
+from .models import (
+    CartAddition,
+    DailyConversion,
+    DailyCustomerSpend,
+    DailyInterest,
+    DailyStock,
+    NpsSurvey,
+    RollupDay,
+)
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -103,6 +112,27 @@ def _cents(amount: Decimal | None) -> Decimal:
 
 def _in_stores(store_ids: Iterable[int] | None, field: str = "store_id") -> Q:
     return Q(**{f"{field}__in": list(store_ids)}) if store_ids is not None else Q()
+
+
+def _past_days(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The whole past days of `first`…`last` (read from roll-ups), None when there are none."""
+    end = min(last, timezone.localdate() - dt.timedelta(days=1))
+    return (first, end) if first <= end else None
+
+
+def _today_in(first: dt.date, last: dt.date) -> dt.date | None:
+    """Today, when it lies in `first`…`last` (read from the ledgers)."""
+    today = timezone.localdate()
+    return today if first <= today <= last else None
+
+
+def rollups_cover(first: dt.date, last: dt.date) -> bool:
+    """Whether every whole past day of `first`…`last` is rolled up (today never needs to be)."""
+    days = _past_days(first, last)
+    if days is None:
+        return True
+    wanted = (days[1] - days[0]).days + 1
+    return RollupDay.objects.filter(day__range=days).count() == wanted
 
 
 # --- Click & collect ------------------------------------------------------------------------
@@ -288,11 +318,67 @@ def _purchases(
     return found
 
 
+Purchases = dict[int, dict[str, tuple[int, Decimal]]]
+
+
+def _purchases_rolled(
+    *, first: dt.date, clv_first: dt.date, last: dt.date, store_ids: list[int] | None
+) -> tuple[Purchases, Purchases]:
+    """`_purchases` of the period (`first`…`last`) and of the 12 months (`clv_first`…`last`)
+    from the customers' daily spend roll-ups (one grouped read) and today's ledgers."""
+    sums: dict[int, list[Any]] = defaultdict(lambda: [0, ZERO, 0, ZERO, 0, ZERO, 0, ZERO])
+    past = _past_days(clv_first, last)
+    if past is not None:
+        recent = Q(day__gte=first)
+        rows = (
+            DailyCustomerSpend.objects.filter(_in_stores(store_ids), day__range=past)
+            .values_list("user_id")
+            .annotate(
+                on_n=Sum("online_count"),
+                on_a=Sum("online_amount"),
+                st_n=Sum("store_count"),
+                st_a=Sum("store_amount"),
+                p_on_n=Sum("online_count", filter=recent),
+                p_on_a=Sum("online_amount", filter=recent),
+                p_st_n=Sum("store_count", filter=recent),
+                p_st_a=Sum("store_amount", filter=recent),
+            )
+            .order_by()
+        )
+        for user, *values in rows:
+            sums[user] = [v or 0 for v in values]
+    today = _today_in(clv_first, last)
+    if today is not None:
+        for (_day, _store, user), (on_n, on_a, st_n, st_a) in rollups.spend_rows(
+            first=today, last=today, store_ids=store_ids
+        ).items():
+            row = sums[user]
+            for offset in (0, 4) if today >= first else (0,):
+                row[offset] += on_n
+                row[offset + 1] += on_a
+                row[offset + 2] += st_n
+                row[offset + 3] += st_a
+
+    def shape(values: list[Any]) -> dict[str, tuple[int, Decimal]]:
+        found = {}
+        if values[0]:
+            found["online"] = (values[0], values[1])
+        if values[2]:
+            found["store"] = (values[2], values[3])
+        return found
+
+    year = {user: shape(v[:4]) for user, v in sums.items() if v[0] or v[2]}
+    period = {user: shape(v[4:]) for user, v in sums.items() if v[4] or v[6]}
+    return period, year
+
+
 def _mix(channels: set[str]) -> str:
     return "both" if len(channels) > 1 else ("online" if "online" in channels else "store")
 
 
-def customers(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[str, Any]:
+def customers(
+    *, period: Period, store_ids: Iterable[int] | None = None, use_rollups: bool = True
+) -> dict[str, Any]:
     """Members and their wallets.
 
     - `active_members`: cards with a points entry of a purchase in the period (in these stores or
@@ -303,10 +389,12 @@ def customers(*, period: Period, store_ids: Iterable[int] | None = None) -> dict
       `store_credit_liability`: all store credit held (shop-wide).
     - `cross_channel_share`: of the customers who bought in the period, the share who bought both
       online and in a store.
-    - `clv_12m`: revenue per customer in the twelve months up to the period's end, by channel mix.
+    - `clv_12m`: revenue per customer in the twelve months (365 local days) up to the period's
+      end, by channel mix.
     - `repeat_rate`: of the customers who bought in the period, the share who bought twice or more.
     """
-    stores = _in_stores(store_ids)
+    ids = list(store_ids) if store_ids is not None else None
+    stores = _in_stores(ids)
     active = (
         PointsEntry.objects.filter(
             stores,
@@ -332,8 +420,15 @@ def customers(*, period: Period, store_ids: Iterable[int] | None = None) -> dict
     )
     revenue = online_revenue + till["revenue"]
     on_card = online_revenue + till["on_card"]  # every pickup order is a member's
-    buyers = _purchases(start=period.start, end=period.end, store_ids=store_ids)
-    year = _purchases(start=period.end - CLV_WINDOW, end=period.end, store_ids=store_ids)
+    clv_first = period.last - CLV_WINDOW + dt.timedelta(days=1)
+    if use_rollups and rollups_cover(clv_first, period.last):
+        buyers, year = _purchases_rolled(
+            first=period.first, clv_first=clv_first, last=period.last, store_ids=ids
+        )
+    else:
+        buyers = _purchases(start=period.start, end=period.end, store_ids=ids)
+        year_start = Period(first=clv_first, last=period.last).start
+        year = _purchases(start=year_start, end=period.end, store_ids=ids)
     clv: dict[str, Decimal | None] = {}
     for mix in ("online", "store", "both"):
         spent = [
@@ -371,10 +466,16 @@ def customers(*, period: Period, store_ids: Iterable[int] | None = None) -> dict
 # --- Cross-channel conversion ---------------------------------------------------------------
 
 
-def conversion(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[str, Any]:
+def conversion(
+    *, period: Period, store_ids: Iterable[int] | None = None, use_rollups: bool = True
+) -> dict[str, Any]:
     """Of the (member, product) pairs a member put in the online cart or reserved (ordered for
-    pickup) in the period, how many the member bought at a till within 14 days after; per store of
-    the till purchase and per category. `interests` counts the pairs, `converted` those bought."""
+    pickup) in the period, how many the member bought at a till within 14 days after their first
+    interest in the period; per store of the first such till purchase (in these stores) and per
+    category. `interests` counts the pairs, `converted` those bought."""
+    ids = list(store_ids) if store_ids is not None else None
+    if use_rollups and rollups_cover(period.first, period.last):
+        return _conversion_rolled(period=period, store_ids=ids)
     interests: dict[tuple[int, int], dt.datetime] = {}
     categories: dict[int, int] = {}
     for user, product, category, at in CartAddition.objects.filter(
@@ -395,24 +496,36 @@ def conversion(*, period: Period, store_ids: Iterable[int] | None = None) -> dic
         interests[key] = min(at, interests.get(key, at))
         categories[product] = category
     products = {product for _user, product in interests}
-    bought = TillReceiptLine.objects.filter(
-        _in_stores(store_ids, "receipt__store_id"),
-        quantity__gt=0,
-        receipt__account__isnull=False,
-        variant__product_id__in=products,
-        receipt__occurred_at__gte=period.start,
-        receipt__occurred_at__lt=period.end + CONVERSION_WINDOW,
-    ).values_list(
-        "receipt__account__user_id",
-        "variant__product_id",
-        "receipt__store_id",
-        "receipt__occurred_at",
+    bought = (
+        TillReceiptLine.objects.filter(
+            _in_stores(ids, "receipt__store_id"),
+            quantity__gt=0,
+            receipt__account__isnull=False,
+            variant__product_id__in=products,
+            receipt__occurred_at__gte=period.start,
+            receipt__occurred_at__lt=period.end + CONVERSION_WINDOW,
+        )
+        .values_list(
+            "receipt__account__user_id",
+            "variant__product_id",
+            "receipt__store_id",
+            "receipt__occurred_at",
+        )
+        .order_by("receipt__occurred_at", "receipt__store_id")
     )
     converted: dict[tuple[int, int], int] = {}
     for user, product, store, at in bought:
         first = interests.get((user, product))
         if first is not None and first <= at <= first + CONVERSION_WINDOW:
             converted.setdefault((user, product), store)
+    return _conversion_figures(interests, categories, converted)
+
+
+def _conversion_figures(
+    interests: dict[tuple[int, int], Any],
+    categories: dict[int, int],
+    converted: dict[tuple[int, int], int],
+) -> dict[str, Any]:
     by_store: Counter[int] = Counter(converted.values())
     by_category_interest: Counter[int] = Counter(categories[p] for _u, p in interests)
     by_category_converted: Counter[int] = Counter(categories[p] for _u, p in converted)
@@ -432,26 +545,53 @@ def conversion(*, period: Period, store_ids: Iterable[int] | None = None) -> dic
     }
 
 
+def _conversion_rolled(*, period: Period, store_ids: list[int] | None) -> dict[str, Any]:
+    """`conversion` from the daily interest roll-ups (and today's ledgers): each pair's first
+    interest of the period is its earliest day's row, whose till purchases are stored with it."""
+    Row = tuple[dt.datetime, int | None, dict[int, dt.datetime]]
+    first: dict[tuple[int, int], Row] = {}
+
+    def take(user: int, product: int, row: Row) -> None:
+        known = first.get((user, product))
+        if known is None or row[0] < known[0]:
+            first[(user, product)] = row
+
+    past = _past_days(period.first, period.last)
+    if past is not None:
+        rows = DailyInterest.objects.filter(day__range=past).values_list(
+            "pk", "user_id", "product_id", "category_id", "first_at"
+        )
+        bought: dict[int, dict[int, dt.datetime]] = defaultdict(dict)
+        for interest, store, at in DailyConversion.objects.filter(
+            _in_stores(store_ids), interest__day__range=past
+        ).values_list("interest_id", "store_id", "first_at"):
+            bought[interest][store] = at
+        for pk, user, product, category_id, at in rows:
+            take(user, product, (at, category_id, bought.get(pk, {})))
+    today = _today_in(period.first, period.last)
+    if today is not None:
+        for (_day, user, product), (category_of, at, stores) in rollups.interest_rows(
+            first=today, last=today
+        ).items():
+            chosen = {s: t for s, t in stores.items() if store_ids is None or s in store_ids}
+            take(user, product, (at, category_of, chosen))
+    categories = {product: category for (_u, product), (_a, category, _s) in first.items()}
+    converted = {
+        pair: min(stores.items(), key=lambda item: (item[1], item[0]))[0]
+        for pair, (_at, _category, stores) in first.items()
+        if stores
+    }
+    return _conversion_figures(first, categories, converted)  # type: ignore[arg-type]
+
+
 # --- Stock ----------------------------------------------------------------------------------
 
 SOLD_KINDS = (MovementKind.SALE, MovementKind.PICKUP_COLLECTED)
 
 
-def stock(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[str, Any]:
-    """Per store and category, from the movement ledger: `sold` units in the period (till sales
-    and collected pickups), on hand at its start (`opening`) and end (`closing`), `turnover` =
-    sold ÷ average on hand ((opening + closing) ÷ 2) and `days_of_cover` = closing ÷ units sold
-    per day. On hand at a moment is today's on hand less the movements since, so only the
-    movements from the period's start on are read (on hand is the sum of the ledger, which the
-    nightly reconciliation holds true). `drift`: reconciliation findings in the period."""
-    now = {
-        (row["store_id"], row["category_id"]): row["on_hand"]
-        for row in StockLevel.objects.filter(_in_stores(store_ids))
-        .values("store_id", category_id=F("variant__product__category_id"))
-        .annotate(on_hand=Sum("on_hand"))
-        .order_by()
-    }
-    since = {
+def _stock_since(*, period: Period, store_ids: list[int] | None) -> dict[tuple, Any]:
+    """{(store, category): since_start, since_end, sold} from the movement ledger."""
+    return {
         (row["store_id"], row["category_id"]): row
         for row in StockMovement.objects.filter(_in_stores(store_ids), created_at__gte=period.start)
         .values("store_id", category_id=F("variant__product__category_id"))
@@ -464,6 +604,70 @@ def stock(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[str
         )
         .order_by()
     }
+
+
+def _stock_since_rolled(
+    *, period: Period, store_ids: list[int] | None, today: dt.date
+) -> dict[tuple, dict[str, int]]:
+    """`_stock_since` from the daily stock roll-ups of the past days and today's ledger."""
+    found: dict[tuple, dict[str, int]] = defaultdict(
+        lambda: {"since_start": 0, "since_end": 0, "sold": 0}
+    )
+    past = _past_days(period.first, today)
+    if past is not None:
+        for store, category, moved, after, sold in (
+            DailyStock.objects.filter(_in_stores(store_ids), day__range=past)
+            .values_list("store_id", "category_id")
+            .annotate(
+                moved_sum=Sum("moved"),
+                moved_after=Sum("moved", filter=Q(day__gt=period.last)),
+                sold_sum=Sum("sold", filter=Q(day__lte=period.last)),
+            )
+            .order_by()
+        ):
+            found[(store, category)] = {
+                "since_start": moved or 0,
+                "since_end": after or 0,
+                "sold": sold or 0,
+            }
+    today_rows = (
+        rollups.stock_rows(first=today, last=today, store_ids=store_ids)
+        if today >= period.first
+        else {}
+    )
+    for (_day, store, category), (moved, sold) in today_rows.items():
+        row = found[(store, category)]
+        row["since_start"] += moved
+        if today > period.last:
+            row["since_end"] += moved
+        else:
+            row["sold"] += sold
+    return dict(found)
+
+
+def stock(
+    *, period: Period, store_ids: Iterable[int] | None = None, use_rollups: bool = True
+) -> dict[str, Any]:
+    """Per store and category, from the movement ledger: `sold` units in the period (till sales
+    and collected pickups), on hand at its start (`opening`) and end (`closing`), `turnover` =
+    sold ÷ average on hand ((opening + closing) ÷ 2) and `days_of_cover` = closing ÷ units sold
+    per day. On hand at a moment is today's on hand less the movements since, so only the
+    movements from the period's start on are read (on hand is the sum of the ledger, which the
+    nightly reconciliation holds true). `drift`: reconciliation findings in the period."""
+    ids = list(store_ids) if store_ids is not None else None
+    store_ids = ids
+    now = {
+        (row["store_id"], row["category_id"]): row["on_hand"]
+        for row in StockLevel.objects.filter(_in_stores(store_ids))
+        .values("store_id", category_id=F("variant__product__category_id"))
+        .annotate(on_hand=Sum("on_hand"))
+        .order_by()
+    }
+    today = timezone.localdate()
+    if use_rollups and rollups_cover(period.first, today):
+        since = _stock_since_rolled(period=period, store_ids=ids, today=today)
+    else:
+        since = _stock_since(period=period, store_ids=ids)
     table = []
     for key in sorted(now.keys() | since.keys()):
         on_hand = now.get(key, 0)

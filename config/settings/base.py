@@ -353,6 +353,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "payments.tasks.reconcile_payments",
         "schedule": crontab(hour=3, minute=45),
     },
+    "insight-refresh-rollups": {
+        "task": "insight.tasks.refresh_rollups",
+        "schedule": 60 * 60,
+    },
 }
 
 # Online payments (the `payments` app, docs/payments.md): Stripe PaymentIntents with manual
