@@ -153,3 +153,32 @@ def test_recomputing_is_idempotent_and_picks_up_late_data(shop_data):
         selectors.customers(period=PERIOD.previous(), store_ids=[store.pk], use_rollups=False)
     )
     assert Decimal("30.00") in {row[6] for row in _rows()["spend"] if row[2] == late.user_id}
+
+
+def test_click_and_collect_in_the_database_equals_python(shop_data, store):
+    """On PostgreSQL the counts and p50/p90 are one grouped query; they equal the figures worked
+    out in Python from the orders' rows (the path SQLite takes)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("percentile_disc is PostgreSQL's")
+    from insight.selectors import _cc_figures, _cc_in_database, _cc_rows
+
+    variant = factories.stocked_variant(store, "10.00", units=20)
+    for hours in (1, 3, 7, 2):  # more durations for the percentiles
+        order(
+            store,
+            variant,
+            created_at=at(7),
+            ready_at=at(7, 10 + hours),
+            collected_at=at(8, 10 + 2 * hours),
+            promised_ready_at=at(7, 13),
+        )
+    for period in (PERIOD, WITH_TODAY):
+        found = _cc_in_database(period=period, store_ids=None)
+        rows = _cc_rows(period=period, store_ids=None)
+        keys = set(found[None])
+        assert {k: _cc_figures(rows, Decimal(0), 0)[k] for k in keys} == found[None]
+        for store_id in {row[0] for row in rows}:
+            mine = _cc_figures([r for r in rows if r[0] == store_id], Decimal(0), 0)
+            assert {k: mine[k] for k in keys} == found[store_id]
