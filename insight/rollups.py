@@ -269,7 +269,27 @@ def rollups_refresh(*, today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     recent_first = today - CONVERSION_WINDOW - dt.timedelta(days=1)
     done = rollups_recompute(first=recent_first, last=today)
-    for day in sorted(days_changed_since(since=day_start(today - dt.timedelta(days=1)))):
-        if day < recent_first and RollupDay.objects.filter(day=day).exists():
-            done += rollups_recompute(first=day, last=day)
+    changed = days_changed_since(since=day_start(today - dt.timedelta(days=1)))
+    rolled = set(
+        RollupDay.objects.filter(day__in=[d for d in changed if d < recent_first]).values_list(
+            "day", flat=True
+        )
+    )
+    for first, last in day_ranges(rolled):
+        done += rollups_recompute(first=first, last=last)
     return done
+
+
+def day_ranges(days: set[dt.date], longest: int = 31) -> list[tuple[dt.date, dt.date]]:
+    """The days as runs of consecutive days (at most `longest` each): a recompute per run."""
+    runs: list[tuple[dt.date, dt.date]] = []
+    for day in sorted(days):
+        if (
+            runs
+            and day - runs[-1][1] == dt.timedelta(days=1)
+            and (day - runs[-1][0]).days < longest
+        ):
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs

@@ -50,11 +50,11 @@ from stores.selectors import staff_stores
 from . import rollups
 from .models import (
     CartAddition,
-    DailyConversion,
     DailyInterest,
     DailyStock,
     NpsSurvey,
     RollupDay,
+    StockoutShown,
 )
 
 ZERO = Decimal("0.00")
@@ -671,43 +671,72 @@ def _conversion_figures(
     }
 
 
-def _conversion_rolled(*, period: Period, store_ids: list[int] | None) -> dict[str, Any]:
-    """`conversion` from the daily interest roll-ups (and today's ledgers): each pair's first
-    interest of the period is its earliest day's row, whose till purchases are stored with it."""
-    Row = tuple[dt.datetime, int | None, dict[int, dt.datetime]]
-    first: dict[tuple[int, int], Row] = {}
+_CONVERSION_SQL = """
+    SELECT f.category_id, (
+        SELECT c.store_id FROM insight_dailyconversion c
+        WHERE c.interest_id = f.id {stores} ORDER BY c.first_at, c.store_id LIMIT 1
+    ), COUNT(*)
+    FROM (
+        SELECT i.id, i.category_id, ROW_NUMBER() OVER (
+            PARTITION BY i.user_id, i.product_id ORDER BY i.first_at, i.day
+        ) AS n
+        FROM insight_dailyinterest i WHERE i.day >= %s AND i.day <= %s
+    ) f
+    WHERE f.n = 1
+    GROUP BY 1, 2
+"""
 
-    def take(user: int, product: int, row: Row) -> None:
-        known = first.get((user, product))
-        if known is None or row[0] < known[0]:
-            first[(user, product)] = row
+
+def _conversion_rolled(*, period: Period, store_ids: list[int] | None) -> dict[str, Any]:
+    """`conversion` from the daily interest roll-ups and today's ledgers: a pair's first
+    interest of the period is its earliest day's row, whose till purchases (first per store)
+    are stored with it; counted per category and store of the first purchase in the database.
+    Today's interests count only for the pairs with no earlier day in the period."""
+    interests: Counter[int] = Counter()
+    converted: Counter[int] = Counter()
+    by_store: Counter[int] = Counter()
+
+    def count(category: int, store: int | None, n: int) -> None:
+        interests[category] += n
+        if store is not None:
+            converted[category] += n
+            by_store[store] += n
 
     past = _past_days(period.first, period.last)
-    if past is not None:
-        rows = DailyInterest.objects.filter(day__range=past).values_list(
-            "pk", "user_id", "product_id", "category_id", "first_at"
-        )
-        bought: dict[int, dict[int, dt.datetime]] = defaultdict(dict)
-        for interest, store, at in DailyConversion.objects.filter(
-            _in_stores(store_ids), interest__day__range=past
-        ).values_list("interest_id", "store_id", "first_at"):
-            bought[interest][store] = at
-        for pk, user, product, category_id, at in rows:
-            take(user, product, (at, category_id, bought.get(pk, {})))
     today = _today_in(period.first, period.last)
-    if today is not None:
-        for (_day, user, product), (category_of, at, stores) in rollups.interest_rows(
-            first=today, last=today
-        ).items():
-            chosen = {s: t for s, t in stores.items() if store_ids is None or s in store_ids}
-            take(user, product, (at, category_of, chosen))
-    categories = {product: category for (_u, product), (_a, category, _s) in first.items()}
-    converted = {
-        pair: min(stores.items(), key=lambda item: (item[1], item[0]))[0]
-        for pair, (_at, _category, stores) in first.items()
-        if stores
+    today_rows = rollups.interest_rows(first=today, last=today) if today is not None else {}
+    if past is not None:
+        stores = _ids_sql("c.store_id", store_ids) if store_ids is not None else ""
+        with connection.cursor() as cursor:
+            cursor.execute(_CONVERSION_SQL.format(stores=stores), [past[0], past[1]])
+            for category, store, n in cursor.fetchall():
+                count(category, store, n)
+        seen = set(
+            DailyInterest.objects.filter(
+                day__range=past, user_id__in={user for _d, user, _p in today_rows}
+            ).values_list("user_id", "product_id")
+        )
+    else:
+        seen = set()
+    for (_day, user, product), (category, _at, bought) in today_rows.items():
+        if (user, product) in seen:
+            continue
+        chosen = [(at, s) for s, at in bought.items() if store_ids is None or s in store_ids]
+        count(category, min(chosen)[1] if chosen else None, 1)  # type: ignore[arg-type]
+    return {
+        "interests": sum(interests.values()),
+        "converted": sum(converted.values()),
+        "rate": _ratio(sum(converted.values()), sum(interests.values())),
+        "by_store": dict(by_store),
+        "by_category": {
+            category: {
+                "interests": n,
+                "converted": converted[category],
+                "rate": _ratio(converted[category], n),
+            }
+            for category, n in interests.items()
+        },
     }
-    return _conversion_figures(first, categories, converted)  # type: ignore[arg-type]
 
 
 # --- Stock ----------------------------------------------------------------------------------
@@ -818,9 +847,26 @@ def stock(
     ).values_list("expected", "actual")
     return {
         "table": table,
+        "stockouts": stockouts(period=period, store_ids=ids),
         "drift_findings": len(drift),
         "drift_units": sum(abs(expected - actual) for expected, actual in drift),
     }
+
+
+def stockouts(*, period: Period, store_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
+    """Per store and category, how often shoppers of the store were shown "not available at
+    my store" (`shown`, product cards and product pages) and for how many products
+    (`products`), from the daily counters; most shown first."""
+    rows = (
+        StockoutShown.objects.filter(
+            _in_stores(list(store_ids) if store_ids is not None else None),
+            day__range=(period.first, period.last),
+        )
+        .values("store_id", category_id=F("product__category_id"))
+        .annotate(shown=Sum("shown"), products=Count("product_id", distinct=True))
+        .order_by("-shown", "store_id", "category_id")
+    )
+    return [dict(row) for row in rows]
 
 
 # --- Returns --------------------------------------------------------------------------------
