@@ -101,14 +101,15 @@ class DailyCustomerSpend(models.Model):
     store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     online_count = models.PositiveIntegerField(default=0)
-    online_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    online_cents = models.BigIntegerField(default=0)  # integer cents: summed fast, exactly
     store_count = models.PositiveIntegerField(default=0)
-    store_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    store_cents = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["day", "store", "user"], name="rollup_spend_unique")
         ]
+        indexes = [models.Index(fields=["user", "day"], name="rollup_spend_user_day")]
 
     def __str__(self):
         return f"{self.day} {self.store_id} {self.user_id}"

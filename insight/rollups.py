@@ -38,6 +38,10 @@ SOLD_KINDS = ("sale", "pickup_collected")
 ZERO = Decimal("0.00")
 
 
+def to_cents(amount: Decimal | int | float | None) -> int:
+    return int((Decimal(str(amount or 0)) * 100).quantize(Decimal(1)))
+
+
 def day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
@@ -203,9 +207,9 @@ def rollups_recompute(*, first: dt.date, last: dt.date) -> int:
                     store_id=store,
                     user_id=user,
                     online_count=v[0],
-                    online_amount=v[1],
+                    online_cents=to_cents(v[1]),
                     store_count=v[2],
-                    store_amount=v[3],
+                    store_cents=to_cents(v[3]),
                 )
                 for (day, store, user), v in spend.items()
             ],

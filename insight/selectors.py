@@ -431,7 +431,7 @@ def _summary_of(buyers: Purchases, year: Purchases) -> BuyerSummary:
 
 
 _SPEND_BY_USER = """
-    SELECT user_id, SUM(online_count), SUM(online_amount), SUM(store_count), SUM(store_amount),
+    SELECT user_id, SUM(online_count), SUM(online_cents), SUM(store_count), SUM(store_cents),
         SUM(CASE WHEN day >= %s THEN online_count ELSE 0 END),
         SUM(CASE WHEN day >= %s THEN store_count ELSE 0 END)
     FROM insight_dailycustomerspend WHERE day >= %s AND day <= %s {where}
@@ -444,8 +444,8 @@ _SPEND_BY_MIX = """
         SUM(CASE WHEN u.p_on > 0 AND u.p_st > 0 THEN 1 ELSE 0 END),
         SUM(CASE WHEN u.p_on + u.p_st > 1 THEN 1 ELSE 0 END)
     FROM (
-        SELECT SUM(online_count) AS on_n, SUM(online_amount) AS on_a, SUM(store_count) AS st_n,
-            SUM(store_amount) AS st_a,
+        SELECT SUM(online_count) AS on_n, SUM(online_cents) AS on_a, SUM(store_count) AS st_n,
+            SUM(store_cents) AS st_a,
             SUM(CASE WHEN day >= %s THEN online_count ELSE 0 END) AS p_on,
             SUM(CASE WHEN day >= %s THEN store_count ELSE 0 END) AS p_st
         FROM insight_dailycustomerspend WHERE day >= %s AND day <= %s {where}
@@ -490,7 +490,7 @@ def _buyers_rolled(
             )
             for mix, count, amount, buyers, cross, repeat in cursor.fetchall():
                 summary.clv[mix][0] += count
-                summary.clv[mix][1] += Decimal(str(amount or 0))
+                summary.clv[mix][1] += Decimal(int(amount or 0)) / 100
                 summary.buyers += buyers or 0
                 summary.cross += cross or 0
                 summary.repeat += repeat or 0
@@ -500,10 +500,15 @@ def _buyers_rolled(
                 )
                 known = {row[0]: list(row[1:]) for row in cursor.fetchall()}
     for user, t in today_rows.items():
-        y = known.get(user, [0, ZERO, 0, ZERO, 0, 0])
+        y = known.get(user, [0, 0, 0, 0, 0, 0])
         in_period = today is not None and today >= first
         summary.add(
-            [y[0] + t[0], Decimal(str(y[1])) + t[1], y[2] + t[2], Decimal(str(y[3])) + t[3]],
+            [
+                y[0] + t[0],
+                Decimal(int(y[1] or 0)) / 100 + t[1],
+                y[2] + t[2],
+                Decimal(int(y[3] or 0)) / 100 + t[3],
+            ],
             (y[4] + (t[0] if in_period else 0), y[5] + (t[2] if in_period else 0)),
         )
     return summary
