@@ -208,21 +208,26 @@ def _cc_figures(rows: list[tuple], revenue: Decimal, collected: int) -> dict[str
 
 
 _CC_SQL = """
+    WITH placed AS (
+        SELECT o.id, o.store_id, o.status, o.created_at, o.ready_at, o.collected_at,
+            o.promised_ready_at
+        FROM shop_order o
+        WHERE o.created_at >= %(start)s AND o.created_at < %(end)s {stores}
+    ), short AS (
+        SELECT DISTINCT l.order_id FROM shop_orderline l JOIN placed p ON p.id = l.order_id
+        WHERE l.quantity_short > 0
+    )
     SELECT o.store_id, COUNT(*),
         SUM(CASE WHEN o.status = %(cancelled)s THEN 1 ELSE 0 END),
         SUM(CASE WHEN o.status = %(collected)s THEN 1 ELSE 0 END),
         SUM(CASE WHEN o.status = %(expired)s THEN 1 ELSE 0 END),
         SUM(CASE WHEN o.status = ANY(%(picked)s) THEN 1 ELSE 0 END),
-        SUM(CASE WHEN o.status = ANY(%(picked)s) AND EXISTS (SELECT 1 FROM shop_orderline l
-            WHERE l.order_id = o.id AND l.quantity_short > 0) THEN 1 ELSE 0 END),
+        SUM(CASE WHEN o.status = ANY(%(picked)s) AND s.order_id IS NOT NULL THEN 1 ELSE 0 END),
         COUNT(o.promised_ready_at) FILTER (WHERE o.ready_at IS NOT NULL),
         COUNT(*) FILTER (WHERE o.ready_at <= o.promised_ready_at),
-        percentile_disc(0.5) WITHIN GROUP (ORDER BY o.ready_at - o.created_at),
-        percentile_disc(0.9) WITHIN GROUP (ORDER BY o.ready_at - o.created_at),
-        percentile_disc(0.5) WITHIN GROUP (ORDER BY o.collected_at - o.ready_at),
-        percentile_disc(0.9) WITHIN GROUP (ORDER BY o.collected_at - o.ready_at)
-    FROM shop_order o
-    WHERE o.created_at >= %(start)s AND o.created_at < %(end)s {stores}
+        percentile_disc(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY o.ready_at - o.created_at),
+        percentile_disc(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY o.collected_at - o.ready_at)
+    FROM placed o LEFT JOIN short s ON s.order_id = o.id
     GROUP BY GROUPING SETS ((o.store_id), ())
 """
 
@@ -246,7 +251,7 @@ def _cc_in_database(
         "end": period.end,
     }
     stores = _ids_sql("o.store_id", store_ids) if store_ids is not None else ""
-    found: dict[int | None, dict[str, Any]] = {}
+    found: dict[int | None, dict[str, Any]] = {}  # store (None: all of them) → figures
     with connection.cursor() as cursor:
         cursor.execute(_CC_SQL.format(stores=stores), params)
         for row in cursor.fetchall():
@@ -254,7 +259,7 @@ def _cc_in_database(
             orders, cancelled, collected, expired, picked, short, promised, kept = (
                 n or 0 for n in counts
             )
-            r50, r90, c50, c90 = (_hours(v) for v in row[9:])
+            r50, r90, c50, c90 = (_hours(v) for values in row[9:] for v in (values or [None] * 2))
             found[store] = {
                 "orders": orders,
                 "placed_to_ready_h": {"p50": r50, "p90": r90},
