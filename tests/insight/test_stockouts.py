@@ -81,3 +81,18 @@ def test_dashboard_shows_stockouts_per_store_and_category(client, store):
     html = client.get("/insight/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'data-testid="in-table-stockouts"' in html
     assert gone.product.category.name in html
+
+
+def test_api_lists_stockouts_with_codes(store):
+    from rest_framework.test import APIClient
+
+    gone = factories.stocked_variant(factories.StoreFactory(), "30.00", units=5)
+    StockoutShown.objects.create(
+        day=timezone.localdate() - dt.timedelta(days=1), store=store, product=gone.product, shown=3
+    )
+    api = APIClient()
+    api.force_authenticate(factories.staff(store, role=StaffRole.MANAGER))
+    body = api.get("/api/v1/insight/kpis/").json()
+    assert body["kpis"]["stock"]["stockouts"] == [
+        {"store": store.code, "category": gone.product.category.slug, "shown": 3, "products": 1}
+    ]
