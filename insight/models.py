@@ -92,6 +92,26 @@ class RollupDay(models.Model):
         return str(self.day)
 
 
+class DailyStoreSales(models.Model):
+    """One store's sales on one local day: pickup orders collected (count, € in cents, units
+    handed over) and till receipts (count, € in cents, of which on a card)."""
+
+    day = models.DateField()
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
+    online_orders = models.PositiveIntegerField(default=0)
+    online_cents = models.BigIntegerField(default=0)
+    online_units = models.IntegerField(default=0)
+    till_receipts = models.PositiveIntegerField(default=0)
+    till_cents = models.BigIntegerField(default=0)
+    till_card_cents = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "store"], name="rollup_sales_unique")]
+
+    def __str__(self):
+        return f"{self.day} {self.store_id}"
+
+
 class DailyCustomerSpend(models.Model):
     """What one customer bought at (or for pickup at) one store on one local day: collected
     pickup orders and till receipts on a card, counted and summed. Distinct customers, the

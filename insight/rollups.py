@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, F, Min, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -30,6 +30,7 @@ from .models import (
     DailyCustomerSpend,
     DailyInterest,
     DailyStock,
+    DailyStoreSales,
     RollupDay,
 )
 
@@ -55,6 +56,64 @@ def _in_stores(store_ids: list[int] | None, field: str = "store_id") -> Q:
 
 
 # --- What one range of days holds ---------------------------------------------------------------
+
+SalesKey = tuple[dt.date, int]  # day, store
+SALES_FIELDS = (
+    "online_orders",
+    "online_cents",
+    "online_units",
+    "till_receipts",
+    "till_cents",
+    "till_card_cents",
+)
+
+
+def sales_rows(
+    *, first: dt.date, last: dt.date, store_ids: list[int] | None = None
+) -> dict[SalesKey, dict[str, int]]:
+    """{(day, store): SALES_FIELDS}: pickup orders by the day collected (count, cents, units
+    handed over), till receipts by the day of the sale (count, cents, cents on a card)."""
+    start, end = day_start(first), day_start(last + dt.timedelta(days=1))
+    rows: dict[SalesKey, dict[str, int]] = defaultdict(lambda: dict.fromkeys(SALES_FIELDS, 0))
+    collected = Order.objects.filter(
+        _in_stores(store_ids),
+        status=OrderStatus.COLLECTED,
+        collected_at__gte=start,
+        collected_at__lt=end,
+    )
+    for day, store, count, amount in (
+        collected.annotate(day=_local_day("collected_at"))
+        .values_list("day", "store_id")
+        .annotate(n=Count("id"), amount=Sum("total"))
+        .order_by()
+    ):
+        rows[(day, store)].update(online_orders=count, online_cents=to_cents(amount))
+    for day, store, units in (
+        OrderLine.objects.filter(order__in=collected)
+        .annotate(day=_local_day("order__collected_at"))
+        .values_list("day", "order__store_id")
+        .annotate(units=Sum(F("quantity") - F("quantity_short")))
+        .order_by()
+    ):
+        rows[(day, store)]["online_units"] = units or 0
+    for day, store, count, amount, on_card in (
+        TillReceipt.objects.filter(
+            _in_stores(store_ids), occurred_at__gte=start, occurred_at__lt=end
+        )
+        .annotate(day=_local_day("occurred_at"))
+        .values_list("day", "store_id")
+        .annotate(
+            n=Count("id"),
+            amount=Sum("total"),
+            on_card=Sum("total", filter=Q(account__isnull=False)),
+        )
+        .order_by()
+    ):
+        rows[(day, store)].update(
+            till_receipts=count, till_cents=to_cents(amount), till_card_cents=to_cents(on_card)
+        )
+    return rows
+
 
 SpendKey = tuple[dt.date, int, int]  # day, store, user
 
@@ -190,6 +249,7 @@ def rollups_recompute(*, first: dt.date, last: dt.date) -> int:
     spend = spend_rows(first=first, last=last)
     interests = interest_rows(first=first, last=last)
     stock = stock_rows(first=first, last=last)
+    sales = sales_rows(first=first, last=last)
     now = timezone.now()
     with transaction.atomic():
         # The markers first, locked: two recomputes of the same day wait for each other.
@@ -200,6 +260,14 @@ def rollups_recompute(*, first: dt.date, last: dt.date) -> int:
         DailyConversion.objects.filter(interest__day__in=days).delete()
         DailyInterest.objects.filter(day__in=days).delete()
         DailyStock.objects.filter(day__in=days).delete()
+        DailyStoreSales.objects.filter(day__in=days).delete()
+        DailyStoreSales.objects.bulk_create(
+            [
+                DailyStoreSales(day=day, store_id=store, **values)
+                for (day, store), values in sales.items()
+            ],
+            batch_size=5000,
+        )
         DailyCustomerSpend.objects.bulk_create(
             [
                 DailyCustomerSpend(

@@ -52,6 +52,7 @@ from .models import (
     CartAddition,
     DailyInterest,
     DailyStock,
+    DailyStoreSales,
     NpsSurvey,
     RollupDay,
     StockoutShown,
@@ -168,8 +169,50 @@ def _cc_rows(*, period: Period, store_ids: list[int] | None) -> list[tuple]:
     return [(*row[1:], row[0] in short) for row in rows]
 
 
-def _cc_revenue(*, period: Period, store_ids: list[int] | None) -> dict[int, tuple[Decimal, int]]:
+def _money(cents: int | None) -> Decimal:
+    return (Decimal(int(cents or 0)) / 100).quantize(CENT)
+
+
+def _sales_rolled(
+    *, period: Period, store_ids: list[int] | None, use_rollups: bool = True
+) -> dict[tuple[dt.date, int], dict[str, int]] | None:
+    """{(day, store): sums of `rollups.SALES_FIELDS`} of the period from the daily sales
+    roll-ups and today's ledgers; None when a past day of it is not rolled up (or not wanted):
+    the caller then reads the ledgers."""
+    if not use_rollups or not rollups_cover(period.first, period.last):
+        return None
+    rows: dict[tuple[dt.date, int], dict[str, int]] = {}
+    past = _past_days(period.first, period.last)
+    if past is not None:
+        for values in DailyStoreSales.objects.filter(_in_stores(store_ids), day__range=past).values(
+            "day", "store_id", *rollups.SALES_FIELDS
+        ):
+            rows[(values.pop("day"), values.pop("store_id"))] = values
+    today = _today_in(period.first, period.last)
+    if today is not None:
+        rows.update(rollups.sales_rows(first=today, last=today, store_ids=store_ids))
+    return rows
+
+
+def _sales_by_store(rows: dict[tuple[dt.date, int], dict[str, int]]) -> dict[int, dict[str, int]]:
+    found: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(rollups.SALES_FIELDS, 0))
+    for (_day, store), values in rows.items():
+        for name, value in values.items():
+            found[store][name] += value
+    return found
+
+
+def _cc_revenue(
+    *, period: Period, store_ids: list[int] | None, use_rollups: bool = True
+) -> dict[int, tuple[Decimal, int]]:
     """{store: (revenue, orders)} of the orders collected in the period."""
+    sales = _sales_rolled(period=period, store_ids=store_ids, use_rollups=use_rollups)
+    if sales is not None:
+        return {
+            store: (_money(v["online_cents"]), v["online_orders"])
+            for store, v in _sales_by_store(sales).items()
+            if v["online_orders"]
+        }
     rows = (
         Order.objects.filter(
             _in_stores(store_ids),
@@ -276,7 +319,9 @@ def _cc_empty() -> dict[str, Any]:
     return _cc_figures([], ZERO, 0)
 
 
-def click_and_collect(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[str, Any]:
+def click_and_collect(
+    *, period: Period, store_ids: Iterable[int] | None = None, use_rollups: bool = True
+) -> dict[str, Any]:
     """Orders placed in the period and what became of them; revenue of orders collected in it.
 
     - `orders`: placed in the period; `cancelled`: of those, now cancelled.
@@ -290,7 +335,7 @@ def click_and_collect(*, period: Period, store_ids: Iterable[int] | None = None)
       expired), the share with a line short.
     """
     ids = list(store_ids) if store_ids is not None else None
-    revenue = _cc_revenue(period=period, store_ids=ids).values()
+    revenue = _cc_revenue(period=period, store_ids=ids, use_rollups=use_rollups).values()
     money = sum((r for r, _n in revenue), ZERO)
     collected = sum(n for _r, n in revenue)
     if connection.vendor == "postgresql":
@@ -300,11 +345,11 @@ def click_and_collect(*, period: Period, store_ids: Iterable[int] | None = None)
 
 
 def click_and_collect_by_store(
-    *, period: Period, store_ids: Iterable[int]
+    *, period: Period, store_ids: Iterable[int], use_rollups: bool = True
 ) -> dict[int, dict[str, Any]]:
     """`click_and_collect` for each store, from one read of the orders."""
     ids = list(store_ids)
-    revenue = _cc_revenue(period=period, store_ids=ids)
+    revenue = _cc_revenue(period=period, store_ids=ids, use_rollups=use_rollups)
     if connection.vendor == "postgresql":
         found = _cc_in_database(period=period, store_ids=ids)
         by_store = {}
@@ -320,7 +365,17 @@ def click_and_collect_by_store(
     }
 
 
-def till_revenue_by_store(*, period: Period, store_ids: Iterable[int]) -> dict[int, Decimal]:
+def till_revenue_by_store(
+    *, period: Period, store_ids: Iterable[int], use_rollups: bool = True
+) -> dict[int, Decimal]:
+    store_ids = list(store_ids)
+    sales = _sales_rolled(period=period, store_ids=store_ids, use_rollups=use_rollups)
+    if sales is not None:
+        return {
+            store: _money(v["till_cents"])
+            for store, v in _sales_by_store(sales).items()
+            if v["till_receipts"]
+        }
     rows = (
         TillReceipt.objects.filter(
             store_id__in=list(store_ids), occurred_at__gte=period.start, occurred_at__lt=period.end
@@ -332,9 +387,12 @@ def till_revenue_by_store(*, period: Period, store_ids: Iterable[int]) -> dict[i
     return {row["store_id"]: _cents(row["total"]) for row in rows}
 
 
-def return_rate_by_store(*, period: Period, store_ids: Iterable[int]) -> dict[int, float | None]:
+def return_rate_by_store(
+    *, period: Period, store_ids: Iterable[int], use_rollups: bool = True
+) -> dict[int, float | None]:
     """`returns(...)["rate"]` for each store, in two grouped queries."""
     ids = list(store_ids)
+    sales = _sales_rolled(period=period, store_ids=ids, use_rollups=use_rollups)
     asked = dict(
         ReturnLine.objects.filter(
             return_request__order__store_id__in=ids,
@@ -345,17 +403,20 @@ def return_rate_by_store(*, period: Period, store_ids: Iterable[int]) -> dict[in
         .annotate(units=Sum("quantity"))
         .order_by()
     )
-    collected = dict(
-        OrderLine.objects.filter(
-            order__store_id__in=ids,
-            order__status=OrderStatus.COLLECTED,
-            order__collected_at__gte=period.start,
-            order__collected_at__lt=period.end,
+    if sales is not None:
+        collected = {store: v["online_units"] for store, v in _sales_by_store(sales).items()}
+    else:
+        collected = dict(
+            OrderLine.objects.filter(
+                order__store_id__in=ids,
+                order__status=OrderStatus.COLLECTED,
+                order__collected_at__gte=period.start,
+                order__collected_at__lt=period.end,
+            )
+            .values_list("order__store_id")
+            .annotate(units=Sum(F("quantity") - F("quantity_short")))
+            .order_by()
         )
-        .values_list("order__store_id")
-        .annotate(units=Sum(F("quantity") - F("quantity_short")))
-        .order_by()
-    )
     return {store: _ratio(asked.get(store, 0), collected.get(store, 0)) for store in ids}
 
 
@@ -549,18 +610,26 @@ def customers(
         .distinct()
         .count()
     )
-    online_revenue = Order.objects.filter(
-        stores,
-        status=OrderStatus.COLLECTED,
-        collected_at__gte=period.start,
-        collected_at__lt=period.end,
-    ).aggregate(revenue=Coalesce(Sum("total"), ZERO))["revenue"]
-    till = TillReceipt.objects.filter(
-        stores, occurred_at__gte=period.start, occurred_at__lt=period.end
-    ).aggregate(
-        revenue=Coalesce(Sum("total"), ZERO),
-        on_card=Coalesce(Sum("total", filter=Q(account__isnull=False)), ZERO),
-    )
+    sales = _sales_rolled(period=period, store_ids=ids, use_rollups=use_rollups)
+    if sales is not None:
+        online_revenue = _money(sum(v["online_cents"] for v in sales.values()))
+        till = {
+            "revenue": _money(sum(v["till_cents"] for v in sales.values())),
+            "on_card": _money(sum(v["till_card_cents"] for v in sales.values())),
+        }
+    else:
+        online_revenue = Order.objects.filter(
+            stores,
+            status=OrderStatus.COLLECTED,
+            collected_at__gte=period.start,
+            collected_at__lt=period.end,
+        ).aggregate(revenue=Coalesce(Sum("total"), ZERO))["revenue"]
+        till = TillReceipt.objects.filter(
+            stores, occurred_at__gte=period.start, occurred_at__lt=period.end
+        ).aggregate(
+            revenue=Coalesce(Sum("total"), ZERO),
+            on_card=Coalesce(Sum("total", filter=Q(account__isnull=False)), ZERO),
+        )
     revenue = online_revenue + till["revenue"]
     on_card = online_revenue + till["on_card"]  # every pickup order is a member's
     clv_first = period.last - CLV_WINDOW + dt.timedelta(days=1)
@@ -882,7 +951,9 @@ def stockouts(*, period: Period, store_ids: Iterable[int] | None = None) -> list
 # --- Returns --------------------------------------------------------------------------------
 
 
-def returns(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[str, Any]:
+def returns(
+    *, period: Period, store_ids: Iterable[int] | None = None, use_rollups: bool = True
+) -> dict[str, Any]:
     """Returns of orders of these stores: `rate` = units asked back in return requests made in
     the period ÷ units collected in the period; requests `by_reason`; inspected units
     `by_condition`; refunds issued in the period `by_method` (count and €)."""
@@ -893,12 +964,17 @@ def returns(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[s
     asked = ReturnLine.objects.filter(return_request__in=requests).aggregate(
         units=Coalesce(Sum("quantity"), 0)
     )["units"]
-    collected = OrderLine.objects.filter(
-        stores,
-        order__status=OrderStatus.COLLECTED,
-        order__collected_at__gte=period.start,
-        order__collected_at__lt=period.end,
-    ).aggregate(units=Coalesce(Sum(F("quantity") - F("quantity_short")), 0))["units"]
+    ids = list(store_ids) if store_ids is not None else None
+    sales = _sales_rolled(period=period, store_ids=ids, use_rollups=use_rollups)
+    if sales is not None:
+        collected = sum(v["online_units"] for v in sales.values())
+    else:
+        collected = OrderLine.objects.filter(
+            stores,
+            order__status=OrderStatus.COLLECTED,
+            order__collected_at__gte=period.start,
+            order__collected_at__lt=period.end,
+        ).aggregate(units=Coalesce(Sum(F("quantity") - F("quantity_short")), 0))["units"]
     by_reason = dict(requests.values_list("reason").annotate(n=Count("id")).order_by())
     by_condition = dict(
         ReturnLine.objects.filter(return_request__in=requests)
@@ -975,7 +1051,7 @@ def kpis(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[str,
 
 
 def daily_revenue(
-    *, period: Period, store_ids: Iterable[int] | None = None
+    *, period: Period, store_ids: Iterable[int] | None = None, use_rollups: bool = True
 ) -> list[dict[str, Any]]:
     """Per local day of the period: revenue of collected pickup orders and of till receipts,
     summed per day in the database."""
@@ -984,6 +1060,18 @@ def daily_revenue(
         period.first + dt.timedelta(days=n): {"online": ZERO, "store": ZERO}
         for n in range(period.days)
     }
+    ids = list(store_ids) if store_ids is not None else None
+    store_ids = ids
+    sales = _sales_rolled(period=period, store_ids=ids, use_rollups=use_rollups)
+    if sales is not None:
+        cents: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
+        for (day, _store), values in sales.items():
+            cents[day][0] += values["online_cents"]
+            cents[day][1] += values["till_cents"]
+        for day, (online_cents, till_cents) in cents.items():
+            if day in days:
+                days[day] = {"online": _money(online_cents), "store": _money(till_cents)}
+        return [{"day": day, **values} for day, values in days.items()]
     online = (
         Order.objects.filter(
             _in_stores(store_ids),

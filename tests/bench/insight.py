@@ -275,6 +275,7 @@ def run() -> list[Check]:
             "insight_dailyinterest",
             "insight_dailyconversion",
             "insight_dailystock",
+            "insight_dailystoresales",
             "insight_rollupday",
         ):
             cursor.execute(f"VACUUM ANALYZE {table}")

@@ -15,9 +15,10 @@ from insight.models import (
     DailyCustomerSpend,
     DailyInterest,
     DailyStock,
+    DailyStoreSales,
     RollupDay,
 )
-from insight.rollups import rollups_recompute, rollups_refresh
+from insight.rollups import SALES_FIELDS, rollups_recompute, rollups_refresh
 from inventory.models import MovementKind, StockMovement
 from inventory.services import Delta, stock_deltas_apply
 from loyalty.models import TillReceipt
@@ -27,6 +28,8 @@ from tests import factories
 from .test_kpis import PERIOD, TODAY, at, order, till
 
 pytestmark = pytest.mark.django_db
+
+SALES = ("day", "store", *SALES_FIELDS)
 
 WITH_TODAY = selectors.Period(first=TODAY - dt.timedelta(days=6), last=TODAY)
 
@@ -40,6 +43,28 @@ def _figures(period, store_ids, use_rollups):
             period=period, store_ids=store_ids, use_rollups=use_rollups
         ),
         "stock": selectors.stock(period=period, store_ids=store_ids, use_rollups=use_rollups),
+        "click_and_collect": selectors.click_and_collect(
+            period=period, store_ids=store_ids, use_rollups=use_rollups
+        ),
+        "returns": selectors.returns(period=period, store_ids=store_ids, use_rollups=use_rollups),
+        "daily": selectors.daily_revenue(
+            period=period, store_ids=store_ids, use_rollups=use_rollups
+        ),
+        **(
+            {
+                "by_store": selectors.click_and_collect_by_store(
+                    period=period, store_ids=store_ids, use_rollups=use_rollups
+                ),
+                "till": selectors.till_revenue_by_store(
+                    period=period, store_ids=store_ids, use_rollups=use_rollups
+                ),
+                "return_rate": selectors.return_rate_by_store(
+                    period=period, store_ids=store_ids, use_rollups=use_rollups
+                ),
+            }
+            if store_ids is not None
+            else {}
+        ),
     }
 
 
@@ -66,6 +91,9 @@ def _rows():
         ),
         "stock": sorted(
             DailyStock.objects.values_list("day", "store", "category", "moved", "sold")
+        ),
+        "sales": sorted(
+            DailyStoreSales.objects.values_list(*SALES),
         ),
     }
 
@@ -134,6 +162,7 @@ def test_recomputing_is_idempotent_and_picks_up_late_data(shop_data):
     rollups_recompute(first=TODAY - dt.timedelta(days=400), last=TODAY)
     first = _rows()
     assert first["spend"] and first["interest"] and first["conversion"] and first["stock"]
+    assert first["sales"]
     rollups_recompute(first=PERIOD.first, last=PERIOD.last)
     call_command("insight_rollups", "--from", PERIOD.first.isoformat(), "--to", TODAY.isoformat())
     assert _rows() == first
