@@ -141,11 +141,12 @@ class KpiView(APIView):
         period = Period(first=data["start"], last=data["end"])
         chosen = [data["store"]] if data.get("store") else list(stores.active().order_by("name"))
         ids = [store.pk for store in chosen]
-        body = {
-            "period": period,
-            "previous_period": period.previous(),
-            "stores": [store.code for store in chosen],
-            "kpis": _with_codes(selectors.kpis(period=period, store_ids=ids)),
-            "previous": _with_codes(selectors.kpis(period=period.previous(), store_ids=ids)),
-        }
+        with selectors.reading():
+            body = {
+                "period": period,
+                "previous_period": period.previous(),
+                "stores": [store.code for store in chosen],
+                "kpis": _with_codes(selectors.kpis(period=period, store_ids=ids)),
+                "previous": _with_codes(selectors.kpis(period=period.previous(), store_ids=ids)),
+            }
         return Response(KpiResponseSerializer(body).data)

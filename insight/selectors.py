@@ -9,7 +9,9 @@ not to a store, and are shop-wide.
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -127,6 +129,36 @@ def _today_in(first: dt.date, last: dt.date) -> dt.date | None:
     return today if first <= today <= last else None
 
 
+_memo: ContextVar[dict[tuple, dict] | None] = ContextVar("insight_memo", default=None)
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """One page's (or API answer's) reads: today's ledger rows are read once for every store
+    and reused by every figure of the page (outside it, each figure reads them itself)."""
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def _today_rows(name: str, today: dt.date, store_ids: list[int] | None) -> dict[tuple, Any]:
+    """`rollups.<name>` for today, of these stores (the store is the key's second part)."""
+    memo = _memo.get()
+    key = (name, today)
+    if memo is not None and key in memo:
+        rows = memo[key]
+    else:
+        rows = getattr(rollups, name)(first=today, last=today)
+        if memo is not None:
+            memo[key] = rows
+    if store_ids is None or name == "interest_rows":
+        return rows
+    wanted = set(store_ids)
+    return {k: v for k, v in rows.items() if k[1] in wanted}
+
+
 def rollups_cover(first: dt.date, last: dt.date) -> bool:
     """Whether every whole past day of `first`…`last` is rolled up (today never needs to be)."""
     days = _past_days(first, last)
@@ -190,7 +222,7 @@ def _sales_rolled(
             rows[(values.pop("day"), values.pop("store_id"))] = values
     today = _today_in(period.first, period.last)
     if today is not None:
-        rows.update(rollups.sales_rows(first=today, last=today, store_ids=store_ids))
+        rows.update(_today_rows("sales_rows", today, store_ids))
     return rows
 
 
@@ -285,6 +317,10 @@ def _cc_in_database(
     """PostgreSQL: the click & collect figures of the orders placed in the period, per store and
     for all of them (key None), counted and their p50/p90 (`percentile_disc`: the nearest rank,
     as `percentile`) taken in one grouped query; nothing but the answer leaves the database."""
+    memo = _memo.get()
+    key = ("cc", period, tuple(sorted(store_ids)) if store_ids is not None else None)
+    if memo is not None and key in memo:
+        return memo[key]
     params: dict[str, Any] = {
         "cancelled": OrderStatus.CANCELLED.value,
         "collected": OrderStatus.COLLECTED.value,
@@ -312,6 +348,8 @@ def _cc_in_database(
                 "short_pick_rate": _ratio(short, picked),
                 "cancelled": cancelled,
             }
+    if memo is not None:
+        memo[key] = found
     return found
 
 
@@ -538,9 +576,7 @@ def _buyers_rolled(
     today_rows: dict[int, list[Any]] = defaultdict(lambda: [0, ZERO, 0, ZERO])
     today = _today_in(clv_first, last)
     if today is not None:
-        for (_d, _s, user), values in rollups.spend_rows(
-            first=today, last=today, store_ids=store_ids
-        ).items():
+        for (_d, _s, user), values in _today_rows("spend_rows", today, store_ids).items():
             row = today_rows[user]
             for n in range(4):
                 row[n] += values[n]
@@ -783,7 +819,7 @@ def _conversion_rolled(*, period: Period, store_ids: list[int] | None) -> dict[s
 
     past = _past_days(period.first, period.last)
     today = _today_in(period.first, period.last)
-    today_rows = rollups.interest_rows(first=today, last=today) if today is not None else {}
+    today_rows = _today_rows("interest_rows", today, None) if today is not None else {}
     if past is not None:
         stores = _ids_sql("c.store_id", store_ids) if store_ids is not None else ""
         with connection.cursor() as cursor:
@@ -801,7 +837,7 @@ def _conversion_rolled(*, period: Period, store_ids: list[int] | None) -> dict[s
         if (user, product) in seen:
             continue
         chosen = [(at, s) for s, at in bought.items() if store_ids is None or s in store_ids]
-        count(category, min(chosen)[1] if chosen else None, 1)  # type: ignore[arg-type]
+        count(category, min(chosen)[1] if chosen else None, 1)
     return {
         "interests": sum(interests.values()),
         "converted": sum(converted.values()),
@@ -864,11 +900,7 @@ def _stock_since_rolled(
                 "since_end": after or 0,
                 "sold": sold or 0,
             }
-    today_rows = (
-        rollups.stock_rows(first=today, last=today, store_ids=store_ids)
-        if today >= period.first
-        else {}
-    )
+    today_rows = _today_rows("stock_rows", today, store_ids) if today >= period.first else {}
     for (_day, store, category), (moved, sold) in today_rows.items():
         row = found[(store, category)]
         row["since_start"] += moved

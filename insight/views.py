@@ -72,23 +72,24 @@ def dashboard(request):
     period = Period(first=data["start"], last=data["end"])
     chosen = [data["store"]] if data.get("store") else list(stores.active().order_by("name"))
     store_ids = [store.pk for store in chosen]
-    now = selectors.kpis(period=period, store_ids=store_ids)
-    before = selectors.kpis(period=period.previous(), store_ids=store_ids)
-    summary = tables.headline(now, before)
-    all_tables = [summary]
-    comparison = None
-    if len(chosen) > 1:
-        comparison = tables.store_comparison(period=period, stores=chosen)
-        all_tables.append(comparison)
-    details = tables.detail_tables(now)
-    all_tables += details
+    with selectors.reading():
+        now = selectors.kpis(period=period, store_ids=store_ids)
+        before = selectors.kpis(period=period.previous(), store_ids=store_ids)
+        summary = tables.headline(now, before)
+        all_tables = [summary]
+        comparison = None
+        if len(chosen) > 1:
+            comparison = tables.store_comparison(period=period, stores=chosen)
+            all_tables.append(comparison)
+        details = tables.detail_tables(now)
+        all_tables += details
+        daily = selectors.daily_revenue(period=period, store_ids=store_ids)
     wanted = request.GET.get("export")
     if wanted:
         for table in all_tables:
             if table.key == wanted:
                 return _csv(table, period)
         return HttpResponse(_("No such table."), status=404, content_type="text/plain")
-    daily = selectors.daily_revenue(period=period, store_ids=store_ids)
     charts = {
         "daily": {
             "labels": [row["day"].isoformat() for row in daily],

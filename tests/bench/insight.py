@@ -219,12 +219,13 @@ def dashboard(stores: list[int], period) -> None:
     from insight import selectors, tables
     from stores.models import Store
 
-    now = selectors.kpis(period=period, store_ids=stores)
-    before = selectors.kpis(period=period.previous(), store_ids=stores)
-    tables.headline(now, before)
-    tables.store_comparison(period=period, stores=Store.objects.filter(pk__in=stores))
-    tables.detail_tables(now)
-    selectors.daily_revenue(period=period, store_ids=stores)
+    with selectors.reading():  # as the view does
+        now = selectors.kpis(period=period, store_ids=stores)
+        before = selectors.kpis(period=period.previous(), store_ids=stores)
+        tables.headline(now, before)
+        tables.store_comparison(period=period, stores=Store.objects.filter(pk__in=stores))
+        tables.detail_tables(now)
+        selectors.daily_revenue(period=period, store_ids=stores)
 
 
 def run() -> list[Check]:

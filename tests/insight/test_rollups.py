@@ -211,3 +211,16 @@ def test_click_and_collect_in_the_database_equals_python(shop_data, store):
         for store_id in {row[0] for row in rows}:
             mine = _cc_figures([r for r in rows if r[0] == store_id], Decimal(0), 0)
             assert {k: mine[k] for k in keys} == found[store_id]
+
+
+def test_one_reading_gives_the_same_figures(shop_data):
+    """Inside `reading()` today's ledger rows and the click & collect query are read once per
+    page; the figures are those of separate reads."""
+    store, other = shop_data
+    rollups_recompute(first=TODAY - dt.timedelta(days=400), last=TODAY)
+    apart = _figures(WITH_TODAY, [store.pk, other.pk], use_rollups=True)
+    with selectors.reading():
+        together = _figures(WITH_TODAY, [store.pk, other.pk], use_rollups=True)
+        again = _figures(WITH_TODAY, [other.pk, store.pk], use_rollups=True)
+    assert together == apart
+    assert again["customers"] == apart["customers"]
