@@ -121,9 +121,11 @@ class DailyCustomerSpend(models.Model):
     store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     online_count = models.PositiveIntegerField(default=0)
-    online_cents = models.BigIntegerField(default=0)  # integer cents: summed fast, exactly
+    # Integer cents: summed exactly and fast (PostgreSQL sums int4 in int8, bigint in numeric);
+    # one customer's purchases at one store on one day stay far below 21 million €.
+    online_cents = models.IntegerField(default=0)
     store_count = models.PositiveIntegerField(default=0)
-    store_cents = models.BigIntegerField(default=0)
+    store_cents = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
