@@ -616,6 +616,25 @@ def _buyers_rolled(
     return summary
 
 
+def _wallet() -> tuple[list[dict[str, Any]], int, Decimal]:
+    """Cards per tier, points held, store credit held: shop-wide and of now, so one page
+    (`reading()`) reads them once for both periods."""
+    memo = _memo.get()
+    if memo is not None and ("wallet",) in memo:
+        return memo[("wallet",)]["value"]
+    tiers: list[dict[str, Any]] = [
+        dict(row)
+        for row in LoyaltyAccount.objects.values(name=F("tier__name"))
+        .annotate(members=Count("id"))
+        .order_by(F("tier__min_spend_12m").asc(nulls_first=True))
+    ]
+    points = PointsEntry.objects.aggregate(total=Coalesce(Sum("points"), 0))["total"]
+    credit = StoreCreditEntry.objects.aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
+    if memo is not None:
+        memo[("wallet",)] = {"value": (tiers, points, credit)}
+    return tiers, points, credit
+
+
 def customers(
     *, period: Period, store_ids: Iterable[int] | None = None, use_rollups: bool = True
 ) -> dict[str, Any]:
@@ -683,13 +702,7 @@ def customers(
         mix: (amount / count).quantize(CENT) if count else None
         for mix, (count, amount) in summary.clv.items()
     }
-    tiers = list(
-        LoyaltyAccount.objects.values(name=F("tier__name"))
-        .annotate(members=Count("id"))
-        .order_by(F("tier__min_spend_12m").asc(nulls_first=True))
-    )
-    points = PointsEntry.objects.aggregate(total=Coalesce(Sum("points"), 0))["total"]
-    credit = StoreCreditEntry.objects.aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
+    tiers, points, credit = _wallet()
     return {
         "active_members": active,
         "revenue": revenue,
