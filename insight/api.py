@@ -38,7 +38,8 @@ class KpiSectionsSerializer(serializers.Serializer):
     )
     stock = serializers.DictField(
         help_text="table (store, category, sold, opening, closing, turnover, days_of_cover), "
-        "drift_findings, drift_units"
+        "stockouts (store, category, shown: times shoppers saw 'not available at my store', "
+        "products), drift_findings, drift_units"
     )
     returns = serializers.DictField(
         help_text="requests, units, rate, by_reason, by_condition, by_method (count, amount)"
@@ -73,6 +74,14 @@ def _with_codes(figures: dict) -> dict:
             **row,
         }
         for row in figures["stock"]["table"]
+    ]
+    figures["stock"]["stockouts"] = [
+        {
+            "store": stores[row.pop("store_id")],
+            "category": categories.get(row.pop("category_id"), ""),
+            **row,
+        }
+        for row in figures["stock"]["stockouts"]
     ]
     nps = figures["nps"]
     nps["by_store"] = {stores[k]: v for k, v in nps["by_store"].items()}
@@ -132,11 +141,12 @@ class KpiView(APIView):
         period = Period(first=data["start"], last=data["end"])
         chosen = [data["store"]] if data.get("store") else list(stores.active().order_by("name"))
         ids = [store.pk for store in chosen]
-        body = {
-            "period": period,
-            "previous_period": period.previous(),
-            "stores": [store.code for store in chosen],
-            "kpis": _with_codes(selectors.kpis(period=period, store_ids=ids)),
-            "previous": _with_codes(selectors.kpis(period=period.previous(), store_ids=ids)),
-        }
+        with selectors.reading():
+            body = {
+                "period": period,
+                "previous_period": period.previous(),
+                "stores": [store.code for store in chosen],
+                "kpis": _with_codes(selectors.kpis(period=period, store_ids=ids)),
+                "previous": _with_codes(selectors.kpis(period=period.previous(), store_ids=ids)),
+            }
         return Response(KpiResponseSerializer(body).data)

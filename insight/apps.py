@@ -19,3 +19,8 @@ class InsightConfig(AppConfig):
         from .history import order_lines_for_entries
 
         history_lines_register(order_lines_for_entries)
+        from shop.storefront.stockouts import stockout_listener_register
+
+        from .stockouts import stockouts_record
+
+        stockout_listener_register(stockouts_record)

@@ -1,5 +1,6 @@
-"""What insight hears from orders: members' cart additions (a cart line created one by one; a
-cart merged at login is not counted) and collected orders (the recommendation survey)."""
+"""What insight hears from orders: members' cart additions (a line new in a member's cart,
+added one by one or merged from the anonymous cart at login; a line whose quantity only grows
+was carted before) and collected orders (the recommendation survey)."""
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver

@@ -9,11 +9,14 @@ not to a store, and are shop-wide.
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -46,7 +49,16 @@ from shop.orders.models import Order, OrderLine, OrderStatus
 from stores.models import StaffRole, Store
 from stores.selectors import staff_stores
 
-from .models import CartAddition, NpsSurvey
+from . import rollups
+from .models import (
+    CartAddition,
+    DailyInterest,
+    DailyStock,
+    DailyStoreSales,
+    NpsSurvey,
+    RollupDay,
+    StockoutShown,
+)
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -105,6 +117,57 @@ def _in_stores(store_ids: Iterable[int] | None, field: str = "store_id") -> Q:
     return Q(**{f"{field}__in": list(store_ids)}) if store_ids is not None else Q()
 
 
+def _past_days(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The whole past days of `first`…`last` (read from roll-ups), None when there are none."""
+    end = min(last, timezone.localdate() - dt.timedelta(days=1))
+    return (first, end) if first <= end else None
+
+
+def _today_in(first: dt.date, last: dt.date) -> dt.date | None:
+    """Today, when it lies in `first`…`last` (read from the ledgers)."""
+    today = timezone.localdate()
+    return today if first <= today <= last else None
+
+
+_memo: ContextVar[dict[tuple, dict] | None] = ContextVar("insight_memo", default=None)
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """One page's (or API answer's) reads: today's ledger rows are read once for every store
+    and reused by every figure of the page (outside it, each figure reads them itself)."""
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def _today_rows(name: str, today: dt.date, store_ids: list[int] | None) -> dict[tuple, Any]:
+    """`rollups.<name>` for today, of these stores (the store is the key's second part)."""
+    memo = _memo.get()
+    key = (name, today)
+    if memo is not None and key in memo:
+        rows = memo[key]
+    else:
+        rows = getattr(rollups, name)(first=today, last=today)
+        if memo is not None:
+            memo[key] = rows
+    if store_ids is None or name == "interest_rows":
+        return rows
+    wanted = set(store_ids)
+    return {k: v for k, v in rows.items() if k[1] in wanted}
+
+
+def rollups_cover(first: dt.date, last: dt.date) -> bool:
+    """Whether every whole past day of `first`…`last` is rolled up (today never needs to be)."""
+    days = _past_days(first, last)
+    if days is None:
+        return True
+    wanted = (days[1] - days[0]).days + 1
+    return RollupDay.objects.filter(day__range=days).count() == wanted
+
+
 # --- Click & collect ------------------------------------------------------------------------
 
 
@@ -138,8 +201,50 @@ def _cc_rows(*, period: Period, store_ids: list[int] | None) -> list[tuple]:
     return [(*row[1:], row[0] in short) for row in rows]
 
 
-def _cc_revenue(*, period: Period, store_ids: list[int] | None) -> dict[int, tuple[Decimal, int]]:
+def _money(cents: int | None) -> Decimal:
+    return (Decimal(int(cents or 0)) / 100).quantize(CENT)
+
+
+def _sales_rolled(
+    *, period: Period, store_ids: list[int] | None, use_rollups: bool = True
+) -> dict[tuple[dt.date, int], dict[str, int]] | None:
+    """{(day, store): sums of `rollups.SALES_FIELDS`} of the period from the daily sales
+    roll-ups and today's ledgers; None when a past day of it is not rolled up (or not wanted):
+    the caller then reads the ledgers."""
+    if not use_rollups or not rollups_cover(period.first, period.last):
+        return None
+    rows: dict[tuple[dt.date, int], dict[str, int]] = {}
+    past = _past_days(period.first, period.last)
+    if past is not None:
+        for values in DailyStoreSales.objects.filter(_in_stores(store_ids), day__range=past).values(
+            "day", "store_id", *rollups.SALES_FIELDS
+        ):
+            rows[(values.pop("day"), values.pop("store_id"))] = values
+    today = _today_in(period.first, period.last)
+    if today is not None:
+        rows.update(_today_rows("sales_rows", today, store_ids))
+    return rows
+
+
+def _sales_by_store(rows: dict[tuple[dt.date, int], dict[str, int]]) -> dict[int, dict[str, int]]:
+    found: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(rollups.SALES_FIELDS, 0))
+    for (_day, store), values in rows.items():
+        for name, value in values.items():
+            found[store][name] += value
+    return found
+
+
+def _cc_revenue(
+    *, period: Period, store_ids: list[int] | None, use_rollups: bool = True
+) -> dict[int, tuple[Decimal, int]]:
     """{store: (revenue, orders)} of the orders collected in the period."""
+    sales = _sales_rolled(period=period, store_ids=store_ids, use_rollups=use_rollups)
+    if sales is not None:
+        return {
+            store: (_money(v["online_cents"]), v["online_orders"])
+            for store, v in _sales_by_store(sales).items()
+            if v["online_orders"]
+        }
     rows = (
         Order.objects.filter(
             _in_stores(store_ids),
@@ -177,7 +282,84 @@ def _cc_figures(rows: list[tuple], revenue: Decimal, collected: int) -> dict[str
     }
 
 
-def click_and_collect(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[str, Any]:
+_CC_SQL = """
+    WITH placed AS (
+        SELECT o.id, o.store_id, o.status, o.created_at, o.ready_at, o.collected_at,
+            o.promised_ready_at
+        FROM shop_order o
+        WHERE o.created_at >= %(start)s AND o.created_at < %(end)s {stores}
+    ), short AS (
+        SELECT DISTINCT l.order_id FROM shop_orderline l JOIN placed p ON p.id = l.order_id
+        WHERE l.quantity_short > 0
+    )
+    SELECT o.store_id, COUNT(*),
+        SUM(CASE WHEN o.status = %(cancelled)s THEN 1 ELSE 0 END),
+        SUM(CASE WHEN o.status = %(collected)s THEN 1 ELSE 0 END),
+        SUM(CASE WHEN o.status = %(expired)s THEN 1 ELSE 0 END),
+        SUM(CASE WHEN o.status = ANY(%(picked)s) THEN 1 ELSE 0 END),
+        SUM(CASE WHEN o.status = ANY(%(picked)s) AND s.order_id IS NOT NULL THEN 1 ELSE 0 END),
+        COUNT(o.promised_ready_at) FILTER (WHERE o.ready_at IS NOT NULL),
+        COUNT(*) FILTER (WHERE o.ready_at <= o.promised_ready_at),
+        percentile_disc(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY o.ready_at - o.created_at),
+        percentile_disc(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY o.collected_at - o.ready_at)
+    FROM placed o LEFT JOIN short s ON s.order_id = o.id
+    GROUP BY GROUPING SETS ((o.store_id), ())
+"""
+
+
+def _hours(value: dt.timedelta | None) -> float | None:
+    return value.total_seconds() / 3600 if value is not None else None
+
+
+def _cc_in_database(
+    *, period: Period, store_ids: list[int] | None
+) -> dict[int | None, dict[str, Any]]:
+    """PostgreSQL: the click & collect figures of the orders placed in the period, per store and
+    for all of them (key None), counted and their p50/p90 (`percentile_disc`: the nearest rank,
+    as `percentile`) taken in one grouped query; nothing but the answer leaves the database."""
+    memo = _memo.get()
+    key = ("cc", period, tuple(sorted(store_ids)) if store_ids is not None else None)
+    if memo is not None and key in memo:
+        return memo[key]
+    params: dict[str, Any] = {
+        "cancelled": OrderStatus.CANCELLED.value,
+        "collected": OrderStatus.COLLECTED.value,
+        "expired": OrderStatus.EXPIRED.value,
+        "picked": [s.value for s in _PICKED],
+        "start": period.start,
+        "end": period.end,
+    }
+    stores = _ids_sql("o.store_id", store_ids) if store_ids is not None else ""
+    found: dict[int | None, dict[str, Any]] = {}  # store (None: all of them) → figures
+    with connection.cursor() as cursor:
+        cursor.execute(_CC_SQL.format(stores=stores), params)
+        for row in cursor.fetchall():
+            store, *counts = row[:9]
+            orders, cancelled, collected, expired, picked, short, promised, kept = (
+                n or 0 for n in counts
+            )
+            r50, r90, c50, c90 = (_hours(v) for values in row[9:] for v in (values or [None] * 2))
+            found[store] = {
+                "orders": orders,
+                "placed_to_ready_h": {"p50": r50, "p90": r90},
+                "ready_to_collected_h": {"p50": c50, "p90": c90},
+                "promises_kept": _ratio(kept, promised),
+                "expiry_rate": _ratio(expired, collected + expired),
+                "short_pick_rate": _ratio(short, picked),
+                "cancelled": cancelled,
+            }
+    if memo is not None:
+        memo[key] = found
+    return found
+
+
+def _cc_empty() -> dict[str, Any]:
+    return _cc_figures([], ZERO, 0)
+
+
+def click_and_collect(
+    *, period: Period, store_ids: Iterable[int] | None = None, use_rollups: bool = True
+) -> dict[str, Any]:
     """Orders placed in the period and what became of them; revenue of orders collected in it.
 
     - `orders`: placed in the period; `cancelled`: of those, now cancelled.
@@ -191,28 +373,47 @@ def click_and_collect(*, period: Period, store_ids: Iterable[int] | None = None)
       expired), the share with a line short.
     """
     ids = list(store_ids) if store_ids is not None else None
-    revenue = _cc_revenue(period=period, store_ids=ids).values()
-    return _cc_figures(
-        _cc_rows(period=period, store_ids=ids),
-        sum((r for r, _n in revenue), ZERO),
-        sum(n for _r, n in revenue),
-    )
+    revenue = _cc_revenue(period=period, store_ids=ids, use_rollups=use_rollups).values()
+    money = sum((r for r, _n in revenue), ZERO)
+    collected = sum(n for _r, n in revenue)
+    if connection.vendor == "postgresql":
+        figures = _cc_in_database(period=period, store_ids=ids).get(None) or _cc_empty()
+        return {**figures, "collected": collected, "revenue": money}
+    return _cc_figures(_cc_rows(period=period, store_ids=ids), money, collected)
 
 
 def click_and_collect_by_store(
-    *, period: Period, store_ids: Iterable[int]
+    *, period: Period, store_ids: Iterable[int], use_rollups: bool = True
 ) -> dict[int, dict[str, Any]]:
     """`click_and_collect` for each store, from one read of the orders."""
     ids = list(store_ids)
+    revenue = _cc_revenue(period=period, store_ids=ids, use_rollups=use_rollups)
+    if connection.vendor == "postgresql":
+        found = _cc_in_database(period=period, store_ids=ids)
+        by_store = {}
+        for store in ids:
+            money, collected = revenue.get(store, (ZERO, 0))
+            figures = found.get(store) or _cc_empty()
+            by_store[store] = {**figures, "collected": collected, "revenue": money}
+        return by_store
     rows = _cc_rows(period=period, store_ids=ids)
-    revenue = _cc_revenue(period=period, store_ids=ids)
     return {
         store: _cc_figures([row for row in rows if row[0] == store], *revenue.get(store, (ZERO, 0)))
         for store in ids
     }
 
 
-def till_revenue_by_store(*, period: Period, store_ids: Iterable[int]) -> dict[int, Decimal]:
+def till_revenue_by_store(
+    *, period: Period, store_ids: Iterable[int], use_rollups: bool = True
+) -> dict[int, Decimal]:
+    store_ids = list(store_ids)
+    sales = _sales_rolled(period=period, store_ids=store_ids, use_rollups=use_rollups)
+    if sales is not None:
+        return {
+            store: _money(v["till_cents"])
+            for store, v in _sales_by_store(sales).items()
+            if v["till_receipts"]
+        }
     rows = (
         TillReceipt.objects.filter(
             store_id__in=list(store_ids), occurred_at__gte=period.start, occurred_at__lt=period.end
@@ -224,9 +425,12 @@ def till_revenue_by_store(*, period: Period, store_ids: Iterable[int]) -> dict[i
     return {row["store_id"]: _cents(row["total"]) for row in rows}
 
 
-def return_rate_by_store(*, period: Period, store_ids: Iterable[int]) -> dict[int, float | None]:
+def return_rate_by_store(
+    *, period: Period, store_ids: Iterable[int], use_rollups: bool = True
+) -> dict[int, float | None]:
     """`returns(...)["rate"]` for each store, in two grouped queries."""
     ids = list(store_ids)
+    sales = _sales_rolled(period=period, store_ids=ids, use_rollups=use_rollups)
     asked = dict(
         ReturnLine.objects.filter(
             return_request__order__store_id__in=ids,
@@ -237,17 +441,20 @@ def return_rate_by_store(*, period: Period, store_ids: Iterable[int]) -> dict[in
         .annotate(units=Sum("quantity"))
         .order_by()
     )
-    collected = dict(
-        OrderLine.objects.filter(
-            order__store_id__in=ids,
-            order__status=OrderStatus.COLLECTED,
-            order__collected_at__gte=period.start,
-            order__collected_at__lt=period.end,
+    if sales is not None:
+        collected = {store: v["online_units"] for store, v in _sales_by_store(sales).items()}
+    else:
+        collected = dict(
+            OrderLine.objects.filter(
+                order__store_id__in=ids,
+                order__status=OrderStatus.COLLECTED,
+                order__collected_at__gte=period.start,
+                order__collected_at__lt=period.end,
+            )
+            .values_list("order__store_id")
+            .annotate(units=Sum(F("quantity") - F("quantity_short")))
+            .order_by()
         )
-        .values_list("order__store_id")
-        .annotate(units=Sum(F("quantity") - F("quantity_short")))
-        .order_by()
-    )
     return {store: _ratio(asked.get(store, 0), collected.get(store, 0)) for store in ids}
 
 
@@ -288,11 +495,149 @@ def _purchases(
     return found
 
 
-def _mix(channels: set[str]) -> str:
-    return "both" if len(channels) > 1 else ("online" if "online" in channels else "store")
+Purchases = dict[int, dict[str, tuple[int, Decimal]]]
 
 
-def customers(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[str, Any]:
+@dataclass
+class BuyerSummary:
+    """What the customer figures need of the buyers: how many bought in the period, both online
+    and in a store, twice or more; and per channel mix of the 12 months, customers and €."""
+
+    buyers: int = 0
+    cross: int = 0
+    repeat: int = 0
+    clv: dict[str, list[Any]] = field(
+        default_factory=lambda: {mix: [0, ZERO] for mix in ("online", "store", "both")}
+    )
+
+    def add(self, year: list[Any], period: tuple[int, int]) -> None:
+        """One customer: `year` = [online n, online €, till n, till €], `period` = (online n,
+        till n) of the period."""
+        if year[0] or year[2]:
+            mix = "both" if year[0] and year[2] else ("online" if year[0] else "store")
+            self.clv[mix][0] += 1
+            self.clv[mix][1] += Decimal(str(year[1])) + Decimal(str(year[3]))
+        if period[0] or period[1]:
+            self.buyers += 1
+            self.cross += bool(period[0] and period[1])
+            self.repeat += period[0] + period[1] > 1
+
+
+def _summary_of(buyers: Purchases, year: Purchases) -> BuyerSummary:
+    summary = BuyerSummary()
+    for user in buyers.keys() | year.keys():
+        y, p = year.get(user, {}), buyers.get(user, {})
+        on, st = y.get("online", (0, ZERO)), y.get("store", (0, ZERO))
+        summary.add(
+            [on[0], on[1], st[0], st[1]], (p.get("online", (0, 0))[0], p.get("store", (0, 0))[0])
+        )
+    return summary
+
+
+_SPEND_BY_USER = """
+    SELECT user_id, SUM(online_count), SUM(online_cents), SUM(store_count), SUM(store_cents),
+        SUM(CASE WHEN day >= %s THEN online_count ELSE 0 END),
+        SUM(CASE WHEN day >= %s THEN store_count ELSE 0 END)
+    FROM insight_dailycustomerspend WHERE day >= %s AND day <= %s {where}
+    GROUP BY user_id
+"""
+_SPEND_BY_MIX = """
+    SELECT CASE WHEN u.on_n > 0 AND u.st_n > 0 THEN 'both' WHEN u.on_n > 0 THEN 'online'
+        ELSE 'store' END, COUNT(*), SUM(u.on_a + u.st_a),
+        SUM(CASE WHEN u.p_on + u.p_st > 0 THEN 1 ELSE 0 END),
+        SUM(CASE WHEN u.p_on > 0 AND u.p_st > 0 THEN 1 ELSE 0 END),
+        SUM(CASE WHEN u.p_on + u.p_st > 1 THEN 1 ELSE 0 END)
+    FROM (
+        SELECT SUM(online_count) AS on_n, SUM(online_cents) AS on_a, SUM(store_count) AS st_n,
+            SUM(store_cents) AS st_a,
+            SUM(CASE WHEN day >= %s THEN online_count ELSE 0 END) AS p_on,
+            SUM(CASE WHEN day >= %s THEN store_count ELSE 0 END) AS p_st
+        FROM insight_dailycustomerspend WHERE day >= %s AND day <= %s {where}
+        GROUP BY user_id
+    ) u GROUP BY 1
+"""
+
+
+def _ids_sql(column: str, ids: Iterable[int], negate: bool = False) -> str:
+    """` AND column [NOT] IN (1, 2)` of integer ids (written in, they are ints)."""
+    listed = ", ".join(str(int(pk)) for pk in ids)
+    if not listed:
+        return "" if negate else " AND 1 = 0"
+    return f" AND {column} {'NOT IN' if negate else 'IN'} ({listed})"
+
+
+def _buyers_rolled(
+    *, first: dt.date, clv_first: dt.date, last: dt.date, store_ids: list[int] | None
+) -> BuyerSummary:
+    """The buyer summary from the customers' daily spend roll-ups, summed in the database per
+    channel mix; the customers who bought today (in the period) are merged with today's
+    ledgers one by one."""
+    summary = BuyerSummary()
+    today_rows: dict[int, list[Any]] = defaultdict(lambda: [0, ZERO, 0, ZERO])
+    today = _today_in(clv_first, last)
+    if today is not None:
+        for (_d, _s, user), values in _today_rows("spend_rows", today, store_ids).items():
+            row = today_rows[user]
+            for n in range(4):
+                row[n] += values[n]
+    past = _past_days(clv_first, last)
+    known: dict[int, list[Any]] = {}
+    if past is not None:
+        stores = _ids_sql("store_id", store_ids) if store_ids is not None else ""
+        params = [first, first, past[0], past[1]]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _SPEND_BY_MIX.format(where=stores + _ids_sql("user_id", today_rows, True)),
+                params,
+            )
+            for mix, count, amount, buyers, cross, repeat in cursor.fetchall():
+                summary.clv[mix][0] += count
+                summary.clv[mix][1] += Decimal(int(amount or 0)) / 100
+                summary.buyers += buyers or 0
+                summary.cross += cross or 0
+                summary.repeat += repeat or 0
+            if today_rows:
+                cursor.execute(
+                    _SPEND_BY_USER.format(where=stores + _ids_sql("user_id", today_rows)), params
+                )
+                known = {row[0]: list(row[1:]) for row in cursor.fetchall()}
+    for user, t in today_rows.items():
+        y = known.get(user, [0, 0, 0, 0, 0, 0])
+        in_period = today is not None and today >= first
+        summary.add(
+            [
+                y[0] + t[0],
+                Decimal(int(y[1] or 0)) / 100 + t[1],
+                y[2] + t[2],
+                Decimal(int(y[3] or 0)) / 100 + t[3],
+            ],
+            (y[4] + (t[0] if in_period else 0), y[5] + (t[2] if in_period else 0)),
+        )
+    return summary
+
+
+def _wallet() -> tuple[list[dict[str, Any]], int, Decimal]:
+    """Cards per tier, points held, store credit held: shop-wide and of now, so one page
+    (`reading()`) reads them once for both periods."""
+    memo = _memo.get()
+    if memo is not None and ("wallet",) in memo:
+        return memo[("wallet",)]["value"]
+    tiers: list[dict[str, Any]] = [
+        dict(row)
+        for row in LoyaltyAccount.objects.values(name=F("tier__name"))
+        .annotate(members=Count("id"))
+        .order_by(F("tier__min_spend_12m").asc(nulls_first=True))
+    ]
+    points = PointsEntry.objects.aggregate(total=Coalesce(Sum("points"), 0))["total"]
+    credit = StoreCreditEntry.objects.aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
+    if memo is not None:
+        memo[("wallet",)] = {"value": (tiers, points, credit)}
+    return tiers, points, credit
+
+
+def customers(
+    *, period: Period, store_ids: Iterable[int] | None = None, use_rollups: bool = True
+) -> dict[str, Any]:
     """Members and their wallets.
 
     - `active_members`: cards with a points entry of a purchase in the period (in these stores or
@@ -303,10 +648,12 @@ def customers(*, period: Period, store_ids: Iterable[int] | None = None) -> dict
       `store_credit_liability`: all store credit held (shop-wide).
     - `cross_channel_share`: of the customers who bought in the period, the share who bought both
       online and in a store.
-    - `clv_12m`: revenue per customer in the twelve months up to the period's end, by channel mix.
+    - `clv_12m`: revenue per customer in the twelve months (365 local days) up to the period's
+      end, by channel mix.
     - `repeat_rate`: of the customers who bought in the period, the share who bought twice or more.
     """
-    stores = _in_stores(store_ids)
+    ids = list(store_ids) if store_ids is not None else None
+    stores = _in_stores(ids)
     active = (
         PointsEntry.objects.filter(
             stores,
@@ -318,37 +665,44 @@ def customers(*, period: Period, store_ids: Iterable[int] | None = None) -> dict
         .distinct()
         .count()
     )
-    online_revenue = Order.objects.filter(
-        stores,
-        status=OrderStatus.COLLECTED,
-        collected_at__gte=period.start,
-        collected_at__lt=period.end,
-    ).aggregate(revenue=Coalesce(Sum("total"), ZERO))["revenue"]
-    till = TillReceipt.objects.filter(
-        stores, occurred_at__gte=period.start, occurred_at__lt=period.end
-    ).aggregate(
-        revenue=Coalesce(Sum("total"), ZERO),
-        on_card=Coalesce(Sum("total", filter=Q(account__isnull=False)), ZERO),
-    )
+    sales = _sales_rolled(period=period, store_ids=ids, use_rollups=use_rollups)
+    if sales is not None:
+        online_revenue = _money(sum(v["online_cents"] for v in sales.values()))
+        till = {
+            "revenue": _money(sum(v["till_cents"] for v in sales.values())),
+            "on_card": _money(sum(v["till_card_cents"] for v in sales.values())),
+        }
+    else:
+        online_revenue = Order.objects.filter(
+            stores,
+            status=OrderStatus.COLLECTED,
+            collected_at__gte=period.start,
+            collected_at__lt=period.end,
+        ).aggregate(revenue=Coalesce(Sum("total"), ZERO))["revenue"]
+        till = TillReceipt.objects.filter(
+            stores, occurred_at__gte=period.start, occurred_at__lt=period.end
+        ).aggregate(
+            revenue=Coalesce(Sum("total"), ZERO),
+            on_card=Coalesce(Sum("total", filter=Q(account__isnull=False)), ZERO),
+        )
     revenue = online_revenue + till["revenue"]
     on_card = online_revenue + till["on_card"]  # every pickup order is a member's
-    buyers = _purchases(start=period.start, end=period.end, store_ids=store_ids)
-    year = _purchases(start=period.end - CLV_WINDOW, end=period.end, store_ids=store_ids)
-    clv: dict[str, Decimal | None] = {}
-    for mix in ("online", "store", "both"):
-        spent = [
-            sum((amount for _n, amount in channels.values()), ZERO)
-            for channels in year.values()
-            if _mix(set(channels)) == mix
-        ]
-        clv[mix] = (sum(spent, ZERO) / len(spent)).quantize(CENT) if spent else None
-    tiers = list(
-        LoyaltyAccount.objects.values(name=F("tier__name"))
-        .annotate(members=Count("id"))
-        .order_by(F("tier__min_spend_12m").asc(nulls_first=True))
-    )
-    points = PointsEntry.objects.aggregate(total=Coalesce(Sum("points"), 0))["total"]
-    credit = StoreCreditEntry.objects.aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
+    clv_first = period.last - CLV_WINDOW + dt.timedelta(days=1)
+    if use_rollups and rollups_cover(clv_first, period.last):
+        summary = _buyers_rolled(
+            first=period.first, clv_first=clv_first, last=period.last, store_ids=ids
+        )
+    else:
+        year_start = Period(first=clv_first, last=period.last).start
+        summary = _summary_of(
+            _purchases(start=period.start, end=period.end, store_ids=ids),
+            _purchases(start=year_start, end=period.end, store_ids=ids),
+        )
+    clv: dict[str, Decimal | None] = {
+        mix: (amount / count).quantize(CENT) if count else None
+        for mix, (count, amount) in summary.clv.items()
+    }
+    tiers, points, credit = _wallet()
     return {
         "active_members": active,
         "revenue": revenue,
@@ -356,25 +710,26 @@ def customers(*, period: Period, store_ids: Iterable[int] | None = None) -> dict
         "tiers": [{"tier": t["name"], "members": t["members"]} for t in tiers],
         "points_liability": points_value(points),
         "store_credit_liability": credit,
-        "buyers": len(buyers),
-        "cross_channel_share": _ratio(
-            sum(1 for channels in buyers.values() if len(channels) > 1), len(buyers)
-        ),
+        "buyers": summary.buyers,
+        "cross_channel_share": _ratio(summary.cross, summary.buyers),
         "clv_12m": clv,
-        "repeat_rate": _ratio(
-            sum(1 for channels in buyers.values() if sum(n for n, _a in channels.values()) > 1),
-            len(buyers),
-        ),
+        "repeat_rate": _ratio(summary.repeat, summary.buyers),
     }
 
 
 # --- Cross-channel conversion ---------------------------------------------------------------
 
 
-def conversion(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[str, Any]:
+def conversion(
+    *, period: Period, store_ids: Iterable[int] | None = None, use_rollups: bool = True
+) -> dict[str, Any]:
     """Of the (member, product) pairs a member put in the online cart or reserved (ordered for
-    pickup) in the period, how many the member bought at a till within 14 days after; per store of
-    the till purchase and per category. `interests` counts the pairs, `converted` those bought."""
+    pickup) in the period, how many the member bought at a till within 14 days after their first
+    interest in the period; per store of the first such till purchase (in these stores) and per
+    category. `interests` counts the pairs, `converted` those bought."""
+    ids = list(store_ids) if store_ids is not None else None
+    if use_rollups and rollups_cover(period.first, period.last):
+        return _conversion_rolled(period=period, store_ids=ids)
     interests: dict[tuple[int, int], dt.datetime] = {}
     categories: dict[int, int] = {}
     for user, product, category, at in CartAddition.objects.filter(
@@ -395,24 +750,36 @@ def conversion(*, period: Period, store_ids: Iterable[int] | None = None) -> dic
         interests[key] = min(at, interests.get(key, at))
         categories[product] = category
     products = {product for _user, product in interests}
-    bought = TillReceiptLine.objects.filter(
-        _in_stores(store_ids, "receipt__store_id"),
-        quantity__gt=0,
-        receipt__account__isnull=False,
-        variant__product_id__in=products,
-        receipt__occurred_at__gte=period.start,
-        receipt__occurred_at__lt=period.end + CONVERSION_WINDOW,
-    ).values_list(
-        "receipt__account__user_id",
-        "variant__product_id",
-        "receipt__store_id",
-        "receipt__occurred_at",
+    bought = (
+        TillReceiptLine.objects.filter(
+            _in_stores(ids, "receipt__store_id"),
+            quantity__gt=0,
+            receipt__account__isnull=False,
+            variant__product_id__in=products,
+            receipt__occurred_at__gte=period.start,
+            receipt__occurred_at__lt=period.end + CONVERSION_WINDOW,
+        )
+        .values_list(
+            "receipt__account__user_id",
+            "variant__product_id",
+            "receipt__store_id",
+            "receipt__occurred_at",
+        )
+        .order_by("receipt__occurred_at", "receipt__store_id")
     )
     converted: dict[tuple[int, int], int] = {}
     for user, product, store, at in bought:
         first = interests.get((user, product))
         if first is not None and first <= at <= first + CONVERSION_WINDOW:
             converted.setdefault((user, product), store)
+    return _conversion_figures(interests, categories, converted)
+
+
+def _conversion_figures(
+    interests: dict[tuple[int, int], Any],
+    categories: dict[int, int],
+    converted: dict[tuple[int, int], int],
+) -> dict[str, Any]:
     by_store: Counter[int] = Counter(converted.values())
     by_category_interest: Counter[int] = Counter(categories[p] for _u, p in interests)
     by_category_converted: Counter[int] = Counter(categories[p] for _u, p in converted)
@@ -432,26 +799,82 @@ def conversion(*, period: Period, store_ids: Iterable[int] | None = None) -> dic
     }
 
 
+_CONVERSION_SQL = """
+    SELECT f.category_id, (
+        SELECT c.store_id FROM insight_dailyconversion c
+        WHERE c.interest_id = f.id {stores} ORDER BY c.first_at, c.store_id LIMIT 1
+    ), COUNT(*)
+    FROM (
+        SELECT i.id, i.category_id, ROW_NUMBER() OVER (
+            PARTITION BY i.user_id, i.product_id ORDER BY i.first_at, i.day
+        ) AS n
+        FROM insight_dailyinterest i WHERE i.day >= %s AND i.day <= %s
+    ) f
+    WHERE f.n = 1
+    GROUP BY 1, 2
+"""
+
+
+def _conversion_rolled(*, period: Period, store_ids: list[int] | None) -> dict[str, Any]:
+    """`conversion` from the daily interest roll-ups and today's ledgers: a pair's first
+    interest of the period is its earliest day's row, whose till purchases (first per store)
+    are stored with it; counted per category and store of the first purchase in the database.
+    Today's interests count only for the pairs with no earlier day in the period."""
+    interests: Counter[int] = Counter()
+    converted: Counter[int] = Counter()
+    by_store: Counter[int] = Counter()
+
+    def count(category: int, store: int | None, n: int) -> None:
+        interests[category] += n
+        if store is not None:
+            converted[category] += n
+            by_store[store] += n
+
+    past = _past_days(period.first, period.last)
+    today = _today_in(period.first, period.last)
+    today_rows = _today_rows("interest_rows", today, None) if today is not None else {}
+    if past is not None:
+        stores = _ids_sql("c.store_id", store_ids) if store_ids is not None else ""
+        with connection.cursor() as cursor:
+            cursor.execute(_CONVERSION_SQL.format(stores=stores), [past[0], past[1]])
+            for category, store, n in cursor.fetchall():
+                count(category, store, n)
+        seen = set(
+            DailyInterest.objects.filter(
+                day__range=past, user_id__in={user for _d, user, _p in today_rows}
+            ).values_list("user_id", "product_id")
+        )
+    else:
+        seen = set()
+    for (_day, user, product), (category, _at, bought) in today_rows.items():
+        if (user, product) in seen:
+            continue
+        chosen = [(at, s) for s, at in bought.items() if store_ids is None or s in store_ids]
+        count(category, min(chosen)[1] if chosen else None, 1)
+    return {
+        "interests": sum(interests.values()),
+        "converted": sum(converted.values()),
+        "rate": _ratio(sum(converted.values()), sum(interests.values())),
+        "by_store": dict(by_store),
+        "by_category": {
+            category: {
+                "interests": n,
+                "converted": converted[category],
+                "rate": _ratio(converted[category], n),
+            }
+            for category, n in interests.items()
+        },
+    }
+
+
 # --- Stock ----------------------------------------------------------------------------------
 
 SOLD_KINDS = (MovementKind.SALE, MovementKind.PICKUP_COLLECTED)
 
 
-def stock(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[str, Any]:
-    """Per store and category, from the movement ledger: `sold` units in the period (till sales
-    and collected pickups), on hand at its start (`opening`) and end (`closing`), `turnover` =
-    sold ÷ average on hand ((opening + closing) ÷ 2) and `days_of_cover` = closing ÷ units sold
-    per day. On hand at a moment is today's on hand less the movements since, so only the
-    movements from the period's start on are read (on hand is the sum of the ledger, which the
-    nightly reconciliation holds true). `drift`: reconciliation findings in the period."""
-    now = {
-        (row["store_id"], row["category_id"]): row["on_hand"]
-        for row in StockLevel.objects.filter(_in_stores(store_ids))
-        .values("store_id", category_id=F("variant__product__category_id"))
-        .annotate(on_hand=Sum("on_hand"))
-        .order_by()
-    }
-    since = {
+def _stock_since(*, period: Period, store_ids: list[int] | None) -> dict[tuple, Any]:
+    """{(store, category): since_start, since_end, sold} from the movement ledger."""
+    return {
         (row["store_id"], row["category_id"]): row
         for row in StockMovement.objects.filter(_in_stores(store_ids), created_at__gte=period.start)
         .values("store_id", category_id=F("variant__product__category_id"))
@@ -464,6 +887,66 @@ def stock(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[str
         )
         .order_by()
     }
+
+
+def _stock_since_rolled(
+    *, period: Period, store_ids: list[int] | None, today: dt.date
+) -> dict[tuple, dict[str, int]]:
+    """`_stock_since` from the daily stock roll-ups of the past days and today's ledger."""
+    found: dict[tuple, dict[str, int]] = defaultdict(
+        lambda: {"since_start": 0, "since_end": 0, "sold": 0}
+    )
+    past = _past_days(period.first, today)
+    if past is not None:
+        for store, category, moved, after, sold in (
+            DailyStock.objects.filter(_in_stores(store_ids), day__range=past)
+            .values_list("store_id", "category_id")
+            .annotate(
+                moved_sum=Sum("moved"),
+                moved_after=Sum("moved", filter=Q(day__gt=period.last)),
+                sold_sum=Sum("sold", filter=Q(day__lte=period.last)),
+            )
+            .order_by()
+        ):
+            found[(store, category)] = {
+                "since_start": moved or 0,
+                "since_end": after or 0,
+                "sold": sold or 0,
+            }
+    today_rows = _today_rows("stock_rows", today, store_ids) if today >= period.first else {}
+    for (_day, store, category), (moved, sold) in today_rows.items():
+        row = found[(store, category)]
+        row["since_start"] += moved
+        if today > period.last:
+            row["since_end"] += moved
+        else:
+            row["sold"] += sold
+    return dict(found)
+
+
+def stock(
+    *, period: Period, store_ids: Iterable[int] | None = None, use_rollups: bool = True
+) -> dict[str, Any]:
+    """Per store and category, from the movement ledger: `sold` units in the period (till sales
+    and collected pickups), on hand at its start (`opening`) and end (`closing`), `turnover` =
+    sold ÷ average on hand ((opening + closing) ÷ 2) and `days_of_cover` = closing ÷ units sold
+    per day. On hand at a moment is today's on hand less the movements since, so only the
+    movements from the period's start on are read (on hand is the sum of the ledger, which the
+    nightly reconciliation holds true). `drift`: reconciliation findings in the period."""
+    ids = list(store_ids) if store_ids is not None else None
+    store_ids = ids
+    now = {
+        (row["store_id"], row["category_id"]): row["on_hand"]
+        for row in StockLevel.objects.filter(_in_stores(store_ids))
+        .values("store_id", category_id=F("variant__product__category_id"))
+        .annotate(on_hand=Sum("on_hand"))
+        .order_by()
+    }
+    today = timezone.localdate()
+    if use_rollups and rollups_cover(period.first, today):
+        since = _stock_since_rolled(period=period, store_ids=ids, today=today)
+    else:
+        since = _stock_since(period=period, store_ids=ids)
     table = []
     for key in sorted(now.keys() | since.keys()):
         on_hand = now.get(key, 0)
@@ -488,15 +971,34 @@ def stock(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[str
     ).values_list("expected", "actual")
     return {
         "table": table,
+        "stockouts": stockouts(period=period, store_ids=ids),
         "drift_findings": len(drift),
         "drift_units": sum(abs(expected - actual) for expected, actual in drift),
     }
 
 
+def stockouts(*, period: Period, store_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
+    """Per store and category, how often shoppers of the store were shown "not available at
+    my store" (`shown`, product cards and product pages) and for how many products
+    (`products`), from the daily counters; most shown first."""
+    rows = (
+        StockoutShown.objects.filter(
+            _in_stores(list(store_ids) if store_ids is not None else None),
+            day__range=(period.first, period.last),
+        )
+        .values("store_id", category_id=F("product__category_id"))
+        .annotate(shown=Sum("shown"), products=Count("product_id", distinct=True))
+        .order_by("-shown", "store_id", "category_id")
+    )
+    return [dict(row) for row in rows]
+
+
 # --- Returns --------------------------------------------------------------------------------
 
 
-def returns(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[str, Any]:
+def returns(
+    *, period: Period, store_ids: Iterable[int] | None = None, use_rollups: bool = True
+) -> dict[str, Any]:
     """Returns of orders of these stores: `rate` = units asked back in return requests made in
     the period ÷ units collected in the period; requests `by_reason`; inspected units
     `by_condition`; refunds issued in the period `by_method` (count and €)."""
@@ -507,12 +1009,17 @@ def returns(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[s
     asked = ReturnLine.objects.filter(return_request__in=requests).aggregate(
         units=Coalesce(Sum("quantity"), 0)
     )["units"]
-    collected = OrderLine.objects.filter(
-        stores,
-        order__status=OrderStatus.COLLECTED,
-        order__collected_at__gte=period.start,
-        order__collected_at__lt=period.end,
-    ).aggregate(units=Coalesce(Sum(F("quantity") - F("quantity_short")), 0))["units"]
+    ids = list(store_ids) if store_ids is not None else None
+    sales = _sales_rolled(period=period, store_ids=ids, use_rollups=use_rollups)
+    if sales is not None:
+        collected = sum(v["online_units"] for v in sales.values())
+    else:
+        collected = OrderLine.objects.filter(
+            stores,
+            order__status=OrderStatus.COLLECTED,
+            order__collected_at__gte=period.start,
+            order__collected_at__lt=period.end,
+        ).aggregate(units=Coalesce(Sum(F("quantity") - F("quantity_short")), 0))["units"]
     by_reason = dict(requests.values_list("reason").annotate(n=Count("id")).order_by())
     by_condition = dict(
         ReturnLine.objects.filter(return_request__in=requests)
@@ -589,7 +1096,7 @@ def kpis(*, period: Period, store_ids: Iterable[int] | None = None) -> dict[str,
 
 
 def daily_revenue(
-    *, period: Period, store_ids: Iterable[int] | None = None
+    *, period: Period, store_ids: Iterable[int] | None = None, use_rollups: bool = True
 ) -> list[dict[str, Any]]:
     """Per local day of the period: revenue of collected pickup orders and of till receipts,
     summed per day in the database."""
@@ -598,6 +1105,18 @@ def daily_revenue(
         period.first + dt.timedelta(days=n): {"online": ZERO, "store": ZERO}
         for n in range(period.days)
     }
+    ids = list(store_ids) if store_ids is not None else None
+    store_ids = ids
+    sales = _sales_rolled(period=period, store_ids=ids, use_rollups=use_rollups)
+    if sales is not None:
+        cents: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
+        for (day, _store), values in sales.items():
+            cents[day][0] += values["online_cents"]
+            cents[day][1] += values["till_cents"]
+        for day, (online_cents, till_cents) in cents.items():
+            if day in days:
+                days[day] = {"online": _money(online_cents), "store": _money(till_cents)}
+        return [{"day": day, **values} for day, values in days.items()]
     online = (
         Order.objects.filter(
             _in_stores(store_ids),

@@ -232,6 +232,25 @@ def detail_tables(now: dict) -> list[Table]:
             for r in st["table"]
         ],
     )
+    stockouts = Table(
+        "stockouts",
+        _("Shown as not available at my store"),
+        [
+            (_("Store"), "text"),
+            (_("Category"), "text"),
+            (_("Times shown"), "int"),
+            (_("Products"), "int"),
+        ],
+        [
+            [
+                stores.get(r["store_id"], "?"),
+                categories.get(r["category_id"], "?"),
+                r["shown"],
+                r["products"],
+            ]
+            for r in st["stockouts"]
+        ],
+    )
     reasons = dict(ReturnReason.choices)
     conditions = dict(LineCondition.choices)
     methods = dict(RefundMethod.choices)
@@ -291,6 +310,7 @@ def detail_tables(now: dict) -> list[Table]:
         conversion,
         conversion_stores,
         stock,
+        stockouts,
         returns,
         drift,
     ]

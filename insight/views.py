@@ -2,12 +2,14 @@
 side). Thin: the filter form in, the selectors' figures out as a page, charts' data or CSV."""
 
 import csv
+import datetime as dt
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -18,29 +20,40 @@ from .selectors import Period
 from .services import nps_answer, nps_survey_for_token
 
 
-def _csv_value(value):
+def _csv_value(value, german: bool) -> str:
+    """A machine value for a spreadsheet: German files write decimal commas and dd.mm.yyyy,
+    English ones decimal points and ISO dates; no thousands separators, no currency sign."""
     if isinstance(value, tuple):
         value = value[1]
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:.4f}"
-    if isinstance(value, Decimal):
-        return str(value.quantize(Decimal("0.01")))
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
+        text = f"{value:.4f}"
+    elif isinstance(value, Decimal):
+        text = str(value.quantize(Decimal("0.01")))
+    elif isinstance(value, dt.datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return local.strftime("%d.%m.%Y %H:%M") if german else local.strftime("%Y-%m-%d %H:%M")
+    elif isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y") if german else value.isoformat()
+    else:
+        return str(value)
+    return text.replace(".", ",") if german else text
 
 
 def _csv(table: tables.Table, period: Period) -> HttpResponse:
+    """The table as CSV in UTF-8 with a BOM, as the reader's spreadsheet expects it: German
+    (Excel-DE) with ";" between cells and decimal commas, English with "," and points; the
+    headings in the page's language."""
+    german = (translation.get_language() or "").startswith("de")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"{table.key}_{period.first.isoformat()}_{period.last.isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response.write("\ufeff")  # spreadsheet programs then read the file as UTF-8
-    writer = csv.writer(response)
+    writer = csv.writer(response, delimiter=";" if german else ",")
     writer.writerow([heading for heading, _kind in table.columns])
     for row in table.rows:
-        writer.writerow([_csv_value(value) for value in row])
+        writer.writerow([_csv_value(value, german) for value in row])
     return response
 
 
@@ -59,23 +72,24 @@ def dashboard(request):
     period = Period(first=data["start"], last=data["end"])
     chosen = [data["store"]] if data.get("store") else list(stores.active().order_by("name"))
     store_ids = [store.pk for store in chosen]
-    now = selectors.kpis(period=period, store_ids=store_ids)
-    before = selectors.kpis(period=period.previous(), store_ids=store_ids)
-    summary = tables.headline(now, before)
-    all_tables = [summary]
-    comparison = None
-    if len(chosen) > 1:
-        comparison = tables.store_comparison(period=period, stores=chosen)
-        all_tables.append(comparison)
-    details = tables.detail_tables(now)
-    all_tables += details
+    with selectors.reading():
+        now = selectors.kpis(period=period, store_ids=store_ids)
+        before = selectors.kpis(period=period.previous(), store_ids=store_ids)
+        summary = tables.headline(now, before)
+        all_tables = [summary]
+        comparison = None
+        if len(chosen) > 1:
+            comparison = tables.store_comparison(period=period, stores=chosen)
+            all_tables.append(comparison)
+        details = tables.detail_tables(now)
+        all_tables += details
+        daily = selectors.daily_revenue(period=period, store_ids=store_ids)
     wanted = request.GET.get("export")
     if wanted:
         for table in all_tables:
             if table.key == wanted:
                 return _csv(table, period)
         return HttpResponse(_("No such table."), status=404, content_type="text/plain")
-    daily = selectors.daily_revenue(period=period, store_ids=store_ids)
     charts = {
         "daily": {
             "labels": [row["day"].isoformat() for row in daily],

@@ -368,6 +368,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "shop.recommendations.tasks.compute_recommendations",
         "schedule": crontab(hour=4, minute=0),
     },
+    "insight-refresh-rollups": {
+        "task": "insight.tasks.refresh_rollups",
+        "schedule": 60 * 60,
+    },
 }
 
 # Online payments (the `payments` app, docs/payments.md): Stripe PaymentIntents with manual

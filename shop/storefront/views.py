@@ -22,6 +22,7 @@ from shop.storefront.selectors import (
     product_search,
     variant_picker,
 )
+from shop.storefront.stockouts import out_of_stock, stockouts_shown
 from stores.calendar import calendar_prefetches
 from stores.display import store_calendar_context
 from stores.geo import InvalidLocation, Point, parse_point
@@ -38,6 +39,7 @@ def home(request):
     store = store_for_request(request)
     products = list(product_cards().order_by(*SORTS["newest"])[:HOME_PRODUCTS])
     attach_store_badges(products, store)
+    stockouts_shown(store=store, product_ids=out_of_stock(products))
     categories = Category.objects.filter(parent=None)
     return render(
         request,
@@ -73,6 +75,7 @@ def product_list(request):
     )
     page = _paginate(search.products, request.GET.get("page"), count=facets.total)
     attach_store_badges(page.object_list, store)
+    stockouts_shown(store=store, product_ids=out_of_stock(page.object_list))
     help_ = None
     if search.query is not None and not page.object_list:
         help_ = no_result_help(search.query)
@@ -217,6 +220,9 @@ def _variant_badge(stores: list[Store]) -> StoreBadge | None:
 def product_detail(request, slug):
     context = _product_page(request, slug)
     context["also_bought"] = also_bought(product=context["product"], store=context["my_store"])
+    badge = context.get("variant_badge")
+    if badge is not None and badge.state == "out-of-stock":
+        stockouts_shown(store=context["my_store"], product_ids=[context["product"].pk])
     return render(request, "shop/product_detail.html", context)
 
 

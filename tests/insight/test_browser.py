@@ -56,6 +56,12 @@ def _business():
                 collected_at=placed + dt.timedelta(hours=20 + n),
                 promised_ready_at=placed + dt.timedelta(hours=3),
             )
+    # Shoppers of Berlin were told twice today that the dearest product is not there.
+    from insight.models import StockoutShown
+
+    StockoutShown.objects.create(
+        day=timezone.localdate(), store=stores[0], product=variants[2].product, shown=2
+    )
     return stores
 
 
@@ -88,6 +94,7 @@ def test_dashboard_for_head_office_and_manager(browser, live_server, tiers):
         for language in ("de", "en"):
             page, errors = _open(browser, live_server, boss, width, language)
             expect(page.locator('[data-testid="in-table-stores"] tbody tr')).to_have_count(3)
+            expect(page.locator('[data-testid="in-table-stockouts"] tbody tr')).to_have_count(1)
             assert page.evaluate("Chart.getChart('in-chart-stores').data.labels.length") == 3
             heading = "Kennzahlen" if language == "de" else "Key figures"
             expect(page.locator("h1")).to_have_text(heading)

@@ -111,3 +111,49 @@ def test_schema_documents_the_kpi_api(client):
     operation = schema["paths"]["/api/v1/insight/kpis/"]["get"]
     assert {p["name"] for p in operation["parameters"]} >= {"store", "from", "to"}
     assert {"200", "400", "401", "403", "404"} <= set(operation["responses"])
+
+
+def _export(client, table, language):
+    response = client.get("/insight/", {"export": table}, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert response.content.startswith("\ufeff".encode())  # UTF-8 with BOM: Excel reads UTF-8
+    return response.content.decode("utf-8-sig")
+
+
+def test_csv_export_in_german_and_english(client, two_stores):
+    """German: ";" between cells, decimal comma, German headings, dd.mm.yyyy (Excel-DE opens it
+    as columns); English: "," and points, ISO dates."""
+    from insight.models import NpsSurvey
+
+    store, other = two_stores
+    variant = factories.stocked_variant(store, "10.00", units=2)
+    collected = factories.pickup_order(store, [(variant, 1)], status="collected")
+    answered = timezone.make_aware(dt.datetime.combine(TODAY, dt.time(9, 30)))
+    NpsSurvey.objects.update_or_create(
+        order=collected,
+        defaults={
+            "store": store,
+            "customer": collected.customer,
+            "asked_at": answered,
+            "score": 9,
+            "comment": "Schnell; freundlich, danke",
+            "answered_at": answered,
+        },
+    )
+    client.force_login(factories.UserFactory(is_staff=True, is_superuser=True))
+
+    german = _export(client, "stores", "de")
+    rows = list(csv.reader(io.StringIO(german), delimiter=";"))
+    assert rows[0][:4] == ["Filiale", "Abholbestellungen", "Umsatz Abholung", "Umsatz Kasse"]
+    assert {row[0]: row[3] for row in rows[1:]} == {store.name: "40,00", other.name: "60,00"}
+    assert "," not in german.splitlines()[0]  # no English separator in the headings
+    comments = list(csv.reader(io.StringIO(_export(client, "nps_comments", "de")), delimiter=";"))
+    assert comments[1][0] == answered.strftime("%d.%m.%Y 09:30")
+    assert comments[1][3] == "Schnell; freundlich, danke"  # quoted: the ";" stays in its cell
+
+    english = _export(client, "stores", "en")
+    rows = list(csv.reader(io.StringIO(english)))
+    assert rows[0][:4] == ["Store", "Pickup orders", "Pickup revenue", "Till revenue"]
+    assert {row[0]: row[3] for row in rows[1:]} == {store.name: "40.00", other.name: "60.00"}
+    comments = list(csv.reader(io.StringIO(_export(client, "nps_comments", "en"))))
+    assert comments[1][0] == answered.strftime("%Y-%m-%d 09:30")

@@ -172,15 +172,15 @@ def test_search_pages_and_the_api_cost_the_same_queries_however_many_products(cl
     assert large == small
     # what each costs now, so that any new query per page shows up here: the session, my
     # store, the categories, the search's matching ids (for the facets), the page, my store's
-    # units and the nearest other store, the store list; the API: session, count, page,
-    # variants, pictures
+    # units and the nearest other store, the store list, and (a product shown as not at my
+    # store) insight's one counter upsert; the API: session, count, page, variants, pictures
     assert dict(zip([f"{u}?{p}" for u, p in PAGES], large, strict=True)) == {
-        f"{LIST}?{{}}": 7,
-        f"{LIST}?{{'size': 'M', 'brand': 'Bergwerk'}}": 7,
-        f"{LIST}?{{'q': 'Jacke'}}": 8,
-        # every product shown is in my store: no query for the nearest other store
+        f"{LIST}?{{}}": 8,
+        f"{LIST}?{{'size': 'M', 'brand': 'Bergwerk'}}": 8,
+        f"{LIST}?{{'q': 'Jacke'}}": 9,
+        # every product shown is in my store: no query for the nearest other store, no count
         f"{LIST}?{{'q': 'Jacke', 'colour': 'Rot', 'in_stock': '1'}}": 7,
-        f"{LIST}?{{'q': 'Regenjake'}}": 8,
+        f"{LIST}?{{'q': 'Regenjake'}}": 9,
         f"{API}?{{'q': 'Jacke'}}": 5,
         f"{API}?{{'q': 'regenjacke bergwerk'}}": 5,
     }

@@ -123,17 +123,15 @@ def cart_merge(*, source: Cart, target: Cart) -> Cart:
         return target
     list(Cart.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk"))
     existing = {line.variant_id: line for line in CartLine.objects.filter(cart=target)}
-    new_lines = []
     for line in CartLine.objects.filter(cart=source):
         current = existing.get(line.variant_id)
         if current is None:
-            new_lines.append(
-                CartLine(cart=target, variant_id=line.variant_id, quantity=line.quantity)
-            )
+            # One by one (a cart holds a few lines): each new line of the account's cart sends
+            # post_save, so whoever listens (insight's cart additions) hears of it.
+            CartLine.objects.create(cart=target, variant_id=line.variant_id, quantity=line.quantity)
         else:
             current.quantity = min(current.quantity + line.quantity, MAX_LINE_QUANTITY)
             current.save(update_fields=["quantity"])
-    CartLine.objects.bulk_create(new_lines)
     source.delete()
     return target
 
