@@ -154,6 +154,15 @@ class TillReceiptInSerializer(serializers.Serializer):
     occurred_at = serializers.DateTimeField(
         required=False, help_text=_("When the purchase happened; defaults to now.")
     )
+    coupon = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=32,
+        help_text=_(
+            "A coupon code (needs the card). Without one, the card's automatic tier offer "
+            "applies; `total` is then the lines less the offer's discount."
+        ),
+    )
 
 
 class ReceiptLineOutSerializer(serializers.Serializer):
@@ -172,6 +181,15 @@ class TillReceiptOutSerializer(serializers.Serializer):
     total = serializers.DecimalField(source="receipt.total", max_digits=10, decimal_places=2)
     occurred_at = serializers.DateTimeField(source="receipt.occurred_at")
     lines = ReceiptLineOutSerializer(many=True)
+    offer = serializers.CharField(
+        allow_null=True, help_text=_("The coupon or offer applied to the receipt, if any.")
+    )
+    offer_discount = serializers.DecimalField(
+        source="receipt.offer_discount",
+        max_digits=10,
+        decimal_places=2,
+        help_text=_("What the offer took off the lines in €."),
+    )
     card_number = serializers.CharField(allow_null=True)
     points = serializers.IntegerField(help_text=_("Points earned (negative: taken back)."))
     points_balance = serializers.IntegerField(allow_null=True)

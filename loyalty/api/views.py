@@ -19,6 +19,7 @@ from stores.tokens import StoreTokenAuthentication
 
 from .. import wallet
 from ..errors import CardNumberError, UnknownCard, WrongStore
+from ..models import PromotionRedemption
 from ..selectors import (
     account_balance,
     entries_for_account,
@@ -181,16 +182,21 @@ class TillReceiptView(APIView):
             400: OpenApiResponse(
                 ReceiptRefusedSerializer,
                 "The receipt was refused (unknown SKU or EAN, negative quantity on a sale line, "
-                "lines that do not add up to the total); nothing booked.",
+                "lines that do not add up to the total, a coupon without a card); nothing "
+                "booked. Also a coupon that is unknown, expired or not valid here "
+                "(`coupon_unknown`, `coupon_expired`, `coupon_not_applicable`).",
             ),
             403: OpenApiResponse(ErrorSerializer, "The body names another store than the token's."),
             404: OpenApiResponse(ErrorSerializer, "No loyalty card has this number."),
             409: OpenApiResponse(
-                ErrorSerializer, "Another receipt was booked under this number before."
+                ErrorSerializer,
+                "Another receipt was booked under this number before, or the coupon is used up "
+                "(`coupon_used_up`).",
             ),
             429: OpenApiResponse(
                 ErrorSerializer,
-                "The token sent too many card numbers that match no card; wait and retry.",
+                "The token sent too many card numbers that match no card, or too many wrong "
+                "coupon codes; wait and retry.",
             ),
         },
         tags=["loyalty"],
@@ -227,14 +233,18 @@ class TillReceiptView(APIView):
             ],
             account=account,
             occurred_at=data.get("occurred_at"),
+            coupon=data.get("coupon", ""),
+            limiter=f"token:{request.auth.pk}",
         )
         entry = receipt.points_entry
+        redemption = PromotionRedemption.objects.filter(receipt=receipt).select_related("promotion")
         body = TillReceiptOutSerializer(
             {
                 "receipt": receipt,
                 "store": store.code,
                 "lines": receipt.lines.select_related("variant__product").order_by("position"),
                 "card_number": receipt.account.card_number if receipt.account else None,
+                "offer": next((r.promotion.name for r in redemption), None),
                 "points": entry.points if entry else 0,
                 "points_balance": account_balance(receipt.account) if receipt.account else None,
                 "created": created,
