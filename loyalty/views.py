@@ -22,6 +22,7 @@ from . import barcode, wallet
 from .errors import LoyaltyError
 from .forms import DeskForm, DeskPurchaseForm, DeskRedeemForm
 from .models import LookupPurpose
+from .offers.selectors import offers_for_account
 from .selectors import account_balance, entries_for_account, recent_purchases, tier_progress
 from .services import (
     card_lookup,
@@ -59,6 +60,7 @@ def card(request):
             ),
             "page": page,
             "wallet_enabled": wallet.wallet_enabled(),
+            "offers": offers_for_account(account=account),
         },
     )
 
@@ -101,6 +103,7 @@ def _render_desk(request, *, form, purchase_form=None, account=None, status=200,
             "balance_value": points_value(balance),
             "purchases": recent_purchases(account),
             "history": receipt_lines_attach(entries_for_account(account)[:HISTORY_SHOWN]),
+            "offers": offers_for_account(account=account),
         }
     if request.htmx:
         # htmx swaps only 2xx responses; errors are part of the partial it swaps in.

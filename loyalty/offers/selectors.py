@@ -84,6 +84,8 @@ def offers_for_account(
         qs = qs.filter(Q(tiers__isnull=True) | Q(tiers=account.tier_id))
     qs = qs.exclude(code="", tiers__isnull=True).distinct()
     promotions = list(_with_scope(qs))
+    if not promotions:
+        return []
     mine = dict(
         PromotionRedemption.objects.filter(
             customer_id=account.user_id,
@@ -112,11 +114,13 @@ def offers_for_account(
 
 
 def automatic_for_tier(
-    *, tier_id: int | None, channel: str, store_id: int, at: dt.datetime | None = None
+    *, tier_id: int | None, channel: str, store_id: int | None, at: dt.datetime | None = None
 ) -> Iterable[Promotion]:
-    """Automatic (code-less) promotions for a tier at a store and channel, now."""
+    """Automatic (code-less) promotions for a tier at a store (None: any) and channel, now."""
     if tier_id is None:
         return []
     qs = promotions_current(channel=channel, at=at).filter(code="", tiers=tier_id)
-    qs = qs.filter(Q(stores__isnull=True) | Q(stores=store_id)).distinct()
+    if store_id is not None:
+        qs = qs.filter(Q(stores__isnull=True) | Q(stores=store_id))
+    qs = qs.distinct()
     return list(qs.prefetch_related("tiers", "stores"))

@@ -113,12 +113,12 @@ def _problem(
     *,
     customer: User | None,
     tier_id: int | None,
-    store: Store,
+    store: Store | None,
     channel: str,
     basis: Decimal,
     at: dt.datetime,
 ) -> OfferError | None:
-    """Why `promotion` cannot be used here and now, or None."""
+    """Why `promotion` cannot be used here and now, or None (`store` None: not chosen yet)."""
     if promotion.valid_from > at:
         return CouponNotApplicable(
             _("The code “%(code)s” is valid only from %(date)s.")
@@ -135,7 +135,7 @@ def _problem(
             _("The code “%(code)s” can only be used online.") % {"code": promotion.code}
         )
     store_ids = {s.pk for s in promotion.stores.all()}
-    if store_ids and store.pk not in store_ids:
+    if store_ids and store is not None and store.pk not in store_ids:
         return CouponNotApplicable(
             _("The code “%(code)s” is not valid at %(store)s.")
             % {"code": promotion.code, "store": store.name}
@@ -175,13 +175,14 @@ def _best_automatic(
     *,
     customer: User,
     tier_id: int | None,
-    store: Store,
+    store: Store | None,
     channel: str,
     basis: Decimal,
     at: dt.datetime,
 ) -> OfferQuote | None:
     best: OfferQuote | None = None
-    for promotion in automatic_for_tier(tier_id=tier_id, channel=channel, store_id=store.pk, at=at):
+    store_id = store.pk if store is not None else None
+    for promotion in automatic_for_tier(tier_id=tier_id, channel=channel, store_id=store_id, at=at):
         if basis < promotion.min_order or _used_up(promotion, customer) is not None:
             continue
         discount = offer_discount_for(promotion=promotion, basis=basis)
@@ -194,7 +195,7 @@ def offer_quote(
     *,
     code: str,
     customer: User | None,
-    store: Store,
+    store: Store | None,
     channel: str,
     basis: Decimal,
     limiter: str,

@@ -57,6 +57,15 @@ class OrderCreateSerializer(serializers.Serializer):
         default=False,
         help_text=_("Put the account's store credit towards the order."),
     )
+    coupon = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=40,
+        default="",
+        help_text=_(
+            "A coupon code. Without one, the account's automatic tier offer applies, if any."
+        ),
+    )
 
     def validate_store(self, code: str) -> Store:
         store = Store.objects.active().filter(code=code).first()
@@ -188,6 +197,8 @@ class OrderSerializer(serializers.ModelSerializer):
             "total",
             "points_redeemed",
             "loyalty_discount",
+            "offer_name",
+            "offer_discount",
             "store_credit_used",
             "amount_due",
             "vat",

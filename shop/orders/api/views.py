@@ -88,8 +88,11 @@ class OrderListCreateView(generics.ListAPIView):
             400: ErrorSerializer,
             409: OpenApiResponse(
                 ShortageSerializer,
-                description="Not enough stock (short_lines), or an Idempotency-Key reused "
-                "for a different request",
+                description="Not enough stock (short_lines), an Idempotency-Key reused "
+                "for a different request, or a coupon used up (`coupon_used_up`, the error shape)",
+            ),
+            429: OpenApiResponse(
+                ErrorSerializer, description="Too many wrong coupon codes; wait and retry."
             ),
         },
     )
@@ -110,6 +113,7 @@ class OrderListCreateView(generics.ListAPIView):
                 idempotency_key=request.headers.get("Idempotency-Key", ""),
                 points_to_redeem=data["points"],
                 use_store_credit=data["use_store_credit"],
+                coupon_code=data["coupon"],
             )
             prefetch_related_objects([placement.order], "lines", "events")
             body = OrderSerializer(placement.order).data

@@ -30,6 +30,8 @@ def checkout_place(
     collector_email: str = "",
     payment_method: str = "counter",
     billing: Mapping[str, str] | None = None,
+    coupon_code: str = "",
+    coupon_limiter: str = "",
 ) -> Order:
     """Place the cart as one pickup order at `store` and empty the cart, in one transaction.
 
@@ -42,7 +44,8 @@ def checkout_place(
     With an online `payment_method` the order waits as `payment_pending` and the method's
     `begin` asks the provider for the authorisation in this same transaction: stock reserved and
     payment started in one step; a provider refusal (PaymentFailed) undoes both. `billing` names
-    a company, VAT ID and address for the invoice.
+    a company, VAT ID and address for the invoice. `coupon_code` goes to `order_place` (an
+    OfferError places nothing).
     """
     # A second submit of the same form waits here until the first has committed.
     lock_cart(cart=cart)
@@ -63,6 +66,8 @@ def checkout_place(
         points_to_redeem=points_to_redeem,
         use_store_credit=use_store_credit,
         payment_method=payment_method,
+        coupon_code=coupon_code,
+        coupon_limiter=coupon_limiter,
     )
     payment_method_for(order).begin(order, billing or {})
     if customer.phone != order.phone:
