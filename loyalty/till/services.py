@@ -308,6 +308,24 @@ def till_receipt_book(
         with transaction.atomic():
             # Lock order: the account first, then the stock rows (docs/architecture.md).
             locked = _lock(account.pk) if account is not None else None
+            # The offer before the points: earning them may move the card to another tier.
+            redemption = None
+            if quote is not None:
+                redemption = offer_redeem(
+                    code=coupon,
+                    customer=customer,
+                    store=store,
+                    channel=OfferChannel.TILL,
+                    basis=lines_sum,
+                    limiter=limiter,
+                    at=at,
+                    source=f"receipt:{store.pk}:{number}",
+                )
+                if redemption is None or redemption.amount != discount:
+                    # The offer changed between the quote and the lock (edited, ended).
+                    raise ReceiptConflict(
+                        _("The offer changed while the receipt was booked; please send it again.")
+                    )
             entry = (
                 _points_book(account=locked, store=store, number=number, total=paid, at=at)
                 if locked is not None
@@ -323,23 +341,9 @@ def till_receipt_book(
                 fingerprint=fingerprint,
                 occurred_at=at,
             )
-            if quote is not None:
-                redemption = offer_redeem(
-                    code=coupon,
-                    customer=customer,
-                    store=store,
-                    channel=OfferChannel.TILL,
-                    basis=lines_sum,
-                    limiter=limiter,
-                    at=at,
-                    source=f"receipt:{store.pk}:{number}",
-                    receipt=receipt,
-                )
-                if redemption is None or redemption.amount != discount:
-                    # The offer changed between the quote and the lock (edited, used up).
-                    raise ReceiptConflict(
-                        _("The offer changed while the receipt was booked; please send it again.")
-                    )
+            if redemption is not None:
+                redemption.receipt = receipt
+                redemption.save(update_fields=["receipt"])
             TillReceiptLine.objects.bulk_create(
                 TillReceiptLine(
                     receipt=receipt,
