@@ -13,7 +13,7 @@ from tests.loyalty.conftest import account, tiers  # noqa: F401  (fixtures)
 PHONE = "+49 30 1234567"
 
 
-def promotion(code: str = "SOMMER10", *, tiers=(), stores=(), **fields) -> Promotion:
+def promotion(code: str = "SOMMER10", *, tiers=(), stores=(), **fields) -> Promotion:  # noqa: F811
     """A promotion as head office sets it up: 10 % off, online and at the till, open-ended."""
     values = {
         "name": "Sommer 10 %",
