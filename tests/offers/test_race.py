@@ -65,11 +65,13 @@ def test_single_use_coupon_online_and_at_the_till_at_once(limit):
             coupon_code="EINMAL",
         )
 
+    number = iter(range(100))
+
     def till():
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"StoreToken {key}")
         body = {
-            "receipt_number": "R-1",
+            "receipt_number": f"R-{next(number)}",
             "total": "90.00",
             "card_number": at_till.card_number,
             "coupon": "EINMAL",
