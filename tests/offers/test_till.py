@@ -152,3 +152,26 @@ def test_card_history_shows_the_offer_line(client, till, jacket, account):
     html = client.get(reverse("loyalty:card"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert 'data-testid="receipt-offer"' in html
     assert "Aktion: Sommer 10 %" in html and "-10,00\xa0€" in html
+
+
+def test_till_asks_for_the_cards_offers_before_the_sale(till, store, account, tiers):
+    from tests import factories
+
+    account.tier = tiers["Gold"]
+    account.save(update_fields=["tier"])
+    promotion("", name="Gold 10 %", tiers=[tiers["Gold"]])
+    promotion("GOLD5", name="Gold 5 €", kind="amount", amount=Decimal("5"), tiers=[tiers["Gold"]])
+    promotion("WEB", name="Nur online", till=False)
+    promotion("ANDERSWO", name="Andere Filiale", stores=[factories.StoreFactory()])
+    url = "/api/v1/loyalty/offers/"
+    response = till.post(
+        url, {"card_number": account.card_number, "amount": "80.00"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert data["tier"] == "Gold"
+    assert [o["name"] for o in data["offers"]] == ["Gold 10 %", "Gold 5 €"]
+    assert data["offers"][0]["automatic"] is True and data["offers"][1]["code"] == "GOLD5"
+    assert data["automatic"] == {"name": "Gold 10 %", "discount": "8.00"}
+    unknown = till.post(url, {"card_number": "2000000000008"}, format="json")
+    assert unknown.status_code in (400, 404)
