@@ -227,3 +227,21 @@ def test_admin_refuses_bad_promotions_with_clear_errors(head_office, tiers):
 def test_store_staff_without_permission_cannot_manage_promotions(client, store):
     client.force_login(factories.staff(store))
     assert client.get(reverse("admin:loyalty_promotion_changelist")).status_code == 403
+
+
+def test_data_export_lists_the_offers_used(store, jacket, account):
+    from customers.selectors import customer_data
+    from shop.orders.services.orders import order_place
+
+    promotion("SOMMER10")
+    order = order_place(
+        customer=account.user, store=store, lines=[(jacket, 1)], phone=PHONE, coupon_code="SOMMER10"
+    )
+    data = customer_data(user=account.user)
+    [used] = data["offers_used"]
+    assert (used["code"], used["discount"], used["source"]) == (
+        "SOMMER10",
+        "10.00",
+        f"order:{order.number}",
+    )
+    assert data["orders"][0]["offer_discount"] == "10.00"
