@@ -86,7 +86,11 @@ class PromotionAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(_uses=Count("redemptions", filter=Q(redemptions__released_at__isnull=True)))
+            .annotate(
+                _uses=Count(
+                    "redemptions", filter=Q(redemptions__released_at__isnull=True), distinct=True
+                )
+            )
         )
 
     @admin.display(description=gettext_lazy("uses"), ordering="_uses")

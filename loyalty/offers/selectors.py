@@ -64,7 +64,7 @@ class CurrentOffer:
 
 def _with_scope(qs: QuerySet[Promotion]) -> QuerySet[Promotion]:
     return qs.prefetch_related("tiers", "stores").annotate(
-        _used=Count("redemptions", filter=Q(redemptions__released_at__isnull=True))
+        _used=Count("redemptions", filter=Q(redemptions__released_at__isnull=True), distinct=True)
     )
 
 

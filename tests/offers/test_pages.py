@@ -245,3 +245,33 @@ def test_data_export_lists_the_offers_used(store, jacket, account):
         f"order:{order.number}",
     )
     assert data["orders"][0]["offer_discount"] == "10.00"
+
+
+def test_uses_left_count_every_customer_once_per_use(store, account, tiers, head_office):
+    from loyalty.offers.selectors import offers_for_account
+
+    account.tier = tiers["Gold"]
+    account.save(update_fields=["tier"])
+    promo = promotion("MULTI", tiers=[tiers["Silver"], tiers["Gold"]], total_limit=3)
+    for n in range(2):
+        PromotionRedemption.objects.create(
+            promotion=promo,
+            customer=factories.UserFactory(),
+            channel="till",
+            store=store,
+            source=f"receipt:{store.pk}:{n}",
+            amount_cents=500,
+        )
+    [offer] = offers_for_account(account=account)
+    assert offer.uses_left == 1
+    changelist = head_office.get(reverse("admin:loyalty_promotion_changelist")).content.decode()
+    assert re.search(r'<td class="field-uses">2</td>', changelist)
+    PromotionRedemption.objects.create(
+        promotion=promo,
+        customer=factories.UserFactory(),
+        channel="online",
+        store=store,
+        source="order:X",
+        amount_cents=500,
+    )
+    assert offers_for_account(account=account) == []
