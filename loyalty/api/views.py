@@ -275,6 +275,7 @@ class TillOffersView(APIView):
         request=TillOffersInSerializer,
         responses={
             200: TillOffersOutSerializer,
+            400: OpenApiResponse(description="Invalid input (card number, amount)."),
             404: OpenApiResponse(ErrorSerializer, "No loyalty card has this number."),
             429: OpenApiResponse(
                 ErrorSerializer,
