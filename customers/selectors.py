@@ -16,7 +16,14 @@ from insight.models import NpsSurvey
 from inventory.privacy import stock_alerts_export
 from loyalty.credit import store_credit_balance
 from loyalty.models import Channel as PointsChannel
-from loyalty.models import EntryKind, LoyaltyAccount, PointsEntry, StoreCreditEntry, Tier
+from loyalty.models import (
+    EntryKind,
+    LoyaltyAccount,
+    PointsEntry,
+    PromotionRedemption,
+    StoreCreditEntry,
+    Tier,
+)
 from loyalty.selectors import TierProgress, account_balance, tier_progress
 from loyalty.till.selectors import receipt_lines_attach
 from notifications.models import Channel, Notification, NotificationStatus
@@ -129,6 +136,8 @@ def customer_data(*, user: User) -> dict[str, Any]:
                 "phone": o.phone,
                 "total": _money(o.total),
                 "loyalty_discount": _money(o.loyalty_discount),
+                "offer_name": o.offer_name,
+                "offer_discount": _money(o.offer_discount),
                 "store_credit_used": _money(o.store_credit_used),
                 "amount_due": _money(o.amount_due),
                 "collector_name": o.collector_name,
@@ -198,6 +207,21 @@ def customer_data(*, user: User) -> dict[str, Any]:
                 for c in credit_of(user)
             ],
         },
+        "offers_used": [
+            {
+                "at": _when(r.created_at),
+                "offer": r.promotion.name,
+                "code": r.promotion.code,
+                "channel": r.channel,
+                "store": r.store.name,
+                "source": r.source,
+                "discount": _money(r.amount),
+                "given_back_at": _when(r.released_at),
+            }
+            for r in PromotionRedemption.objects.filter(customer=user)
+            .select_related("promotion", "store")
+            .order_by("created_at", "pk")
+        ],
         "messages": [
             {
                 "at": _when(n.created_at),

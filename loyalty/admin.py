@@ -250,8 +250,19 @@ class TillReceiptAdmin(ReadOnlyAdmin):
     date_hierarchy = "occurred_at"
     list_select_related = ["store", "account"]
     inlines = [TillReceiptLineInline]
-    readonly_fields = ["store", "number", "account", "points_entry", "total", "occurred_at"]
+    readonly_fields = [
+        "store",
+        "number",
+        "account",
+        "points_entry",
+        "total",
+        "offer_discount",
+        "occurred_at",
+    ]
     exclude = ["fingerprint"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(store__in=staff_stores(user=request.user))
+
+
+from .offers import admin as offers_admin  # noqa: E402, F401  (registers the promotions)

@@ -119,3 +119,35 @@ class ReceiptRefused(LoyaltyError):
 
     def extra(self) -> dict[str, Any]:
         return {"errors": [p.as_dict() for p in self.problems]}
+
+
+class OfferError(LoyaltyError):
+    """A coupon or offer that cannot be used (see `loyalty.offers.services`)."""
+
+    code = "offer_invalid"
+    http_status = 400
+
+
+class CouponUnknown(OfferError):
+    code = "coupon_unknown"
+    http_status = 400
+
+
+class CouponNotApplicable(OfferError):
+    code = "coupon_not_applicable"
+    http_status = 400
+
+
+class CouponExpired(OfferError):
+    code = "coupon_expired"
+    http_status = 400
+
+
+class CouponUsedUp(OfferError):
+    code = "coupon_used_up"
+    http_status = 409
+
+
+class CouponRateLimited(OfferError):
+    code = "rate_limited"
+    http_status = 429

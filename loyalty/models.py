@@ -5,13 +5,15 @@ no stored balance that could drift. Every write goes through `loyalty.services`,
 account row first, so two writes for one account never interleave.
 """
 
+import re
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import admin
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -378,6 +380,10 @@ class TillReceipt(models.Model):
         verbose_name=_("points entry"),
     )
     total = models.DecimalField(_("total (€)"), max_digits=10, decimal_places=2)
+    # A coupon or tier offer on the whole receipt (`PromotionRedemption`): total = lines − this.
+    offer_discount = models.DecimalField(
+        _("offer discount (€)"), max_digits=10, decimal_places=2, default=Decimal("0.00")
+    )
     fingerprint = models.CharField(_("fingerprint"), max_length=64, editable=False)
     occurred_at = models.DateTimeField(_("occurred"))
     created_at = models.DateTimeField(_("booked"), auto_now_add=True)
@@ -432,3 +438,217 @@ class TillReceiptLine(models.Model):
 
     def __str__(self):
         return f"{self.quantity} × {self.variant_id}"
+
+
+class OfferKind(models.TextChoices):
+    PERCENT = "percent", _("Percentage off")
+    AMOUNT = "amount", _("Amount off")
+
+
+class OfferChannel(models.TextChoices):
+    ONLINE = "online", _("Online")
+    TILL = "till", _("At the till")
+
+
+class Promotion(models.Model):
+    """A coupon (with a `code`) or an automatic offer for tiers (no code), set up by head office.
+
+    Scoped by tier (empty: every customer), store (empty: every store), channel (online, till) and
+    period; a percentage or an amount off the goods, from a minimum order on; at most
+    `per_customer_limit` uses per customer and, optionally, `total_limit` uses in all. Every use
+    is a `PromotionRedemption`; see docs/offers.md.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("Shown to the customer, e.g. “Summer -10 %”.")
+    )
+    code = models.CharField(
+        _("code"),
+        max_length=32,
+        blank=True,
+        help_text=_(
+            "What the customer types or the till scans (letters, digits, hyphen; case does not "
+            "matter). Empty: applied automatically to the chosen tiers."
+        ),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=OfferKind.choices)
+    percent = models.PositiveSmallIntegerField(
+        _("percent off"), null=True, blank=True, help_text=_("1 to 100, for a percentage.")
+    )
+    amount = models.DecimalField(
+        _("amount off (€)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    min_order = models.DecimalField(
+        _("minimum order (€)"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        help_text=_("The goods' total (before points) from which the offer applies."),
+    )
+    tiers = models.ManyToManyField(
+        Tier,
+        blank=True,
+        related_name="promotions",
+        verbose_name=_("tiers"),
+        help_text=_("Empty: every customer (a code only)."),
+    )
+    stores = models.ManyToManyField(
+        "stores.Store",
+        blank=True,
+        related_name="+",
+        verbose_name=_("stores"),
+        help_text=_("Empty: every store."),
+    )
+    online = models.BooleanField(_("online"), default=True)
+    till = models.BooleanField(_("at the till"), default=True)
+    valid_from = models.DateTimeField(_("valid from"))
+    valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)
+    per_customer_limit = models.PositiveIntegerField(
+        _("uses per customer"), default=1, validators=[MinValueValidator(1)]
+    )
+    total_limit = models.PositiveIntegerField(
+        _("uses in all"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Empty: no limit."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("promotion")
+        verbose_name_plural = _("promotions")
+        ordering = ["-valid_from", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=~Q(code=""), name="promotion_unique_code"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind=OfferKind.PERCENT, percent__gte=1, percent__lte=100, amount__isnull=True)
+                    | Q(kind=OfferKind.AMOUNT, amount__gt=0, percent__isnull=True)
+                ),
+                name="promotion_kind_value",
+            ),
+            models.CheckConstraint(condition=Q(min_order__gte=0), name="promotion_min_order"),
+            models.CheckConstraint(
+                condition=Q(online=True) | Q(till=True), name="promotion_channel"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gt=F("valid_from")),
+                name="promotion_period_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(per_customer_limit__gte=1), name="promotion_per_customer_limit"
+            ),
+            models.CheckConstraint(
+                condition=Q(total_limit__isnull=True) | Q(total_limit__gte=1),
+                name="promotion_total_limit",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})" if self.code else self.name
+
+    @property
+    def automatic(self) -> bool:
+        return not self.code
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors: dict[str, list[str]] = {}
+        self.code = (self.code or "").strip().upper()
+        if self.code and not re.fullmatch(r"[A-Z0-9][A-Z0-9-]{2,31}", self.code):
+            errors.setdefault("code", []).append(
+                _(
+                    "A code has 3 to 32 letters, digits or hyphens and starts with a letter or digit."
+                )
+            )
+        if self.kind == OfferKind.PERCENT:
+            if self.percent is None or not 1 <= self.percent <= 100:
+                errors.setdefault("percent", []).append(
+                    _("A percentage offer needs a percentage from 1 to 100.")
+                )
+            if self.amount is not None:
+                errors.setdefault("amount", []).append(
+                    _("Leave the amount empty for a percentage offer.")
+                )
+        elif self.kind == OfferKind.AMOUNT:
+            if self.amount is None or self.amount <= 0:
+                errors.setdefault("amount", []).append(
+                    _("An amount offer needs an amount above 0 €.")
+                )
+            if self.percent is not None:
+                errors.setdefault("percent", []).append(
+                    _("Leave the percentage empty for an amount offer.")
+                )
+        if self.min_order is not None and self.min_order < 0:
+            errors.setdefault("min_order", []).append(_("The minimum order cannot be negative."))
+        if not (self.online or self.till):
+            errors.setdefault("till", []).append(
+                _("Choose at least one channel: online, at the till or both.")
+            )
+        if self.valid_from and self.valid_until and self.valid_until <= self.valid_from:
+            errors.setdefault("valid_until", []).append(
+                _("The end of the period must lie after its start.")
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class PromotionRedemption(models.Model):
+    """The ledger of offers used: one row per order or till receipt (`source`, unique).
+
+    `released_at` is set when the use was given back (the order was cancelled or expired); a
+    released use no longer counts against the limits. The amount is in cents.
+    """
+
+    promotion = models.ForeignKey(
+        Promotion, on_delete=models.PROTECT, related_name="redemptions", verbose_name=_("promotion")
+    )
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("customer"),
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=OfferChannel.choices)
+    store = models.ForeignKey(
+        "stores.Store", on_delete=models.PROTECT, related_name="+", verbose_name=_("store")
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=80,
+        unique=True,
+        help_text=_("order:<number> or receipt:<store>:<number>; each once."),
+    )
+    order_number = models.CharField(_("order number"), max_length=16, blank=True)
+    receipt = models.OneToOneField(
+        TillReceipt,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="offer_redemption",
+        verbose_name=_("till receipt"),
+    )
+    amount_cents = models.PositiveIntegerField(_("discount (cents)"))
+    created_at = models.DateTimeField(_("redeemed"), auto_now_add=True)
+    released_at = models.DateTimeField(_("given back"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("promotion redemption")
+        verbose_name_plural = _("promotion redemptions")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["promotion", "customer"], name="redemption_promo_customer"),
+        ]
+
+    def __str__(self):
+        return f"{self.promotion_id}: {self.amount_cents} ({self.source})"
+
+    @property
+    def amount(self) -> Decimal:
+        return Decimal(self.amount_cents) / 100

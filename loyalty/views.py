@@ -24,6 +24,7 @@ from . import barcode, wallet
 from .errors import LoyaltyError
 from .forms import DeskForm, DeskPurchaseForm, DeskRedeemForm
 from .models import LookupPurpose
+from .offers.selectors import offers_for_account
 from .selectors import account_balance, entries_for_account, recent_purchases, tier_progress
 from .services import (
     card_lookup,
@@ -62,6 +63,7 @@ def card(request):
             "page": page,
             "wallet_enabled": wallet.wallet_enabled(),
             "for_you": customer_picks(customer=request.user, store=store_for_request(request)),
+            "offers": offers_for_account(account=account),
         },
     )
 
@@ -104,6 +106,7 @@ def _render_desk(request, *, form, purchase_form=None, account=None, status=200,
             "balance_value": points_value(balance),
             "purchases": recent_purchases(account),
             "history": receipt_lines_attach(entries_for_account(account)[:HISTORY_SHOWN]),
+            "offers": offers_for_account(account=account),
         }
     if request.htmx:
         # htmx swaps only 2xx responses; errors are part of the partial it swaps in.

@@ -133,13 +133,13 @@ def invoice_xml(*, invoice: Invoice, payment: Payment) -> bytes:
         order.collected_at or invoice.issued_at,
     )
 
-    # The points discount (invoices only): per rate, the gross it takes off and its net part.
+    # The offer and points discounts (invoices only): per rate, the gross it takes off and its net part.
     paid_gross = dict(gross_by_rate)
     allowances: dict[Decimal, Decimal] = {}
-    if invoice.kind == InvoiceKind.INVOICE and order.loyalty_discount:
+    if invoice.kind == InvoiceKind.INVOICE and order.price_reduction:
         discounted = discounted_vat_breakdown(
             [(Decimal(ln["gross"]), Decimal(ln["vat_rate"])) for ln in invoice.lines],
-            order.loyalty_discount,
+            order.price_reduction,
         )
         for vat in discounted:
             off = gross_by_rate[vat.rate] - vat.gross
@@ -164,11 +164,12 @@ def invoice_xml(*, invoice: Invoice, payment: Payment) -> bytes:
         _el(trade_tax, "ram:BasisAmount", _amount(basis))
         _el(trade_tax, "ram:CategoryCode", _category(rate))
         _el(trade_tax, "ram:RateApplicablePercent", str(rate.normalize()))
+    reason = "Offer and loyalty points" if order.offer_discount else "Loyalty points"
     for rate, net_off in sorted(allowances.items()):
         allowance = _el(settlement, "ram:SpecifiedTradeAllowanceCharge")
         _el(_el(allowance, "ram:ChargeIndicator"), "udt:Indicator", "false")
         _el(allowance, "ram:ActualAmount", _amount(net_off))
-        _el(allowance, "ram:Reason", "Loyalty points")
+        _el(allowance, "ram:Reason", reason)
         _tax(_el(allowance, "ram:CategoryTradeTax"), rate)
     line_total = sum(net_by_rate.values(), Decimal("0"))
     allowance_total = sum(allowances.values(), Decimal("0"))

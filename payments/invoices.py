@@ -65,7 +65,7 @@ def invoice_issue(*, order: Order, payment: Payment) -> Invoice:
         kind=InvoiceKind.INVOICE,
         order=order,
         lines=lines,
-        total_cents=int(((order.total - order.loyalty_discount) * 100).to_integral_value()),
+        total_cents=int((order.goods_paid * 100).to_integral_value()),
         issued_at=now,
     )
 
@@ -115,8 +115,8 @@ def credit_note_issue(
 
 
 def invoice_vat(invoice: Invoice) -> list:
-    """VAT per rate of the invoice: its lines, less the order's points discount on an invoice."""
+    """VAT per rate of the invoice: its lines, less the order's offer and points discounts on an invoice."""
     lines = [(Decimal(ln["gross"]), Decimal(ln["vat_rate"])) for ln in invoice.lines]
-    if invoice.kind == InvoiceKind.INVOICE and invoice.order.loyalty_discount:
-        return discounted_vat_breakdown(lines, invoice.order.loyalty_discount)
+    if invoice.kind == InvoiceKind.INVOICE and invoice.order.price_reduction:
+        return discounted_vat_breakdown(lines, invoice.order.price_reduction)
     return vat_breakdown(lines)

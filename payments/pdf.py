@@ -99,6 +99,13 @@ def _render(invoice: Invoice) -> bytes:
     pdf.ln(2)
     total = Decimal(invoice.total_cents) / 100
     rows = []
+    if invoice.kind == InvoiceKind.INVOICE and order.offer_discount:
+        rows.append(
+            (
+                _("Offer: %(name)s") % {"name": order.offer_name},
+                format_money(-order.offer_discount),
+            )
+        )
     if invoice.kind == InvoiceKind.INVOICE and order.loyalty_discount:
         rows.append((_("Loyalty points discount"), format_money(-order.loyalty_discount)))
     for vat in invoice_vat(invoice):

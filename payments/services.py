@@ -76,7 +76,7 @@ def to_cents(amount: Decimal) -> int:
 def order_online_cents(order: Order) -> int:
     """What the shopper pays online for the order as it stands: the goods still to collect, less
     the points discount and the store credit used (both settled on our side)."""
-    return max(to_cents(order.total - order.loyalty_discount - order.store_credit_used), 0)
+    return max(to_cents(order.goods_paid - order.store_credit_used), 0)
 
 
 def store_methods(*, store: Store) -> list[str]:

@@ -27,9 +27,9 @@ def from_cents(cents: int) -> Decimal:
 
 
 def line_net_cents(order, lines) -> dict[int, int]:
-    """{order_line_id: cents actually paid for the line} after the loyalty discount."""
+    """{order_line_id: cents actually paid for the line} after the offer and loyalty discounts."""
     totals = [to_cents(line.unit_price) * line.quantity_to_collect for line in lines]
-    discount = min(to_cents(order.loyalty_discount), sum(totals))
+    discount = min(to_cents(order.price_reduction), sum(totals))
     shares = allocate(discount, totals)
     return {
         line.pk: total - share for line, total, share in zip(lines, totals, shares, strict=True)

@@ -154,6 +154,15 @@ class TillReceiptInSerializer(serializers.Serializer):
     occurred_at = serializers.DateTimeField(
         required=False, help_text=_("When the purchase happened; defaults to now.")
     )
+    coupon = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=32,
+        help_text=_(
+            "A coupon code (needs the card). Without one, the card's automatic tier offer "
+            "applies; `total` is then the lines less the offer's discount."
+        ),
+    )
 
 
 class ReceiptLineOutSerializer(serializers.Serializer):
@@ -172,6 +181,15 @@ class TillReceiptOutSerializer(serializers.Serializer):
     total = serializers.DecimalField(source="receipt.total", max_digits=10, decimal_places=2)
     occurred_at = serializers.DateTimeField(source="receipt.occurred_at")
     lines = ReceiptLineOutSerializer(many=True)
+    offer = serializers.CharField(
+        allow_null=True, help_text=_("The coupon or offer applied to the receipt, if any.")
+    )
+    offer_discount = serializers.DecimalField(
+        source="receipt.offer_discount",
+        max_digits=10,
+        decimal_places=2,
+        help_text=_("What the offer took off the lines in €."),
+    )
     card_number = serializers.CharField(allow_null=True)
     points = serializers.IntegerField(help_text=_("Points earned (negative: taken back)."))
     points_balance = serializers.IntegerField(allow_null=True)
@@ -189,3 +207,45 @@ class ReceiptRefusedSerializer(serializers.Serializer):
     code = serializers.CharField()
     reasons = serializers.ListField(child=serializers.CharField())
     errors = ReceiptProblemSerializer(many=True)
+
+
+class TillOffersInSerializer(serializers.Serializer):
+    card_number = serializers.CharField(max_length=32, help_text=_("The loyalty card as scanned."))
+    amount = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0.00"),
+        required=False,
+        help_text=_("The sale's lines so far in €: the answer then says the automatic discount."),
+    )
+
+
+class OfferSerializer(serializers.Serializer):
+    name = serializers.CharField(source="promotion.name")
+    code = serializers.CharField(source="promotion.code", help_text=_("Empty: automatic."))
+    automatic = serializers.BooleanField()
+    kind = serializers.CharField(source="promotion.kind")
+    percent = serializers.IntegerField(source="promotion.percent", allow_null=True)
+    amount = serializers.DecimalField(
+        source="promotion.amount", max_digits=10, decimal_places=2, allow_null=True
+    )
+    min_order = serializers.DecimalField(
+        source="promotion.min_order", max_digits=10, decimal_places=2
+    )
+    valid_until = serializers.DateTimeField(source="promotion.valid_until", allow_null=True)
+    uses_left = serializers.IntegerField()
+
+
+class AutomaticOfferSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    discount = serializers.DecimalField(max_digits=10, decimal_places=2)
+
+
+class TillOffersOutSerializer(serializers.Serializer):
+    card_number = serializers.CharField()
+    tier = serializers.CharField(allow_null=True)
+    offers = OfferSerializer(many=True)
+    automatic = AutomaticOfferSerializer(
+        allow_null=True,
+        help_text=_("With `amount`: the automatic offer the receipt gets without a coupon."),
+    )

@@ -11,4 +11,5 @@ urlpatterns = [
         name="loyalty-transactions",
     ),
     path("loyalty/receipts/", views.TillReceiptView.as_view(), name="loyalty-receipts"),
+    path("loyalty/offers/", views.TillOffersView.as_view(), name="loyalty-till-offers"),
 ]

@@ -19,6 +19,9 @@ from stores.tokens import StoreTokenAuthentication
 
 from .. import wallet
 from ..errors import CardNumberError, UnknownCard, WrongStore
+from ..models import OfferChannel, PromotionRedemption
+from ..offers.selectors import offers_for_account
+from ..offers.services import offer_quote
 from ..selectors import (
     account_balance,
     entries_for_account,
@@ -35,6 +38,8 @@ from .serializers import (
     CardSerializer,
     EntrySerializer,
     ReceiptRefusedSerializer,
+    TillOffersInSerializer,
+    TillOffersOutSerializer,
     TillReceiptInSerializer,
     TillReceiptOutSerializer,
     TillTransactionInSerializer,
@@ -181,16 +186,21 @@ class TillReceiptView(APIView):
             400: OpenApiResponse(
                 ReceiptRefusedSerializer,
                 "The receipt was refused (unknown SKU or EAN, negative quantity on a sale line, "
-                "lines that do not add up to the total); nothing booked.",
+                "lines that do not add up to the total, a coupon without a card); nothing "
+                "booked. Also a coupon that is unknown, expired or not valid here "
+                "(`coupon_unknown`, `coupon_expired`, `coupon_not_applicable`).",
             ),
             403: OpenApiResponse(ErrorSerializer, "The body names another store than the token's."),
             404: OpenApiResponse(ErrorSerializer, "No loyalty card has this number."),
             409: OpenApiResponse(
-                ErrorSerializer, "Another receipt was booked under this number before."
+                ErrorSerializer,
+                "Another receipt was booked under this number before, or the coupon is used up "
+                "(`coupon_used_up`).",
             ),
             429: OpenApiResponse(
                 ErrorSerializer,
-                "The token sent too many card numbers that match no card; wait and retry.",
+                "The token sent too many card numbers that match no card, or too many wrong "
+                "coupon codes; wait and retry.",
             ),
         },
         tags=["loyalty"],
@@ -227,17 +237,84 @@ class TillReceiptView(APIView):
             ],
             account=account,
             occurred_at=data.get("occurred_at"),
+            coupon=data.get("coupon", ""),
+            limiter=f"token:{request.auth.pk}",
         )
         entry = receipt.points_entry
+        redemption = PromotionRedemption.objects.filter(receipt=receipt).select_related("promotion")
         body = TillReceiptOutSerializer(
             {
                 "receipt": receipt,
                 "store": store.code,
                 "lines": receipt.lines.select_related("variant__product").order_by("position"),
                 "card_number": receipt.account.card_number if receipt.account else None,
+                "offer": next((r.promotion.name for r in redemption), None),
                 "points": entry.points if entry else 0,
                 "points_balance": account_balance(receipt.account) if receipt.account else None,
                 "created": created,
             }
         ).data
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class TillOffersView(APIView):
+    """The current offers of a card at the token's store, for the till before the sale."""
+
+    authentication_classes = [StoreTokenAuthentication]
+    permission_classes = [HasStoreToken]
+
+    @extend_schema(
+        summary="A card's current offers at the till",
+        description=(
+            "The coupons and automatic tier offers the card's customer may use at the till of "
+            "the token's store now (docs/offers.md). With `amount` (the sale's lines so far) the "
+            "answer also says the automatic offer the receipt gets without a coupon, so the "
+            "till can show the total the receipts endpoint expects. The card lookup is logged "
+            "and rate-limited like every till card lookup."
+        ),
+        request=TillOffersInSerializer,
+        responses={
+            200: TillOffersOutSerializer,
+            400: OpenApiResponse(description="Invalid input (card number, amount)."),
+            404: OpenApiResponse(ErrorSerializer, "No loyalty card has this number."),
+            429: OpenApiResponse(
+                ErrorSerializer,
+                "The token sent too many card numbers that match no card; wait and retry.",
+            ),
+        },
+        tags=["loyalty"],
+    )
+    def post(self, request):
+        serializer = TillOffersInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        store = request.auth.store
+        try:
+            account = till_card_lookup(token=request.auth, card_number=data["card_number"])
+        except UnknownCard:
+            raise
+        except CardNumberError as error:
+            raise ValidationError({"card_number": [str(error)]}) from None
+        automatic = None
+        if data.get("amount") is not None:
+            quote = offer_quote(
+                code="",
+                customer=account.user,
+                store=store,
+                channel=OfferChannel.TILL,
+                basis=data["amount"],
+                limiter=f"token:{request.auth.pk}",
+            )
+            if quote is not None:
+                automatic = {"name": quote.name, "discount": quote.discount}
+        body = TillOffersOutSerializer(
+            {
+                "card_number": account.card_number,
+                "tier": account.tier.name if account.tier else None,
+                "offers": offers_for_account(
+                    account=account, channel=OfferChannel.TILL, store_id=store.pk
+                ),
+                "automatic": automatic,
+            }
+        ).data
+        return Response(body)

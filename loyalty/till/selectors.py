@@ -5,12 +5,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..models import PointsEntry, TillReceiptLine
+from ..models import PointsEntry, PromotionRedemption, TillReceiptLine
 
 
 @dataclass(frozen=True)
 class HistoryLine:
-    """One article of a purchase as the history shows it; a negative quantity was returned."""
+    """One article of a purchase as the history shows it; a negative quantity was returned,
+    quantity 0 is the receipt's offer (a coupon or tier offer, its amount negative)."""
 
     quantity: int
     name: str
@@ -52,6 +53,25 @@ def receipt_lines_attach(entries: Iterable[PointsEntry]) -> list[PointsEntry]:
                     name=line.variant.product.name,
                     detail=_variant_detail(line.variant.colour, line.variant.size),
                     amount=line.amount,
+                )
+            )
+    discounted = {line.receipt_id for line in lines if line.receipt.offer_discount}
+    offers = (
+        PromotionRedemption.objects.filter(receipt__in=discounted).select_related(
+            "promotion", "receipt"
+        )
+        if discounted
+        else []
+    )
+    for redemption in offers:
+        entry_id = redemption.receipt.points_entry_id if redemption.receipt else None
+        if entry_id is not None:  # the discount line under the articles (quantity 0)
+            by_entry[entry_id].append(
+                HistoryLine(
+                    quantity=0,
+                    name=redemption.promotion.name,
+                    detail=redemption.promotion.code,
+                    amount=-redemption.amount,
                 )
             )
     for finder in _FINDERS:

@@ -26,8 +26,17 @@ from inventory.services import Delta, stock_deltas_apply
 from shop.catalogue.models import Variant
 from stores.models import Store
 
-from ..errors import ReceiptConflict, ReceiptProblem, ReceiptRefused
-from ..models import Channel, EntryKind, LoyaltyAccount, PointsEntry, TillReceipt, TillReceiptLine
+from ..errors import OfferError, ReceiptConflict, ReceiptProblem, ReceiptRefused
+from ..models import (
+    Channel,
+    EntryKind,
+    LoyaltyAccount,
+    OfferChannel,
+    PointsEntry,
+    TillReceipt,
+    TillReceiptLine,
+)
+from ..offers.services import code_normalise, offer_quote, offer_redeem
 from ..rules import CENT
 from ..selectors import account_balance
 from ..services import (
@@ -148,13 +157,15 @@ def _check_lines(lines: Sequence[ReceiptLineIn]) -> tuple[list[_Checked], list[R
 
 
 def _fingerprint(
-    *, account: LoyaltyAccount | None, total: Decimal, lines: Sequence[_Checked]
+    *, account: LoyaltyAccount | None, total: Decimal, lines: Sequence[_Checked], coupon: str = ""
 ) -> str:
-    canonical = {
+    canonical: dict[str, object] = {
         "card": account.card_number if account else "",
         "total": str(total),
         "lines": [[c.variant.pk, c.quantity, str(c.unit_price), str(c.discount)] for c in lines],
     }
+    if coupon:  # receipts without a coupon keep the fingerprint they always had
+        canonical["coupon"] = coupon
     return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
 
 
@@ -218,14 +229,24 @@ def till_receipt_book(
     lines: Sequence[ReceiptLineIn],
     account: LoyaltyAccount | None = None,
     occurred_at: dt.datetime | None = None,
+    coupon: str = "",
+    limiter: str = "",
 ) -> tuple[TillReceipt, bool]:
     """Book a till receipt with its lines; returns (receipt, created).
 
     Refused whole (ReceiptRefused, every reason listed) for an unknown SKU or EAN, a negative
     quantity on a line that is not a returned item, a bad price or discount, or lines that do not
     add up to `total`. The same receipt again returns the first booking (created False).
+
+    Offers (docs/offers.md): with a `coupon` code, or without one the card's best automatic tier
+    offer for the till, the discount comes off the sale: `total` is then the lines less that
+    discount (the refusal names it). A coupon needs a card and a receipt without returned items;
+    one that cannot be used refuses the whole receipt with its OfferError (400, 409 when used up,
+    429 after too many wrong codes, counted against `limiter`). The use is counted once across
+    channels (`offer_redeem` locks the promotion).
     """
     number = _receipt_number(number)
+    coupon = code_normalise(coupon)
     checked, problems = _check_lines(lines)
     paid = _amount(total)
     now = timezone.now()
@@ -233,31 +254,78 @@ def till_receipt_book(
     if paid is None or abs(paid) > MAX_PURCHASE:
         reason = _("The total is an amount in €, with at most two decimals.")
         problems.append(ReceiptProblem(None, "total", reason))
-    elif not problems and sum((c.amount for c in checked), Decimal(0)) != paid:
-        problems.append(
-            ReceiptProblem(
-                None,
-                "total",
-                _("The lines add up to %(sum)s, not to the total of %(total)s.")
-                % {
-                    "sum": format_money(sum((c.amount for c in checked), Decimal(0))),
-                    "total": format_money(paid),
-                },
-            )
-        )
+    if coupon and account is None:
+        reason = _("A coupon needs the customer's loyalty card.")
+        problems.append(ReceiptProblem(None, "coupon", reason))
+    if coupon and any(c.quantity < 0 for c in checked):
+        reason = _("A coupon applies to a sale without returned items.")
+        problems.append(ReceiptProblem(None, "coupon", reason))
     if at > now + MAX_CLOCK_AHEAD or at < now - MAX_CLOCK_BEHIND:
         reason = _("The time of the purchase must lie within the last 30 days, not in the future.")
         problems.append(ReceiptProblem(None, "occurred_at", reason))
     if problems or paid is None:
         raise ReceiptRefused(problems)
-    fingerprint = _fingerprint(account=account, total=paid, lines=checked)
+    fingerprint = _fingerprint(account=account, total=paid, lines=checked, coupon=coupon)
     existing = _existing(store=store, number=number, fingerprint=fingerprint)
     if existing is not None:
         return existing, False
+    lines_sum = sum((c.amount for c in checked), Decimal(0))
+    limiter = limiter or f"store:{store.pk}"
+    customer = account.user if account is not None else None
+    sale = customer is not None and lines_sum > 0 and all(c.quantity > 0 for c in checked)
+    quote = (
+        offer_quote(
+            code=coupon,
+            customer=customer,
+            store=store,
+            channel=OfferChannel.TILL,
+            basis=lines_sum,
+            limiter=limiter,
+            at=at,
+        )
+        if sale
+        else None
+    )
+    discount = quote.discount if quote is not None else Decimal("0.00")
+    if lines_sum - discount != paid:
+        if discount:
+            reason = _(
+                "With the offer “%(offer)s” (%(discount)s off) the receipt comes to %(due)s, "
+                "not to the total of %(total)s."
+            ) % {
+                "offer": quote.name if quote else "",
+                "discount": format_money(discount),
+                "due": format_money(lines_sum - discount),
+                "total": format_money(paid),
+            }
+        else:
+            reason = _("The lines add up to %(sum)s, not to the total of %(total)s.") % {
+                "sum": format_money(lines_sum),
+                "total": format_money(paid),
+            }
+        raise ReceiptRefused([ReceiptProblem(None, "total", reason)])
     try:
         with transaction.atomic():
             # Lock order: the account first, then the stock rows (docs/architecture.md).
             locked = _lock(account.pk) if account is not None else None
+            # The offer before the points: earning them may move the card to another tier.
+            redemption = None
+            if quote is not None:
+                redemption = offer_redeem(
+                    code=coupon,
+                    customer=customer,
+                    store=store,
+                    channel=OfferChannel.TILL,
+                    basis=lines_sum,
+                    limiter=limiter,
+                    at=at,
+                    source=f"receipt:{store.pk}:{number}",
+                )
+                if redemption is None or redemption.amount != discount:
+                    # The offer changed between the quote and the lock (edited, ended).
+                    raise ReceiptConflict(
+                        _("The offer changed while the receipt was booked; please send it again.")
+                    )
             entry = (
                 _points_book(account=locked, store=store, number=number, total=paid, at=at)
                 if locked is not None
@@ -269,9 +337,13 @@ def till_receipt_book(
                 account=locked,
                 points_entry=entry,
                 total=paid,
+                offer_discount=discount,
                 fingerprint=fingerprint,
                 occurred_at=at,
             )
+            if redemption is not None:
+                redemption.receipt = receipt
+                redemption.save(update_fields=["receipt"])
             TillReceiptLine.objects.bulk_create(
                 TillReceiptLine(
                     receipt=receipt,
@@ -299,6 +371,8 @@ def till_receipt_book(
                     for position, c in enumerate(checked, start=1)
                 ],
             )
+    except OfferError:
+        raise
     except IntegrityError:
         # The same number booked at the same moment by a second request: answer as a repeat.
         existing = _existing(store=store, number=number, fingerprint=fingerprint)

@@ -198,6 +198,7 @@ class OrderAdmin(admin.ModelAdmin):
                     ("customer", "phone"),
                     ("total", "amount_due"),
                     ("points_redeemed", "loyalty_discount", "store_credit_used"),
+                    ("offer_name", "offer_discount"),
                 ]
             },
         ),
@@ -235,6 +236,8 @@ class OrderAdmin(admin.ModelAdmin):
         "amount_due",
         "points_redeemed",
         "loyalty_discount",
+        "offer_name",
+        "offer_discount",
         "store_credit_used",
         "email",
         "language",

@@ -77,8 +77,8 @@ class PayAtCounter:
         return None
 
     def amount_due(self, order) -> Decimal:
-        # Points and store credit are settled online; the till takes the rest.
-        return max(order.total - order.loyalty_discount - order.store_credit_used, Decimal("0.00"))
+        # The offer, points and store credit are settled online; the till takes the rest.
+        return max(order.goods_paid - order.store_credit_used, Decimal("0.00"))
 
     def capture_at_handover(self, order) -> Decimal:
         # The associate takes cash or card at the till; there is nothing to call.

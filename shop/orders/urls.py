@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shop.orders.views import cart, checkout, desk, orders, rescue, withdrawal
+from shop.orders.views import cart, checkout, desk, offers, orders, rescue, withdrawal
 
 app_name = "pickup"
 
@@ -12,6 +12,7 @@ urlpatterns: list = [
     path("cart/store/", cart.cart_store_choose, name="cart_store"),
     path("cart/lines/<int:variant_id>/", cart.cart_line_update, name="cart_line_update"),
     path("cart/lines/<int:variant_id>/remove/", cart.cart_line_remove, name="cart_line_remove"),
+    path("cart/coupon/", offers.cart_coupon, name="cart_coupon"),
     path("checkout/", checkout.checkout, name="checkout"),
     path("orders/", orders.order_list, name="order_list"),
     path("orders/<uuid:public_id>/", orders.order_detail, name="order_detail"),

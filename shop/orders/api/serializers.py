@@ -84,6 +84,16 @@ class OrderCreateSerializer(serializers.Serializer):
             raise serializers.ValidationError(_("Unknown payment method: %s.") % code)
         return code
 
+    coupon = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=40,
+        default="",
+        help_text=_(
+            "A coupon code. Without one, the account's automatic tier offer applies, if any."
+        ),
+    )
+
     def validate_store(self, code: str) -> Store:
         store = Store.objects.active().filter(code=code).first()
         if store is None:
@@ -214,6 +224,8 @@ class OrderSerializer(serializers.ModelSerializer):
             "total",
             "points_redeemed",
             "loyalty_discount",
+            "offer_name",
+            "offer_discount",
             "store_credit_used",
             "amount_due",
             "vat",

@@ -110,13 +110,14 @@ class OrderListCreateView(generics.ListAPIView):
             409: OpenApiResponse(
                 ShortageSerializer,
                 description="Not enough stock (short_lines), an Idempotency-Key reused "
-                "for a different request, or `payment_failed`: the payment provider refused "
-                "(amount too large, unreachable); nothing was placed",
+                "for a different request, a coupon used up (`coupon_used_up`, the error shape), "
+                "or `payment_failed`: the payment provider refused (amount too large, "
+                "unreachable); nothing was placed",
             ),
             429: OpenApiResponse(
                 ErrorSerializer,
-                description="`rate_limited`: too many declined cards in a short time; see "
-                "Retry-After. Paying at the counter is still possible.",
+                description="`rate_limited`: too many declined cards or wrong coupon codes in a "
+                "short time; see Retry-After. Paying at the counter is still possible.",
             ),
         },
     )
@@ -139,6 +140,7 @@ class OrderListCreateView(generics.ListAPIView):
                 use_store_credit=data["use_store_credit"],
                 payment_method=data["payment_method"],
                 payment_details={"payment_method_id": data["payment_method_id"]},
+                coupon_code=data["coupon"],
             )
             prefetch_related_objects([placement.order], "lines", "events")
             body = OrderPlacedSerializer(placement.order).data

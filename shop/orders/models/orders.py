@@ -82,6 +82,11 @@ class Order(models.Model):
         _("loyalty discount"), max_digits=10, decimal_places=2, default=Decimal("0")
     )
     points_redeemed = models.PositiveIntegerField(_("points redeemed"), default=0)
+    # A coupon or tier offer (loyalty.PromotionRedemption "order:<number>"): a price reduction.
+    offer_discount = models.DecimalField(
+        _("offer discount"), max_digits=10, decimal_places=2, default=Decimal("0")
+    )
+    offer_name = models.CharField(_("offer"), max_length=100, blank=True)
     store_credit_used = models.DecimalField(
         _("store credit used"),
         max_digits=10,
@@ -204,9 +209,20 @@ class Order(models.Model):
     @property
     def vat_breakdown(self) -> list[VatAmount]:
         """VAT per rate in what the shopper pays for the goods: the lines still to collect, less
-        the loyalty discount spread over them (docs/prices.md). Uses prefetched lines."""
+        the offer and loyalty discounts spread over them (docs/prices.md). Uses prefetched lines."""
         lines = [(line.line_total, line.vat_rate) for line in self.lines.all()]
-        return discounted_vat_breakdown(lines, self.loyalty_discount)
+        return discounted_vat_breakdown(lines, self.price_reduction)
+
+    @property
+    def price_reduction(self) -> Decimal:
+        """Everything that lowers the price of the goods: the offer and the loyalty points (store
+        credit is a means of payment, not a reduction)."""
+        return self.offer_discount + self.loyalty_discount
+
+    @property
+    def goods_paid(self) -> Decimal:
+        """What the goods cost after the offer and the points (store credit still pays in it)."""
+        return self.total - self.price_reduction
 
 
 class OrderLine(models.Model):

@@ -32,6 +32,8 @@ def checkout_place(
     payment_method: str = "counter",
     billing: Mapping[str, str] | None = None,
     payment_details: Mapping[str, str] | None = None,
+    coupon_code: str = "",
+    coupon_limiter: str = "",
 ) -> Order:
     """Place the cart as one pickup order at `store` and empty the cart, in one transaction.
 
@@ -46,7 +48,8 @@ def checkout_place(
     payment started in one step; a provider refusal (PaymentFailed, PaymentDeclined for a
     declined card) undoes both: nothing is reserved and the cart stays as it was. `billing` names
     a company, VAT ID and address for the invoice; `payment_details` what the browser collected
-    for the provider (`payment_method_id`) and the `site_url` it was ordered on.
+    for the provider (`payment_method_id`) and the `site_url` it was ordered on. `coupon_code`
+    goes to `order_place` (an OfferError places nothing).
     """
     # A second submit of the same form waits here until the first has committed.
     lock_cart(cart=cart)
@@ -67,6 +70,8 @@ def checkout_place(
         points_to_redeem=points_to_redeem,
         use_store_credit=use_store_credit,
         payment_method=payment_method,
+        coupon_code=coupon_code,
+        coupon_limiter=coupon_limiter,
     )
     if customer.phone != order.phone:
         customer.phone = order.phone
@@ -96,6 +101,7 @@ def checkout_place_lines(
     payment_method: str = "counter",
     billing: Mapping[str, str] | None = None,
     payment_details: Mapping[str, str] | None = None,
+    coupon_code: str = "",
 ) -> Placement:
     """The API's checkout: `order_placement` of the given lines and, for an order this call
     created, the payment method's `begin` in the same transaction (as `checkout_place`: a
@@ -110,6 +116,7 @@ def checkout_place_lines(
         points_to_redeem=points_to_redeem,
         use_store_credit=use_store_credit,
         payment_method=payment_method,
+        coupon_code=coupon_code,
     )
     if placement.created:
         payment_method_for(placement.order).begin(

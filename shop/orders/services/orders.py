@@ -46,8 +46,14 @@ from loyalty.credit import (
     store_credit_give_back,
     store_credit_spend,
 )
-from loyalty.errors import LoyaltyError, StoreCreditError
+from loyalty.errors import LoyaltyError, OfferError, StoreCreditError
 from loyalty.models import Channel as LoyaltyChannel
+from loyalty.models import OfferChannel
+from loyalty.offers.services import (
+    offer_redeem,
+    offer_redemption_release,
+    offer_redemption_shrink,
+)
 from loyalty.rules import points_value, redeemable_max_points
 from loyalty.services import (
     points_earn,
@@ -322,6 +328,8 @@ def order_place(
     points_to_redeem: int = 0,
     use_store_credit: bool = False,
     payment_method: str = "counter",
+    coupon_code: str = "",
+    coupon_limiter: str = "",
 ) -> Order:
     """`order_placement`, for callers that need only the order."""
     return order_placement(
@@ -333,6 +341,8 @@ def order_place(
         points_to_redeem=points_to_redeem,
         use_store_credit=use_store_credit,
         payment_method=payment_method,
+        coupon_code=coupon_code,
+        coupon_limiter=coupon_limiter,
     ).order
 
 
@@ -346,6 +356,8 @@ def order_placement(
     points_to_redeem: int = 0,
     use_store_credit: bool = False,
     payment_method: str = "counter",
+    coupon_code: str = "",
+    coupon_limiter: str = "",
 ) -> Placement:
     """Reserve every line at `store` for `customer`, all or nothing, and return the new order.
 
@@ -365,6 +377,12 @@ def order_placement(
     `payment_method` is the code of a registered `PaymentMethod` offered at `store`. An online
     method leaves the order `payment_pending` (stock reserved, no "placed" message) until the
     provider confirms the authorisation (`order_payment_authorised`).
+
+    `coupon_code` (or, without one, the shopper's best automatic tier offer) takes its discount
+    off the goods first (`loyalty.offers.services.offer_redeem`, ledger source "order:<number>");
+    points then pay at most half of what is left. A code that cannot be used raises its
+    OfferError (400/409/429) and places nothing. Wrong codes count against `coupon_limiter`
+    ("user:<id>" by default).
     """
     idempotency_key = (idempotency_key or "").strip()
     if len(idempotency_key) > 100:
@@ -419,6 +437,7 @@ def order_placement(
         )
         try:
             with transaction.atomic():
+                _offer_apply(order, coupon_code, coupon_limiter or f"user:{customer.pk}")
                 _settle_online(order, points_to_redeem, use_store_credit)
                 order.amount_due = payment_method_for(order).amount_due(order)
                 order.save(force_insert=True)
@@ -452,6 +471,8 @@ def order_placement(
                 return Placement(existing, created=False)
         except InsufficientStock as exc:
             raise OrderShortage(_line_shortages(store, exc.shortages, variants)) from None
+        except OfferError:
+            raise
         except (StockError, LoyaltyError, StoreCreditError) as exc:
             raise OrderInvalid(str(exc)) from None
     raise OrderInvalid(_("Could not number the order; please try again."))
@@ -462,6 +483,23 @@ def _source(order: Order) -> str:
     return f"order:{order.number}"
 
 
+def _offer_apply(order: Order, code: str, limiter: str) -> None:
+    """The coupon (or automatic tier offer) of a new order (not saved yet), before the points."""
+    redemption = offer_redeem(
+        code=code,
+        customer=order.customer,
+        store=order.store,
+        channel=OfferChannel.ONLINE,
+        basis=order.total,
+        source=_source(order),
+        limiter=limiter,
+        order_number=order.number,
+    )
+    if redemption is not None:
+        order.offer_discount = redemption.amount
+        order.offer_name = redemption.promotion.name[:100]
+
+
 def _settle_online(order: Order, points: int, use_store_credit: bool) -> None:
     """Take the points and store credit the shopper chose for a new order (not saved yet)."""
     if points:
@@ -469,22 +507,22 @@ def _settle_online(order: Order, points: int, use_store_credit: bool) -> None:
             user=order.customer,
             points=points,
             source=_source(order),
-            order_total=order.total,
+            order_total=order.total - order.offer_discount,
             store=order.store,
             channel=LoyaltyChannel.ONLINE,
         )
         order.points_redeemed = points
     if use_store_credit:
-        wanted = min(
-            store_credit_balance(user=order.customer), order.total - order.loyalty_discount
-        )
+        wanted = min(store_credit_balance(user=order.customer), order.goods_paid)
         if wanted > 0:
             store_credit_spend(user=order.customer, amount=wanted, source=_source(order))
             order.store_credit_used = wanted
 
 
 def _settlement_give_back(order: Order) -> None:
-    """The order is off (cancelled, expired): the points and the store credit go back."""
+    """The order is off (cancelled, expired): the offer, the points and the store credit go
+    back."""
+    offer_redemption_release(source=_source(order))
     if order.points_redeemed:
         points_redeem_reverse(source=_source(order))
     if order.store_credit_used > 0:
@@ -504,14 +542,17 @@ def _settlement_shrink(order: Order, event: OrderEvent) -> None:
     with them (100 points = 1 €, as when they were used). Store credit beyond what is left to
     pay goes back to the account too. Both are booked once per short pick (its timeline event).
     """
-    allowed = redeemable_max_points(order.total)
+    if order.offer_discount > 0:
+        shrunk = offer_redemption_shrink(source=_source(order), basis=order.total)
+        order.offer_discount = shrunk if shrunk is not None else Decimal("0.00")
+    allowed = redeemable_max_points(order.total - order.offer_discount)
     if order.points_redeemed > allowed:
         points_redeem_reduce(
             source=_source(order), part=str(event.pk), points=order.points_redeemed - allowed
         )
         order.points_redeemed = allowed
         order.loyalty_discount = points_value(allowed)
-    excess = order.store_credit_used - (order.total - order.loyalty_discount)
+    excess = order.store_credit_used - order.goods_paid
     if excess > 0:
         store_credit_give_back(
             user=order.customer,
@@ -678,6 +719,7 @@ def _save_amounts(order: Order) -> None:
         update_fields=[
             "total",
             "loyalty_discount",
+            "offer_discount",
             "points_redeemed",
             "store_credit_used",
             "amount_due",
@@ -876,7 +918,7 @@ def _collect(order: Order, actor: User, collected_by: CollectedBy) -> None:
     try:
         points_earn(
             user=order.customer,
-            amount=order.total - order.loyalty_discount,
+            amount=order.goods_paid,
             source=_source(order),
             store=order.store,
             channel=LoyaltyChannel.ONLINE,

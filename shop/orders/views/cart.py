@@ -18,6 +18,7 @@ from shop.orders.services.cart import (
     cart_remove,
     cart_set_quantity,
 )
+from shop.orders.views.offers import basket_offer, offer_vat
 from stores.models import Store
 from stores.selectors import store_for_request
 from stores.services import my_store_choose
@@ -69,7 +70,15 @@ def _render_cart(request, *, error: str = ""):
     store = store_for_request(request)
     cart = cart_get(user=request.user, session=request.session)
     template = "shop/cart.html#cart-body" if request.htmx else "shop/cart.html"
-    context = {"view": cart_view(cart, store), "my_store": store, "error": error}
+    view = cart_view(cart, store)
+    offer = basket_offer(request, total=view.total, store=view.store)
+    context = {
+        "view": view,
+        "my_store": store,
+        "error": error,
+        "basket_offer": offer,
+        "offer_vat": offer_vat(view, offer),
+    }
     return TemplateResponse(request, template, context)
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from legal.selectors import contract_model
 from loyalty.credit import store_credit_balance
+from loyalty.errors import OfferError
 from loyalty.models import LoyaltyAccount
 from loyalty.rules import points_value
 from loyalty.selectors import account_balance, points_redeemable
@@ -24,6 +25,8 @@ from shop.orders.payments import COUNTER, payment_method_get, payment_methods_of
 from shop.orders.selectors.cart import CartView, cart_view
 from shop.orders.services.cart import cart_get
 from shop.orders.services.checkout import checkout_place
+from shop.orders.views.offers import SESSION_KEY as OFFER_SESSION_KEY
+from shop.orders.views.offers import BasketOffer, basket_offer, limiter_for, offer_vat
 from stores.selectors import store_for_request
 
 SESSION_KEY = "checkout_once"  # the one-time form token of the checkout page
@@ -153,8 +156,16 @@ def _int_or_none(value) -> int | None:
 
 
 def _render(
-    request, view: CartView, form: CheckoutForm, *, shortages=(), short_store=None, status=200
+    request,
+    view: CartView,
+    form: CheckoutForm,
+    *,
+    shortages=(),
+    short_store=None,
+    status=200,
+    basket: BasketOffer | None = None,
 ):
+    basket = basket or basket_offer(request, total=view.total, store=view.store)
     # What each online method shows in the form (Stripe's Payment Element) and lets the page load.
     chosen = form.stores.get(_int_or_none(form["store"].value())) or view.store
     widgets = [
@@ -162,12 +173,14 @@ def _render(
         for method in form.payment_methods
         if (
             widget := method.checkout_widget(
-                amount=view.total, store=chosen, stores=form.stores.values()
+                amount=basket.total_after, store=chosen, stores=form.stores.values()
             )
         )
         is not None
     ]
     context = {
+        "basket_offer": basket,
+        "offer_vat": offer_vat(view, basket),
         "view": view,
         "form": form,
         "shortages": shortages,
@@ -214,12 +227,15 @@ def checkout(request):
             return redirect(placed)
         messages.info(request, _("Your cart is empty."))
         return redirect("pickup:cart")
-    offer = _offer(request.user, view.total)
+    basket = basket_offer(request, total=view.total, store=view.store)
+    offer = _offer(request.user, basket.total_after)
     if request.method != "POST":
         initial = {"phone": request.user.phone, "token": _new_token(request)}
         if my_store is not None and my_store.pk in {s.pk for s in view.supplying_stores}:
             initial["store"] = my_store.pk
-        return _render(request, view, CheckoutForm(initial=initial, view=view, offer=offer))
+        return _render(
+            request, view, CheckoutForm(initial=initial, view=view, offer=offer), basket=basket
+        )
 
     form = CheckoutForm(request.POST, view=view, offer=offer)
     if not form.is_valid():
@@ -244,6 +260,8 @@ def checkout(request):
             collector_name=form.cleaned_data["collector_name"],
             collector_email=form.cleaned_data["collector_email"],
             payment_method=form.cleaned_data["payment_method"] or COUNTER.code,
+            coupon_code=request.session.get(OFFER_SESSION_KEY, ""),
+            coupon_limiter=limiter_for(request),
             billing={
                 "company": form.cleaned_data["company"],
                 "vat_id": form.cleaned_data["vat_id"],
@@ -261,12 +279,13 @@ def checkout(request):
     except PaymentRateLimited as exc:
         form.add_error(None, str(exc))
         return _render(request, view, form, status=429)
-    except (OrderError, CartError) as exc:
+    except (OrderError, CartError, OfferError) as exc:
         # A declined card lands here too: nothing was reserved, the cart is as it was, and the
         # shopper may try another card or pay at the counter on the same page.
         form.add_error(None, str(exc))
         return _render(request, view, form, status=422)
     request.session.pop(SESSION_KEY, None)
+    request.session.pop(OFFER_SESSION_KEY, None)
     method = payment_method_get(order.payment_method)
     if method is not None and method.online and order.status == "payment_pending":
         # The bank asks for 3-D Secure (or a redirect to PayPal / Klarna): the pay page does it.

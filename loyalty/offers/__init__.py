@@ -1,0 +1,1 @@
+"""Coupons and promotions: offers by tier, store, channel and period (docs/offers.md)."""
