@@ -29,6 +29,7 @@ from loyalty.till.selectors import receipt_lines_attach
 from notifications.models import Channel, Notification, NotificationStatus
 from returns.models import ReturnRequest
 from shop.orders.models import Order, OrderLine
+from shop.recommendations.privacy import customer_picks_export
 from stores.models import Store
 
 from .models import AccessKind, CustomerAccess, MarketingConsent
@@ -233,6 +234,7 @@ def customer_data(*, user: User) -> dict[str, Any]:
             for n in messages_of(user)
         ],
         "stock_alerts": stock_alerts_export(user_id=user.pk, emails=[user.email]),
+        "recommendations_for_you": customer_picks_export(user_id=user.pk),
         "recommendation_answers": [
             {
                 "order": survey.order.number,

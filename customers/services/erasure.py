@@ -35,6 +35,7 @@ from notifications.privacy import notifications_forget
 from notifications.services import usable_email
 from returns.privacy import returns_forget
 from shop.orders.services.privacy import orders_cancel_for_erasure, orders_forget
+from shop.recommendations.privacy import customer_picks_forget
 from stores.models import StaffMembership
 
 from ..errors import ConfirmationNotSent, CustomerNotAllowed, ErasureRateLimited, ErasureRefused
@@ -146,6 +147,7 @@ def erase_customer(
         orders_forget(user=user, needles=needles, email=placeholder)
         notifications_forget(user_id=user.pk, emails=[old_email], needles=needles)
         stock_alerts_forget(user_id=user.pk, emails=[old_email])
+        customer_picks_forget(user_id=user.pk)
         DataExport.objects.filter(user=user).delete()
         user_anonymise(user=user)
         erasure = Erasure.objects.create(

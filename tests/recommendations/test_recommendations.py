@@ -229,3 +229,18 @@ def test_an_inactive_account_gets_no_picks(world):
     assert not CustomerPick.objects.filter(customer=w.u1).exists()
     # the purchases still count for everyone else
     assert stored_pairs()[(w.B.pk, w.C.pk)] == 1
+
+
+def test_the_picks_are_in_the_data_export_and_gone_with_the_erasure(world):
+    from customers.selectors import customer_data
+    from customers.services.erasure import erase_customer
+
+    w = world
+    recommendations_compute()
+    exported = customer_data(user=w.u2)["recommendations_for_you"]
+    assert {(row["product"], row["score"]) for row in exported} == {(w.E.name, 3), (w.B.name, 3)}
+    w.u2.set_password(factories.PASSWORD)
+    w.u2.save()
+    erase_customer(user=w.u2, by=w.u2, password=factories.PASSWORD)
+    assert not CustomerPick.objects.filter(customer=w.u2).exists()
+    assert CustomerPick.objects.filter(customer=w.u1).exists()  # others keep theirs
