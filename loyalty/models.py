@@ -579,7 +579,7 @@ class Promotion(models.Model):
         elif self.kind == OfferKind.AMOUNT:
             if self.amount is None or self.amount <= 0:
                 errors.setdefault("amount", []).append(
-                    _("An amount offer needs an amount above 0 €.")
+                    _("An amount offer needs an amount above zero.")
                 )
             if self.percent is not None:
                 errors.setdefault("percent", []).append(

@@ -51,6 +51,7 @@ from .catalogue_data import (
 )
 from .drawing import draw_product
 from .legal_data import DEMO_LEGAL_TEXTS
+from .offers import demo_offers_seed
 from .orders import demo_orders_seed
 from .recommendations import demo_receipts_seed, demo_recommendations_compute
 from .stores_data import DemoStore, demo_stores
@@ -175,6 +176,7 @@ def demo_seed(
             demo_orders_seed(shopper_email=DEMO_ACCOUNTS[0].email, store=store_rows[0][0]),
         )
         report.add("till receipts", demo_receipts_seed(store=store_rows[0][0]))
+        report.add("offers", demo_offers_seed())
         demo_recommendations_compute()  # the nightly job, once, so the pages show some
         log("recommendations computed")
         log("committing")

@@ -4,6 +4,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Sum
 
 from inventory.models import MovementKind, StockLevel, StockMovement
+from loyalty.models import Promotion
 from shop.catalogue.models import Category, Product, ProductImage, Variant
 from shop.demo.catalogue_data import demo_products, ean13
 from shop.orders.models import Order, OrderStatus
@@ -21,6 +22,7 @@ MODELS = [
     StockLevel,
     StockMovement,
     Order,
+    Promotion,
 ]
 
 
@@ -40,6 +42,8 @@ def test_a_second_run_adds_nothing_and_the_ledger_matches(settings, tmp_path):
     seed()
     assert counts() == first
     assert first["Store"] == 3
+    # a welcome coupon for the online shop and an automatic offer for Gold members
+    assert sorted(p.automatic for p in Promotion.objects.all()) == [False, True]
     assert first["Product"] == 12
     # One picture per product and colour, marked with its colour for the product page.
     pairs = set(Variant.objects.values_list("product_id", "colour"))

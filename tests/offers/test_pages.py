@@ -206,7 +206,7 @@ def test_admin_refuses_bad_promotions_with_clear_errors(head_office, tiers):
         ({"code": "NEU", "percent": ""}, "A percentage offer needs a percentage from 1 to 100."),
         (
             {"code": "NEU", "kind": "amount", "percent": "", "amount": "0"},
-            "An amount offer needs an amount above 0",
+            "An amount offer needs an amount above zero",
         ),
         ({"code": "NEU", "online": None, "till": None}, "Choose at least one channel"),
         (
