@@ -20,6 +20,7 @@ from shop.catalogue.models import Category, PriceChange, Product, ProductImage, 
 from shop.catalogue.search_index import delete_documents, search_document, write_documents
 from shop.catalogue.search_vocabulary import vocabulary_build, vocabulary_extend
 from shop.catalogue.selectors import REFERENCE_DAYS, lowest_price_in
+from shop.catalogue.versions import prices_changed
 
 REFRESH_BATCH = 1000
 
@@ -245,6 +246,8 @@ def _prices_write(
         [*PRICE_FIELDS, "sale_reference_price"],
         batch_size=REFRESH_BATCH,
     )
+    if changed:
+        prices_changed()
     return len(changed)
 
 

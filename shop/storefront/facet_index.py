@@ -11,8 +11,8 @@ few Python integers used as bit sets:
   OR of the K blocks, and a product-level set becomes variant-level by repeating it K times.
 
 A count is then a few ANDs and a popcount (`int.bit_count`). The summary is built with one
-query per process and rebuilt when the catalogue changes (the search vocabulary's version,
-moved by every search document write, see shop.catalogue.search_vocabulary) or after
+query per process and rebuilt when the catalogue changes (`shop.catalogue.versions`: moved by
+every search document write and every price write) or after
 INDEX_MAX_SECONDS (writes that bypass the signals). Which variants are in stock at a store is a
 variant-level set kept FACET_CACHE_SECONDS in the cache, as the counts were before. The search
 query's matching products and the shopper's filters are applied per request.
@@ -31,7 +31,7 @@ from django.db.models import F
 
 from inventory.models import StockLevel
 from shop.catalogue.models import Product
-from shop.catalogue.search_vocabulary import vocabulary_version
+from shop.catalogue.versions import catalogue_version
 
 MAX_SLOTS = 32
 INDEX_MAX_SECONDS = 600
@@ -197,7 +197,7 @@ def facet_index(ranges: dict[str, tuple[int | None, int | None]]) -> FacetIndex:
         # a cleared cache (or INDEX_MAX_SECONDS passed): every process builds afresh
         cache.add(BUILD_KEY, uuid.uuid4().hex, INDEX_MAX_SECONDS)
         token = cache.get(BUILD_KEY) or ""
-    version = vocabulary_version()
+    version = catalogue_version()
     found = _local.get("index")
     if (
         found is None

@@ -42,8 +42,8 @@ from shop.catalogue.models import (
     current_price_expression,
     sale_active_q,
 )
-from shop.catalogue.search_vocabulary import vocabulary_version
 from shop.catalogue.selectors import ParsedQuery, parse_query, product_text_search
+from shop.catalogue.versions import catalogue_version
 from shop.storefront.facet_index import (
     MAX_SLOTS,
     CountRequest,
@@ -364,7 +364,7 @@ def _cached_database_facets(
         + hashlib.sha256(
             repr(
                 (
-                    vocabulary_version(),
+                    catalogue_version(),
                     query.text if query else None,
                     sorted(category_ids) if category_ids is not None else None,
                     filters,

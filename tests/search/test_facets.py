@@ -1,6 +1,7 @@
 """Facets on the product list and search: counts, combined filters in the URL, htmx, no JS."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -125,3 +126,18 @@ def test_cached_counts_start_afresh_after_a_catalogue_write(client, catalogue):
     response = client.get(LIST)
     assert facet_counts(response, "brand") == {"Bergwerk": 2, "Nordwand": 2}
     assert len(slugs(response)) == 4
+
+
+def test_a_price_change_shows_in_the_price_facet_at_once(
+    client, catalogue, django_capture_on_commit_callbacks
+):
+    """A price write touches no search document; the facet summary follows it anyway."""
+    from shop.catalogue.models import Variant
+    from shop.catalogue.services import PriceSetting, variant_prices_set
+
+    assert facet_counts(client.get(LIST), "price")["0-50"] == 0
+    tent = Variant.objects.select_for_update().get(product=catalogue["tent"])
+    with django_capture_on_commit_callbacks(execute=True):
+        variant_prices_set(settings=[PriceSetting(tent, Decimal("39.00"))])
+    counts = facet_counts(client.get(LIST), "price")
+    assert (counts["0-50"], counts["200-"]) == (1, 0)
