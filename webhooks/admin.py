@@ -166,7 +166,10 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         )
         return format_html('<a href="{}">{}</a>', url, _("Delivery log"))
 
-    @admin.action(description=gettext_lazy("Send a test ping to the selected endpoints"))
+    @admin.action(
+        description=gettext_lazy("Send a test ping to the selected endpoints"),
+        permissions=["change"],
+    )
     def send_ping(self, request, queryset):
         for endpoint in queryset:
             result = webhook_endpoint_ping(endpoint=endpoint)

@@ -15,19 +15,14 @@ endpoint and its store's managers and the superusers are told.
 """
 
 import datetime as dt
-import ipaddress
 import json
 import logging
-import socket
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
@@ -50,6 +45,7 @@ from .models import (
     WebhookEndpoint,
 )
 from .selectors import VERSION_KEY, webhook_event_wanted
+from .sending import checked_target, post_pinned
 from .signing import signature_header
 
 logger = logging.getLogger(__name__)
@@ -77,33 +73,7 @@ def webhook_url_check(*, url: str) -> str:
     """The URL as it will be called, or WebhookUrlRefused saying why not: http(s) only, a host,
     no user or password in it, a host name that resolves, and (unless
     `WEBHOOKS_ALLOW_PRIVATE_HOSTS`) no loopback, private or link-local address."""
-    url = (url or "").strip()
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        raise WebhookUrlRefused(_("This is not a valid URL.")) from None
-    if parts.scheme not in ("http", "https"):
-        raise WebhookUrlRefused(_("The URL must start with https:// (or http://)."))
-    if not parts.hostname:
-        raise WebhookUrlRefused(_("The URL names no host."))
-    if parts.username or parts.password:
-        raise WebhookUrlRefused(_("The URL must not contain a user name or password."))
-    try:
-        infos = socket.getaddrinfo(parts.hostname, port or (443 if parts.scheme == "https" else 80))
-    except (OSError, UnicodeError):
-        raise WebhookUrlRefused(
-            _("The host “%(host)s” cannot be found.") % {"host": parts.hostname}
-        ) from None
-    if not settings.WEBHOOKS_ALLOW_PRIVATE_HOSTS:
-        for info in infos:
-            address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
-            if not address.is_global:
-                raise WebhookUrlRefused(
-                    _("The host “%(host)s” is an internal address; webhooks go to public hosts.")
-                    % {"host": parts.hostname}
-                )
-    return url
+    return checked_target(url=url).url
 
 
 def webhook_events_check(*, events: Iterable[str]) -> list[str]:
@@ -130,10 +100,6 @@ class PingResult:
 def webhook_endpoint_ping(*, endpoint: WebhookEndpoint) -> PingResult:
     """Send a signed `ping` event to the endpoint now and report what it answered (admin
     action). Nothing is stored; the endpoint's failure count is not touched."""
-    try:
-        url = webhook_url_check(url=endpoint.url)
-    except WebhookUrlRefused as exc:
-        return PingResult(False, None, str(exc), 0.0)
     body = _body(
         {
             "id": str(uuid.uuid4()),
@@ -145,7 +111,11 @@ def webhook_endpoint_ping(*, endpoint: WebhookEndpoint) -> PingResult:
     )
     started = time.monotonic()
     status, error = _post(
-        url=url, secret=endpoint.secret, event="ping", delivery_id=str(uuid.uuid4()), body=body
+        url=endpoint.url,
+        secret=endpoint.secret,
+        event="ping",
+        delivery_id=str(uuid.uuid4()),
+        body=body,
     )
     ok = status is not None and 200 <= status < 300
     return PingResult(ok, status, error, time.monotonic() - started)
@@ -354,41 +324,25 @@ def _next_in_line(delivery: WebhookDelivery) -> int | None:
 # --- sending ---------------------------------------------------------------------------------
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """A redirect is the receiver's answer (3xx: a failed attempt), never followed."""
-
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirect)
-
-
 def _post(
     *, url: str, secret: str, event: str, delivery_id: str, body: bytes
 ) -> tuple[int | None, str]:
-    """POST the body signed; returns (HTTP status or None, error text)."""
+    """POST the body signed; returns (HTTP status or None, error text). The host is looked up
+    and checked once and the connection goes to that checked address (`webhooks.sending`), so
+    a name that resolves elsewhere the second time cannot redirect it inside our network."""
     timestamp = int(time.time())
-    request = urllib.request.Request(  # noqa: S310  (scheme checked: http or https only)
-        url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": USER_AGENT,
-            "X-Omnishop-Event": event,
-            "X-Omnishop-Delivery": delivery_id,
-            "X-Omnishop-Signature": signature_header(secret=secret, timestamp=timestamp, body=body),
-        },
-    )
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "X-Omnishop-Event": event,
+        "X-Omnishop-Delivery": delivery_id,
+        "X-Omnishop-Signature": signature_header(secret=secret, timestamp=timestamp, body=body),
+    }
     try:
-        with _opener.open(request, timeout=settings.WEBHOOKS_TIMEOUT) as response:
-            return response.status, ""
-    except urllib.error.HTTPError as exc:
-        return exc.code, f"HTTP {exc.code} {exc.reason}"
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
-        return None, f"{type(exc).__name__}: {reason}"
+        target = checked_target(url=url)
+    except WebhookUrlRefused as exc:
+        return None, str(exc)
+    return post_pinned(target=target, body=body, headers=headers, timeout=settings.WEBHOOKS_TIMEOUT)
 
 
 def _claim(delivery_id: int) -> WebhookDelivery | None:

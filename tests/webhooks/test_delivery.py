@@ -226,6 +226,36 @@ def test_private_hosts_are_refused_outside_development(settings):
         webhook_url_check(url="http://127.0.0.1:9/hooks")
 
 
+def test_a_name_that_rebinds_to_an_internal_address_is_never_connected_to(
+    settings, receiver, monkeypatch
+):
+    """DNS rebinding: the name answers with a public address for the check and with loopback
+    afterwards. The connection goes to the address checked, never to the second answer."""
+    import socket
+
+    from webhooks.services import webhook_endpoint_ping
+
+    settings.WEBHOOKS_ALLOW_PRIVATE_HOSTS = False
+    port = receiver.server.server_address[1]
+    real, answers = socket.getaddrinfo, []
+
+    def rebinding(host, *args, **kwargs):
+        if host != "rebind.example":
+            return real(host, *args, **kwargs)
+        answers.append(host)
+        address = "93.184.216.34" if len(answers) == 1 else "127.0.0.1"  # public, then ours
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    settings.WEBHOOKS_TIMEOUT = 0.5
+    endpoint = WebhookEndpoint.objects.create(
+        name="Rebinding", url=f"http://rebind.example:{port}/internal", events=["order.placed"]
+    )
+    result = webhook_endpoint_ping(endpoint=endpoint)
+    assert not result.ok and receiver.received == []
+    assert len(answers) == 1  # looked up once: connected to what was checked
+
+
 def test_a_manager_sees_and_registers_only_their_stores_endpoints(store, receiver):
     other = factories.StoreFactory()
     theirs = WebhookEndpoint.objects.create(name="Mine", url=receiver.url, store=store)
