@@ -557,12 +557,21 @@ HANDLED_EVENTS = {
 }
 
 
+def _signed_at(signature: str) -> str:
+    """The `t=` (signing time) of a verified Stripe-Signature header."""
+    for item in signature.split(","):
+        key, _sep, value = item.strip().partition("=")
+        if key == "t":
+            return value
+    return ""
+
+
 def webhook_receive(*, payload: bytes, signature: str) -> str:
     """Verify and apply one webhook delivery; returns what happened (for the log and the answer).
 
     A bad or missing signature, one older than 5 minutes (stale) or a body that is not an
-    event raises WebhookRejected (400) before anything is read from it; a delivery whose exact
-    signature header was accepted before (a replay of captured bytes) raises WebhookReplayed
+    event raises WebhookRejected (400) before anything is read from it; the same event signed
+    at the same time again (a replay of captured bytes, padded or not) raises WebhookReplayed
     (400). An event id seen before (Stripe's redelivery, signed anew) is answered "duplicate"
     and changes nothing; events out of order are harmless because
     `payment_sync` moves a payment only forward."""
@@ -578,9 +587,10 @@ def webhook_receive(*, payload: bytes, signature: str) -> str:
     obj = (event.get("data") or {}).get("object") or {}
     if not event_id:
         raise WebhookRejected(_("The webhook carries no event."))
-    # The signing time is part of the header, so Stripe's redelivery (signed anew) passes here
-    # and is then answered "duplicate"; the identical header again is a replay.
-    digest = hashlib.sha256(signature.strip().encode()).hexdigest()
+    # A delivery is its event signed at one time: Stripe's redelivery is signed anew (another
+    # `t=`), passes here and is answered "duplicate"; the same event with the same signing time
+    # again is a replay, however the header around it was padded.
+    digest = hashlib.sha256(f"{event_id}:{_signed_at(signature)}".encode()).hexdigest()
     try:
         with transaction.atomic():
             WebhookDelivery.objects.create(signature_sha256=digest, event_id=event_id[:100])

@@ -140,6 +140,14 @@ def test_a_replayed_delivery_is_refused_and_changes_nothing(
     assert replay.status_code == 400
     assert replay.json()["code"] == "webhook_replayed"
     assert "replayed" in replay.json()["detail"]
+    # Padding the header (Stripe's parser ignores items it does not know) changes nothing.
+    padded = client.post(
+        URL,
+        captured_payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=captured_header + ",v0=x",
+    )
+    assert padded.status_code == 400 and padded.json()["code"] == "webhook_replayed"
     assert order.events.count() == switched
     assert WebhookEvent.objects.count() == 2
 
