@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -122,7 +123,10 @@ def _problem(
     if promotion.valid_from > at:
         return CouponNotApplicable(
             _("The code “%(code)s” is valid only from %(date)s.")
-            % {"code": promotion.code, "date": timezone.localtime(promotion.valid_from).date()}
+            % {
+                "code": promotion.code,
+                "date": date_format(timezone.localtime(promotion.valid_from), "DATE_FORMAT"),
+            }
         )
     if promotion.valid_until is not None and promotion.valid_until <= at:
         return CouponExpired(_("The code “%(code)s” has expired.") % {"code": promotion.code})

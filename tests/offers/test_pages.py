@@ -76,6 +76,30 @@ def test_invalid_expired_and_not_applicable_codes_say_why(shopping, tiers):
     assert "offer_code" not in shopping.session
 
 
+def test_a_code_not_yet_valid_names_its_start_as_each_language_writes_dates(shopping):
+    start = timezone.localtime(timezone.now() + dt.timedelta(days=3))
+    promotion("LATER10", valid_from=start)
+    page = shopping.post(COUPON, {"code": "LATER10"}, follow=True).content.decode()
+    assert f"valid only from {start.day} {start:%B} {start.year}." in page
+    page = shopping.post(
+        COUPON, {"code": "LATER10"}, follow=True, HTTP_ACCEPT_LANGUAGE="de"
+    ).content.decode()
+    assert f"gilt erst ab {start.day}. " in page and str(start.year) in page
+
+
+def test_without_an_account_every_code_gets_the_same_answer_and_none_is_looked_up(store):
+    """Without an account nobody can try codes: a new session each time would escape the limit,
+    and a different answer for a real code would tell which codes exist."""
+    from django.test import Client
+
+    promotion("SECRET-CODE")
+    answers = set()
+    for code in ["GUESS001", "SECRET-CODE", "GUESS002"]:
+        page = Client().post(COUPON, {"code": code, "next": CART}, follow=True).content.decode()
+        answers.add("Please sign in to use a code." in page and "is not valid" not in page)
+    assert answers == {True}
+
+
 def test_checkout_places_the_order_with_the_code_and_shows_the_line(shopping, store):
     promotion("SOMMER10")
     shopping.post(COUPON, {"code": "SOMMER10"})

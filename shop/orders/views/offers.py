@@ -96,6 +96,11 @@ def cart_coupon(request):
     if not code:
         messages.error(request, _("Please enter a code."))
         return _back(request)
+    if not request.user.is_authenticated:
+        # Before any look-up: the same answer for every code, so that nobody can find valid
+        # codes by trying without an account (a new session each time escapes the limit).
+        messages.error(request, _("Please sign in to use a code."))
+        return _back(request)
     store = store_for_request(request)
     view = cart_view(cart_get(user=request.user, session=request.session), store)
     try:
