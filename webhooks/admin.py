@@ -213,7 +213,7 @@ class WebhookDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "response_status",
         "last_error_short",
     ]
-    list_filter = ["status", "event", "endpoint"]
+    list_filter = ["status", "event", ("endpoint", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["subject_key", "public_id", "event_id"]
     list_select_related = ["endpoint"]
     date_hierarchy = "created_at"

@@ -268,6 +268,9 @@ def test_a_manager_sees_and_registers_only_their_stores_endpoints(store, receive
     client = _admin_client(manager)
     page = client.get(reverse("admin:webhooks_webhookendpoint_changelist")).content.decode()
     assert "Mine" in page and "Other" not in page and "Head office" not in page
+    # the delivery log's endpoint filter names no other store's or head office's endpoint
+    log = client.get(reverse("admin:webhooks_webhookdelivery_changelist")).content.decode()
+    assert "Other" not in log and "Head office" not in log
     assert (
         theirs.secret
         not in client.get(
