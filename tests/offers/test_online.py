@@ -151,6 +151,24 @@ def test_short_pick_shrinks_a_percentage_discount(store, jacket, account):
     assert order.amount_due == Decimal("90.00")
 
 
+def test_every_unit_short_and_nowhere_else_cancels_with_nothing_taken(store, jacket, account):
+    """The all-short cancellation gives the coupon use back and leaves no reduction on an order
+    whose total is now 0 (never a negative amount paid for goods)."""
+    from shop.orders.models import OrderStatus
+    from shop.orders.services.orders import order_mark_line_short, order_start_picking
+
+    promotion("SOMMER10")
+    order = place(account.user, store, [(jacket, 2)], coupon_code="SOMMER10")
+    associate = factories.staff(store)
+    order = order_start_picking(order=order, actor=associate)
+    order_mark_line_short(line=order.lines.get(), units=2, actor=associate, already_short=0)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CANCELLED
+    assert (order.total, order.offer_discount, order.loyalty_discount) == (0, 0, 0)
+    assert order.goods_paid == 0 and order.amount_due == 0
+    assert not PromotionRedemption.objects.filter(released_at__isnull=True).exists()
+
+
 def test_api_order_with_a_coupon_and_with_a_wrong_one(store, jacket, account):
     from rest_framework.test import APIClient
 

@@ -696,6 +696,9 @@ def _call_off(
     """
     _settlement_give_back(order)
     if last_short:
+        # Nothing is handed over (the total is 0 now) and everything taken went back above.
+        order.offer_discount = order.loyalty_discount = order.store_credit_used = Decimal("0.00")
+        order.points_redeemed = 0
         _save_amounts(order)
         variant_id, units = last_short
         stock_mark_short(reference=order.number, variant_id=variant_id, units=units, user=actor)
