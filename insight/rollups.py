@@ -34,6 +34,10 @@ from .models import (
     RollupDay,
 )
 
+# Revenue of an order as of a till receipt: the goods less the offer's discount (a receipt's
+# total is after its offer too); points and store credit are means of payment, not less revenue.
+ORDER_REVENUE = F("total") - F("offer_discount")
+
 CONVERSION_WINDOW = dt.timedelta(days=14)
 SOLD_KINDS = ("sale", "pickup_collected")
 ZERO = Decimal("0.00")
@@ -84,7 +88,7 @@ def sales_rows(
     for day, store, count, amount in (
         collected.annotate(day=_local_day("collected_at"))
         .values_list("day", "store_id")
-        .annotate(n=Count("id"), amount=Sum("total"))
+        .annotate(n=Count("id"), amount=Sum(ORDER_REVENUE))
         .order_by()
     ):
         rows[(day, store)].update(online_orders=count, online_cents=to_cents(amount))
@@ -134,7 +138,7 @@ def spend_rows(
         )
         .annotate(day=_local_day("collected_at"))
         .values_list("day", "store_id", "customer_id")
-        .annotate(n=Count("id"), amount=Sum("total"))
+        .annotate(n=Count("id"), amount=Sum(ORDER_REVENUE))
         .order_by()
     )
     for day, store, user, count, amount in online:

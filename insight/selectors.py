@@ -253,7 +253,7 @@ def _cc_revenue(
             collected_at__lt=period.end,
         )
         .values("store_id")
-        .annotate(revenue=Sum("total"), count=Count("id"))
+        .annotate(revenue=Sum(rollups.ORDER_REVENUE), count=Count("id"))
         .order_by()
     )
     return {row["store_id"]: (_cents(row["revenue"]), row["count"]) for row in rows}
@@ -474,7 +474,7 @@ def _purchases(
             collected_at__lt=end,
         )
         .values_list("customer_id")
-        .annotate(n=Count("id"), amount=Sum("total"))
+        .annotate(n=Count("id"), amount=Sum(rollups.ORDER_REVENUE))
         .order_by()
     )
     till = (
@@ -678,7 +678,7 @@ def customers(
             status=OrderStatus.COLLECTED,
             collected_at__gte=period.start,
             collected_at__lt=period.end,
-        ).aggregate(revenue=Coalesce(Sum("total"), ZERO))["revenue"]
+        ).aggregate(revenue=Coalesce(Sum(rollups.ORDER_REVENUE), ZERO))["revenue"]
         till = TillReceipt.objects.filter(
             stores, occurred_at__gte=period.start, occurred_at__lt=period.end
         ).aggregate(
@@ -1126,7 +1126,7 @@ def daily_revenue(
         )
         .annotate(day=TruncDate("collected_at", tzinfo=tz))
         .values_list("day")
-        .annotate(total=Sum("total"))
+        .annotate(total=Sum(rollups.ORDER_REVENUE))
         .order_by()
     )
     till = (
