@@ -320,6 +320,8 @@ CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TIMEZONE = TIME_ZONE
+# The worker logs through Django's LOGGING (request id, LOG_FORMAT=json), not its own set-up.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "expire-overdue-pickup-orders": {
@@ -450,6 +452,9 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# Load balancers and Prometheus probe the machines directly over HTTP: the production settings'
+# HTTPS redirect leaves the health endpoints and /metrics alone.
+SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
 # /metrics (config.metrics): open to these addresses or networks, or to a bearer token.
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1/32", "::1/128"])
 METRICS_TOKEN = env("METRICS_TOKEN", default="")

@@ -75,3 +75,12 @@ def test_ready_is_503_while_a_migration_is_unapplied(client):
 
 def test_health_urls_are_not_rate_limited(client):
     assert all(client.get(READY).status_code == 200 for _ in range(30))
+
+
+def test_probes_over_http_are_not_redirected(settings):
+    settings.SECURE_SSL_REDIRECT = True  # as in production
+    client = Client()
+    assert client.get(LIVE).status_code == 200
+    assert client.get(READY).status_code == 200
+    assert client.get("/metrics").status_code == 200
+    assert client.get("/legal/").status_code == 301
