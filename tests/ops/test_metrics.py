@@ -142,11 +142,11 @@ def test_cache_timings_on_redis(settings):
     }
     body = Client().get(METRICS).content.decode()
     try:
-        before = value(body, "omnishop_cache_seconds_count", operation="get", backend="redis")
+        before = value(body, "omnishop_cache_seconds_count", operation="has_key", backend="redis")
     except AssertionError:
         before = 0
-    caches["metrics-test"].get("anything")
+    caches["metrics-test"].has_key("anything")  # an operation /metrics itself does not use
     body = Client().get(METRICS).content.decode()
-    assert value(body, "omnishop_cache_seconds_count", operation="get", backend="redis") == (
+    assert value(body, "omnishop_cache_seconds_count", operation="has_key", backend="redis") == (
         before + 1
     )
