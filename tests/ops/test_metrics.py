@@ -150,3 +150,27 @@ def test_cache_timings_on_redis(settings):
     assert value(body, "omnishop_cache_seconds_count", operation="has_key", backend="redis") == (
         before + 1
     )
+
+
+def test_retries_are_counted(store, settings):
+    """A mail server that refuses: the notification task retries (eagerly here) until its last
+    attempt gives up; every retry is counted."""
+    from notifications.models import Notification, NotificationStatus
+    from tests.notifications.broker import closed_port
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port()
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 2
+    variant = factories.stocked_variant(store, "10.00")
+    factories.pickup_order(store, [(variant, 1)])
+    pending = Notification.objects.filter(channel="email").first()
+    assert pending is not None
+    with eager_tasks():
+        send_notification.apply_async((pending.pk,))
+    pending.refresh_from_db()
+    assert pending.status == NotificationStatus.FAILED
+    body = Client().get(METRICS).content.decode()
+    name = send_notification.name
+    retries = send_notification.max_retries
+    assert value(body, "omnishop_celery_tasks_total", task=name, outcome="retry") == retries
