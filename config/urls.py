@@ -9,7 +9,8 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.admin_login import RateLimitedAdminAuthenticationForm
-from config import store_day
+from config import metrics, store_day
+from core import health
 
 admin.site.site_header = _("Omnishop administration")
 admin.site.site_title = "Omnishop"
@@ -19,6 +20,10 @@ admin.site.login_form = RateLimitedAdminAuthenticationForm
 store_day.install()  # the admin index opens on the staff's store day
 
 urlpatterns = [
+    # Operations: liveness, readiness and Prometheus (no login; /metrics by address or token).
+    path("health/live/", health.live, name="health-live"),
+    path("health/ready/", health.ready, name="health-ready"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("", include("shop.storefront.urls")),
     path("", include("shop.orders.urls")),
     path("loyalty/", include("loyalty.urls")),

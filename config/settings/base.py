@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "template_partials",
+    "django_prometheus",
     "core",
     "accounts",
     "stores",
@@ -63,6 +64,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Prometheus' request metrics wrap everything (django-prometheus: first and last); then the
+    # request id, so every later log line of the request carries it (core.request_id).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -76,6 +81,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -314,6 +320,8 @@ CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TIMEZONE = TIME_ZONE
+# The worker logs through Django's LOGGING (request id, LOG_FORMAT=json), not its own set-up.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "expire-overdue-pickup-orders": {
@@ -417,14 +425,40 @@ NOTIFICATIONS_UNKNOWN_FATE_AFTER_MINUTES = 10
 # this many seconds per connect and per broker reply, so a hung broker cannot slow checkout.
 NOTIFICATIONS_PUBLISH_TIMEOUT = env.float("NOTIFICATIONS_PUBLISH_TIMEOUT", default=0.5)
 
+# Logs go to standard error: readable lines by default (`make run`), one JSON object per line
+# with LOG_FORMAT=json (production; python-json-logger). Every line carries the request id
+# (core.request_id: X-Request-ID, also in the Celery tasks a request queued).
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "core.request_id.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Load balancers and Prometheus probe the machines directly over HTTP: the production settings'
+# HTTPS redirect leaves the health endpoints and /metrics alone.
+SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
+# /metrics (config.metrics): open to these addresses or networks, or to a bearer token.
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1/32", "::1/128"])
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_TOKEN_FAILURES_PER_5_MIN = 20
 
 # Apple Wallet pass of the loyalty card. Paths to PEM files: the pass type certificate, its private
 # key (optionally encrypted) and Apple's WWDR intermediate. Without all of them no pass is offered.

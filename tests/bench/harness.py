@@ -158,6 +158,10 @@ class Server:
             "-m",
             "gunicorn",
             "config.wsgi:application",
+            # Not the production gunicorn.conf.py (access log, worker recycling): the figures
+            # are for the settings below only.
+            "--config",
+            "/dev/null",
             "--bind",
             f"{HOST}:{self.port}",
             "--workers",
