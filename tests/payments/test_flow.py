@@ -46,6 +46,18 @@ def test_checkout_reserves_and_creates_one_intent_then_authorisation_places(
     assert ledger(order) == [(EntryKind.AUTHORISED, 5990)]
 
 
+def test_the_desk_says_an_online_order_is_authorised_not_yet_charged(
+    client, fake_stripe, store, shopper, jacket, associate
+):
+    from tests.payments.helpers import CARD_OK
+
+    order = checkout_online(shopper, store, [(jacket, 1)], card=CARD_OK)
+    assert order.status == OrderStatus.PLACED
+    client.force_login(associate)
+    page = client.get(f"/desk/orders/{order.public_id}/").content.decode()
+    assert '<span data-testid="desk-payment-method">(authorised online)</span>' in page
+
+
 def test_short_pick_captures_less_and_a_return_refunds_one_line(
     fake_stripe, store, shopper, jacket, socks, associate
 ):

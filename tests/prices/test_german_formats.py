@@ -186,3 +186,26 @@ def test_english_pages_show_no_german_stored_texts(world):
         for german in ("nicht gefunden", "Rückgabe", "erstattet", "Bestellung ", "Rabatt"):
             assert german not in html, (url, german)
         assert not re.findall(r"\d+,\d{2}\s?€", html), url
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "100 points = 1 €",
+        "100 points = 1 €, for up to half of the order.",
+        "100 points = 1 €, at most half of the receipt. The same receipt twice takes the points "
+        "only once.",
+        "Loyalty points to use (100 points = 1 €, at most half of the order).",
+        "The amount must be more than 0 €.",
+    ],
+)
+def test_amounts_inside_texts_follow_the_language(text):
+    """Texts written with a German amount ("1 €") read "€1" in English (locale/en)."""
+    from django.utils.translation import gettext
+
+    with translation.override("en"):
+        english = gettext(text)
+    with translation.override("de"):
+        german = gettext(text)
+    assert re.search(r"€\d", english) and not re.search(r"\d €", english)
+    assert re.search(r"\d\s?€", german) and german != text
