@@ -211,8 +211,30 @@ def offer_quote(
     One offer per order or receipt: a code replaces the automatic offer. Nothing is written
     except the wrong-code counter.
     """
-    at = at or timezone.now()
-    tier_id = _account_tier_id(customer)
+    return _quote(
+        code=code,
+        customer=customer,
+        tier_id=_account_tier_id(customer),
+        store=store,
+        channel=channel,
+        basis=basis,
+        limiter=limiter,
+        at=at or timezone.now(),
+    )
+
+
+def _quote(
+    *,
+    code: str,
+    customer: User | None,
+    tier_id: int | None,
+    store: Store | None,
+    channel: str,
+    basis: Decimal,
+    limiter: str,
+    at: dt.datetime,
+) -> OfferQuote | None:
+    """`offer_quote` for a customer whose tier (None: none, or no card) is known already."""
     if code_normalise(code):
         promotion = offer_find_code(code=code, limiter=limiter)
         problem = _problem(
@@ -257,18 +279,27 @@ def offer_redeem(
     writes the order or receipt. Locks the customer's loyalty account, then the promotion, and
     checks every rule and limit under the lock; raises an OfferError (nothing written) or
     returns the redemption (None: no code and no automatic offer)."""
-    at = at or timezone.now()
+    tier_id = None
     if customer is not None:
         # Lock order: the loyalty account first (as points and store credit do), then the offer.
-        list(LoyaltyAccount.objects.select_for_update().filter(user=customer).values("pk"))
-    quote = offer_quote(
+        # The locking read gives the tier too (a retired card has none).
+        locked = (
+            LoyaltyAccount.objects.select_for_update()
+            .filter(user=customer)
+            .values_list("tier_id", "retired_at")
+            .first()
+        )
+        if locked is not None and locked[1] is None:
+            tier_id = locked[0]
+    quote = _quote(
         code=code,
         customer=customer,
+        tier_id=tier_id,
         store=store,
         channel=channel,
         basis=basis,
         limiter=limiter,
-        at=at,
+        at=at or timezone.now(),
     )
     if quote is None or customer is None:
         return None

@@ -23,9 +23,9 @@ pytestmark = pytest.mark.django_db
 
 # Statements per step on 7207e01 (before the webhooks). Since, a cancellation takes one more for
 # the back-in-stock alerts (is anybody waiting for the released units at that store?) and one
-# for the offers (a coupon use to give back?), and placing three for the offers (the shopper's
-# account and tier, the automatic offers for it).
-BEFORE_WEBHOOKS = {"place": 23, "picking": 5, "ready": 12, "collect": 38, "cancel": 18}
+# for the offers (a coupon use to give back?), and placing two for the offers (the shopper's
+# account, locked, with its tier; the automatic offers for that tier).
+BEFORE_WEBHOOKS = {"place": 22, "picking": 5, "ready": 12, "collect": 38, "cancel": 18}
 PRODUCT_SAVE_BEFORE_WEBHOOKS = {"sqlite": 6, "postgresql": 4}
 
 
