@@ -49,3 +49,33 @@ def require_redis() -> None:
 
 def require_chromium() -> None:
     require(os.path.exists(CHROMIUM), "needs Debian's chromium at /usr/bin/chromium")
+
+
+def run_concurrently(calls, *, timeout: float = 60) -> list:
+    """Start every call at the same moment (a barrier), each in its own thread on its own
+    database connection; the results in the order of `calls`, an exception standing for a call
+    that raised. Fails if a call is still running after `timeout` seconds (a deadlock)."""
+    import threading
+
+    from django.db import close_old_connections, connections
+
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait()
+            results[index] = call()
+        except Exception as exc:  # the outcome the test asserts on
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    assert not any(thread.is_alive() for thread in threads), "a call hung (deadlock?)"
+    close_old_connections()
+    return results

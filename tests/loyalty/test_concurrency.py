@@ -1,6 +1,5 @@
 """Concurrent writes to one account on PostgreSQL: the row lock keeps the balance >= 0."""
 
-import threading
 from decimal import Decimal
 
 import pytest
@@ -11,31 +10,9 @@ from loyalty.models import Channel, EntryKind, PointsEntry
 from loyalty.selectors import account_balance
 from loyalty.services import points_earn, points_redeem, points_take_back
 from tests import factories
-from tests.components import require_postgres
+from tests.components import require_postgres, run_concurrently
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_concurrently(calls):
-    """Start every call at the same moment in its own thread (own connection); collect outcomes."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = call()
-        except Exception as error:  # the outcome is what the test checks
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
 
 
 def test_two_redemptions_exceeding_the_balance_one_succeeds():
@@ -50,7 +27,8 @@ def test_two_redemptions_exceeding_the_balance_one_succeeds():
                 user=user, points=600, source=f"order:R{n}", order_total=Decimal("100")
             )
             for n in range(2)
-        ]
+        ],
+        timeout=30,
     )
     successes = [o for o in outcomes if o == Decimal("6.00")]
     refusals = [o for o in outcomes if isinstance(o, InsufficientPoints)]
@@ -72,7 +50,7 @@ def test_many_concurrent_writes_never_go_below_zero():
     ] + [
         lambda n=n: points_take_back(user=user, points=200, source=f"return:{n}") for n in range(2)
     ]
-    outcomes = run_concurrently(calls)
+    outcomes = run_concurrently(calls, timeout=30)
     assert not [
         o for o in outcomes if isinstance(o, Exception) and not isinstance(o, InsufficientPoints)
     ]

@@ -1,11 +1,9 @@
 """The same single-use coupon used online and at a till at the same moment is honoured once
 (PostgreSQL: `offer_redeem` locks the promotion row; the second path waits, counts, refuses)."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import close_old_connections, connections
 from rest_framework.test import APIClient
 
 from loyalty.errors import CouponUsedUp
@@ -14,34 +12,11 @@ from shop.orders.models import Order
 from shop.orders.services.orders import order_place
 from stores.tokens import store_token_create
 from tests import factories
-from tests.components import require_postgres
+from tests.components import require_postgres, run_concurrently
 
 from .conftest import PHONE, promotion
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _run_concurrently(workers):
-    barrier = threading.Barrier(len(workers))
-    results: list = [None] * len(workers)
-
-    def run(i, work):
-        try:
-            barrier.wait()
-            results[i] = work()
-        except Exception as exc:  # asserted on by the test
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a redemption hung (deadlock?)"
-    close_old_connections()
-    return results
 
 
 @pytest.mark.parametrize("limit", ["total", "per_customer"])
@@ -83,7 +58,7 @@ def test_single_use_coupon_online_and_at_the_till_at_once(limit):
         PromotionRedemption.objects.all().delete()
         TillReceipt.objects.all().delete()
         Order.objects.all().delete()
-        order, response = _run_concurrently([checkout, till])
+        order, response = run_concurrently([checkout, till])
         assert PromotionRedemption.objects.count() == 1
         if isinstance(order, Order):
             assert order.offer_discount == Decimal("10.00")

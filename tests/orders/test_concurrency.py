@@ -1,9 +1,7 @@
 """Concurrent checkouts on PostgreSQL: never oversold, never deadlocked."""
 
-import threading
-
 import pytest
-from django.db import close_old_connections, connection, connections
+from django.db import connection
 from django.db.models import Sum
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -13,35 +11,11 @@ from shop.orders.errors import OrderShortage
 from shop.orders.models import Order
 from shop.orders.services.orders import order_place
 from tests import factories
-from tests.components import require_postgres
+from tests.components import require_postgres, run_concurrently
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 PHONE = "+49 30 1234567"
-
-
-def _run_concurrently(workers):
-    """Start every worker at once (a barrier), each on its own connection; collect results."""
-    barrier = threading.Barrier(len(workers))
-    results: list = [None] * len(workers)
-
-    def run(i, work):
-        try:
-            barrier.wait()
-            results[i] = work()
-        except Exception as exc:  # collected and asserted on by the test
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a checkout hung (deadlock?)"
-    close_old_connections()
-    return results
 
 
 def _consistent(store):
@@ -66,7 +40,7 @@ def test_last_units_go_to_exactly_that_many_shoppers():
     def checkout(user):
         return lambda: order_place(customer=user, store=store, lines=[(variant, 1)], phone=PHONE)
 
-    results = _run_concurrently([checkout(u) for u in shoppers])
+    results = run_concurrently([checkout(u) for u in shoppers])
 
     orders = [r for r in results if isinstance(r, Order)]
     short = [r for r in results if isinstance(r, OrderShortage)]
@@ -87,7 +61,7 @@ def test_opposite_line_orders_do_not_deadlock():
     one, two = factories.UserFactory(), factories.UserFactory()
     rounds = 15
     for _ in range(rounds):
-        results = _run_concurrently(
+        results = run_concurrently(
             [
                 lambda: order_place(customer=one, store=store, lines=[(a, 1), (b, 2)], phone=PHONE),
                 lambda: order_place(customer=two, store=store, lines=[(b, 2), (a, 1)], phone=PHONE),
@@ -111,7 +85,7 @@ def test_same_idempotency_key_at_once_places_one_order():
             customer=shopper, store=store, lines=[(variant, 1)], phone=PHONE, idempotency_key="k"
         )
 
-    results = _run_concurrently([checkout for _ in range(8)])
+    results = run_concurrently([checkout for _ in range(8)])
     assert all(isinstance(r, Order) for r in results), results
     assert len({r.pk for r in results}) == 1
     assert StockLevel.objects.get(store=store, variant=variant).reserved == 1
@@ -137,7 +111,7 @@ def test_same_idempotency_key_at_once_over_the_api_answers_201_once():
         )
         return response.status_code, response.json().get("number")
 
-    results = _run_concurrently([post for _ in range(8)])
+    results = run_concurrently([post for _ in range(8)])
     assert all(isinstance(r, tuple) for r in results), results
     statuses = sorted(code for code, _number in results)
     assert statuses == [200] * 7 + [201], results
@@ -202,7 +176,7 @@ def test_two_associates_marking_the_same_missing_unit_open_one_rescue():
     def mark(associate):
         return lambda: order_mark_line_short(line=line, units=1, actor=associate, already_short=0)
 
-    results = _run_concurrently([mark(a) for a in associates])
+    results = run_concurrently([mark(a) for a in associates])
     assert all(isinstance(r, Order) for r in results), results
     line.refresh_from_db()
     assert line.quantity_short == 1

@@ -1,41 +1,16 @@
 """Races of the online checkout on PostgreSQL: a double submit, and the last units."""
 
-import threading
-
 import pytest
-from django.db import close_old_connections, connections
 
 from payments.models import Payment
 from shop.orders.errors import OrderShortage
 from shop.orders.models import Cart, CartLine, Order, OrderStatus
 from shop.orders.services.checkout import checkout_place
 from tests import factories
-from tests.components import require_postgres
+from tests.components import require_postgres, run_concurrently
 from tests.orders.helpers import level
 
 from .helpers import CARD_OK
-
-
-def _race(calls):
-    barrier = threading.Barrier(len(calls))
-    results: list = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            results.append(call())
-        except Exception as exc:  # asserted by the caller
-            results.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    close_old_connections()
-    return results
 
 
 def _checkout(shopper, store, token):
@@ -59,7 +34,7 @@ def test_a_double_submit_makes_one_order_and_one_payment_intent(fake_stripe):
     shopper = factories.UserFactory()
     cart = Cart.objects.create(user=shopper)
     CartLine.objects.create(cart=cart, variant=variant, quantity=1)
-    results = _race([_checkout(shopper, store, "same-token")] * 4)
+    results = run_concurrently([_checkout(shopper, store, "same-token")] * 4)
     assert all(isinstance(r, Order) for r in results), results
     assert len({r.pk for r in results}) == 1
     assert Order.objects.get().status == OrderStatus.PLACED
@@ -78,7 +53,7 @@ def test_the_last_unit_goes_to_one_shopper_and_the_other_card_is_never_asked(fak
     shoppers = [factories.UserFactory(), factories.UserFactory()]
     for shopper in shoppers:
         CartLine.objects.create(cart=Cart.objects.create(user=shopper), variant=variant, quantity=1)
-    results = _race([_checkout(s, store, f"t-{s.pk}") for s in shoppers])
+    results = run_concurrently([_checkout(s, store, f"t-{s.pk}") for s in shoppers])
     assert sorted(type(r).__name__ for r in results) == ["Order", "OrderShortage"], results
     assert any(isinstance(r, OrderShortage) for r in results)
     assert Order.objects.count() == Payment.objects.count() == 1

@@ -1,9 +1,6 @@
 """Stock increases landing at once on PostgreSQL: each alert sends one message, never two."""
 
-import threading
-
 import pytest
-from django.db import close_old_connections, connections
 
 from inventory.alerts import stock_alert_confirm, stock_alert_subscribe, stock_alert_token
 from inventory.errors import AlertNotNeeded
@@ -11,32 +8,9 @@ from inventory.models import AlertStatus, StockAlert
 from inventory.services import Delta, stock_deltas_apply, stock_receive
 from notifications.models import Notification
 from tests import factories
-from tests.components import require_postgres
+from tests.components import require_postgres, run_concurrently
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _run_concurrently(workers):
-    barrier = threading.Barrier(len(workers))
-    results: list = [None] * len(workers)
-
-    def run(i, work):
-        try:
-            barrier.wait()
-            results[i] = work()
-        except Exception as exc:  # collected and asserted on by the test
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a stock write hung (deadlock?)"
-    close_old_connections()
-    return results
 
 
 def test_a_burst_of_stock_increases_sends_one_message_per_alert():
@@ -56,7 +30,7 @@ def test_a_burst_of_stock_increases_sends_one_message_per_alert():
             deltas=[Delta(variant_id=variant.pk, quantity=1, kind="return_restock")],
         )
 
-    results = _run_concurrently([receive, receive, receive, till_return, till_return, receive])
+    results = run_concurrently([receive, receive, receive, till_return, till_return, receive])
     assert not [r for r in results if isinstance(r, Exception)], results
 
     assert set(StockAlert.objects.values_list("status", flat=True)) == {AlertStatus.SENT}
@@ -80,7 +54,7 @@ def test_confirmation_next_to_a_receipt_is_not_lost():
             store=store, variant=variant, email="race@example.com", status=AlertStatus.PENDING
         )
         token = stock_alert_token(alert=alert, purpose="confirm")
-        results = _run_concurrently(
+        results = run_concurrently(
             [
                 lambda token=token: stock_alert_confirm(token=token),
                 lambda s=store.pk, v=variant.pk: stock_receive(
@@ -108,7 +82,7 @@ def test_one_click_alert_next_to_a_receipt_is_never_left_waiting():
         variant = factories.VariantFactory()
         factories.stock(store, variant, 0)
         shopper = factories.UserFactory()
-        results = _run_concurrently(
+        results = run_concurrently(
             [
                 lambda u=shopper, s=store, v=variant: stock_alert_subscribe(
                     user=u, store=s, variant=v
