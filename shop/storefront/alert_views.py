@@ -114,44 +114,34 @@ def _first_error(form) -> str:
     return ""
 
 
-@require_http_methods(["GET", "POST"])
-def stock_alert_confirm_view(request, token):
-    """The confirmation link of the double opt-in: GET shows the alert, POST confirms it (so that
-    a mail scanner following links confirms nothing)."""
+def _alert_link_page(request, token: str, *, action: str, act):
+    """A link from an alert's e-mail: GET shows the alert, POST does `act` (so that a mail
+    scanner following links does nothing)."""
     try:
-        alert = stock_alert_from_token(token=token, purpose="confirm")
+        alert = stock_alert_from_token(token=token, purpose=action)
         if request.method == "POST":
-            alert = stock_alert_confirm(token=token)
+            alert = act(token=token)
     except AlertError as exc:
         return TemplateResponse(
             request,
             "shop/stock_alert_link.html",
-            {"error": str(exc), "action": "confirm"},
+            {"error": str(exc), "action": action},
             status=exc.http_status,
         )
     return TemplateResponse(
         request,
         "shop/stock_alert_link.html",
-        {"alert": alert, "action": "confirm", "token": token, "done": request.method == "POST"},
+        {"alert": alert, "action": action, "token": token, "done": request.method == "POST"},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def stock_alert_confirm_view(request, token):
+    """The confirmation link of the double opt-in."""
+    return _alert_link_page(request, token, action="confirm", act=stock_alert_confirm)
 
 
 @require_http_methods(["GET", "POST"])
 def stock_alert_end_view(request, token):
-    """The unsubscribe link of an alert's e-mails: GET shows, POST ends the alert."""
-    try:
-        alert = stock_alert_from_token(token=token, purpose="end")
-        if request.method == "POST":
-            alert = stock_alert_end_by_token(token=token)
-    except AlertError as exc:
-        return TemplateResponse(
-            request,
-            "shop/stock_alert_link.html",
-            {"error": str(exc), "action": "end"},
-            status=exc.http_status,
-        )
-    return TemplateResponse(
-        request,
-        "shop/stock_alert_link.html",
-        {"alert": alert, "action": "end", "token": token, "done": request.method == "POST"},
-    )
+    """The unsubscribe link of an alert's e-mails."""
+    return _alert_link_page(request, token, action="end", act=stock_alert_end_by_token)
