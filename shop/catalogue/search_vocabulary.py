@@ -75,11 +75,6 @@ def vocabulary_build(rows: Iterable[tuple[str, str]]) -> Vocabulary:
     return vocabulary
 
 
-def vocabulary_version() -> str:
-    """Changes whenever a search document is written."""
-    return str(cache.get(VERSION_KEY) or "")
-
-
 def vocabulary_cached() -> Vocabulary | None:
     version = cache.get(VERSION_KEY)
     if version is not None and _local["version"] == version:

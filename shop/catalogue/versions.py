@@ -8,13 +8,15 @@ import uuid
 from django.core.cache import cache
 from django.db import transaction
 
-from .search_vocabulary import CACHE_SECONDS, vocabulary_version
+from .search_vocabulary import CACHE_SECONDS, VERSION_KEY
 
 PRICES_KEY = "catalogue:prices:version"
 
 
 def catalogue_version() -> str:
-    return f"{vocabulary_version()}:{cache.get(PRICES_KEY) or ''}"
+    """Both versions in one cache round trip (it is read on every list page)."""
+    found = cache.get_many([VERSION_KEY, PRICES_KEY])
+    return f"{found.get(VERSION_KEY) or ''}:{found.get(PRICES_KEY) or ''}"
 
 
 def prices_changed() -> None:
