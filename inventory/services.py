@@ -1,15 +1,15 @@
 """Every write to stock. Each function runs in one transaction and writes ledger rows.
 
-Reservations follow DESIGN.md: one conditional UPDATE per stock row, rows in primary-key
-order, so concurrent checkouts neither oversell nor deadlock.
+Reservations follow DESIGN.md: one conditional UPDATE for all lines (on PostgreSQL with the
+rows locked in primary-key order first), so concurrent checkouts neither oversell nor deadlock.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,10 +37,6 @@ class Shortage:
     variant_id: int
     requested: int
     available: int
-
-
-class _NotEnough(Exception):
-    pass
 
 
 def _validate_quantities(quantities: Mapping[int, int]) -> dict[int, int]:
@@ -71,43 +67,140 @@ def stock_reserve(
 ) -> None:
     """Reserve `quantities` ({variant_id: units}) at a store for `reference`, all or nothing.
 
-    Raises InsufficientStock listing every short variant; then nothing is reserved.
+    Raises InsufficientStock listing every short variant; then nothing is reserved and the
+    caller's transaction goes on unharmed (no savepoint: a refusal undoes its own change).
     """
     quantities = _validate_quantities(quantities)
-    try:
-        with transaction.atomic():
-            levels = list(
-                StockLevel.objects.filter(store_id=store_id, variant_id__in=quantities)
-                .order_by("pk")
-                .values_list("pk", "variant_id")
+    now = timezone.now()
+    with transaction.atomic(savepoint=False):
+        if connection.vendor == "postgresql":
+            reserved = _reserve_and_record(store_id, reference, quantities, user, now)
+        else:
+            reserved = _reserve_rows(store_id, quantities, now)
+            if len(reserved) == len(quantities):
+                _record_reservation(store_id, reference, quantities, user)
+        complete = len(reserved) == len(quantities)
+        if not complete and reserved:
+            # Some rows had enough, others not: give those units back. The rows stay locked
+            # by this transaction, so nobody saw them reserved.
+            StockLevel.objects.filter(store_id=store_id, variant_id__in=reserved).update(
+                reserved=F("reserved")
+                - Case(*(When(variant_id=v, then=Value(quantities[v])) for v in reserved)),
+                updated_at=now,
             )
-            if len(levels) != len(quantities):
-                raise _NotEnough
-            now = timezone.now()
-            for pk, variant_id in levels:
-                wanted = quantities[variant_id]
-                updated = StockLevel.objects.filter(
-                    pk=pk, on_hand__gte=F("reserved") + F("safety_buffer") + wanted
-                ).update(reserved=F("reserved") + wanted, updated_at=now)
-                if not updated:
-                    raise _NotEnough
-            Reservation.objects.bulk_create(
-                Reservation(store_id=store_id, variant_id=v, reference=reference, quantity=q)
-                for v, q in quantities.items()
+    if not complete:
+        raise InsufficientStock(_shortages(store_id, quantities))
+
+
+def _wanted(quantities: Mapping[int, int]) -> tuple[str, dict[str, int]]:
+    """The lines as a common table expression `wanted (variant_id, quantity)`, and its
+    parameters."""
+    rows = ", ".join(f"(%(v{i})s, %(q{i})s)" for i in range(len(quantities)))
+    params: dict[str, int] = {}
+    for i, (variant_id, quantity) in enumerate(quantities.items()):
+        params[f"v{i}"], params[f"q{i}"] = variant_id, quantity
+    return f"wanted (variant_id, quantity) AS (VALUES {rows})", params
+
+
+def _reserve_rows(store_id: int, quantities: Mapping[int, int], now: datetime) -> list[int]:
+    """One guarded UPDATE … FROM for all lines; returns the variants whose row had enough.
+    (SQLite: one writer holds the whole database, so no lock order to keep.)"""
+    level = StockLevel._meta.db_table
+    wanted, params = _wanted(quantities)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH {wanted} UPDATE {level} "  # noqa: S608 - our table name and placeholders only
+            "SET reserved = reserved + wanted.quantity, updated_at = %(now)s FROM wanted "
+            f"WHERE {level}.store_id = %(store)s AND {level}.variant_id = wanted.variant_id "
+            "AND on_hand - reserved - safety_buffer >= wanted.quantity "
+            f"RETURNING {level}.variant_id",
+            {**params, "now": connection.ops.adapt_datetimefield_value(now), "store": store_id},
+        )
+        return [variant_id for (variant_id,) in cursor.fetchall()]
+
+
+def _record_reservation(
+    store_id: int, reference: str, quantities: Mapping[int, int], user: User | None
+) -> None:
+    Reservation.objects.bulk_create(
+        Reservation(store_id=store_id, variant_id=v, reference=reference, quantity=q)
+        for v, q in quantities.items()
+    )
+    StockMovement.objects.bulk_create(
+        StockMovement(
+            store_id=store_id,
+            variant_id=v,
+            kind=MovementKind.PICKUP_RESERVED,
+            reserved_delta=q,
+            reference=reference,
+            created_by=user,
+        )
+        for v, q in quantities.items()
+    )
+
+
+def _reserve_and_record(
+    store_id: int,
+    reference: str,
+    quantities: Mapping[int, int],
+    user: User | None,
+    now: datetime,
+) -> list[int]:
+    """PostgreSQL: `_reserve_rows` and `_record_reservation` in one statement. It locks the rows
+    in primary-key order first (the lock order of every stock writer, so no deadlock); under
+    READ COMMITTED the UPDATE checks each guard again on the newest version of a row it had to
+    wait for, so no race oversells. The reservations and ledger rows (the columns of
+    `_record_reservation`) are written only when every line was reserved."""
+    wanted, params = _wanted(quantities)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH {wanted},
+            locked AS MATERIALIZED (
+                SELECT id FROM inventory_stocklevel
+                WHERE store_id = %(store)s AND variant_id IN (SELECT variant_id FROM wanted)
+                ORDER BY id FOR UPDATE
+            ),
+            reserved AS (
+                UPDATE inventory_stocklevel AS s
+                SET reserved = s.reserved + wanted.quantity, updated_at = %(now)s
+                FROM locked, wanted
+                WHERE s.id = locked.id AND s.variant_id = wanted.variant_id
+                  AND s.on_hand - s.reserved - s.safety_buffer >= wanted.quantity
+                RETURNING s.variant_id, wanted.quantity
+            ),
+            complete AS (
+                SELECT * FROM reserved WHERE (SELECT count(*) FROM reserved) = %(lines)s
+            ),
+            reservations AS (
+                INSERT INTO inventory_reservation
+                    (store_id, variant_id, reference, quantity, created_at)
+                SELECT %(store)s, variant_id, %(reference)s::varchar, quantity, %(now)s
+                FROM complete
+            ),
+            movements AS (
+                INSERT INTO inventory_stockmovement
+                    (store_id, variant_id, kind, quantity, reserved_delta, reference,
+                     external_id, note, note_code, note_params, occurred_at, created_by_id,
+                     created_at)
+                SELECT %(store)s, variant_id, %(kind)s::varchar, 0, quantity,
+                    %(reference)s::varchar, '', '', '', NULL::jsonb, NULL::timestamptz,
+                    %(user)s::bigint, %(now)s
+                FROM complete
             )
-            StockMovement.objects.bulk_create(
-                StockMovement(
-                    store_id=store_id,
-                    variant_id=v,
-                    kind=MovementKind.PICKUP_RESERVED,
-                    reserved_delta=q,
-                    reference=reference,
-                    created_by=user,
-                )
-                for v, q in quantities.items()
-            )
-    except _NotEnough:
-        raise InsufficientStock(_shortages(store_id, quantities)) from None
+            SELECT variant_id FROM reserved
+            """,  # noqa: S608 - only placeholders are put in
+            {
+                **params,
+                "store": store_id,
+                "now": now,
+                "lines": len(quantities),
+                "reference": reference,
+                "kind": MovementKind.PICKUP_RESERVED.value,
+                "user": user.pk if user is not None else None,
+            },
+        )
+        return [variant_id for (variant_id,) in cursor.fetchall()]
 
 
 def _shortages(store_id: int, quantities: Mapping[int, int]) -> list[Shortage]:
