@@ -25,3 +25,14 @@ class LoyaltyConfig(AppConfig):
         from .till.purchases import till_purchases
 
         purchase_source_register(till_purchases)
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from .models import Promotion
+        from .offers.selectors import promotions_written
+
+        post_save.connect(promotions_written, sender=Promotion, dispatch_uid="offers-promotion")
+        post_delete.connect(promotions_written, sender=Promotion, dispatch_uid="offers-promotion")
+        for through in (Promotion.tiers.through, Promotion.stores.through):
+            m2m_changed.connect(
+                promotions_written, sender=through, dispatch_uid=f"offers-{through.__name__}"
+            )

@@ -26,8 +26,11 @@ from zoneinfo import ZoneInfo
 
 import holidays
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone, translation
+
+from core.cached import cached_under_version, version_move
+from core.prefetch import prefetched
 
 from .models import OpeningHours, SpecialDay
 
@@ -39,6 +42,7 @@ SLOT_MINUTES = 15  # promised times are rounded up to a quarter hour
 LAST_PICKUP_MINUTES = 15  # a promise must leave the shopper this long before closing
 
 REGULAR, SPECIAL, HOLIDAY = "regular", "special", "holiday"
+VERSION_KEY = "stores:calendar:version"
 
 
 def local_tz() -> ZoneInfo:
@@ -93,6 +97,29 @@ def calendar_prefetches(*, today: dt.date | None = None) -> list[Prefetch]:
         Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens")),
         Prefetch("special_days", queryset=SpecialDay.objects.filter(date__gte=since)),
     ]
+
+
+def calendar_load(store: Store, *, today: dt.date | None = None) -> None:
+    """Give one store what `calendar_prefetches` would, from the cache (`core.cached`): no query
+    while no store's hours or special days were written. Checkout asks this for its store (the
+    same store object asking again gets the calendar as it is now, not as it was)."""
+    today = today or timezone.localdate()
+
+    def build() -> tuple[list[OpeningHours], list[SpecialDay]]:
+        fresh = type(store)(pk=store.pk)  # `store` may hold a calendar loaded before
+        prefetch_related_objects([fresh], *calendar_prefetches(today=today))
+        return list(fresh.opening_hours.all()), list(fresh.special_days.all())
+
+    hours, special_days = cached_under_version(
+        version_key=VERSION_KEY, key=f"stores:calendar:{store.pk}:{today.isoformat()}", build=build
+    )
+    prefetched(store, opening_hours=hours, special_days=special_days)
+    store.__dict__.pop("_special_days_by_date", None)
+
+
+def calendar_written(**_kwargs: object) -> None:
+    """Signal receiver: some store's hours or special days changed (see `calendar_load`)."""
+    version_move(VERSION_KEY)
 
 
 @functools.lru_cache(maxsize=256)

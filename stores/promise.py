@@ -52,9 +52,15 @@ def ready_by(*, store: Store, at: dt.datetime, queue: int) -> dt.datetime | None
 
 
 def promise_for(*, store: Store, at: dt.datetime | None = None) -> dt.datetime | None:
-    """`ready_by` for one store, reading its queue (one query, plus the calendar's)."""
+    """`ready_by` for one store: its calendar from the cache (`calendar.calendar_load`), its
+    queue read with one query, or none when the store was read with it (`store.pickup_queue`,
+    as the orders app's `stores_with_queue` gives)."""
     at = at or timezone.now()
-    return ready_by(store=store, at=at, queue=store_queues([store.pk])[store.pk])
+    calendar.calendar_load(store)
+    queue = getattr(store, "pickup_queue", None)
+    if queue is None:
+        queue = store_queues([store.pk])[store.pk]
+    return ready_by(store=store, at=at, queue=queue)
 
 
 def annotate_promises(stores: Sequence[Store], *, at: dt.datetime | None = None) -> None:
