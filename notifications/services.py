@@ -27,7 +27,8 @@ from django.db.models import Model, sql
 from django.db.models.constants import OnConflict
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError
+
+from core.broker import publish
 
 from .channels import CHANNELS
 from .errors import PermanentDeliveryError, TransientDeliveryError
@@ -81,6 +82,16 @@ def usable_email(*, address: str) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class Notice:
+    """What one `notify` call announces: a kind, about a subject, to some recipients."""
+
+    kind: str | Kind
+    subject: Model
+    recipients: Iterable[Recipient]
+    context: dict[str, Any] | None = None
+
+
 def notify(
     *,
     kind: str | Kind,
@@ -95,25 +106,35 @@ def notify(
     recipient without a usable e-mail address gets the in-app message only. Returns the rows
     created by this call.
     """
-    kind = kind if isinstance(kind, Kind) else get_kind(kind)
-    subject_type = ContentType.objects.get_for_model(subject)
-    rows = [
-        Notification(
-            kind=kind.code,
-            channel=channel,
-            recipient=recipient.user,
-            recipient_email=recipient.address,
-            subject_type=subject_type,
-            subject_id=str(subject.pk),
-            language=recipient.resolved_language(),
-            context=context or {},
-        )
-        for recipient in recipients
-        for channel in _channels_for(kind, recipient, subject)
-    ]
+    return notify_all(notices=[Notice(kind, subject, recipients, context)])
+
+
+def notify_all(*, notices: Iterable[Notice], queue: bool = True) -> list[Notification]:
+    """`notify` for several notices with one INSERT and one hand-over to the broker. With
+    `queue=False` nothing is queued: the caller hands the rows over after commit itself (one
+    task for all that an event caused, say); until then they are pending like any other, and
+    the sweep sends whatever is never handed over."""
+    rows = []
+    for notice in notices:
+        kind = notice.kind if isinstance(notice.kind, Kind) else get_kind(notice.kind)
+        subject_type = ContentType.objects.get_for_model(notice.subject)
+        rows += [
+            Notification(
+                kind=kind.code,
+                channel=channel,
+                recipient=recipient.user,
+                recipient_email=recipient.address,
+                subject_type=subject_type,
+                subject_id=str(notice.subject.pk),
+                language=recipient.resolved_language(),
+                context=notice.context or {},
+            )
+            for recipient in notice.recipients
+            for channel in _channels_for(kind, recipient, notice.subject)
+        ]
     with transaction.atomic(savepoint=False):
         created = _insert_new(rows)
-        if created:
+        if created and queue:
             transaction.on_commit(
                 partial(enqueue, notification_ids=[n.pk for n in created]), robust=True
             )
@@ -140,16 +161,25 @@ def _channels_for(kind: Kind, recipient: Recipient, subject: Model) -> list[str]
     return channels
 
 
+_Key = tuple[str, int, str, str, int | None, str]
+
+
 def _key(
-    channel: str, recipient_id: int | None, recipient_email: str
-) -> tuple[str, int | None, str]:
-    """What makes a notification unique besides kind and subject (see the model's constraints)."""
+    kind: str,
+    subject_type_id: int,
+    subject_id: str,
+    channel: str,
+    recipient_id: int | None,
+    recipient_email: str,
+) -> _Key:
+    """What makes a notification unique (see the model's constraints)."""
     if recipient_id is not None:
-        return (channel, recipient_id, "")
-    return (channel, None, recipient_email)
+        recipient_email = ""
+    return (kind, subject_type_id, subject_id, channel, recipient_id, recipient_email)
 
 
-_RETURNED = ("channel", "recipient", "recipient_email")  # with the id: enough to find the row
+# With the id: enough to find the row.
+_RETURNED = ("kind", "subject_type", "subject_id", "channel", "recipient", "recipient_email")
 
 
 def _insert_new(rows: list[Notification]) -> list[Notification]:
@@ -159,9 +189,19 @@ def _insert_new(rows: list[Notification]) -> list[Notification]:
     one of them first wins (PostgreSQL makes this INSERT wait for it) and this one skips it;
     no savepoints, no read beforehand.
     """
-    new: dict[tuple[str, int | None, str], Notification] = {}
+    new: dict[_Key, Notification] = {}
     for row in rows:
-        new.setdefault(_key(row.channel, row.recipient_id, row.recipient_email), row)
+        new.setdefault(
+            _key(
+                row.kind,
+                row.subject_type_id,
+                row.subject_id,
+                row.channel,
+                row.recipient_id,
+                row.recipient_email,
+            ),
+            row,
+        )
     if not new:
         return []
     meta = Notification._meta
@@ -184,36 +224,19 @@ def _insert_new(rows: list[Notification]) -> list[Notification]:
 
 
 def enqueue(*, notification_ids: Sequence[int]) -> int:
-    """Hand notifications to the broker; returns how many were queued.
-
-    Runs on the request thread (on commit), so it must never wait for a broker that is down or
-    hung: it publishes over a connection of its own with one attempt and short socket timeouts
-    (`NOTIFICATIONS_PUBLISH_TIMEOUT`, not the worker's longer ones) and never raises. What could
-    not be published stays pending and the sweep queues it once the broker is back.
-    """
+    """Hand notifications to the broker (`core.broker.publish`: never waits for a broker that
+    is down, never raises); returns how many were queued. What could not be published stays
+    pending and the sweep queues it once the broker is back."""
     from .tasks import send_notification
 
     if not notification_ids:
         return 0
-    timeout = settings.NOTIFICATIONS_PUBLISH_TIMEOUT
-    queued = 0
-    try:
-        with send_notification.app.connection_for_write(
-            connect_timeout=timeout,
-            transport_options={
-                "max_retries": 0,  # kombu: connect once, no retry
-                "socket_connect_timeout": timeout,  # Redis
-                "socket_timeout": timeout,  # Redis: an answer within this, or give up
-            },
-        ) as connection:
-            for pk in notification_ids:
-                send_notification.apply_async((pk,), connection=connection, retry=False)
-                queued += 1
-    except (OperationalError, OSError, ConnectionError, TimeoutError) as exc:
+    queued, error = publish(send_notification, [(pk,) for pk in notification_ids])
+    if error is not None:
         logger.warning(
             "Broker unreachable, %d notification(s) stay pending for the sweep (%s)",
             len(notification_ids) - queued,
-            exc,
+            error,
         )
     return queued
 

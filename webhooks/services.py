@@ -31,9 +31,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError
 
 from accounts.models import User
+from core.broker import publish
 
 from .errors import UnknownWebhookEvent, WebhookReplayRefused, WebhookUrlRefused
 from .events import EVENTS, get_event
@@ -160,9 +160,12 @@ def webhook_event_queue(
     subject_key: str,
     payload: dict[str, Any] | Callable[[], dict[str, Any]],
     store_id: int | None = None,
+    queue: bool = True,
 ) -> list[WebhookDelivery]:
     """Write one pending delivery of `event` per endpoint that wants it, and queue them on
-    commit. Call it inside the transaction of the change it announces.
+    commit (with `queue=False` the caller hands them to `enqueue` after commit itself; what is
+    never handed over the sweep sends). Call it inside the transaction of the change it
+    announces.
 
     `subject_key` orders the deliveries ("order:<number>": one order's events arrive in the
     order they happened). `store_id` is the store the event belongs to: endpoints of another
@@ -175,7 +178,7 @@ def webhook_event_queue(
     def one() -> Iterator[tuple[str, dict[str, Any]]]:
         yield subject_key, payload() if callable(payload) else payload
 
-    return webhook_events_queue(event=event, subjects=one, store_id=store_id)
+    return webhook_events_queue(event=event, subjects=one, store_id=store_id, queue=queue)
 
 
 def webhook_events_queue(
@@ -184,6 +187,7 @@ def webhook_events_queue(
     subjects: Callable[[], Iterable[tuple[str, dict[str, Any]]]],
     store_id: int | None = None,
     batch_size: int = 1000,
+    queue: bool = True,
 ) -> list[WebhookDelivery]:
     """The same for many events of one kind at once (a catalogue feed changing thousands of
     products): `subjects()` yields (subject key, data) per event and is called only when some
@@ -226,54 +230,41 @@ def webhook_events_queue(
         return []
     with transaction.atomic(savepoint=False):
         created = WebhookDelivery.objects.bulk_create(rows, batch_size=batch_size)
-        ids = [row.pk for row in created]
-        transaction.on_commit(
-            partial(enqueue, delivery_ids=ids, batch=1 if len(ids) <= SEND_BATCH else SEND_BATCH),
-            robust=True,
-        )
+        if queue:
+            ids = [row.pk for row in created]
+            transaction.on_commit(
+                partial(enqueue, delivery_ids=ids, batch=send_batch(ids)), robust=True
+            )
     return created
 
 
 SEND_BATCH = 100  # deliveries per task when many are queued at once
 
 
+def send_batch(delivery_ids: Sequence[int]) -> int:
+    """The `batch` for `enqueue`: one task per delivery, unless there are many."""
+    return 1 if len(delivery_ids) <= SEND_BATCH else SEND_BATCH
+
+
 def enqueue(*, delivery_ids: Sequence[int], countdown: float | None = None, batch: int = 1) -> int:
-    """Hand deliveries to the broker over a connection of its own, one attempt, short timeouts
-    (as `notifications.services.enqueue`); never raises. What is not queued stays pending for
-    the sweep. With `batch` > 1 one task sends that many deliveries one after the other."""
+    """Hand deliveries to the broker (`core.broker.publish`: one attempt, short timeouts, never
+    raises); returns how many were queued. What is not queued stays pending for the sweep.
+    With `batch` > 1 one task sends that many deliveries one after the other."""
     from .tasks import send_webhook, send_webhooks
 
     if not delivery_ids:
         return 0
-    timeout = settings.NOTIFICATIONS_PUBLISH_TIMEOUT
-    queued = 0
-    try:
-        with send_webhook.app.connection_for_write(
-            connect_timeout=timeout,
-            transport_options={
-                "max_retries": 0,
-                "socket_connect_timeout": timeout,
-                "socket_timeout": timeout,
-            },
-        ) as connection:
-            if batch > 1:
-                for start in range(0, len(delivery_ids), batch):
-                    chunk = list(delivery_ids[start : start + batch])
-                    send_webhooks.apply_async(
-                        (chunk,), connection=connection, retry=False, countdown=countdown
-                    )
-                    queued += len(chunk)
-            else:
-                for pk in delivery_ids:
-                    send_webhook.apply_async(
-                        (pk,), connection=connection, retry=False, countdown=countdown
-                    )
-                    queued += 1
-    except (OperationalError, OSError, ConnectionError, TimeoutError) as exc:
+    if batch > 1:
+        chunks = [list(delivery_ids[i : i + batch]) for i in range(0, len(delivery_ids), batch)]
+        sent, error = publish(send_webhooks, [(chunk,) for chunk in chunks], countdown=countdown)
+        queued = sum(len(chunk) for chunk in chunks[:sent])
+    else:
+        queued, error = publish(send_webhook, [(pk,) for pk in delivery_ids], countdown=countdown)
+    if error is not None:
         logger.warning(
             "Broker unreachable, %d webhook delivery(ies) stay pending for the sweep (%s)",
             len(delivery_ids) - queued,
-            exc,
+            error,
         )
     return queued
 
