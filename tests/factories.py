@@ -87,6 +87,14 @@ class VariantFactory(DjangoModelFactory):
     colour = "Blau"
     price = Decimal("49.90")
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # As read from the database (a price given as "49.90" becomes a Decimal), like every
+        # variant the services get from a view: checkout trusts variants loaded with their product.
+        variant = super()._create(model_class, *args, **kwargs)
+        variant.refresh_from_db()
+        return variant
+
 
 def staff(store: Store, role: str = StaffRole.ASSOCIATE, **kwargs) -> User:
     user = UserFactory(is_staff=True, **kwargs)

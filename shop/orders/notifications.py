@@ -29,7 +29,7 @@ from core.qr import qr_png
 from inventory.models import StockShortfall
 from notifications.kinds import Kind
 from notifications.models import Channel, Notification
-from notifications.services import Recipient, notify
+from notifications.services import Notice, Recipient, notify, notify_all
 from stores.display import moment_label
 from stores.models import Weekday
 from stores.selectors import store_staff
@@ -289,10 +289,15 @@ def _store_staff(order: Order) -> list[Recipient]:
 # --- one entry function per transition ------------------------------------------------------
 
 
-def notify_order_placed(order: Order) -> list[Notification]:
-    """Confirmation to the shopper and a new-order message to the store."""
-    return notify(kind="order_placed", subject=order, recipients=_shopper(order)) + notify(
-        kind="order_received", subject=order, recipients=_store_staff(order)
+def notify_order_placed(order: Order, *, queue: bool = True) -> list[Notification]:
+    """Confirmation to the shopper and a new-order message to the store, in one INSERT; with
+    `queue=False` the caller hands them to the broker (see `notify_all`)."""
+    return notify_all(
+        notices=[
+            Notice("order_placed", order, _shopper(order)),
+            Notice("order_received", order, _store_staff(order)),
+        ],
+        queue=queue,
     )
 
 

@@ -6,11 +6,15 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
+from core.broker import publish
+from notifications.services import enqueue as notifications_enqueue
 from shop.orders.errors import OrderError
 from shop.orders.models import Order, OrderStatus, RescueChoice, ShortPickRescue
 from shop.orders.notifications import notify_order_reminder, orders_due_for_reminder
 from shop.orders.services.orders import order_expire
 from shop.orders.services.rescue import rescue_time_out
+from webhooks.services import enqueue as webhooks_enqueue
+from webhooks.services import send_batch
 
 logger = logging.getLogger(__name__)
 
@@ -70,3 +74,28 @@ def drop_unanswered_rescues() -> int:
         if rescue_time_out(rescue=rescue):
             dropped += 1
     return dropped
+
+
+@shared_task(ignore_result=True)
+def order_placed_followups(notification_ids: list[int], delivery_ids: list[int]) -> int:
+    """What placing an order announces (its messages and webhook deliveries), queued from the
+    request as this one message: here each is queued as its own task, with its own retries.
+    Returns how many were queued."""
+    return notifications_enqueue(notification_ids=notification_ids) + webhooks_enqueue(
+        delivery_ids=delivery_ids, batch=send_batch(delivery_ids)
+    )
+
+
+def order_placed_followups_queue(*, notification_ids: list[int], delivery_ids: list[int]) -> None:
+    """On commit of a placed order: one message to the broker (`core.broker.publish`, never
+    waits, never raises). If it cannot be sent, the rows stay pending in their outboxes and the
+    sweeps (`requeue_stale_notifications`, `requeue_stale_webhooks`) send them."""
+    _queued, error = publish(order_placed_followups, [(notification_ids, delivery_ids)])
+    if error is not None:
+        logger.warning(
+            "Broker unreachable, %d notification(s) and %d webhook delivery(ies) stay pending "
+            "for the sweep (%s)",
+            len(notification_ids),
+            len(delivery_ids),
+            error,
+        )

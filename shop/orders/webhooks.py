@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from webhooks.events import EventKind
+from webhooks.models import WebhookDelivery
 from webhooks.services import webhook_event_queue
 
 from .models import Order, OrderStatus
@@ -64,14 +65,16 @@ EVENTS = [
 ]
 
 
-def order_webhook(order: Order) -> None:
-    """Queue the event of the status the order has just reached (none for the others)."""
+def order_webhook(order: Order, *, queue: bool = True) -> list[WebhookDelivery]:
+    """Write the event of the status the order has just reached (none for the others) and,
+    with `queue`, queue it on commit (see `webhook_event_queue`). Returns the deliveries."""
     event = EVENT_FOR_STATUS.get(order.status)
     if event is None:
-        return
-    webhook_event_queue(
+        return []
+    return webhook_event_queue(
         event=event,
         subject_key=f"order:{order.number}",
         payload=lambda: dict(WebhookOrderSerializer(order).data),
         store_id=order.store_id,
+        queue=queue,
     )

@@ -16,6 +16,7 @@ from shop.orders.models import (
     ShortPickRescue,
 )
 from shop.orders.payments import payment_method_for, payment_method_get
+from shop.orders.selectors.promise import stores_with_queue
 from shop.orders.services.orders import MAX_LINE_QUANTITY, MAX_LINES
 from stores.models import Store
 
@@ -95,7 +96,7 @@ class OrderCreateSerializer(serializers.Serializer):
     )
 
     def validate_store(self, code: str) -> Store:
-        store = Store.objects.active().filter(code=code).first()
+        store = stores_with_queue(Store.objects.active()).filter(code=code).first()
         if store is None:
             raise serializers.ValidationError(_("There is no store with the code %s.") % code)
         if not store.pickup_enabled:

@@ -82,13 +82,15 @@ def checkout_place(
         )
     # The provider last: whatever else could refuse the checkout has been checked by now, so a
     # card is never authorised for a checkout that is then rolled back for another reason.
-    payment_method_for(order).begin(order, billing or {}, payment_details or {})
-    order.refresh_from_db()  # an authorisation granted at once has placed it
+    method = payment_method_for(order)
+    method.begin(order, billing or {}, payment_details or {})
+    if method.online:
+        order.refresh_from_db()  # an authorisation granted at once has placed it
     cart_clear(cart=cart)
     return order
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def checkout_place_lines(
     *,
     customer: User,
@@ -119,8 +121,8 @@ def checkout_place_lines(
         coupon_code=coupon_code,
     )
     if placement.created:
-        payment_method_for(placement.order).begin(
-            placement.order, billing or {}, payment_details or {}
-        )
-        placement.order.refresh_from_db()
+        method = payment_method_for(placement.order)
+        method.begin(placement.order, billing or {}, payment_details or {})
+        if method.online:
+            placement.order.refresh_from_db()  # an authorisation granted at once has placed it
     return placement

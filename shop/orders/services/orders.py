@@ -17,6 +17,7 @@ import logging
 import re
 from collections.abc import Sequence
 from decimal import Decimal
+from functools import partial
 from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
@@ -28,6 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core.events import status_event_record
+from core.prefetch import prefetched
 from core.texts import StoredText
 from inventory.errors import InsufficientStock, StockError
 from inventory.selectors import stores_with_availability
@@ -40,7 +42,7 @@ from inventory.services import (
 )
 from inventory.texts import STOCK_MOVEMENT_TEXTS
 from legal.models import LegalPage
-from legal.selectors import contract_model, legal_texts_current
+from legal.selectors import order_terms
 from loyalty.credit import (
     store_credit_balance,
     store_credit_give_back,
@@ -243,14 +245,21 @@ def _merge_lines(lines: Sequence[tuple[Variant, int]]) -> dict[int, int]:
     return merged
 
 
-def _sellable_variants(variant_ids: list[int]) -> dict[int, Variant]:
-    variants = {
-        v.pk: v
-        for v in Variant.objects.select_related("product").filter(
-            pk__in=variant_ids, is_active=True, product__is_active=True
-        )
-    }
-    missing = [pk for pk in variant_ids if pk not in variants]
+def _sellable_variants(lines: Sequence[tuple[Variant, int]]) -> dict[int, Variant]:
+    """{variant_id: variant} of the lines, each still sold. Variants the caller loaded with
+    their product (the API, the cart) are checked as they are; others are read again."""
+    given = {variant.pk: variant for variant, _q in lines}
+    product = Variant._meta.get_field("product")
+    if all(product.is_cached(v) for v in given.values()):
+        variants = {pk: v for pk, v in given.items() if v.is_active and v.product.is_active}
+    else:
+        variants = {
+            v.pk: v
+            for v in Variant.objects.select_related("product").filter(
+                pk__in=list(given), is_active=True, product__is_active=True
+            )
+        }
+    missing = [pk for pk in given if pk not in variants]
     if missing:
         skus = Variant.objects.filter(pk__in=missing).values_list("sku", flat=True)
         raise OrderInvalid(
@@ -405,7 +414,7 @@ def order_placement(
             _("This payment method is not offered at %(store)s.") % {"store": store.name}
         )
     quantities = _merge_lines(lines)
-    variants = _sellable_variants(list(quantities))
+    variants = _sellable_variants(lines)
 
     total = sum(
         (variants[pk].current_price * quantity for pk, quantity in quantities.items()),
@@ -414,9 +423,12 @@ def order_placement(
     # What the shopper is told on the pages and in the e-mails: ready from this moment on.
     promised = promise_for(store=store)
     # The contract as it stands now: the shop's model and the AGB and privacy wording in force.
-    legal_texts = legal_texts_current()
-    # A clash of order number or idempotency key aborts the INSERT; then the whole transaction
-    # is retried with a fresh number (no savepoint round-trips on the hot path).
+    terms = order_terms()
+    # A refusal after something was written (a coupon, points or store credit that cannot be
+    # used; a concurrent request with the same Idempotency-Key) needs a savepoint to undo it.
+    # Without those, the stock is the one thing that refuses, and it refuses before the order is
+    # written: no savepoint, two statements fewer.
+    refusable = bool(idempotency_key or coupon_code or points_to_redeem or use_store_credit)
     for _attempt in range(3):
         order = Order(
             customer=customer,
@@ -431,51 +443,111 @@ def order_placement(
             number=order_number_generate(),
             pickup_code=pickup_code_generate(),
             promised_ready_at=promised,
-            contract_model=contract_model(),
-            terms_version=legal_texts.get(LegalPage.TERMS),
-            privacy_version=legal_texts.get(LegalPage.PRIVACY),
+            contract_model=terms.contract_model,
+            terms_version=terms.texts.get(LegalPage.TERMS),
+            privacy_version=terms.texts.get(LegalPage.PRIVACY),
         )
         try:
-            with transaction.atomic():
-                _offer_apply(order, coupon_code, coupon_limiter or f"user:{customer.pk}")
-                _settle_online(order, points_to_redeem, use_store_credit)
-                order.amount_due = payment_method_for(order).amount_due(order)
-                order.save(force_insert=True)
-                OrderLine.objects.bulk_create(
-                    OrderLine(
-                        order=order,
-                        variant=variants[pk],
-                        sku=variants[pk].sku,
-                        product_name=variants[pk].product.name,
-                        variant_label=variants[pk].label[:100],
-                        unit_price=variants[pk].current_price,
-                        vat_rate=variants[pk].product.vat_rate,
-                        net_quantity=variants[pk].net_quantity,
-                        quantity_unit=variants[pk].quantity_unit,
-                        quantity=quantity,
-                    )
-                    for pk, quantity in quantities.items()
+            with transaction.atomic(savepoint=refusable):
+                shortages = _order_write(
+                    order,
+                    quantities=quantities,
+                    variants=variants,
+                    points_to_redeem=points_to_redeem,
+                    use_store_credit=use_store_credit,
+                    coupon_code=coupon_code,
+                    coupon_limiter=coupon_limiter or f"user:{customer.pk}",
                 )
-                status_event_record(OrderEvent, order=order, actor=customer, to_status=order.status)
-                if order.status == OrderStatus.PLACED:
-                    notify_order_placed(order)
-                    order_webhook(order)
-                # Last, so the stock rows stay locked for as short a time as possible.
-                stock_reserve(
-                    store_id=store.pk, reference=order.number, quantities=quantities, user=customer
-                )
-            return Placement(order, created=True)
         except IntegrityError:
+            if not refusable:  # without a savepoint the transaction cannot go on
+                break
             existing = _existing_for_key(customer, idempotency_key, store, lines)
             if existing is not None:  # the same key won a race: that order is the answer
                 return Placement(existing, created=False)
-        except InsufficientStock as exc:
-            raise OrderShortage(_line_shortages(store, exc.shortages, variants)) from None
+            continue
         except OfferError:
             raise
         except (StockError, LoyaltyError, StoreCreditError) as exc:
             raise OrderInvalid(str(exc)) from None
+        if shortages:
+            raise OrderShortage(shortages)
+        return Placement(order, created=True)
     raise OrderInvalid(_("Could not number the order; please try again."))
+
+
+def _order_write(
+    order: Order,
+    *,
+    quantities: dict[int, int],
+    variants: dict[int, Variant],
+    points_to_redeem: int,
+    use_store_credit: bool,
+    coupon_code: str,
+    coupon_limiter: str,
+) -> list[LineShortage]:
+    """Settle the offer, points and store credit, reserve the stock and write the order (not
+    saved yet) with its lines, first event and messages. Returns the short lines when the stock
+    refused before anything else was written (the caller's transaction is as it was); raises
+    OrderShortage when something was, so that a rollback undoes it."""
+    customer = order.customer
+    _offer_apply(order, coupon_code, coupon_limiter)
+    _settle_online(order, points_to_redeem, use_store_credit)
+    try:
+        # Before the order's rows, after the loyalty account (the lock order of the module
+        # docstring): a refusal here leaves nothing behind.
+        stock_reserve(
+            store_id=order.store_id,
+            reference=order.number,
+            quantities=quantities,
+            user=customer,
+        )
+    except InsufficientStock as exc:
+        shortages = _line_shortages(order.store, exc.shortages, variants)
+        if order.offer_discount or order.points_redeemed or order.store_credit_used:
+            raise OrderShortage(shortages) from None
+        return shortages
+    order.amount_due = payment_method_for(order).amount_due(order)
+    order.save(force_insert=True)
+    lines = OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            variant=variants[pk],
+            sku=variants[pk].sku,
+            product_name=variants[pk].product.name,
+            variant_label=variants[pk].label[:100],
+            unit_price=variants[pk].current_price,
+            vat_rate=variants[pk].product.vat_rate,
+            net_quantity=variants[pk].net_quantity,
+            quantity_unit=variants[pk].quantity_unit,
+            quantity=quantity,
+        )
+        for pk, quantity in quantities.items()
+    )
+    event = status_event_record(OrderEvent, order=order, actor=customer, to_status=order.status)
+    # What the answer shows is known now: no need to read it back.
+    prefetched(order, lines=lines, events=[event], rescues=[])
+    if order.status == OrderStatus.PLACED:
+        _announce_placed(order)
+    return []
+
+
+def _announce_placed(order: Order) -> None:
+    """The shopper's confirmation, the store's new-order message and the order.placed webhook:
+    written now, handed to the broker after commit as one message for all of them (the task
+    `order_placed_followups` queues each in the worker)."""
+    from shop.orders.tasks import order_placed_followups_queue
+
+    notifications = notify_order_placed(order, queue=False)
+    deliveries = order_webhook(order, queue=False)
+    if notifications or deliveries:
+        transaction.on_commit(
+            partial(
+                order_placed_followups_queue,
+                notification_ids=[n.pk for n in notifications],
+                delivery_ids=[d.pk for d in deliveries],
+            ),
+            robust=True,
+        )
 
 
 def _source(order: Order) -> str:
