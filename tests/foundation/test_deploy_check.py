@@ -48,3 +48,37 @@ def test_collectstatic_with_the_production_storage(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert (tmp_path / "staticfiles.json").exists()
+
+
+def _database_settings(**environment: str) -> str:
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "d = settings.DATABASES['default']; o = d['OPTIONS']; "
+        "print(d['CONN_MAX_AGE'], o.get('pool'), o.get('server_side_binding'), "
+        "o.get('prepare_threshold'))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={
+            **_production_env(),
+            "DATABASE_URL": "postgres://shop@db.example:5432/shop",
+            **environment,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_production_on_postgresql_borrows_connections_from_psycopgs_pool():
+    assert _database_settings() == (
+        "0 {'min_size': 1, 'max_size': 4, 'timeout': 10.0, 'max_idle': 300.0} None None"
+    )
+    assert _database_settings(WEB_THREADS="8", DB_POOL_MIN_SIZE="2", DB_POOL_TIMEOUT="3") == (
+        "0 {'min_size': 2, 'max_size': 8, 'timeout': 3.0, 'max_idle': 300.0} None None"
+    )
+    assert _database_settings(DB_POOL="false", CONN_MAX_AGE="30") == "30 None None None"
+    assert _database_settings(DB_PREPARED_STATEMENTS="true").endswith(" True 5")
