@@ -512,36 +512,67 @@ async def _one(port: int, request: bytes) -> tuple[int, bytes, bool]:
         writer.close()
 
 
-async def _client(
-    port: int,
-    requests: Sequence[bytes],
-    offset: int,
-    result: Result,
-    record_from: float,
-    deadline: float,
-    limit: int,
-) -> None:
+class _Run:
+    """One measured run, shared by its clients: a warm-up that sends every distinct request once
+    (so that "warm" means warm however slow the endpoint) and lasts at least `warmup` s; then,
+    with every client's last answer in (nothing in flight), the starting `readings()` and
+    `duration` s of recorded load. No warm-up at all when `warmup` is 0."""
+
+    def __init__(self, requests, clients, warmup, duration, limit, readings):
+        self.requests = requests
+        self.unprimed = list(range(len(requests))) if warmup > 0 else []
+        self.warmup_end = time.perf_counter() + warmup
+        self.duration = duration
+        self.limit = limit
+        self.readings = readings
+        self.arriving = clients
+        self.started = asyncio.Event()
+        self.before = None
+        self.record_from = self.deadline = float("inf")
+
+    def warming(self) -> bool:
+        return bool(self.unprimed) or time.perf_counter() < self.warmup_end
+
+    async def start_recording(self) -> None:
+        self.arriving -= 1
+        if self.arriving == 0:
+            self.before = await asyncio.to_thread(self.readings)
+            self.record_from = time.perf_counter()
+            self.deadline = self.record_from + self.duration
+            self.started.set()
+        await self.started.wait()
+
+
+async def _client(port: int, run: _Run, offset: int, result: Result) -> None:
     reader = writer = None
     i = offset
+    recording = False
     while True:
+        if not recording and not run.warming():
+            await run.start_recording()
+            recording = True
         now = time.perf_counter()
-        if now >= deadline or result.requests >= limit:
+        if recording and (now >= run.deadline or result.requests >= run.limit):
             break
+        if not recording and run.unprimed:
+            request = run.requests[run.unprimed.pop()]
+        else:
+            request = run.requests[i % len(run.requests)]
+            i += 1
         try:
             if writer is None:
                 reader, writer = await asyncio.open_connection(HOST, port)
-            writer.write(requests[i % len(requests)])
-            i += 1
+            writer.write(request)
             status, body, close = await _read_response(reader)
         except (OSError, asyncio.IncompleteReadError, ValueError):
-            if now >= record_from:
+            if recording:
                 result.errors += 1
             if writer is not None:
                 writer.close()
             reader = writer = None
             continue
         end = time.perf_counter()
-        if now >= record_from:
+        if recording:
             result.requests += 1
             result.latencies.append(end - now)
             result.statuses[status] += 1
@@ -569,8 +600,9 @@ def measure(
     expected: Sequence[int] = (200,),
 ) -> Result:
     """Closed-loop load: `clients` keep-alive connections cycling through GET `paths` (or
-    prepared `requests`, see `http_request`) for `duration` s after `warmup` (not recorded),
-    stopping early after `max_requests` answers. A status not in `expected` is an error."""
+    prepared `requests`, see `http_request`) for `duration` s after a warm-up (not recorded) of
+    every distinct request once and at least `warmup` s, stopping early after `max_requests`
+    recorded answers. A status not in `expected` is an error."""
     clients = clients or concurrency()
     duration = duration or seconds()
     requests = [*requests, *(http_request(server.port, p, headers) for p in paths)]
@@ -581,34 +613,19 @@ def measure(
     def counters() -> tuple[CpuReading, tuple[int, int] | None]:
         return server.cpu_reading(), server.cache_counts()
 
-    async def counters_when_recording_starts(record_from: float):
-        await asyncio.sleep(record_from - time.perf_counter())
-        return await asyncio.to_thread(counters)
-
     async def run() -> tuple[CpuReading, tuple[int, int] | None]:
         cpu_start = time.process_time()
         start = time.perf_counter()
-        record_from, deadline = start + warmup, start + warmup + duration
         # CPU and cache counts from the end of the warm-up (connections opened, templates
-        # loaded) to the last recorded answer, per recorded answer: the steady cost.
-        before = asyncio.create_task(counters_when_recording_starts(record_from))
+        # loaded, caches filled) to the last answer, per answer recorded in between: the
+        # steady cost, with no request half inside the window.
+        phases = _Run(requests, clients, warmup, duration, max_requests, counters)
         await asyncio.gather(
-            *(
-                _client(
-                    server.port,
-                    requests,
-                    k * 7919,
-                    result,
-                    record_from,
-                    deadline,
-                    max_requests,
-                )
-                for k in range(clients)
-            )
+            *(_client(server.port, phases, k * 7919, result) for k in range(clients))
         )
-        result.seconds = min(time.perf_counter(), deadline) - record_from
+        result.seconds = min(time.perf_counter(), phases.deadline) - phases.record_from
         result.client_cpu = (time.process_time() - cpu_start) / (time.perf_counter() - start)
-        return await before
+        return phases.before
 
     cpu_before, cache_before = asyncio.run(run())
     result.cpu = cpu_spent(cpu_before, server.cpu_reading(since=cpu_before))
