@@ -2,16 +2,16 @@
 products × 50 stores, with a "my store" session.
 
 Targets from issue 20 (2-core machine): list page p50 < 25 ms and ≥ 300 pages/s; product page
-≥ 150 pages/s; availability API ≥ 1,000 requests/s. The pages are measured twice: with the cache
-as production has it (Redis, warm after the first second) and with no cache at all, so that a
-good hit rate is never mistaken for fast rendering.
+≥ 150 pages/s; availability API ≥ 1,000 requests/s. The pages are measured twice: warm (every
+page of the run requested once before it, the cache on Redis as in production) and with every
+request one the caches have not seen (another sort, page, category or product each time), so
+that a good hit rate is never mistaken for fast rendering.
 """
 
 import os
 import time
 
 from .harness import (
-    UNCACHED,
     Check,
     Server,
     Target,
@@ -33,7 +33,7 @@ FLOOR = "floor (minimal Django view)"
 LIST = "product list page (48, my store)"
 PRODUCT = "product page (my store)"
 AVAILABILITY = "availability API (?near=)"
-NO_CACHE = "{}, no cache"
+FRESH = "{}, each one new"
 TARGETS = {
     LIST: Target(min_rps=300, max_p50_ms=25),
     PRODUCT: Target(min_rps=150),
@@ -81,6 +81,33 @@ def product_slugs(server: Server, count: int = 200) -> list[str]:
     return slugs
 
 
+def fresh_lists(warm: int) -> list[str]:
+    """List pages none of which the warm run (the first `warm` pages in the default sort) asked
+    for: every sort × page, and each category's first page in every sort (1,000 on the bench
+    data; at the target rate the run ends early, when all were sent)."""
+    from shop.catalogue.models import Category
+    from shop.storefront.selectors import SORTS
+
+    pages = range(1, max(1, PRODUCTS // 48) + 1)
+    found = [
+        f"/products/?sort={sort}&page={n}"
+        for n in pages
+        for sort in SORTS
+        if sort != "name" or n > warm
+    ]
+    slugs = Category.objects.values_list("slug", flat=True)
+    return found + [f"/products/?category={slug}&sort={sort}" for slug in slugs for sort in SORTS]
+
+
+def fresh_products(warm: list[str]) -> list[str]:
+    """Product pages the warm run did not ask for."""
+    from shop.catalogue.models import Product
+
+    seen = set(warm)
+    pages = (f"/products/{slug}/" for slug in Product.objects.values_list("slug", flat=True))
+    return [page for page in pages if page not in seen]
+
+
 def run() -> list[Check]:
     env = server_env(database_url())
     print(f"Catalogue on {env['DATABASE_URL']}: {PRODUCTS:,} products × {STORES} stores")
@@ -104,12 +131,12 @@ def run() -> list[Check]:
                     for i, slug in enumerate(slugs)
                 ],
             ),
-        ]
-    with Server(env | UNCACHED) as server:
-        print(f"{server.description}")
-        results += [
-            measure(server, NO_CACHE.format(LIST), lists, headers=my_store),
-            measure(server, NO_CACHE.format(PRODUCT), products, headers=my_store),
+            measure(
+                server, FRESH.format(LIST), fresh_lists(len(lists)), headers=my_store, once=True
+            ),
+            measure(
+                server, FRESH.format(PRODUCT), fresh_products(products), headers=my_store, once=True
+            ),
         ]
     print(table(results, TARGETS, floor=FLOOR))
     return checks(results, TARGETS, floor=FLOOR)

@@ -66,9 +66,6 @@ def server_env(database: str, **extra: str) -> dict[str, str]:
     return env
 
 
-UNCACHED = {"CACHE_URL": "dummycache://"}  # `Server(env | UNCACHED)`: every cache read misses
-
-
 class BenchRedis:
     """A redis-server of the bench's own on loopback, for the section's lifetime: its CPU and its
     hit counts belong to the bench alone (a shared Redis also serves whoever else uses it)."""
@@ -394,8 +391,6 @@ class Server:
         url = self.env.get("CACHE_URL", "")
         if self.redis:
             return f"the bench's own redis-server (pid {self.redis.process.pid})"
-        if url.startswith("dummycache"):
-            return "none (dummy cache: every read misses)"
         if url.startswith("locmemcache"):
             return "local memory of each worker (no redis-server found)"
         return url
@@ -516,11 +511,15 @@ class _Run:
     """One measured run, shared by its clients: a warm-up that sends every distinct request once
     (so that "warm" means warm however slow the endpoint) and lasts at least `warmup` s; then,
     with every client's last answer in (nothing in flight), the starting `readings()` and
-    `duration` s of recorded load. No warm-up at all when `warmup` is 0."""
+    `duration` s of recorded load. No warm-up at all when `warmup` is 0. With `once`, no request
+    is sent twice (nothing primed; the run ends early when all were sent): every answer is one
+    the caches have not seen."""
 
-    def __init__(self, requests, clients, warmup, duration, limit, readings):
+    def __init__(self, requests, clients, warmup, duration, limit, readings, once):
         self.requests = requests
-        self.unprimed = list(range(len(requests))) if warmup > 0 else []
+        self.once = once
+        self.unsent = list(range(len(requests) - 1, -1, -1))
+        self.unprimed = list(range(len(requests))) if warmup > 0 and not once else []
         self.warmup_end = time.perf_counter() + warmup
         self.duration = duration
         self.limit = limit
@@ -530,8 +529,19 @@ class _Run:
         self.before = None
         self.record_from = self.deadline = float("inf")
 
+    @property
+    def exhausted(self) -> bool:
+        return self.once and not self.unsent
+
     def warming(self) -> bool:
-        return bool(self.unprimed) or time.perf_counter() < self.warmup_end
+        return not self.exhausted and (bool(self.unprimed) or time.perf_counter() < self.warmup_end)
+
+    def next_request(self, i: int, recording: bool) -> bytes:
+        if self.once:
+            return self.requests[self.unsent.pop()]
+        if not recording and self.unprimed:
+            return self.requests[self.unprimed.pop()]
+        return self.requests[i % len(self.requests)]
 
     async def start_recording(self) -> None:
         self.arriving -= 1
@@ -552,13 +562,10 @@ async def _client(port: int, run: _Run, offset: int, result: Result) -> None:
             await run.start_recording()
             recording = True
         now = time.perf_counter()
-        if recording and (now >= run.deadline or result.requests >= run.limit):
+        if recording and (now >= run.deadline or result.requests >= run.limit or run.exhausted):
             break
-        if not recording and run.unprimed:
-            request = run.requests[run.unprimed.pop()]
-        else:
-            request = run.requests[i % len(run.requests)]
-            i += 1
+        request = run.next_request(i, recording)
+        i += 1
         try:
             if writer is None:
                 reader, writer = await asyncio.open_connection(HOST, port)
@@ -598,11 +605,14 @@ def measure(
     max_requests: int = 200_000,
     headers: dict[str, str] | None = None,
     expected: Sequence[int] = (200,),
+    once: bool = False,
 ) -> Result:
     """Closed-loop load: `clients` keep-alive connections cycling through GET `paths` (or
     prepared `requests`, see `http_request`) for `duration` s after a warm-up (not recorded) of
     every distinct request once and at least `warmup` s, stopping early after `max_requests`
-    recorded answers. A status not in `expected` is an error."""
+    recorded answers. A status not in `expected` is an error. `once`: no request twice and
+    nothing primed (give more requests than the run can send), for the cost of answers that no
+    cache holds yet."""
     clients = clients or concurrency()
     duration = duration or seconds()
     requests = [*requests, *(http_request(server.port, p, headers) for p in paths)]
@@ -619,7 +629,7 @@ def measure(
         # CPU and cache counts from the end of the warm-up (connections opened, templates
         # loaded, caches filled) to the last answer, per answer recorded in between: the
         # steady cost, with no request half inside the window.
-        phases = _Run(requests, clients, warmup, duration, max_requests, counters)
+        phases = _Run(requests, clients, warmup, duration, max_requests, counters, once)
         await asyncio.gather(
             *(_client(server.port, phases, k * 7919, result) for k in range(clients))
         )

@@ -88,6 +88,15 @@ def test_a_short_run_against_gunicorn_is_measured_and_printed(redis_of_the_bench
     env = {**os.environ, "CACHE_URL": redis_of_the_bench.url}
     with Server(env, app="tests.bench.smoke:application", workers=1, threads=2) as server:
         result = measure(server, "smoke", ["/"], clients=2, warmup=0.1, duration=0.5)
+        once = measure(
+            server,
+            "once",
+            [f"/{n}" for n in range(2000)],
+            clients=2,
+            warmup=0.05,
+            duration=30,
+            once=True,
+        )
         assert set(server.processes().values()) == {"web", "cache"}
         assert server.description.endswith(
             f"cache: the bench's own redis-server (pid {redis_of_the_bench.process.pid})"
@@ -99,6 +108,8 @@ def test_a_short_run_against_gunicorn_is_measured_and_printed(redis_of_the_bench
     assert result.cpu.uncounted == []
     assert 0 < result.cpu_ms < 50 and not math.isnan(result.cpu_ms)
     assert result.cache == (0, 0) and result.hit_rate == "no reads"
+    # each of the 2,000 sent once, some in the warm-up; then the run ends, before its 30 s
+    assert 0 < once.requests < 2000 and once.seconds < 25
     printed = table([result], {"smoke": Target(min_rps=1)}, floor="smoke")
     assert "≥ 1/s: PASS" in printed
     found = checks([result], {"smoke": Target(min_rps=10**9)})
