@@ -12,6 +12,7 @@ from inventory.selectors import product_stock_by_store
 from shop.catalogue.models import Category, Product
 from shop.storefront.selectors import (
     category_descendant_ids,
+    product_list_items,
     product_search,
     with_variants_and_images,
 )
@@ -68,16 +69,15 @@ class ProductListView(generics.ListAPIView):
                     {"category": [_("There is no category “%(slug)s”.") % {"slug": slug}]}
                 )
         in_stock_at = store_from_query(self.request, "in_stock_at")
-        return with_variants_and_images(
-            product_search(
-                query=params.get("q", ""),
-                category_ids=None
-                if category is None
-                else category_descendant_ids(list(Category.objects.all()), category),
-                brand=params.get("brand", "").strip(),
-                in_stock_store_id=None if in_stock_at is None else in_stock_at.pk,
-            ).products
-        )
+        return product_search(
+            query=params.get("q", ""),
+            category_ids=None
+            if category is None
+            else category_descendant_ids(list(Category.objects.all()), category),
+            brand=params.get("brand", "").strip(),
+            in_stock_store_id=None if in_stock_at is None else in_stock_at.pk,
+            products=product_list_items(),
+        ).products
 
 
 @extend_schema(
