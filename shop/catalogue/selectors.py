@@ -3,7 +3,7 @@ history's lowest price (§ 11 PAngV)."""
 
 import datetime as dt
 import difflib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -67,9 +67,17 @@ class ParsedQuery:
         ]
 
 
+QUERY_MAX_CHARS = 100
+
+
+def query_text(text: str) -> str:
+    """What of a query is searched: its words, single-spaced, at most QUERY_MAX_CHARS."""
+    return " ".join(text.split())[:QUERY_MAX_CHARS]
+
+
 def parse_query(text: str) -> ParsedQuery:
     """The query's terms, each misspelt word replaced by the nearest indexed one."""
-    text = " ".join(text.split())[:100]
+    text = query_text(text)
     terms = query_terms(text)
     code = text if len(text.split()) == 1 and any(c.isdigit() for c in text) else ""
     if not terms:
@@ -335,6 +343,21 @@ def search_suggestions(*, text: str) -> Suggestions:
         if " ".join(words(b)).startswith(folded) or _names_touch(b, terms, exact=True)
     ][:SUGGESTIONS_EACH]
     return Suggestions(products, categories, brands)
+
+
+def next_price_change(*, variants: Iterable[Variant], after: dt.datetime) -> dt.datetime | None:
+    """The first moment after `after` at which the current price of one of these variants
+    changes by the clock (a sale starts or ends); None when none will."""
+    return min(
+        (
+            moment
+            for variant in variants
+            if variant.sale_price is not None
+            for moment in (variant.sale_from, variant.sale_until)
+            if moment is not None and moment > after
+        ),
+        default=None,
+    )
 
 
 REFERENCE_DAYS = 30
