@@ -208,7 +208,11 @@ def product_text_search(
 class Fts5Rank(Expression):
     """SQLite: the product's bm25 score for an FTS5 match (negated: higher is better; 0 for a
     product that does not match). The product's id is compiled as a column, so the expression
-    stays right inside subqueries with relabelled tables."""
+    stays right inside subqueries with relabelled tables.
+
+    The matches are scored once per statement (a materialised CTE, looked up by id): matching
+    again for each product scored every match once per product, 0.2 s for "Jacke" on 10,000
+    products."""
 
     def __init__(self, match: str) -> None:
         super().__init__(output_field=FloatField())
@@ -227,8 +231,9 @@ class Fts5Rank(Expression):
         id_sql, id_params = compiler.compile(self.product_id)
         # constants and the compiled id column are formatted in; the match is a parameter
         sql = (
-            f"COALESCE((SELECT -{FTS_BM25} FROM shop_product_search "  # noqa: S608
-            f"WHERE shop_product_search MATCH %s AND rowid = {id_sql}), 0)"
+            "COALESCE((WITH ranks AS MATERIALIZED ("  # noqa: S608
+            f"SELECT rowid AS id, -{FTS_BM25} AS rank FROM shop_product_search "
+            f"WHERE shop_product_search MATCH %s) SELECT rank FROM ranks WHERE id = {id_sql}), 0)"
         )
         return sql, (self.match, *id_params)
 
