@@ -8,11 +8,16 @@ from rest_framework import serializers
 from rest_framework.request import Request
 
 from shop.catalogue.models import Product, TaxClass
-from shop.storefront.api.serializers import ProductSerializer, VariantSerializer
+from shop.storefront.api.serializers import (
+    ImageSerializer,
+    ProductSerializer,
+    VariantSerializer,
+)
 from shop.storefront.selectors import product_list_items
 from tests.factories import (
     CategoryFactory,
     ProductFactory,
+    ProductImageFactory,
     StoreFactory,
     VariantFactory,
     product_with_variants,
@@ -198,6 +203,7 @@ def test_the_written_out_list_item_is_what_the_declared_fields_give(rf):
         net_quantity=Decimal("0.750"),
         quantity_unit="l",
     )
+    ProductImageFactory(product=plain, thumbnail="")  # a second picture, no thumbnail yet
     bare = ProductFactory()  # no variant, no picture
     products = list(product_list_items().filter(pk__in=[plain.pk, on_sale.pk, later.pk, bare.pk]))
     for language in ("de", "en"):
@@ -205,6 +211,7 @@ def test_the_written_out_list_item_is_what_the_declared_fields_give(rf):
             request = Request(rf.get("/api/v1/products/"))
             serializer = ProductSerializer(context={"request": request})
             variants = VariantSerializer()
+            images = ImageSerializer(context={"request": request})
             for product in products:
                 written = serializer.to_representation(product)
                 declared = serializers.ModelSerializer.to_representation(serializer, product)
@@ -214,4 +221,9 @@ def test_the_written_out_list_item_is_what_the_declared_fields_give(rf):
                     written = variants.to_representation(variant)
                     declared = serializers.ModelSerializer.to_representation(variants, variant)
                     assert json.loads(json.dumps(written)) == json.loads(json.dumps(declared))
+                    assert list(written) == list(declared)
+                for image in product.images.all():
+                    written = images.to_representation(image)
+                    declared = serializers.ModelSerializer.to_representation(images, image)
+                    assert written == declared
                     assert list(written) == list(declared)
