@@ -67,17 +67,9 @@ class ParsedQuery:
         ]
 
 
-QUERY_MAX_CHARS = 100
-
-
-def query_text(text: str) -> str:
-    """What of a query is searched: its words, single-spaced, at most QUERY_MAX_CHARS."""
-    return " ".join(text.split())[:QUERY_MAX_CHARS]
-
-
 def parse_query(text: str) -> ParsedQuery:
     """The query's terms, each misspelt word replaced by the nearest indexed one."""
-    text = query_text(text)
+    text = " ".join(text.split())[:100]
     terms = query_terms(text)
     code = text if len(text.split()) == 1 and any(c.isdigit() for c in text) else ""
     if not terms:

@@ -1,10 +1,11 @@
 """The product list's answers (`GET /api/v1/products/`, also with `?q=`), kept in the cache.
 
-Serialising a page of products costs tens of milliseconds; a kept page is one cache read. A page
-is kept per query (as searched), filter, page, language and host (its links are absolute) and
-under the catalogue's version (`shop.catalogue.versions`), so a product, variant, category or
-price write shows in the next answer. Its prices change by the clock too: a page is kept no
-longer than until the next start or end of a sale of one of its variants.
+Serialising a page of products costs tens of milliseconds; a kept page is one cache read of its
+rendered body. A page is kept per parameters (in any order; its links repeat them), language,
+host (its links are absolute) and media type, under the catalogue's version
+(`shop.catalogue.versions`), so a product, variant, category or price write shows in the next
+answer. Its prices change by the clock too: a page is kept no longer than until the next start
+or end of a sale of one of its variants.
 """
 
 import datetime as dt
@@ -16,7 +17,7 @@ from django.utils import timezone, translation
 from rest_framework.request import Request
 
 from shop.catalogue.models import Product
-from shop.catalogue.selectors import next_price_change, query_text
+from shop.catalogue.selectors import next_price_change
 from shop.catalogue.versions import catalogue_version
 
 # At most this long: writes that bypass the services (QuerySet.update, a picture replaced)
@@ -35,11 +36,8 @@ def answer_key(request: Request) -> str | None:
         catalogue_version(),
         translation.get_language(),
         request.build_absolute_uri("/"),
-        query_text(params.get("q", "")),
-        params.get("category", ""),
-        params.get("brand", "").strip(),
-        params.get("page", "1"),
-        params.get("page_size", ""),
+        request.accepted_media_type,
+        sorted(params.lists()),
     )
     return "storefront:api:products:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 

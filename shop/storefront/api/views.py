@@ -1,4 +1,5 @@
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -64,17 +65,17 @@ class ProductListView(generics.ListAPIView):
 
     def list(self, request, *args, **kwargs):
         key = answer_key(request)
-        kept = cache.get(key) if key is not None else None
-        if kept is not None:
-            count, results = kept
-            self.paginate_queryset(range(count))  # the links as this request asks for them
-            return self.get_paginated_response(results)
-        priced_at = timezone.now()
-        page = self.paginate_queryset(self.get_queryset())
-        results = self.get_serializer(page, many=True).data
-        if key is not None and (seconds := answer_seconds(page, priced_at=priced_at)):
-            cache.set(key, (self.paginator.page.paginator.count, results), seconds)
-        return self.get_paginated_response(results)
+        body = cache.get(key) if key is not None else None
+        if body is None:
+            priced_at = timezone.now()
+            page = self.paginate_queryset(self.get_queryset())
+            data = self.get_paginated_response(self.get_serializer(page, many=True).data).data
+            body = request.accepted_renderer.render(
+                data, request.accepted_media_type, self.get_renderer_context()
+            )
+            if key is not None and (seconds := answer_seconds(page, priced_at=priced_at)):
+                cache.set(key, body, seconds)
+        return HttpResponse(body, content_type=request.accepted_media_type)
 
     def get_queryset(self):
         params = self.request.query_params
