@@ -1,3 +1,6 @@
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -12,11 +15,13 @@ from inventory.selectors import product_stock_by_store
 from shop.catalogue.models import Category, Product
 from shop.storefront.selectors import (
     category_descendant_ids,
+    product_list_items,
     product_search,
     with_variants_and_images,
 )
 from stores.api.params import NEAR, near_from_query, store_from_query
 
+from .answers import answer_key, answer_seconds
 from .serializers import ProductAvailabilitySerializer, ProductDetailSerializer, ProductSerializer
 
 TAG = "Catalogue"
@@ -58,6 +63,20 @@ class ProductListView(generics.ListAPIView):
     serializer_class = ProductSerializer
     permission_classes = [AllowAny]
 
+    def list(self, request, *args, **kwargs):
+        key = answer_key(request)
+        body = cache.get(key) if key is not None else None
+        if body is None:
+            priced_at = timezone.now()
+            page = self.paginate_queryset(self.get_queryset())
+            data = self.get_paginated_response(self.get_serializer(page, many=True).data).data
+            body = request.accepted_renderer.render(
+                data, request.accepted_media_type, self.get_renderer_context()
+            )
+            if key is not None and (seconds := answer_seconds(page, priced_at=priced_at)):
+                cache.set(key, body, seconds)
+        return HttpResponse(body, content_type=request.accepted_media_type)
+
     def get_queryset(self):
         params = self.request.query_params
         category = None
@@ -68,16 +87,15 @@ class ProductListView(generics.ListAPIView):
                     {"category": [_("There is no category “%(slug)s”.") % {"slug": slug}]}
                 )
         in_stock_at = store_from_query(self.request, "in_stock_at")
-        return with_variants_and_images(
-            product_search(
-                query=params.get("q", ""),
-                category_ids=None
-                if category is None
-                else category_descendant_ids(list(Category.objects.all()), category),
-                brand=params.get("brand", "").strip(),
-                in_stock_store_id=None if in_stock_at is None else in_stock_at.pk,
-            ).products
-        )
+        return product_search(
+            query=params.get("q", ""),
+            category_ids=None
+            if category is None
+            else category_descendant_ids(list(Category.objects.all()), category),
+            brand=params.get("brand", "").strip(),
+            in_stock_store_id=None if in_stock_at is None else in_stock_at.pk,
+            products=product_list_items(),
+        ).products
 
 
 @extend_schema(
