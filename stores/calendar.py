@@ -9,9 +9,10 @@ order of precedence:
 3. the regular weekly opening hours.
 
 All times are local to the shop (Europe/Berlin). Functions accept aware datetimes in any zone
-(and naive ones, read as local time) and return aware local datetimes. They read the store's
-`opening_hours` and `special_days` through the related managers, so prefetch both (see
-`calendar_prefetches`) before asking about many stores.
+(and naive ones, read as local time) and return aware local datetimes. They read a store's
+calendar once as a `Schedule` of plain values: `schedules_attach` loads it for many stores in two
+queries; otherwise it is read from the related managers `opening_hours` and `special_days` (so
+prefetch both with `calendar_prefetches` before asking about many stores that way).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -86,13 +88,76 @@ class DayHours:
         return [(_at(self.day, opens), _at(self.day, closes)) for opens, closes in self.intervals]
 
 
+def _since(today: dt.date | None) -> dt.date:
+    """The special days a page needs start yesterday (a night's hours may still count)."""
+    return (today or timezone.localdate()) - dt.timedelta(days=1)
+
+
 def calendar_prefetches(*, today: dt.date | None = None) -> list[Prefetch]:
     """Prefetch the regular hours and the special days from yesterday on (for many stores)."""
-    since = (today or timezone.localdate()) - dt.timedelta(days=1)
     return [
         Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens")),
-        Prefetch("special_days", queryset=SpecialDay.objects.filter(date__gte=since)),
+        Prefetch("special_days", queryset=SpecialDay.objects.filter(date__gte=_since(today))),
     ]
+
+
+Interval = tuple[dt.time, dt.time]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A store's calendar as plain values, read once per store instead of per day asked."""
+
+    week: tuple[tuple[Interval, ...], ...]  # the regular intervals of each weekday, Monday first
+    special: dict[dt.date, tuple[tuple[Interval, ...], str]]  # date: (intervals, occasion)
+
+
+HoursRow = tuple[int, dt.time, dt.time]  # weekday, opens, closes
+SpecialRow = tuple[dt.date, bool, dt.time | None, dt.time | None, str]  # date, closed, opens, …
+
+
+def _schedule_build(hours: Iterable[HoursRow], specials: Iterable[SpecialRow]) -> Schedule:
+    week: list[list[Interval]] = [[] for _ in range(7)]
+    for weekday, opens, closes in sorted(hours):
+        week[weekday].append((opens, closes))
+    return Schedule(
+        week=tuple(tuple(intervals) for intervals in week),
+        special={
+            day: ((), note)
+            if closed or opens is None or closes is None
+            else (((opens, closes),), note)
+            for day, closed, opens, closes, note in specials
+        },
+    )
+
+
+def schedules_attach(stores: Iterable[Store], *, today: dt.date | None = None) -> None:
+    """Read the calendars of many stores (regular hours, special days from yesterday on) in two
+    queries of plain rows, no model object per weekday or special day."""
+    by_id = {store.pk: store for store in stores}
+    hours: defaultdict[int, list[HoursRow]] = defaultdict(list)
+    for store_id, weekday, opens, closes in OpeningHours.objects.filter(
+        store_id__in=by_id
+    ).values_list("store_id", "weekday", "opens", "closes"):
+        hours[store_id].append((weekday, opens, closes))
+    specials: defaultdict[int, list[SpecialRow]] = defaultdict(list)
+    for row in SpecialDay.objects.filter(store_id__in=by_id, date__gte=_since(today)).values_list(
+        "store_id", "date", "closed", "opens", "closes", "note"
+    ):
+        specials[row[0]].append(row[1:])
+    for store_id, store in by_id.items():
+        store._schedule = _schedule_build(hours[store_id], specials[store_id])  # type: ignore[attr-defined]
+
+
+def _schedule(store: Store) -> Schedule:
+    cached = getattr(store, "_schedule", None)
+    if cached is None:
+        cached = _schedule_build(
+            ((h.weekday, h.opens, h.closes) for h in store.opening_hours.all()),
+            ((s.date, s.closed, s.opens, s.closes, s.note) for s in store.special_days.all()),
+        )
+        store._schedule = cached  # type: ignore[attr-defined]
+    return cached
 
 
 @functools.lru_cache(maxsize=256)
@@ -107,25 +172,16 @@ def holiday_name(*, state: str, day: dt.date) -> str | None:
     return _holidays(state, day.year, language).get(day)
 
 
-def _special_days(store: Store) -> dict[dt.date, SpecialDay]:
-    cached = getattr(store, "_special_days_by_date", None)
-    if cached is None:
-        cached = {special.date: special for special in store.special_days.all()}
-        store._special_days_by_date = cached  # type: ignore[attr-defined]
-    return cached
-
-
 def day_hours(*, store: Store, day: dt.date) -> DayHours:
     """The store's hours on `day`: a special day first, then a public holiday, then the week."""
-    special = _special_days(store).get(day)
+    schedule = _schedule(store)
+    special = schedule.special.get(day)
     if special is not None:
-        if special.closed or special.opens is None or special.closes is None:
-            return DayHours(day, (), SPECIAL, special.note)
-        return DayHours(day, ((special.opens, special.closes),), SPECIAL, special.note)
+        return DayHours(day, special[0], SPECIAL, special[1])
     name = holiday_name(state=store.state, day=day)
     if name:
         return DayHours(day, (), HOLIDAY, name)
-    return DayHours(day, tuple((h.opens, h.closes) for h in store.hours_on(day)), REGULAR)
+    return DayHours(day, schedule.week[day.weekday()], REGULAR)
 
 
 def days(*, store: Store, start: dt.date, count: int) -> list[DayHours]:
