@@ -166,27 +166,37 @@ def _holidays(state: str, year: int, language: str) -> dict[dt.date, str]:
     return dict(calendar.items())
 
 
+def _holidays_language() -> str:
+    """The language of the holidays' names: the reader's (asked once per walk over days, not per
+    day, as the active language is a thread-local lookup)."""
+    return "de" if (translation.get_language() or "").startswith("de") else "en_US"
+
+
 def holiday_name(*, state: str, day: dt.date) -> str | None:
     """The public holiday on `day` in the federal state `state` ("" = nationwide only), or None."""
-    language = "de" if (translation.get_language() or "").startswith("de") else "en_US"
-    return _holidays(state, day.year, language).get(day)
+    return _holidays(state, day.year, _holidays_language()).get(day)
 
 
-def day_hours(*, store: Store, day: dt.date) -> DayHours:
-    """The store's hours on `day`: a special day first, then a public holiday, then the week."""
+def _day_hours(store: Store, day: dt.date, language: str) -> DayHours:
     schedule = _schedule(store)
     special = schedule.special.get(day)
     if special is not None:
         return DayHours(day, special[0], SPECIAL, special[1])
-    name = holiday_name(state=store.state, day=day)
+    name = _holidays(store.state, day.year, language).get(day)
     if name:
         return DayHours(day, (), HOLIDAY, name)
     return DayHours(day, schedule.week[day.weekday()], REGULAR)
 
 
+def day_hours(*, store: Store, day: dt.date) -> DayHours:
+    """The store's hours on `day`: a special day first, then a public holiday, then the week."""
+    return _day_hours(store, day, _holidays_language())
+
+
 def days(*, store: Store, start: dt.date, count: int) -> list[DayHours]:
     """`count` consecutive days from `start`."""
-    return [day_hours(store=store, day=start + dt.timedelta(days=n)) for n in range(count)]
+    language = _holidays_language()
+    return [_day_hours(store, start + dt.timedelta(days=n), language) for n in range(count)]
 
 
 def exceptions_ahead(*, store: Store, at: dt.datetime, within_days: int = 14) -> list[DayHours]:
@@ -198,9 +208,10 @@ def exceptions_ahead(*, store: Store, at: dt.datetime, within_days: int = 14) ->
 def _intervals_from(store: Store, at: dt.datetime) -> Iterator[tuple[dt.datetime, dt.datetime]]:
     """Opening intervals that end after `at`, in order, for up to LOOKAHEAD_DAYS days."""
     local = to_local(at)
+    language = _holidays_language()
     for offset in range(LOOKAHEAD_DAYS + 1):
         day = local.date() + dt.timedelta(days=offset)
-        for start, end in day_hours(store=store, day=day).moments():
+        for start, end in _day_hours(store, day, language).moments():
             if end > local:
                 yield start, end
 
@@ -295,8 +306,9 @@ def hold_until(*, store: Store, ready_at: dt.datetime, opening_days: int) -> dt.
     """
     local = to_local(ready_at)
     counted = 0
+    language = _holidays_language()
     for offset in range(1, LOOKAHEAD_DAYS + 1):
-        hours = day_hours(store=store, day=local.date() + dt.timedelta(days=offset))
+        hours = _day_hours(store, local.date() + dt.timedelta(days=offset), language)
         if hours.is_open:
             counted += 1
             if counted >= opening_days:
