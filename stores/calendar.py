@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import BooleanField, CharField, DateField, IntegerField, Prefetch, Value
 from django.utils import timezone, translation
 
 from .models import OpeningHours, SpecialDay
@@ -132,19 +132,43 @@ def _schedule_build(hours: Iterable[HoursRow], specials: Iterable[SpecialRow]) -
 
 
 def schedules_attach(stores: Iterable[Store], *, today: dt.date | None = None) -> None:
-    """Read the calendars of many stores (regular hours, special days from yesterday on) in two
-    queries of plain rows, no model object per weekday or special day."""
+    """Read the calendars of many stores (regular hours, special days from yesterday on) in one
+    query of plain rows, no model object per weekday or special day."""
     by_id = {store.pk: store for store in stores}
+    # One round trip for both tables: the weekly rows have no date, the special days no weekday.
+    weekly = (
+        OpeningHours.objects.filter(store_id__in=by_id)
+        .order_by()
+        .values_list(
+            "store_id",
+            "weekday",
+            Value(None, output_field=DateField()),
+            Value(False, output_field=BooleanField()),
+            "opens",
+            "closes",
+            Value("", output_field=CharField()),
+        )
+    )
+    special = (
+        SpecialDay.objects.filter(store_id__in=by_id, date__gte=_since(today))
+        .order_by()
+        .values_list(
+            "store_id",
+            Value(None, output_field=IntegerField()),
+            "date",
+            "closed",
+            "opens",
+            "closes",
+            "note",
+        )
+    )
     hours: defaultdict[int, list[HoursRow]] = defaultdict(list)
-    for store_id, weekday, opens, closes in OpeningHours.objects.filter(
-        store_id__in=by_id
-    ).values_list("store_id", "weekday", "opens", "closes"):
-        hours[store_id].append((weekday, opens, closes))
     specials: defaultdict[int, list[SpecialRow]] = defaultdict(list)
-    for row in SpecialDay.objects.filter(store_id__in=by_id, date__gte=_since(today)).values_list(
-        "store_id", "date", "closed", "opens", "closes", "note"
-    ):
-        specials[row[0]].append(row[1:])
+    for store_id, weekday, day, closed, opens, closes, note in weekly.union(special, all=True):
+        if day is None:
+            hours[store_id].append((weekday, opens, closes))
+        else:
+            specials[store_id].append((day, closed, opens, closes, note))
     for store_id, store in by_id.items():
         store._schedule = _schedule_build(hours[store_id], specials[store_id])  # type: ignore[attr-defined]
 
