@@ -10,8 +10,8 @@ order of precedence:
 
 All times are local to the shop (Europe/Berlin). Functions accept aware datetimes in any zone
 (and naive ones, read as local time) and return aware local datetimes. They read a store's
-calendar once as a `Schedule` of plain values: `schedules_attach` loads it for many stores in two
-queries; otherwise it is read from the related managers `opening_hours` and `special_days` (so
+calendar once as a `Schedule` of plain values: `schedules_attach` loads it for many stores in one
+query; otherwise it is read from the related managers `opening_hours` and `special_days` (so
 prefetch both with `calendar_prefetches` before asking about many stores that way).
 """
 
@@ -89,7 +89,7 @@ class DayHours:
 
 
 def _since(today: dt.date | None) -> dt.date:
-    """The special days a page needs start yesterday (a night's hours may still count)."""
+    """The first day of the special days read for many stores: yesterday."""
     return (today or timezone.localdate()) - dt.timedelta(days=1)
 
 
