@@ -197,10 +197,31 @@ def _availability(request, product: Product, variant, store: Store | None) -> di
         "product": product,
         "variant": variant,
         "variant_badge": _variant_badge(stores),
-        "availability": stores,
+        "availability": _store_rows(stores),
         "origin_kind": origin_kind,
         "near": request.GET.get("near", "") if origin_kind == "location" else "",
     }
+
+
+def _store_rows(stores: list[Store]) -> list[dict]:
+    """The store list as plain dicts: a template reads a dict's key at once, but an object's
+    attribute only after a failed key lookup, and the list asks a dozen of every store."""
+    return [
+        {
+            "code": row.code,
+            "name": row.name,
+            "address": row.address,
+            "distance_km": getattr(row, "distance_km", None),
+            "is_mine": row.is_mine,
+            "available": row.available,
+            "open_now": row.open_now,
+            "status_text": row.status_text,
+            "today_text": row.today_text,
+            "ready_text": getattr(row, "ready_text", ""),
+            "exceptions_ahead": row.exceptions_ahead[:2],
+        }
+        for row in stores
+    ]
 
 
 def _variant_badge(stores: list[Store]) -> StoreBadge | None:
