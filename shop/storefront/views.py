@@ -23,7 +23,7 @@ from shop.storefront.selectors import (
     variant_picker,
 )
 from shop.storefront.stockouts import out_of_stock, stockouts_shown
-from stores.calendar import calendar_prefetches
+from stores.calendar import schedules_attach
 from stores.display import store_calendar_context
 from stores.geo import InvalidLocation, Point, parse_point
 from stores.models import Store
@@ -186,10 +186,9 @@ def _origin(request, store: Store | None) -> tuple[Point | None, str]:
 def _availability(request, product: Product, variant, store: Store | None) -> dict:
     """Every store's units of `variant`, nearest first, and my store's badge taken from that list."""
     origin, origin_kind = _origin(request, store)
-    stores = list(
-        stores_with_availability([variant.pk], origin).prefetch_related(*calendar_prefetches())
-    )
+    stores = list(stores_with_availability([variant.pk], origin))
     now = timezone.localtime()
+    schedules_attach(stores, today=now.date())
     annotate_promises([row for row in stores if row.available > 0 and row.pickup_enabled], at=now)
     for row in stores:
         store_calendar_context(row, now=now)
@@ -198,10 +197,31 @@ def _availability(request, product: Product, variant, store: Store | None) -> di
         "product": product,
         "variant": variant,
         "variant_badge": _variant_badge(stores),
-        "availability": stores,
+        "availability": _store_rows(stores),
         "origin_kind": origin_kind,
         "near": request.GET.get("near", "") if origin_kind == "location" else "",
     }
+
+
+def _store_rows(stores: list[Store]) -> list[dict]:
+    """The store list as plain dicts: a template reads a dict's key at once, but an object's
+    attribute only after a failed key lookup, and the list asks a dozen of every store."""
+    return [
+        {
+            "code": row.code,
+            "name": row.name,
+            "address": row.address,
+            "distance_km": getattr(row, "distance_km", None),
+            "is_mine": row.is_mine,
+            "available": row.available,
+            "open_now": row.open_now,
+            "status_text": row.status_text,
+            "today_text": row.today_text,
+            "ready_text": getattr(row, "ready_text", ""),
+            "exceptions_ahead": row.exceptions_ahead[:2],
+        }
+        for row in stores
+    ]
 
 
 def _variant_badge(stores: list[Store]) -> StoreBadge | None:
