@@ -11,8 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import BAD_REQUEST, NOT_FOUND
-from inventory.selectors import product_stock_by_store
 from shop.catalogue.models import Category, Product
+from shop.storefront.cached_results import product_availability
 from shop.storefront.selectors import (
     category_descendant_ids,
     product_list_items,
@@ -126,28 +126,9 @@ class ProductAvailabilityView(APIView):
     permission_classes = [AllowAny]
 
     def get(self, request, slug):
-        variants, stock = product_stock_by_store(slug, near_from_query(request))
-        if not variants:
-            _product_or_404(slug)  # a product without variants is available nowhere
-        skus = [(v.pk, v.sku) for v in variants]
-        stores = [
-            {
-                "code": store.code,
-                "name": store.name,
-                "city": store.city,
-                "pickup_enabled": store.pickup_enabled,
-                "distance_km": None if store.distance_km is None else round(store.distance_km, 1),
-                "total": store.total,
-                "available": {sku: store.units.get(pk, 0) for pk, sku in skus},
-            }
-            for store in stock
-        ]
+        answer = product_availability(slug=slug, near=near_from_query(request))
+        if answer is None:
+            _product_or_404(slug)
         # Built directly in the documented shape (ProductAvailabilitySerializer): this
         # endpoint is polled by apps and the product page, so it skips serializer overhead.
-        return Response(
-            {
-                "product": slug,
-                "variants": [{"sku": v.sku, "label": v.label} for v in variants],
-                "stores": stores,
-            }
-        )
+        return Response(answer)
