@@ -82,6 +82,7 @@ class ListResults:
     browse_html: str
     stockouts: list[int]  # the products shown as not at my store
     versions: dict[str, str]
+    until: float  # a timestamp: the next sale boundary, or ENTRY_SECONDS after the build
 
 
 def navigation_changed(**_kwargs: Any) -> None:
@@ -164,10 +165,10 @@ def _next_sale_boundary(now: datetime, catalogue: str) -> float | None:
 
 
 def _seconds_until(moment: float | None, now: datetime) -> int:
-    """How long an entry built at `now` may be kept: ENTRY_SECONDS, or less until `moment`."""
+    """How long something built at `now` may be kept: ENTRY_SECONDS, or less until `moment`."""
     if moment is None:
         return ENTRY_SECONDS
-    return max(1, min(ENTRY_SECONDS, math.floor(moment - now.timestamp())))
+    return max(1, min(ENTRY_SECONDS, math.ceil(moment - now.timestamp())))
 
 
 def product_list_results(
@@ -188,29 +189,37 @@ def product_list_results(
     versions = versions_read([*fixed, *recorded], foreign=CATALOGUE_KEYS)
     navigation = _navigation(found.get(NAVIGATION_KEY), versions[NAVIGATION_VERSION_KEY])
     form = ProductFilterForm(query)
-    if not (isinstance(entry, ListResults) and _still_valid(entry, versions)):
-        entry, seconds = _build(
+    now = timezone.now()
+    # the clock is checked here too, not only by the cache's TTL (which a frozen or skewed
+    # clock would not follow)
+    if not (
+        isinstance(entry, ListResults)
+        and _still_valid(entry, versions)
+        and now.timestamp() < entry.until
+    ):
+        entry = _build(
+            now=now,
             store=store,
             query=query,
             form=form,
             categories=navigation.categories,
             versions={k: versions[k] for k in [*fixed, *CATALOGUE_KEYS]},
         )
-        cache.set(key, entry, seconds)
+        cache.set(key, entry, _seconds_until(entry.until, now))
     stockouts_shown(store=store, product_ids=entry.stockouts)
     return entry, navigation, form
 
 
 def _build(
     *,
+    now: datetime,
     store: Store | None,
     query: QueryDict,
     form: ProductFilterForm,
     categories: list[Category],
     versions: dict[str, str],
-) -> tuple[ListResults, int]:
-    """Search, count, page, badges and both fragments; with how long they may be kept."""
-    now = timezone.now()
+) -> ListResults:
+    """Search, count, page, badges and both fragments."""
     boundary = _next_sale_boundary(now, ":".join(versions[k] for k in CATALOGUE_KEYS))
     category = next((c for c in categories if c.slug == form.value("category")), None)
     store_id = store.pk if store is not None else None
@@ -274,8 +283,9 @@ def _build(
         browse_html=render_to_string("shop/product_list.html#browse", context),
         stockouts=out_of_stock(products),
         versions=versions,
+        until=min(boundary or math.inf, now.timestamp() + ENTRY_SECONDS),
     )
-    return entry, _seconds_until(boundary, now)
+    return entry
 
 
 @dataclass

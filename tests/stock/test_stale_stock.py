@@ -7,13 +7,16 @@ Redis. The writes run inside `django_capture_on_commit_callbacks(execute=True)`:
 transaction never commits, and the versions move on commit.
 """
 
+import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from inventory.counts import stock_count_take
@@ -22,6 +25,7 @@ from returns.services import return_receive, return_request_create
 from stores.tokens import store_token_create
 from tests import factories
 from tests.catalogue.conftest import choose_store, make_store
+from tests.clock import freeze
 from tests.returns.helpers import inspect_all, line_of
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +175,17 @@ def test_nothing_of_one_shopper_reaches_another_through_the_cache(client, berlin
     assert not any("shop_product" in q["sql"] for q in hit.captured_queries)  # from the cache
     assert "Bertram" in theirs and 'name="csrfmiddlewaretoken"' in theirs
     assert "Adelheid" not in theirs and token not in theirs
+
+
+def test_an_entry_ends_at_the_next_sale_boundary(client, berlin, jacket, monkeypatch):
+    """A sale that starts by the clock (no write moves a version) shows on the next page."""
+    now = timezone.now()
+    jacket.sale_price, jacket.sale_from = Decimal("39.90"), now + dt.timedelta(minutes=2)
+    jacket.save(update_fields=["sale_price", "sale_from"])
+    choose_store(client, berlin)
+    assert "49.90" in client.get(LIST).content.decode()
+    freeze(monkeypatch, now + dt.timedelta(minutes=1))
+    assert "49.90" in client.get(LIST).content.decode()  # still the same entry
+    freeze(monkeypatch, now + dt.timedelta(minutes=2, seconds=1))
+    page = client.get(LIST).content.decode()
+    assert "39.90" in page and "49.90" not in page
