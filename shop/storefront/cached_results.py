@@ -60,6 +60,7 @@ CATALOGUE_KEYS = (VERSION_KEY, CHANGES_KEY)
 NAVIGATION_KEY = "storefront:navigation"
 NAVIGATION_VERSION_KEY = "storefront:navigation:version"
 LIST_KEY = "storefront:list:{store}:{language}:{query}"
+STORE_OPTIONS_KEY = "storefront:store-options:{store}:{language}"
 AVAILABILITY_KEY = "storefront:availability:{slug}:{near}"
 SALE_BOUNDARY_KEY = "storefront:sale-boundary:{version}"
 LIST_PARAMETERS = ("q", "category", "in_stock", "sort", "brand", "size", "colour", "price", "page")
@@ -74,6 +75,23 @@ class Navigation:
     stores: list[Store]
     categories: list[Category]
     version: str
+
+
+@dataclass
+class StoreOptions:
+    """The store picker's options with my store selected (rendering 50 stores cost more than
+    the rest of the page around the cached results)."""
+
+    html: str
+    version: str  # the navigation's
+
+
+@dataclass
+class ListPage:
+    results: "ListResults"
+    navigation: Navigation
+    store_options: StoreOptions
+    form: ProductFilterForm
 
 
 @dataclass
@@ -171,23 +189,31 @@ def _seconds_until(moment: float | None, now: datetime) -> int:
     return max(1, min(ENTRY_SECONDS, math.ceil(moment - now.timestamp())))
 
 
-def product_list_results(
-    *, request: HttpRequest, store: Store | None
-) -> tuple[ListResults, Navigation, ProductFilterForm]:
+def product_list_page(*, request: HttpRequest, store: Store | None) -> ListPage:
     """The list or search page's fragments for `request` (from the cache while still valid),
-    the navigation and the filter form; tells insight which stock-outs were shown, also when
-    the fragments came from the cache (its counters count showings)."""
+    the navigation, the store picker's options and the filter form; tells insight which
+    stock-outs were shown, also when the fragments came from the cache (its counters count
+    showings)."""
     query = canonical_query(request.GET)
     language = translation.get_language() or ""
     digest = hashlib.sha256(query.urlencode().encode()).hexdigest()[:32]
     store_id = store.pk if store is not None else None
     key = LIST_KEY.format(store=store_id or "-", language=language, query=digest)
-    found = cache.get_many([key, NAVIGATION_KEY])
+    options_key = STORE_OPTIONS_KEY.format(store=store_id or "-", language=language)
+    found = cache.get_many([key, NAVIGATION_KEY, options_key])
     entry = found.get(key)
     fixed = [NAVIGATION_VERSION_KEY] + ([store_version_key(store_id)] if store_id else [])
     recorded = list(entry.versions) if isinstance(entry, ListResults) else []
     versions = versions_read([*fixed, *recorded], foreign=CATALOGUE_KEYS)
     navigation = _navigation(found.get(NAVIGATION_KEY), versions[NAVIGATION_VERSION_KEY])
+    options = found.get(options_key)
+    if not (isinstance(options, StoreOptions) and options.version == navigation.version):
+        html = render_to_string(
+            "shop/product_list.html#store_options",
+            {"stores": navigation.stores, "my_store": store},
+        )
+        options = StoreOptions(html=html, version=navigation.version)
+        cache.set(options_key, options, ENTRY_SECONDS)
     form = ProductFilterForm(query)
     now = timezone.now()
     # the clock is checked here too, not only by the cache's TTL (which a frozen or skewed
@@ -207,7 +233,7 @@ def product_list_results(
         )
         cache.set(key, entry, _seconds_until(entry.until, now))
     stockouts_shown(store=store, product_ids=entry.stockouts)
-    return entry, navigation, form
+    return ListPage(results=entry, navigation=navigation, store_options=options, form=form)
 
 
 def _build(

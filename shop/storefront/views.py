@@ -11,7 +11,7 @@ from shop.catalogue.models import Category, Product
 from shop.catalogue.selectors import search_suggestions
 from shop.recommendations.selectors import also_bought
 from shop.storefront.alert_views import alert_context
-from shop.storefront.cached_results import product_list_results
+from shop.storefront.cached_results import product_list_page
 from shop.storefront.selectors import (
     SORTS,
     StoreBadge,
@@ -47,18 +47,19 @@ def home(request):
 @require_safe
 def product_list(request):
     store = store_for_request(request)
-    results, navigation, form = product_list_results(request=request, store=store)
+    page = product_list_page(request=request, store=store)
     if request.htmx and request.htmx.target == "product-results":
-        return HttpResponse(results.results_html)
+        return HttpResponse(page.results.results_html)
     if request.htmx and request.htmx.target == "catalogue-browse":
-        return HttpResponse(results.browse_html)
-    slug = form.value("category")
+        return HttpResponse(page.results.browse_html)
+    slug = page.form.value("category")
+    # the fragments are our own rendering (escaped there)
     context = {
         "my_store": store,
-        "form": form,
-        "category": next((c for c in navigation.categories if c.slug == slug), None),
-        "stores": navigation.stores,
-        "browse_html": mark_safe(results.browse_html),  # noqa: S308 (our own rendering)
+        "form": page.form,
+        "category": next((c for c in page.navigation.categories if c.slug == slug), None),
+        "store_options_html": mark_safe(page.store_options.html),  # noqa: S308
+        "browse_html": mark_safe(page.results.browse_html),  # noqa: S308
     }
     return render(request, "shop/product_list.html", context)
 

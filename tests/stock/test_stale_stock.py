@@ -189,3 +189,15 @@ def test_an_entry_ends_at_the_next_sale_boundary(client, berlin, jacket, monkeyp
     freeze(monkeypatch, now + dt.timedelta(minutes=2, seconds=1))
     page = client.get(LIST).content.decode()
     assert "39.90" in page and "49.90" not in page
+
+
+def test_a_renamed_store_shows_in_the_cached_navigation(
+    client, berlin, jacket, django_capture_on_commit_callbacks
+):
+    choose_store(client, berlin)
+    assert ">Berlin Alexanderplatz</option>" in client.get(LIST).content.decode()
+    berlin.name = "Berlin Mitte"
+    with django_capture_on_commit_callbacks(execute=True):
+        berlin.save(update_fields=["name"])
+    page = client.get(LIST).content.decode()
+    assert ">Berlin Mitte</option>" in page and "Alexanderplatz" not in page
