@@ -35,6 +35,7 @@ from django.http import HttpRequest, QueryDict
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from rest_framework.renderers import JSONRenderer
 
 from core.versions import versions_move, versions_read
 from inventory.selectors import product_stock_by_store
@@ -317,14 +318,15 @@ def _build(
 @dataclass
 class _Availability:
     product_id: int
-    answer: dict[str, Any]
+    body: bytes  # the JSON as the API's renderer writes it: unpickling the rows cost more
     versions: dict[str, str]
 
 
-def product_availability(*, slug: str, near: Point | None) -> dict[str, Any] | None:
-    """The availability API's answer (the documented shape, ProductAvailabilitySerializer) from
-    the cache while the product's stock, the catalogue and the stores have not changed; None
-    for a product that is not on sale. `near` is rounded to NEAR_DIGITS."""
+def product_availability(*, slug: str, near: Point | None) -> bytes | None:
+    """The availability API's answer as JSON (the documented shape,
+    ProductAvailabilitySerializer) from the cache while the product's stock, the catalogue and
+    the stores have not changed; None for a product that is not on sale. `near` is rounded to
+    NEAR_DIGITS."""
     if near is not None:
         near = Point(round(near.lat, NEAR_DIGITS), round(near.lng, NEAR_DIGITS))
     key = AVAILABILITY_KEY.format(
@@ -342,7 +344,7 @@ def product_availability(*, slug: str, near: Point | None) -> dict[str, Any] | N
     fixed = [product_version_key(product_id), NAVIGATION_VERSION_KEY]
     versions = versions_read(fixed, foreign=CATALOGUE_KEYS)
     if isinstance(entry, _Availability) and _still_valid(entry, versions):
-        return entry.answer
+        return entry.body
     variants, stock = product_stock_by_store(slug, near)
     skus = [(v.pk, v.sku) for v in variants]
     answer = {
@@ -361,5 +363,6 @@ def product_availability(*, slug: str, near: Point | None) -> dict[str, Any] | N
             for store in stock
         ],
     }
-    cache.set(key, _Availability(product_id, answer, versions), ENTRY_SECONDS)
-    return answer
+    body = JSONRenderer().render(answer)
+    cache.set(key, _Availability(product_id, body, versions), ENTRY_SECONDS)
+    return body

@@ -7,7 +7,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import BAD_REQUEST, NOT_FOUND
@@ -126,9 +125,10 @@ class ProductAvailabilityView(APIView):
     permission_classes = [AllowAny]
 
     def get(self, request, slug):
-        answer = product_availability(slug=slug, near=near_from_query(request))
-        if answer is None:
+        body = product_availability(slug=slug, near=near_from_query(request))
+        if body is None:
             _product_or_404(slug)
-        # Built directly in the documented shape (ProductAvailabilitySerializer): this
-        # endpoint is polled by apps and the product page, so it skips serializer overhead.
-        return Response(answer)
+        # Built directly in the documented shape (ProductAvailabilitySerializer) and kept as
+        # JSON: this endpoint is polled by apps and the product page, so it skips serializer
+        # and renderer (the content negotiation ran before, in `initial`).
+        return HttpResponse(body, content_type="application/json")
