@@ -201,3 +201,21 @@ def test_a_renamed_store_shows_in_the_cached_navigation(
         berlin.save(update_fields=["name"])
     page = client.get(LIST).content.decode()
     assert ">Berlin Mitte</option>" in page and "Alexanderplatz" not in page
+
+
+def in_stock_count(client) -> int:
+    html = client.get(LIST).content.decode()
+    found = re.search(r'data-testid="in-stock-filter".*?class="facet-count">(\d+)<', html, re.S)
+    assert found, "no in-stock facet"
+    return int(found[1])
+
+
+def test_selling_the_last_units_changes_the_in_stock_count_at_once(
+    client, berlin, jacket, django_capture_on_commit_callbacks
+):
+    """The facet index keeps each store's in-stock set under the store's stock version."""
+    choose_store(client, berlin)
+    assert in_stock_count(client) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.pickup_order(berlin, [(jacket, 10)])
+    assert in_stock_count(client) == 0
