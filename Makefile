@@ -45,8 +45,14 @@ format: dev-install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# `make bench catalogue search`: the goals after `bench` are its sections (default: all).
+BENCH_SECTIONS := $(filter-out bench,$(MAKECMDGOALS))
 bench: dev-install
-	$(BIN)/python -m tests.bench
+	$(BIN)/python -m tests.bench $(BENCH_SECTIONS)
+ifeq (bench,$(firstword $(MAKECMDGOALS)))
+$(BENCH_SECTIONS):
+	@:
+endif
 
 # The apps' import graph and its cycles (the layers contract of make lint forbids any).
 graph: dev-install

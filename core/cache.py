@@ -15,7 +15,7 @@ import time
 from typing import Any
 
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from prometheus_client import Histogram
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -34,11 +34,29 @@ CACHE_SECONDS = Histogram(
 )
 
 
+class SharedRedisCacheClient(RedisCacheClient):
+    """Django's client builds a new `redis.Redis` for every cache call (about 0.15 ms of CPU,
+    more than the call's own round trip on loopback); one per connection pool serves every
+    thread, as redis-py's clients are thread-safe."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._shared: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        pool = self._get_connection_pool(write)
+        client = self._shared.get(id(pool))
+        if client is None:
+            client = self._shared.setdefault(id(pool), self._client(connection_pool=pool))
+        return client
+
+
 class FailoverRedisCache(RedisCache):
     """RedisCache that falls back to a local-memory cache while Redis cannot be reached."""
 
     def __init__(self, server: Any, params: dict[str, Any]) -> None:
         super().__init__(server, params)
+        self._class = SharedRedisCacheClient
         self._fallback = LocMemCache(f"failover-{id(self)}", {"TIMEOUT": params.get("TIMEOUT")})
         self._down_until = 0.0
         self._lock = threading.Lock()

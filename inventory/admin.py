@@ -28,6 +28,7 @@ from .models import (
 )
 from .services import stock_shortfalls_resolve
 from .snapshots import snapshot_read, stock_snapshot_import
+from .stock_versions import stock_changed
 from .texts import STOCK_MOVEMENT_TEXTS
 
 SNAPSHOT_REPORT_LIMIT = 500
@@ -113,7 +114,9 @@ class StockLevelAdmin(StoreScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)  # in the admin's transaction
-        if "safety_buffer" in form.changed_data:  # a smaller buffer makes units available
+        if "safety_buffer" in form.changed_data:
+            stock_changed(store_id=obj.store_id, variant_ids=[obj.variant_id])
+            # a smaller buffer makes units available
             stock_alerts_fire(store_id=obj.store_id, variant_ids=[obj.variant_id])
 
     def get_urls(self):

@@ -29,6 +29,7 @@ from .models import (
     StockMovement,
     StockShortfall,
 )
+from .stock_versions import stock_changed, stocks_changed
 from .texts import STOCK_MOVEMENT_TEXTS
 
 
@@ -80,7 +81,9 @@ def stock_reserve(
             if len(reserved) == len(quantities):
                 _record_reservation(store_id, reference, quantities, user)
         complete = len(reserved) == len(quantities)
-        if not complete and reserved:
+        if complete:
+            stock_changed(store_id=store_id, variant_ids=quantities)
+        elif reserved:
             # Some rows had enough, others not: give those units back. The rows stay locked
             # by this transaction, so nobody saw them reserved.
             StockLevel.objects.filter(store_id=store_id, variant_id__in=reserved).update(
@@ -277,6 +280,8 @@ def _settle(
         )
         settled += quantity
     StockMovement.objects.bulk_create(movements)
+    if movements:
+        stock_changed(store_id=store_id, variant_ids=[m.variant_id for m in movements])
     if not take_from_shelf and movements:
         _available_may_have_risen(store_id, [m.variant_id for m in movements])
     return settled
@@ -331,6 +336,7 @@ def _receive(
     StockLevel.objects.filter(pk=level.pk).update(
         on_hand=F("on_hand") + quantity, updated_at=timezone.now()
     )
+    stock_changed(store_id=store_id, variant_ids=[variant_id])
     return StockMovement.objects.create(
         store_id=store_id,
         variant_id=variant_id,
@@ -555,6 +561,7 @@ def stock_deltas_apply(
         for level in levels.values():
             level.updated_at = now
         StockLevel.objects.bulk_update(list(levels.values()), ["on_hand", "reserved", "updated_at"])
+        stock_changed(store_id=store_id, variant_ids=levels)
         shortfalls = reservations_cut(cuts=cuts)
         StockMovement.objects.bulk_create(movements)
         _available_may_have_risen(store_id, [d.variant_id for d in deltas if d.quantity > 0])
@@ -582,6 +589,9 @@ def stock_reconcile(
             confirmed = reconciliation.drift_confirm([c.level_id for c in candidates])
             repaired = reconciliation.reserved_repair(confirmed, run_id=run.pk)
             repaired_keys = {(m.store_id, m.variant_id) for m in repaired}
+            stocks_changed(
+                store_ids={s for s, _v in repaired_keys}, variant_ids={v for _s, v in repaired_keys}
+            )
             released: dict[int, list[int]] = {}
             for movement in repaired:
                 if movement.reserved_delta < 0:

@@ -31,6 +31,7 @@ from .alerts import stock_alerts_fire
 from .errors import SnapshotRejected
 from .models import MovementKind, StockLevel, StockMovement, StockShortfall
 from .services import Cut, reservations_cut
+from .stock_versions import stock_changed
 from .texts import STOCK_MOVEMENT_TEXTS
 
 MAX_QUANTITY = 1_000_000_000
@@ -416,6 +417,12 @@ def _apply(cursor, now, user, note: str | StoredText) -> list[StockShortfall]:
         [now],
     )
     shortfalls = reservations_cut(cuts=cuts)
+    cursor.execute(_sql("SELECT store_id, variant_id FROM {diff}"))
+    changed: dict[int, list[int]] = {}
+    for store_id, variant_id in cursor.fetchall():
+        changed.setdefault(store_id, []).append(variant_id)
+    for store_id, variant_ids in changed.items():
+        stock_changed(store_id=store_id, variant_ids=variant_ids)
     cursor.execute(
         _sql("SELECT store_id, variant_id FROM {diff} WHERE counted > system ORDER BY level_id")
     )

@@ -9,9 +9,10 @@ order of precedence:
 3. the regular weekly opening hours.
 
 All times are local to the shop (Europe/Berlin). Functions accept aware datetimes in any zone
-(and naive ones, read as local time) and return aware local datetimes. They read the store's
-`opening_hours` and `special_days` through the related managers, so prefetch both (see
-`calendar_prefetches`) before asking about many stores.
+(and naive ones, read as local time) and return aware local datetimes. They read a store's
+calendar once as a `Schedule` of plain values: `schedules_attach` loads it for many stores in one
+query; otherwise it is read from the related managers `opening_hours` and `special_days` (so
+prefetch both with `calendar_prefetches` before asking about many stores that way).
 """
 
 from __future__ import annotations
@@ -19,18 +20,18 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import holidays
 from django.conf import settings
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import BooleanField, CharField, DateField, IntegerField, Prefetch, Value
 from django.utils import timezone, translation
 
 from core.cached import cached_under_version, version_move
-from core.prefetch import prefetched
 
 from .models import OpeningHours, SpecialDay
 
@@ -90,36 +91,121 @@ class DayHours:
         return [(_at(self.day, opens), _at(self.day, closes)) for opens, closes in self.intervals]
 
 
+def _since(today: dt.date | None) -> dt.date:
+    """The first day of the special days read for many stores: yesterday."""
+    return (today or timezone.localdate()) - dt.timedelta(days=1)
+
+
 def calendar_prefetches(*, today: dt.date | None = None) -> list[Prefetch]:
     """Prefetch the regular hours and the special days from yesterday on (for many stores)."""
-    since = (today or timezone.localdate()) - dt.timedelta(days=1)
     return [
         Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens")),
-        Prefetch("special_days", queryset=SpecialDay.objects.filter(date__gte=since)),
+        Prefetch("special_days", queryset=SpecialDay.objects.filter(date__gte=_since(today))),
     ]
 
 
+Interval = tuple[dt.time, dt.time]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A store's calendar as plain values, read once per store instead of per day asked."""
+
+    week: tuple[tuple[Interval, ...], ...]  # the regular intervals of each weekday, Monday first
+    special: dict[dt.date, tuple[tuple[Interval, ...], str]]  # date: (intervals, occasion)
+
+
+HoursRow = tuple[int, dt.time, dt.time]  # weekday, opens, closes
+SpecialRow = tuple[dt.date, bool, dt.time | None, dt.time | None, str]  # date, closed, opens, …
+
+
+def _schedule_build(hours: Iterable[HoursRow], specials: Iterable[SpecialRow]) -> Schedule:
+    week: list[list[Interval]] = [[] for _ in range(7)]
+    for weekday, opens, closes in sorted(hours):
+        week[weekday].append((opens, closes))
+    return Schedule(
+        week=tuple(tuple(intervals) for intervals in week),
+        special={
+            day: ((), note)
+            if closed or opens is None or closes is None
+            else (((opens, closes),), note)
+            for day, closed, opens, closes, note in specials
+        },
+    )
+
+
+def schedules_attach(stores: Iterable[Store], *, today: dt.date | None = None) -> None:
+    """Read the calendars of many stores (regular hours, special days from yesterday on) in one
+    query of plain rows, no model object per weekday or special day."""
+    by_id = {store.pk: store for store in stores}
+    # One round trip for both tables: the weekly rows have no date, the special days no weekday.
+    weekly = (
+        OpeningHours.objects.filter(store_id__in=by_id)
+        .order_by()
+        .values_list(
+            "store_id",
+            "weekday",
+            Value(None, output_field=DateField()),
+            Value(False, output_field=BooleanField()),
+            "opens",
+            "closes",
+            Value("", output_field=CharField()),
+        )
+    )
+    special = (
+        SpecialDay.objects.filter(store_id__in=by_id, date__gte=_since(today))
+        .order_by()
+        .values_list(
+            "store_id",
+            Value(None, output_field=IntegerField()),
+            "date",
+            "closed",
+            "opens",
+            "closes",
+            "note",
+        )
+    )
+    hours: defaultdict[int, list[HoursRow]] = defaultdict(list)
+    specials: defaultdict[int, list[SpecialRow]] = defaultdict(list)
+    for store_id, weekday, day, closed, opens, closes, note in weekly.union(special, all=True):
+        if day is None:
+            hours[store_id].append((weekday, opens, closes))
+        else:
+            specials[store_id].append((day, closed, opens, closes, note))
+    for store_id, store in by_id.items():
+        store._schedule = _schedule_build(hours[store_id], specials[store_id])  # type: ignore[attr-defined]
+
+
 def calendar_load(store: Store, *, today: dt.date | None = None) -> None:
-    """Give one store what `calendar_prefetches` would, from the cache (`core.cached`): no query
-    while no store's hours or special days were written. Checkout asks this for its store (the
-    same store object asking again gets the calendar as it is now, not as it was)."""
+    """Give one store its schedule (as `schedules_attach` does) from the cache (`core.cached`):
+    no query while no store's hours or special days were written. Checkout asks this for its
+    store (the same store object asking again gets the calendar as it is now, not as it was)."""
     today = today or timezone.localdate()
 
-    def build() -> tuple[list[OpeningHours], list[SpecialDay]]:
-        fresh = type(store)(pk=store.pk)  # `store` may hold a calendar loaded before
-        prefetch_related_objects([fresh], *calendar_prefetches(today=today))
-        return list(fresh.opening_hours.all()), list(fresh.special_days.all())
+    def build() -> Schedule:
+        fresh = type(store)(pk=store.pk)
+        schedules_attach([fresh], today=today)
+        return fresh._schedule  # type: ignore[attr-defined]
 
-    hours, special_days = cached_under_version(
+    store._schedule = cached_under_version(  # type: ignore[attr-defined]
         version_key=VERSION_KEY, key=f"stores:calendar:{store.pk}:{today.isoformat()}", build=build
     )
-    prefetched(store, opening_hours=hours, special_days=special_days)
-    store.__dict__.pop("_special_days_by_date", None)
 
 
 def calendar_written(**_kwargs: object) -> None:
     """Signal receiver: some store's hours or special days changed (see `calendar_load`)."""
     version_move(VERSION_KEY)
+
+
+def _schedule(store: Store) -> Schedule:
+    cached = getattr(store, "_schedule", None)
+    if cached is None:
+        cached = _schedule_build(
+            ((h.weekday, h.opens, h.closes) for h in store.opening_hours.all()),
+            ((s.date, s.closed, s.opens, s.closes, s.note) for s in store.special_days.all()),
+        )
+        store._schedule = cached  # type: ignore[attr-defined]
+    return cached
 
 
 @functools.lru_cache(maxsize=256)
@@ -128,36 +214,37 @@ def _holidays(state: str, year: int, language: str) -> dict[dt.date, str]:
     return dict(calendar.items())
 
 
+def _holidays_language() -> str:
+    """The language of the holidays' names: the reader's (asked once per walk over days, not per
+    day, as the active language is a thread-local lookup)."""
+    return "de" if (translation.get_language() or "").startswith("de") else "en_US"
+
+
 def holiday_name(*, state: str, day: dt.date) -> str | None:
     """The public holiday on `day` in the federal state `state` ("" = nationwide only), or None."""
-    language = "de" if (translation.get_language() or "").startswith("de") else "en_US"
-    return _holidays(state, day.year, language).get(day)
+    return _holidays(state, day.year, _holidays_language()).get(day)
 
 
-def _special_days(store: Store) -> dict[dt.date, SpecialDay]:
-    cached = getattr(store, "_special_days_by_date", None)
-    if cached is None:
-        cached = {special.date: special for special in store.special_days.all()}
-        store._special_days_by_date = cached  # type: ignore[attr-defined]
-    return cached
+def _day_hours(store: Store, day: dt.date, language: str) -> DayHours:
+    schedule = _schedule(store)
+    special = schedule.special.get(day)
+    if special is not None:
+        return DayHours(day, special[0], SPECIAL, special[1])
+    name = _holidays(store.state, day.year, language).get(day)
+    if name:
+        return DayHours(day, (), HOLIDAY, name)
+    return DayHours(day, schedule.week[day.weekday()], REGULAR)
 
 
 def day_hours(*, store: Store, day: dt.date) -> DayHours:
     """The store's hours on `day`: a special day first, then a public holiday, then the week."""
-    special = _special_days(store).get(day)
-    if special is not None:
-        if special.closed or special.opens is None or special.closes is None:
-            return DayHours(day, (), SPECIAL, special.note)
-        return DayHours(day, ((special.opens, special.closes),), SPECIAL, special.note)
-    name = holiday_name(state=store.state, day=day)
-    if name:
-        return DayHours(day, (), HOLIDAY, name)
-    return DayHours(day, tuple((h.opens, h.closes) for h in store.hours_on(day)), REGULAR)
+    return _day_hours(store, day, _holidays_language())
 
 
 def days(*, store: Store, start: dt.date, count: int) -> list[DayHours]:
     """`count` consecutive days from `start`."""
-    return [day_hours(store=store, day=start + dt.timedelta(days=n)) for n in range(count)]
+    language = _holidays_language()
+    return [_day_hours(store, start + dt.timedelta(days=n), language) for n in range(count)]
 
 
 def exceptions_ahead(*, store: Store, at: dt.datetime, within_days: int = 14) -> list[DayHours]:
@@ -169,9 +256,10 @@ def exceptions_ahead(*, store: Store, at: dt.datetime, within_days: int = 14) ->
 def _intervals_from(store: Store, at: dt.datetime) -> Iterator[tuple[dt.datetime, dt.datetime]]:
     """Opening intervals that end after `at`, in order, for up to LOOKAHEAD_DAYS days."""
     local = to_local(at)
+    language = _holidays_language()
     for offset in range(LOOKAHEAD_DAYS + 1):
         day = local.date() + dt.timedelta(days=offset)
-        for start, end in day_hours(store=store, day=day).moments():
+        for start, end in _day_hours(store, day, language).moments():
             if end > local:
                 yield start, end
 
@@ -266,8 +354,9 @@ def hold_until(*, store: Store, ready_at: dt.datetime, opening_days: int) -> dt.
     """
     local = to_local(ready_at)
     counted = 0
+    language = _holidays_language()
     for offset in range(1, LOOKAHEAD_DAYS + 1):
-        hours = day_hours(store=store, day=local.date() + dt.timedelta(days=offset))
+        hours = _day_hours(store, local.date() + dt.timedelta(days=offset), language)
         if hours.is_open:
             counted += 1
             if counted >= opening_days:

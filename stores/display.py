@@ -7,12 +7,13 @@ Every phrase is built in the active language from a gettext message, never glued
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.utils import formats
+from django.utils.translation import get_language, pgettext, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from . import calendar
 
@@ -22,27 +23,37 @@ if TYPE_CHECKING:
 EXCEPTIONS_DAYS = 14  # how far ahead the shopper is told about special days and holidays
 
 
+_WEEKDAY_ABBRS = (
+    pgettext_lazy("weekday", "Mon"),
+    pgettext_lazy("weekday", "Tue"),
+    pgettext_lazy("weekday", "Wed"),
+    pgettext_lazy("weekday", "Thu"),
+    pgettext_lazy("weekday", "Fri"),
+    pgettext_lazy("weekday", "Sat"),
+    pgettext_lazy("weekday", "Sun"),
+)
+
+
 def weekday_abbr(day: dt.date) -> str:
-    names = (
-        pgettext("weekday", "Mon"),
-        pgettext("weekday", "Tue"),
-        pgettext("weekday", "Wed"),
-        pgettext("weekday", "Thu"),
-        pgettext("weekday", "Fri"),
-        pgettext("weekday", "Sat"),
-        pgettext("weekday", "Sun"),
-    )
-    return names[day.weekday()]
+    return str(_WEEKDAY_ABBRS[day.weekday()])
 
 
 def _hhmm(time: dt.time | dt.datetime) -> str:
     """The bare time in the reader's convention: "4:00 pm" in English, "16:00" in German."""
-    return formats.time_format(time, pgettext("clock format", "g:i a"))
+    return _clock_texts(get_language(), time.hour, time.minute)[0]
 
 
 def clock(time: dt.time | dt.datetime) -> str:
     """A time of day: "4:00 pm" in English, "16:00 Uhr" in German."""
-    return pgettext("clock time", "%(time)s") % {"time": _hhmm(time)}
+    return _clock_texts(get_language(), time.hour, time.minute)[1]
+
+
+# A store list shows the same few times for every store; formatting one costs a dozen
+# thread-local language lookups, so each (language, time) is formatted once per process.
+@functools.lru_cache(maxsize=2048)
+def _clock_texts(language: str | None, hour: int, minute: int) -> tuple[str, str]:
+    bare = formats.time_format(dt.time(hour, minute), pgettext("clock format", "g:i a"))
+    return bare, pgettext("clock time", "%(time)s") % {"time": bare}
 
 
 def hours_range(opens: dt.time, closes: dt.time) -> str:

@@ -118,12 +118,6 @@ class Store(models.Model):
     def address(self) -> str:
         return f"{self.street}, {self.postcode} {self.city}"
 
-    def hours_on(self, day: dt.date) -> list["OpeningHours"]:
-        """The regular weekly hours for the weekday of `day` (special days and holidays aside:
-        `stores.calendar.day_hours` knows those)."""
-        weekday = day.weekday()
-        return [h for h in self.opening_hours.all() if h.weekday == weekday]
-
     def is_open_at(self, moment: dt.datetime) -> bool:
         from .calendar import is_open
 

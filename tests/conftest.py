@@ -21,7 +21,11 @@ def fresh_cache():
     mails) live there, and one test's attempts must not count against the next test."""
     from django.core.cache import cache
 
+    from inventory import stock_versions
+
     cache.clear()
+    # variant ids come back in the next test (rolled back) belonging to another product
+    stock_versions._product_of.clear()
     yield
     cache.clear()
 

@@ -136,7 +136,15 @@ def cache_config(url: str) -> dict:
     return config
 
 
-CACHES = {"default": cache_config(env("CACHE_URL", default="locmemcache://omnishop"))}
+# Without CACHE_URL the web server and the Celery worker (separate processes under `make run`)
+# share a file-based cache under .data/: a local-memory cache per process would never see the
+# stock versions a task moves (reservation expiry, reconciliation) and would keep showing stale
+# stock. Production sets CACHE_URL to Redis.
+CACHES = {
+    "default": cache_config(
+        env("CACHE_URL", default=f"filecache://{DATA_DIR / 'cache'}?max_entries=20000")
+    )
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

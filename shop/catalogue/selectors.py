@@ -3,7 +3,7 @@ history's lowest price (§ 11 PAngV)."""
 
 import datetime as dt
 import difflib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -200,7 +200,11 @@ def product_text_search(
 class Fts5Rank(Expression):
     """SQLite: the product's bm25 score for an FTS5 match (negated: higher is better; 0 for a
     product that does not match). The product's id is compiled as a column, so the expression
-    stays right inside subqueries with relabelled tables."""
+    stays right inside subqueries with relabelled tables.
+
+    The matches are scored once per statement (a materialised CTE, looked up by id): matching
+    again for each product scored every match once per product, 0.2 s for "Jacke" on 10,000
+    products."""
 
     def __init__(self, match: str) -> None:
         super().__init__(output_field=FloatField())
@@ -219,8 +223,9 @@ class Fts5Rank(Expression):
         id_sql, id_params = compiler.compile(self.product_id)
         # constants and the compiled id column are formatted in; the match is a parameter
         sql = (
-            f"COALESCE((SELECT -{FTS_BM25} FROM shop_product_search "  # noqa: S608
-            f"WHERE shop_product_search MATCH %s AND rowid = {id_sql}), 0)"
+            "COALESCE((WITH ranks AS MATERIALIZED ("  # noqa: S608
+            f"SELECT rowid AS id, -{FTS_BM25} AS rank FROM shop_product_search "
+            f"WHERE shop_product_search MATCH %s) SELECT rank FROM ranks WHERE id = {id_sql}), 0)"
         )
         return sql, (self.match, *id_params)
 
@@ -335,6 +340,21 @@ def search_suggestions(*, text: str) -> Suggestions:
         if " ".join(words(b)).startswith(folded) or _names_touch(b, terms, exact=True)
     ][:SUGGESTIONS_EACH]
     return Suggestions(products, categories, brands)
+
+
+def next_price_change(*, variants: Iterable[Variant], after: dt.datetime) -> dt.datetime | None:
+    """The first moment after `after` at which the current price of one of these variants
+    changes by the clock (a sale starts or ends); None when none will."""
+    return min(
+        (
+            moment
+            for variant in variants
+            if variant.sale_price is not None
+            for moment in (variant.sale_from, variant.sale_until)
+            if moment is not None and moment > after
+        ),
+        default=None,
+    )
 
 
 REFERENCE_DAYS = 30

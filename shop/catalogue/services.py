@@ -20,7 +20,7 @@ from shop.catalogue.models import Category, PriceChange, Product, ProductImage, 
 from shop.catalogue.search_index import delete_documents, search_document, write_documents
 from shop.catalogue.search_vocabulary import vocabulary_build, vocabulary_extend
 from shop.catalogue.selectors import REFERENCE_DAYS, lowest_price_in
-from shop.catalogue.versions import prices_changed
+from shop.catalogue.versions import catalogue_changed
 
 REFRESH_BATCH = 1000
 
@@ -247,7 +247,7 @@ def _prices_write(
         batch_size=REFRESH_BATCH,
     )
     if changed:
-        prices_changed()
+        catalogue_changed()
     return len(changed)
 
 
@@ -307,6 +307,8 @@ def product_search_index_refresh(*, product_ids: Collection[int] | None = None) 
         delete_documents(connection, [pk for pk in chunk if pk not in found])
         if vocabulary_extend(documents) is None:
             search_vocabulary_rebuild()
+    if ids:
+        catalogue_changed()
     return len(ids)
 
 
@@ -337,6 +339,7 @@ def product_search_documents_write_new(*, products: Sequence[tuple[Product, Sequ
     write_documents(connection, documents)
     if vocabulary_extend(documents) is None:
         search_vocabulary_rebuild()
+    catalogue_changed()
     return len(documents)
 
 
@@ -349,6 +352,7 @@ def search_vocabulary_rebuild() -> None:
 def product_search_index_remove(*, product_ids: Collection[int]) -> None:
     """Forget deleted products (on SQLite their FTS rows; PostgreSQL drops them with the row)."""
     delete_documents(connection, sorted(product_ids))
+    catalogue_changed()
 
 
 def category_product_ids(*, category: Category) -> list[int]:

@@ -9,3 +9,8 @@ class StorefrontConfig(AppConfig):
     name = "shop.storefront"
     label = "storefront"
     verbose_name = _("Storefront")
+
+    def ready(self):
+        from .cached_results import navigation_receivers_connect
+
+        navigation_receivers_connect()

@@ -14,7 +14,8 @@ A count is then a few ANDs and a popcount (`int.bit_count`). The summary is buil
 query per process and rebuilt when the catalogue changes (`shop.catalogue.versions`: moved by
 every search document write and every price write) or after
 INDEX_MAX_SECONDS (writes that bypass the signals). Which variants are in stock at a store is a
-variant-level set kept FACET_CACHE_SECONDS in the cache, as the counts were before. The search
+variant-level set kept in the cache under the store's stock version (inventory.stock_versions),
+so it follows every stock write at once. The search
 query's matching products and the shopper's filters are applied per request.
 
 Used for catalogues whose products have at most MAX_SLOTS variants each; beyond that the
@@ -29,14 +30,16 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.db.models import F
 
+from core.versions import versions_read
 from inventory.models import StockLevel
+from inventory.stock_versions import store_version_key
 from shop.catalogue.models import Product
 from shop.catalogue.versions import catalogue_version
 
 MAX_SLOTS = 32
 INDEX_MAX_SECONDS = 600
 BUILD_KEY = "storefront:facet-index:token"
-STOCK_KEY = "storefront:facet-index:stock:{token}:{version}:{store}"
+STOCK_KEY = "storefront:facet-index:stock:{token}:{version}:{store}:{stock}"
 
 
 def price_range_key(price: object, ranges: dict[str, tuple[int | None, int | None]]) -> str:
@@ -212,8 +215,10 @@ def facet_index(ranges: dict[str, tuple[int | None, int | None]]) -> FacetIndex:
 
 def in_stock_variants(index: FacetIndex, store_id: int, seconds: int) -> int:
     """The variant-level set of the variants with units available at the store; kept `seconds`
-    in the cache (stock moves show within that time, as the counts always did)."""
-    key = STOCK_KEY.format(token=index.token, version=index.version, store=store_id)
+    in the cache under the store's stock version, so a stock write shows at once."""
+    version_key = store_version_key(store_id)
+    stock = versions_read([version_key])[version_key]
+    key = STOCK_KEY.format(token=index.token, version=index.version, store=store_id, stock=stock)
     cached = cache.get(key)
     if isinstance(cached, bytes):  # stored as bytes: a cache may store an int as its digits
         return int.from_bytes(cached, "little")

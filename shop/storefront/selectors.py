@@ -213,6 +213,7 @@ def product_search(
     brand: str = "",
     filters: ProductFilters | None = None,
     sort: str = "",
+    products: QuerySet[Product] | None = None,
 ) -> ProductSearch:
     """The one product search of the pages and the API.
 
@@ -220,10 +221,12 @@ def product_search(
     misspelt words corrected; see shop.catalogue.search_text) or whose SKU starts with it / EAN
     is it, best first: exact SKU/EAN, then the rank (name before brand before category before
     description). `sort` overrides the rank order; without a query the default is by name.
+    `products` are the active products to search, with what the caller shows of them (by
+    default the product cards).
     """
     parsed = parse_query(query) if query.strip() else None
     products = _matching(
-        product_cards(),
+        product_cards() if products is None else products,
         parsed=parsed,
         category_ids=category_ids,
         brand=brand,
@@ -562,6 +565,14 @@ def with_variants_and_images(products: QuerySet[Product]) -> QuerySet[Product]:
     return products.select_related("category").prefetch_related(
         Prefetch("variants", queryset=Variant.objects.filter(is_active=True)),
         Prefetch("images", queryset=ProductImage.objects.all()),
+    )
+
+
+def product_list_items() -> QuerySet[Product]:
+    """Active products with what the list API shows of each (no texts, no card prices: its
+    variants carry their prices), for `product_search(products=…)`."""
+    return with_variants_and_images(
+        Product.objects.active().only("category", "name", "slug", "brand", "tax_class")
     )
 
 

@@ -1,36 +1,32 @@
 """The catalogue as a shopper sees it: home, product list, product page and store availability."""
 
-from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from inventory.selectors import NearestStock, stores_with_availability
 from shop.catalogue.models import Category, Product
-from shop.catalogue.selectors import no_result_help, search_suggestions
+from shop.catalogue.selectors import search_suggestions
 from shop.recommendations.selectors import also_bought
 from shop.storefront.alert_views import alert_context
-from shop.storefront.forms import ProductFilterForm, price_labels
+from shop.storefront.cached_results import product_list_page
 from shop.storefront.selectors import (
     SORTS,
     StoreBadge,
     attach_store_badges,
-    category_descendant_ids,
     product_cards,
-    product_facets,
-    product_search,
     variant_picker,
 )
 from shop.storefront.stockouts import out_of_stock, stockouts_shown
-from stores.calendar import calendar_prefetches
+from stores.calendar import schedules_attach
 from stores.display import store_calendar_context
 from stores.geo import InvalidLocation, Point, parse_point
 from stores.models import Store
 from stores.promise import annotate_promises
 from stores.selectors import store_for_request
 
-PAGE_SIZE = 48
 HOME_PRODUCTS = 10
 
 
@@ -51,80 +47,21 @@ def home(request):
 @require_safe
 def product_list(request):
     store = store_for_request(request)
-    form = ProductFilterForm(request.GET)
-    categories = list(Category.objects.all())
-    category = next((c for c in categories if c.slug == form.value("category")), None)
-    in_stock = bool(form.value("in_stock") and store)
-    filters = form.filters()
-    category_ids = category_descendant_ids(categories, category) if category else None
-    search = product_search(
-        query=form.value("q"),
-        category_ids=category_ids,
-        in_stock_store_id=store.pk if in_stock else None,
-        filters=filters,
-        sort=form.value("sort"),
-    )
-    facets = product_facets(
-        query=search.query,
-        categories=categories,
-        category_ids=category_ids,
-        filters=filters,
-        in_stock_store_id=store.pk if in_stock else None,
-        store_id=store.pk if store else None,
-        price_labels=price_labels(),
-    )
-    page = _paginate(search.products, request.GET.get("page"), count=facets.total)
-    attach_store_badges(page.object_list, store)
-    stockouts_shown(store=store, product_ids=out_of_stock(page.object_list))
-    help_ = None
-    if search.query is not None and not page.object_list:
-        help_ = no_result_help(search.query)
-    for c in categories:  # a display attribute for the category list
-        c.facet_count = facets.categories.get(c.pk, 0)
-    context = {
-        "search": search.query,
-        "no_result_help": help_,
-        "facets": facets,
-        "filters": filters,
-        "in_stock_without_store": bool(form.value("in_stock") and not store),
-        "query_without_category": _query_without(request, "category", "page"),
-        "my_store": store,
-        "form": form,
-        "page": page,
-        "category": category,
-        "top_categories": [c for c in categories if c.parent_id is None],
-        "subcategories": [c for c in categories if category and c.parent_id == category.pk],
-        "stores": Store.objects.active().only("code", "name", "city").order_by("city", "name"),
-        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-        "query_without_page": _query_without(request, "page"),
-    }
+    page = product_list_page(request=request, store=store)
     if request.htmx and request.htmx.target == "product-results":
-        return render(request, "shop/product_list.html#results", context)
+        return HttpResponse(page.results.results_html)
     if request.htmx and request.htmx.target == "catalogue-browse":
-        return render(request, "shop/product_list.html#browse", context)
+        return HttpResponse(page.results.browse_html)
+    slug = page.form.value("category")
+    # the fragments are our own rendering (escaped there)
+    context = {
+        "my_store": store,
+        "form": page.form,
+        "category": next((c for c in page.navigation.categories if c.slug == slug), None),
+        "store_options_html": mark_safe(page.store_options.html),  # noqa: S308
+        "browse_html": mark_safe(page.results.browse_html),  # noqa: S308
+    }
     return render(request, "shop/product_list.html", context)
-
-
-def _paginate(products, number, count: int | None = None):
-    """The page of `products`, its card columns computed for the page's rows only.
-
-    The price range and picture are subqueries; with LIMIT … OFFSET PostgreSQL computes them
-    for every row it skips too, so page 50 cost twenty times page 1. The page's ids are chosen
-    in a subquery (same filters and order, no card columns) and only those rows are loaded.
-    """
-    paginator = Paginator(products, PAGE_SIZE)
-    if count is not None:  # known already (the facet counts): no COUNT query
-        paginator.__dict__["count"] = count
-    page = paginator.get_page(number)
-    page.object_list = list(products.filter(pk__in=page.object_list.values("pk")))
-    return page
-
-
-def _query_without(request, *names: str) -> str:
-    query = request.GET.copy()
-    for name in names:
-        query.pop(name, None)
-    return query.urlencode()
 
 
 def _product_page(request, slug: str, variant_id: str = "") -> dict:
@@ -186,10 +123,9 @@ def _origin(request, store: Store | None) -> tuple[Point | None, str]:
 def _availability(request, product: Product, variant, store: Store | None) -> dict:
     """Every store's units of `variant`, nearest first, and my store's badge taken from that list."""
     origin, origin_kind = _origin(request, store)
-    stores = list(
-        stores_with_availability([variant.pk], origin).prefetch_related(*calendar_prefetches())
-    )
+    stores = list(stores_with_availability([variant.pk], origin))
     now = timezone.localtime()
+    schedules_attach(stores, today=now.date())
     annotate_promises([row for row in stores if row.available > 0 and row.pickup_enabled], at=now)
     for row in stores:
         store_calendar_context(row, now=now)
@@ -198,10 +134,31 @@ def _availability(request, product: Product, variant, store: Store | None) -> di
         "product": product,
         "variant": variant,
         "variant_badge": _variant_badge(stores),
-        "availability": stores,
+        "availability": _store_rows(stores),
         "origin_kind": origin_kind,
         "near": request.GET.get("near", "") if origin_kind == "location" else "",
     }
+
+
+def _store_rows(stores: list[Store]) -> list[dict]:
+    """The store list as plain dicts: a template reads a dict's key at once, but an object's
+    attribute only after a failed key lookup, and the list asks a dozen of every store."""
+    return [
+        {
+            "code": row.code,
+            "name": row.name,
+            "address": row.address,
+            "distance_km": getattr(row, "distance_km", None),
+            "is_mine": row.is_mine,
+            "available": row.available,
+            "open_now": row.open_now,
+            "status_text": row.status_text,
+            "today_text": row.today_text,
+            "ready_text": getattr(row, "ready_text", ""),
+            "exceptions_ahead": row.exceptions_ahead[:2],
+        }
+        for row in stores
+    ]
 
 
 def _variant_badge(stores: list[Store]) -> StoreBadge | None:

@@ -97,13 +97,16 @@ def test_unknown_product_is_404(client, chain):
 
 @pytest.mark.parametrize(("variants", "stores"), [(1, 2), (6, 12)])
 def test_queries_are_constant(client, django_assert_num_queries, variants, stores):
-    """Variants and stores with units per variant in one query, however many of each."""
+    """Variants and stores with units per variant in one query, however many of each (after
+    the product's id, whose stock version is read before its stock); none from the cache."""
     product = product_with_variants(variants)
     for store in StoreFactory.create_batch(stores):
         for variant in product.variants.all():
             stock(store, variant, on_hand=2)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         response = client.get(url(product), {"near": "52.5,13.4"})
     body = response.json()
     assert len(body["stores"]) == stores
     assert {len(s["available"]) for s in body["stores"]} == {variants}
+    with django_assert_num_queries(0):
+        assert client.get(url(product), {"near": "52.5,13.4"}).json() == body

@@ -1,11 +1,23 @@
+import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone, translation
+from rest_framework import serializers
+from rest_framework.request import Request
 
-from shop.catalogue.models import Product
+from shop.catalogue.models import Product, TaxClass
+from shop.storefront.api.serializers import (
+    ImageSerializer,
+    ProductSerializer,
+    VariantSerializer,
+)
+from shop.storefront.selectors import product_list_items
 from tests.factories import (
     CategoryFactory,
     ProductFactory,
+    ProductImageFactory,
     StoreFactory,
     VariantFactory,
     product_with_variants,
@@ -168,3 +180,50 @@ def test_prices_are_decimal_strings_with_two_places(client):
     product = product_with_variants(1)
     product.variants.update(price=Decimal("1299"))
     assert client.get(LIST).json()["results"][0]["variants"][0]["price"] == "1299.00"
+
+
+def test_the_written_out_list_item_is_what_the_declared_fields_give(rf):
+    """The list serialises products and variants by hand (for speed); every field and value
+    must be the one the declared fields (the documented schema) give, on sale or not, with a
+    base price or without, with a picture or without, in German and English."""
+    now = timezone.now()
+    plain = product_with_variants(2, name="Watzmann Hardshelljacke")
+    on_sale = product_with_variants(1, tax_class=TaxClass.REDUCED)
+    on_sale.variants.update(
+        sale_price=Decimal("39.90"),
+        sale_from=now - dt.timedelta(days=1),
+        sale_until=now + dt.timedelta(days=1),
+        sale_reference_price=Decimal("44.90"),
+    )
+    later = ProductFactory()
+    VariantFactory(
+        product=later,
+        sale_price=Decimal("9.00"),
+        sale_from=now + dt.timedelta(days=2),
+        net_quantity=Decimal("0.750"),
+        quantity_unit="l",
+    )
+    ProductImageFactory(product=plain, thumbnail="")  # a second picture, no thumbnail yet
+    bare = ProductFactory()  # no variant, no picture
+    products = list(product_list_items().filter(pk__in=[plain.pk, on_sale.pk, later.pk, bare.pk]))
+    for language in ("de", "en"):
+        with translation.override(language):
+            request = Request(rf.get("/api/v1/products/"))
+            serializer = ProductSerializer(context={"request": request})
+            variants = VariantSerializer()
+            images = ImageSerializer(context={"request": request})
+            for product in products:
+                written = serializer.to_representation(product)
+                declared = serializers.ModelSerializer.to_representation(serializer, product)
+                assert json.loads(json.dumps(written)) == json.loads(json.dumps(declared))
+                assert list(written) == list(declared)
+                for variant in product.variants.all():
+                    written = variants.to_representation(variant)
+                    declared = serializers.ModelSerializer.to_representation(variants, variant)
+                    assert json.loads(json.dumps(written)) == json.loads(json.dumps(declared))
+                    assert list(written) == list(declared)
+                for image in product.images.all():
+                    written = images.to_representation(image)
+                    declared = serializers.ModelSerializer.to_representation(images, image)
+                    assert written == declared
+                    assert list(written) == list(declared)

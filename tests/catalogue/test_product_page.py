@@ -103,13 +103,14 @@ def test_unknown_or_inactive_product_is_404(client, jacket):
 
 
 def test_product_page_runs_a_fixed_number_of_queries(
-    client, jacket, berlin, django_assert_max_num_queries
+    client, jacket, berlin, django_assert_num_queries
 ):
     choose_store(client, berlin)
-    # 10 = the 8 before the store calendars, one for the stores' special days ahead, and one
-    # for the colour and size pickers (every variant's units everywhere and at my store), and
-    # one for "Kunden kauften auch" (shop.recommendations).
-    with django_assert_max_num_queries(11):
+    # The session, my store, the product, its variants, its pictures, the colour and size
+    # pickers (every variant's units everywhere and at my store), every store with its units,
+    # all stores' calendars (weekly hours and special days ahead in one), their pickup queues
+    # and "Kunden kauften auch" (shop.recommendations).
+    with django_assert_num_queries(10):
         assert client.get(jacket.get_absolute_url()).status_code == 200
 
 

@@ -178,6 +178,39 @@ def test_prefetched_calendars_ask_the_database_once_for_many_stores(
             calendar.exceptions_ahead(store=store, at=at(2026, 12, 20, 9))
 
 
+def test_calendars_read_in_one_query_tell_the_same_days_as_each_stores_own(
+    koeln, berlin, django_assert_num_queries
+):
+    from stores.models import OpeningHours, Store
+
+    SpecialDay.objects.create(store=koeln, date=dt.date(2026, 12, 24), closed=True, note="Inventur")
+    SpecialDay.objects.create(
+        store=berlin, date=dt.date(2026, 12, 20), opens=dt.time(13), closes=dt.time(18)
+    )
+    SpecialDay.objects.create(store=berlin, date=dt.date(2026, 12, 18), closed=True)  # past
+    OpeningHours.objects.create(store=berlin, weekday=0, opens=dt.time(7), closes=dt.time(9))
+    stores = list(Store.objects.order_by("code"))  # Berlin, Köln
+    with django_assert_num_queries(1):
+        calendar.schedules_attach(stores, today=dt.date(2026, 12, 20))
+        attached = [calendar.days(store=s, start=dt.date(2026, 12, 18), count=14) for s in stores]
+    own = [
+        calendar.days(store=s, start=dt.date(2026, 12, 18), count=14)
+        for s in Store.objects.order_by("code")
+    ]
+    # From yesterday on the same days; Berlin's closed 18th is before that and not read.
+    assert attached[0][1:] == own[0][1:] and attached[1] == own[1]
+    assert own[0][0].kind == calendar.SPECIAL and attached[0][0].kind == calendar.REGULAR
+    assert attached[0][2] == calendar.DayHours(
+        dt.date(2026, 12, 20), ((dt.time(13), dt.time(18)),), calendar.SPECIAL
+    )
+    monday = attached[0][3]
+    assert monday.intervals == ((dt.time(7), dt.time(9)), (dt.time(10), dt.time(20)))
+    assert attached[1][6] == calendar.DayHours(
+        dt.date(2026, 12, 24), (), calendar.SPECIAL, "Inventur"
+    )
+    assert attached[1][7].kind == calendar.HOLIDAY
+
+
 def test_special_days_are_edited_inline_in_the_store_admin(client, koeln):
     admin = factories.UserFactory(is_staff=True, is_superuser=True)
     client.force_login(admin)

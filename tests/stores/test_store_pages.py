@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from stores.models import SpecialDay
+from stores.models import SpecialDay, Store
 from tests import factories
 from tests.clock import berlin, freeze
 
@@ -104,6 +104,48 @@ def test_product_page_store_list_shows_status_and_special_days(client, koeln, mo
     assert "Öffnet morgen um 10:00 Uhr" in row
     assert "Heute: geschlossen" not in row and "Heute: 10:00–20:00 Uhr" in row
     assert "Do., 24. Dezember: 10:00–14:00 Uhr (Heiligabend)" in row
+
+
+def test_product_page_store_list_promises_across_a_holiday_and_a_special_day(
+    client, koeln, monkeypatch
+):
+    """Wednesday 26 May 2027, 19:00: Köln (NW) keeps Fronleichnam on Thursday and opens late on
+    Friday; Berlin works on Thursday. Two hours of picking: one left today, one on the next day."""
+    freeze(monkeypatch, berlin(2027, 5, 26, 19, 0))
+    factories.StoreFactory(
+        code="berlin", name="Omnishop Berlin", state="BE", latitude="52.52", hours=CITY_CENTRE
+    )
+    SpecialDay.objects.create(
+        store=koeln, date=dt.date(2027, 5, 28), opens=dt.time(12), closes=dt.time(16), note="Messe"
+    )
+    SpecialDay.objects.create(store=koeln, date=dt.date(2027, 5, 29), closed=True, note="Inventur")
+    variant = factories.VariantFactory()
+    for store in Store.objects.all():
+        factories.stock(store, variant, 5)
+
+    def rows(language):
+        html = client.get(
+            f"/products/{variant.product.slug}/", headers={"accept-language": language}
+        ).content.decode()
+        return {
+            code: html[html.index(f'data-store="{code}"') :].split("</li>")[0]
+            for code in ("koeln", "berlin")
+        }
+
+    german, english = rows("de"), rows("en")
+    assert "Jetzt geöffnet, bis 20:00 Uhr" in german["koeln"]
+    assert "Heute: 10:00–20:00 Uhr" in german["koeln"]
+    assert "Abholbereit Fr. ab 13:00 Uhr" in german["koeln"]
+    assert "Do., 27. Mai: geschlossen (Fronleichnam)" in german["koeln"]
+    assert "Fr., 28. Mai: 12:00–16:00 Uhr (Messe)" in german["koeln"]
+    assert "Inventur" not in german["koeln"]  # the list names the next two only
+    assert "Abholbereit morgen ab 11:00 Uhr" in german["berlin"]
+    assert "special-day" not in german["berlin"]
+    assert "Open now, until 8:00 pm" in english["koeln"]
+    assert "Ready Fri from 1:00 pm" in english["koeln"]
+    assert "Thu, 27 May: closed (Corpus Christi)" in english["koeln"]
+    assert "Fri, 28 May: 12:00 pm–4:00 pm (Messe)" in english["koeln"]
+    assert "Ready tomorrow from 11:00 am" in english["berlin"]
 
 
 def test_the_store_api_tells_the_next_opening_and_special_days(client, koeln, monkeypatch):

@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.urls import reverse
+from django.utils.functional import cached_property
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -64,6 +66,28 @@ class VariantSerializer(serializers.ModelSerializer):
     def get_sale(self, variant):
         return SaleSerializer(variant).data if variant.on_sale else None
 
+    def to_representation(self, variant):
+        """What the declared fields give (tests/api/test_products_api.py compares both),
+        written out: a page of products carries hundreds of variants, and DRF's loop over the
+        fields was most of the list's time."""
+        fields = self.fields
+        base = variant.base_price
+        return {
+            "sku": variant.sku,
+            "ean": variant.ean,
+            "size": variant.size,
+            "colour": variant.colour,
+            "label": variant.label,
+            "price": fields["price"].to_representation(variant.current_price),
+            "regular_price": fields["regular_price"].to_representation(variant.price),
+            "sale": self.get_sale(variant),
+            "net_quantity": None
+            if variant.net_quantity is None
+            else fields["net_quantity"].to_representation(variant.net_quantity),
+            "quantity_unit": variant.quantity_unit,
+            "base_price": None if base is None else fields["base_price"].to_representation(base),
+        }
+
 
 class ImageSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
@@ -86,6 +110,19 @@ class ImageSerializer(serializers.ModelSerializer):
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_thumbnail_url(self, image) -> str | None:
         return self._absolute(image.thumbnail)
+
+    def to_representation(self, image):
+        """What the declared fields give, written out (one picture per product of a list)."""
+        return {
+            "url": self.get_url(image),
+            "thumbnail_url": self.get_thumbnail_url(image),
+            "alt_text": image.alt_text,
+        }
+
+
+# A slug in place of each product's: a list reverses its two links once (a reverse per product
+# and link was a fifth of its time). Slugs are URL-safe, so putting one in changes nothing else.
+_SLUG = "--slug--"
 
 
 class ProductSerializer(serializers.ModelSerializer):
@@ -146,6 +183,33 @@ class ProductSerializer(serializers.ModelSerializer):
             self._image_serializer = ImageSerializer(context=self.context)
         return self._image_serializer.to_representation(images[0])
 
+    @cached_property
+    def _paths(self) -> tuple[str, str]:
+        return (
+            reverse("api-product-detail", kwargs={"slug": _SLUG}),
+            reverse("shop:product_detail", kwargs={"slug": _SLUG}),
+        )
+
+    def to_representation(self, product):
+        """What the declared fields give (tests/api/test_products_api.py compares both),
+        written out for the list of up to 100 products."""
+        fields = self.fields
+        absolute = self.context["request"].build_absolute_uri  # `url` needs the request too
+        api_path, page_path = self._paths
+        return {
+            "slug": product.slug,
+            "name": product.name,
+            "brand": product.brand,
+            "category": {"slug": product.category.slug, "name": product.category.name},
+            "url": absolute(api_path.replace(_SLUG, product.slug)),
+            "web_url": absolute(page_path.replace(_SLUG, product.slug)),
+            "currency": settings.CURRENCY,
+            "vat_rate": fields["vat_rate"].to_representation(product.vat_rate),
+            "price_from": self.get_price_from(product),
+            "image": self.get_image(product),
+            "variants": fields["variants"].to_representation(product.variants.all()),
+        }
+
 
 class ResponsiblePersonSerializer(serializers.Serializer):
     name = serializers.CharField(source="responsible_name")
@@ -186,6 +250,9 @@ class ProductDetailSerializer(ProductSerializer):
             "images",
             "availability_url",
         ]
+
+    # one product: the declared fields as DRF reads them, no list to be fast for
+    to_representation = serializers.ModelSerializer.to_representation
 
     def get_safety_warnings(self, product) -> list[str]:
         return [line.strip() for line in product.safety_information.splitlines() if line.strip()]

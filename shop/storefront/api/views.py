@@ -1,22 +1,26 @@
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import BAD_REQUEST, NOT_FOUND
-from inventory.selectors import product_stock_by_store
 from shop.catalogue.models import Category, Product
+from shop.storefront.cached_results import product_availability
 from shop.storefront.selectors import (
     category_descendant_ids,
+    product_list_items,
     product_search,
     with_variants_and_images,
 )
 from stores.api.params import NEAR, near_from_query, store_from_query
 
+from .answers import answer_key, answer_seconds
 from .serializers import ProductAvailabilitySerializer, ProductDetailSerializer, ProductSerializer
 
 TAG = "Catalogue"
@@ -58,6 +62,20 @@ class ProductListView(generics.ListAPIView):
     serializer_class = ProductSerializer
     permission_classes = [AllowAny]
 
+    def list(self, request, *args, **kwargs):
+        key = answer_key(request)
+        body = cache.get(key) if key is not None else None
+        if body is None:
+            priced_at = timezone.now()
+            page = self.paginate_queryset(self.get_queryset())
+            data = self.get_paginated_response(self.get_serializer(page, many=True).data).data
+            body = request.accepted_renderer.render(
+                data, request.accepted_media_type, self.get_renderer_context()
+            )
+            if key is not None and (seconds := answer_seconds(page, priced_at=priced_at)):
+                cache.set(key, body, seconds)
+        return HttpResponse(body, content_type=request.accepted_media_type)
+
     def get_queryset(self):
         params = self.request.query_params
         category = None
@@ -68,16 +86,15 @@ class ProductListView(generics.ListAPIView):
                     {"category": [_("There is no category “%(slug)s”.") % {"slug": slug}]}
                 )
         in_stock_at = store_from_query(self.request, "in_stock_at")
-        return with_variants_and_images(
-            product_search(
-                query=params.get("q", ""),
-                category_ids=None
-                if category is None
-                else category_descendant_ids(list(Category.objects.all()), category),
-                brand=params.get("brand", "").strip(),
-                in_stock_store_id=None if in_stock_at is None else in_stock_at.pk,
-            ).products
-        )
+        return product_search(
+            query=params.get("q", ""),
+            category_ids=None
+            if category is None
+            else category_descendant_ids(list(Category.objects.all()), category),
+            brand=params.get("brand", "").strip(),
+            in_stock_store_id=None if in_stock_at is None else in_stock_at.pk,
+            products=product_list_items(),
+        ).products
 
 
 @extend_schema(
@@ -108,28 +125,10 @@ class ProductAvailabilityView(APIView):
     permission_classes = [AllowAny]
 
     def get(self, request, slug):
-        variants, stock = product_stock_by_store(slug, near_from_query(request))
-        if not variants:
-            _product_or_404(slug)  # a product without variants is available nowhere
-        skus = [(v.pk, v.sku) for v in variants]
-        stores = [
-            {
-                "code": store.code,
-                "name": store.name,
-                "city": store.city,
-                "pickup_enabled": store.pickup_enabled,
-                "distance_km": None if store.distance_km is None else round(store.distance_km, 1),
-                "total": store.total,
-                "available": {sku: store.units.get(pk, 0) for pk, sku in skus},
-            }
-            for store in stock
-        ]
-        # Built directly in the documented shape (ProductAvailabilitySerializer): this
-        # endpoint is polled by apps and the product page, so it skips serializer overhead.
-        return Response(
-            {
-                "product": slug,
-                "variants": [{"sku": v.sku, "label": v.label} for v in variants],
-                "stores": stores,
-            }
-        )
+        body = product_availability(slug=slug, near=near_from_query(request))
+        if body is None:
+            _product_or_404(slug)
+        # Built directly in the documented shape (ProductAvailabilitySerializer) and kept as
+        # JSON: this endpoint is polled by apps and the product page, so it skips serializer
+        # and renderer (the content negotiation ran before, in `initial`).
+        return HttpResponse(body, content_type="application/json")
