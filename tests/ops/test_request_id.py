@@ -40,9 +40,9 @@ def test_each_request_gets_its_own_id():
 
 @pytest.mark.django_db(transaction=True)
 def test_queued_task_carries_the_request_id(store, shopper, caplog):
-    """Checkout queues the order's notifications on commit, inside the request; the message
-    carries the request's id, and the task run from that message (as the worker runs it) logs
-    with the same id. (A transactional test: the commit happens within the request.)"""
+    """Checkout queues the order's one follow-up message on commit, inside the request; it
+    carries the request's id, the follow-up task passes it on to each notification's task, and
+    that task (run as the worker runs it) logs with the same id. (A transactional test: the commit happens within the request.)"""
     variant = factories.stocked_variant(store, "12.00")
     api = APIClient()
     api.force_authenticate(shopper)
@@ -55,25 +55,42 @@ def test_queued_task_carries_the_request_id(store, shopper, caplog):
         response = api.post("/api/v1/orders/", body, format="json", HTTP_X_REQUEST_ID="checkout-77")
         assert response.status_code == 201, response.content
         assert response["X-Request-ID"] == "checkout-77"
-        with app.connection_for_read() as connection:
-            queue = connection.SimpleQueue(app.conf.task_default_queue)
-            message = queue.get(block=False)
-            message.ack()
-            queue.close()
+        followups = _next_message()
+        assert followups.headers["task"] == "shop.orders.tasks.order_placed_followups"
+        assert followups.headers[request_id.TASK_HEADER] == "checkout-77"
+        # the worker runs it: it queues each notification as its own task, still with the id
+        _run(followups, caplog)
+        message = _next_message()
     headers = message.headers
     assert headers["task"] == "notifications.tasks.send_notification"
     assert headers[request_id.TASK_HEADER] == "checkout-77"
 
-    args, kwargs, _embed = message.decode()
-    with caplog.at_level(logging.INFO):
-        app.tasks[headers["task"]].apply(
-            args=args, kwargs=kwargs, task_id=headers["id"], headers=headers
-        )
+    args = _run(message, caplog)
     task_records = [r for r in caplog.records if headers["id"] in r.getMessage()]
     assert task_records, [r.getMessage() for r in caplog.records]
     assert {r.request_id for r in task_records} == {"checkout-77"}
     assert Notification.objects.filter(pk=args[0], status=NotificationStatus.SENT).exists()
     assert request_id.current() == "-"
+
+
+def _next_message():
+    with app.connection_for_read() as connection:
+        queue = connection.SimpleQueue(app.conf.task_default_queue)
+        message = queue.get(block=False)
+        message.ack()
+        queue.close()
+    return message
+
+
+def _run(message, caplog) -> list:
+    """Run the task of `message` as the worker would; its positional arguments."""
+    args, kwargs, _embed = message.decode()
+    headers = message.headers
+    with caplog.at_level(logging.INFO):
+        app.tasks[headers["task"]].apply(
+            args=args, kwargs=kwargs, task_id=headers["id"], headers=headers
+        )
+    return args
 
 
 def test_task_without_request_gets_its_own_id(caplog):
