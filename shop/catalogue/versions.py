@@ -4,12 +4,11 @@ or prices commits (a price write touches no search document, yet the price facet
 every price shown depend on it). Caches of counts, of the facet summary and of the product API's
 answers include it in their key."""
 
-import uuid
-
 from django.core.cache import cache
-from django.db import transaction
 
-from .search_vocabulary import CACHE_SECONDS, VERSION_KEY
+from core.versions import versions_move
+
+from .search_vocabulary import VERSION_KEY
 
 CHANGES_KEY = "catalogue:changes:version"
 
@@ -24,4 +23,4 @@ def catalogue_changed() -> None:
     """Products or prices were written in the current transaction: move the version once it
     commits (a reader between the write and the commit would otherwise cache what it read
     before the write under the version after it)."""
-    transaction.on_commit(lambda: cache.set(CHANGES_KEY, uuid.uuid4().hex, CACHE_SECONDS))
+    versions_move([CHANGES_KEY])
